@@ -1,0 +1,165 @@
+"""The command line: with no verb it opens the window; the verbs do the same work headless.
+
+Exit codes: 0 success, 1 the data or a file was rejected (the message says why), 2 bad usage.
+Qt is imported only when the window opens, so the headless verbs start fast and run anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from desktop_app import APP_NAME, __version__
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _database_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("database")
+    group.add_argument(
+        "--db", metavar="PATH", default=default, help="a database file (default: your user data folder)"
+    )
+    group.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help="any SQLAlchemy URL, e.g. postgresql+psycopg://host/desk for a shared team database",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="commissioning-desk",
+        description=f"{APP_NAME}: victims' services commissioning, returns, indicators and the MoJ return.",
+        epilog="With no verb, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _database_options(parser, suppress=False)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_text, description=help_text)
+        # Accepted after the verb too; SUPPRESS keeps a value given before the verb.
+        _database_options(sub, suppress=True)
+        return sub
+
+    verb("demo", "fill an empty database with the synthetic demo data")
+
+    report = verb("report", "the year's totals per measure, as the Panel report words them")
+    report.add_argument("--year", required=True, help="financial year, e.g. 2022/23")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="count draft and submitted returns too (the output says so)",
+    )
+
+    verb("check", "check the file's integrity and every return against every measure rule")
+
+    backup = verb("backup", "copy the database to a file (a consistent snapshot)")
+    backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+    return parser
+
+
+def _target(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str | None:
+    db_path = getattr(args, "db", None)
+    url = getattr(args, "database_url", None)
+    if db_path and url:
+        parser.error("give either --db or --database-url, not both")
+    return url or db_path
+
+
+def _default_target() -> str:
+    from desktop_app.paths import default_database_path
+
+    return str(default_database_path())
+
+
+def _open(target: str, *, exclusive: bool):
+    from desktop_app.store.database import open_database
+
+    return open_database(target, exclusive=exclusive)
+
+
+def _run_demo(target: str) -> int:
+    from desktop_app.services.demo import build_demo
+
+    with _open(target, exclusive=True) as db:
+        summary = build_demo(db, progress=lambda text: print(text, file=sys.stderr))
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _run_report(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import FinancialYear
+    from desktop_app.services.report import report_json, report_text, year_report
+
+    year = FinancialYear.parse(args.year)
+    with _open(target, exclusive=False) as db:
+        report = year_report(db, year, include_unverified=args.include_unverified)
+    if args.format == "json":
+        print(json.dumps(report_json(report), indent=2))
+    else:
+        print(report_text(report))
+    return EXIT_OK
+
+
+def _run_check(target: str) -> int:
+    from desktop_app.services.checks import run_checks
+
+    with _open(target, exclusive=False) as db:
+        result = run_checks(db)
+    if result.ok:
+        print(
+            f"No problems: the file is sound and {result.returns_checked:,} returns keep all "
+            f"{result.rules_checked} measure rules."
+        )
+        return EXIT_OK
+    print(f"{len(result.problems):,} problems found:")
+    for problem in result.problems:
+        print(f"- {problem}")
+    return EXIT_REJECTED
+
+
+def _run_backup(target: str, out: str) -> int:
+    from desktop_app.services.maintenance import backup_to
+
+    with _open(target, exclusive=False) as db:
+        written = backup_to(db, Path(out))
+    print(f"Backup written to {written}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    target = _target(args, parser)
+    if args.verb is None:
+        from desktop_app.app import run_gui
+
+        return run_gui(target)
+    target = target or _default_target()
+    from desktop_app.services.errors import ServiceError
+    from desktop_app.store.errors import StoreError
+
+    try:
+        if args.verb == "demo":
+            return _run_demo(target)
+        if args.verb == "report":
+            return _run_report(target, args)
+        if args.verb == "check":
+            return _run_check(target)
+        if args.verb == "backup":
+            return _run_backup(target, args.out)
+    except (ServiceError, StoreError, ValueError, OSError) as error:
+        print(f"commissioning-desk: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    parser.error(f"unknown verb {args.verb}")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The year's summary: each measure's total over the year's returns, as the Panel report says it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_, select
+
+from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.catalogue import load_catalogue
+from desktop_app.store.database import Database
+from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
+
+COUNTED = (ReturnStatus.VERIFIED, ReturnStatus.LOCKED)
+
+
+@dataclass(frozen=True)
+class MeasureTotal:
+    key: str
+    label: str
+    total: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class YearReport:
+    year: FinancialYear
+    include_unverified: bool
+    measures: tuple[MeasureTotal, ...]
+    returns_counted: int
+    returns_unverified: int
+    returns_missing: int
+    totals: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "totals", {m.key: m.total for m in self.measures})
+
+
+def _statuses(include_unverified: bool) -> tuple[ReturnStatus, ...]:
+    return tuple(ReturnStatus) if include_unverified else COUNTED
+
+
+def year_report(db: Database, year: FinancialYear, *, include_unverified: bool = False) -> YearReport:
+    """Totals per measure over the year's verified and locked returns (or all, if asked)."""
+    statuses = _statuses(include_unverified)
+    with db.reading() as session:
+        catalogue = load_catalogue(session)
+        sums = dict(
+            session.execute(
+                select(Measure.key, func.sum(ReturnValue.value))
+                .join(ReturnValue.measure)
+                .join(ReturnValue.return_)
+                .join(Return.period)
+                .where(ReturnPeriod.financial_year == year.start_year, Return.status.in_(statuses))
+                .group_by(Measure.key)
+            ).all()
+        )
+        by_status = dict(
+            session.execute(
+                select(Return.status, func.count(Return.id))
+                .join(Return.period)
+                .where(ReturnPeriod.financial_year == year.start_year)
+                .group_by(Return.status)
+            ).all()
+        )
+        strands_running = session.scalar(
+            select(func.count(Strand.id)).where(
+                Strand.start_date <= year.end,
+                or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
+            )
+        )
+        returns_of_running = session.scalar(
+            select(func.count(Return.id))
+            .join(Return.period)
+            .join(Return.strand)
+            .where(
+                ReturnPeriod.financial_year == year.start_year,
+                and_(
+                    Strand.start_date <= year.end,
+                    or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
+                ),
+            )
+        )
+    measures = tuple(
+        MeasureTotal(
+            key=m.key,
+            label=m.label,
+            total=int(sums.get(m.key) or 0),
+            sentence=m.report_sentence,
+        )
+        for m in catalogue.measures_for(year.start, year.end)
+    )
+    counted = sum(n for status, n in by_status.items() if status in statuses)
+    unverified = sum(n for status, n in by_status.items() if status not in COUNTED)
+    return YearReport(
+        year=year,
+        include_unverified=include_unverified,
+        measures=measures,
+        returns_counted=counted,
+        returns_unverified=unverified,
+        returns_missing=max(0, (strands_running or 0) * 4 - (returns_of_running or 0)),
+    )
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def _long_date(value) -> str:
+    return f"{_ordinal(value.day)} {value:%B %Y}"
+
+
+def report_text(report: YearReport) -> str:
+    """The paragraph and list an officer pastes into a Police and Crime Panel report."""
+    lines = [
+        f"During the period {_long_date(report.year.start)} to {_long_date(report.year.end)}:",
+        "",
+    ]
+    for measure in report.measures:
+        value = format_count(measure.total)
+        if measure.sentence:
+            sentence = measure.sentence.replace("{value}", value)
+        else:
+            sentence = f"{measure.label}: {value}."
+        lines.append(f"- {sentence}")
+    lines.append("")
+    if report.include_unverified:
+        lines.append(
+            f"These totals include {format_count(report.returns_unverified)} returns not yet "
+            f"verified ({format_count(report.returns_counted)} returns in all)."
+        )
+    else:
+        lines.append(
+            f"Totals count {format_count(report.returns_counted)} verified and locked returns."
+        )
+        if report.returns_unverified:
+            lines.append(
+                f"{format_count(report.returns_unverified)} returns not yet verified are left out "
+                "of these totals."
+            )
+    if report.returns_missing:
+        lines.append(f"{format_count(report.returns_missing)} returns for the year have not been received.")
+    return "\n".join(lines)
+
+
+def report_json(report: YearReport) -> dict:
+    return {
+        "year": report.year.label,
+        "totals": dict(report.totals),
+        "include_unverified": report.include_unverified,
+        "returns_counted": report.returns_counted,
+        "returns_unverified": report.returns_unverified,
+        "returns_missing": report.returns_missing,
+    }

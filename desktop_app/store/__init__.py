@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, opening and migrating databases, backups, the audit trail."""

@@ -1,0 +1,164 @@
+"""The audit trail: every insert, update and delete of user data, field by field.
+
+Mapper events write the rows on the flush's own connection, so an audit row exists exactly when
+the change it describes was committed (same transaction). Who and why come from
+`session.info` (set by `Database.transaction`); the OS user is the default who.
+The table itself refuses UPDATE and DELETE (triggers in the first migration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, object_session
+
+from desktop_app.core.vocabulary import AuditAction
+from desktop_app.store.models import AuditEvent, Base
+
+AUDIT_INFO_WHO = "audit_who"
+AUDIT_INFO_REASON = "audit_reason"
+AUDIT_INFO_OFF = "audit_off"
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some services and containers)
+        return "unknown user"
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _describe(item: Any) -> str:
+    for name in ("name", "key", "reference", "code"):
+        if hasattr(item, name):
+            return str(getattr(item, name))
+    return str(item)
+
+
+def _collection_text(items: Any) -> str:
+    return ", ".join(sorted(_describe(i) for i in items))
+
+
+def _is_audited(target: Any) -> bool:
+    return bool(getattr(type(target), "__audited__", False))
+
+
+def _context(target: Any) -> tuple[str, str | None, bool] | None:
+    session = object_session(target)
+    info = session.info if session is not None else {}
+    if info.get(AUDIT_INFO_OFF):
+        return None
+    return info.get(AUDIT_INFO_WHO) or current_user(), info.get(AUDIT_INFO_REASON), True
+
+
+def _write(connection, target: Any, action: AuditAction, changes: list[tuple[str, Any, Any]]):
+    context = _context(target)
+    if context is None or not changes:
+        return
+    who, reason, _ = context
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    entity = type(target).__tablename__
+    rows = [
+        {
+            "at": now,
+            "who": who,
+            "action": action,
+            "entity": entity,
+            "entity_id": target.id,
+            "field": field,
+            "old_value": _text(old),
+            "new_value": _text(new),
+            "reason": reason,
+        }
+        for field, old, new in changes
+    ]
+    connection.execute(insert(AuditEvent), rows)
+
+
+def _column_keys(mapper: Mapper) -> list[str]:
+    return [p.key for p in mapper.iterate_properties if isinstance(p, ColumnProperty) and p.key != "id"]
+
+
+def _many_to_many_keys(mapper: Mapper) -> list[str]:
+    return [
+        p.key
+        for p in mapper.iterate_properties
+        if isinstance(p, RelationshipProperty) and p.secondary is not None
+    ]
+
+
+def _after_insert(mapper: Mapper, connection, target: Any) -> None:
+    if not _is_audited(target):
+        return
+    changes = [(k, None, getattr(target, k)) for k in _column_keys(mapper)]
+    changes = [c for c in changes if c[2] is not None]
+    _write(connection, target, AuditAction.INSERT, changes)
+
+
+def _after_update(mapper: Mapper, connection, target: Any) -> None:
+    if not _is_audited(target):
+        return
+    state = inspect(target)
+    changes: list[tuple[str, Any, Any]] = []
+    for key in _column_keys(mapper):
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if _text(old) != _text(new):
+            changes.append((key, old, new))
+    for key in _many_to_many_keys(mapper):
+        history = state.attrs[key].history
+        if not (history.added or history.deleted):
+            continue
+        before = list(history.unchanged) + list(history.deleted)
+        after = list(history.unchanged) + list(history.added)
+        changes.append((key, _collection_text(before), _collection_text(after)))
+    _write(connection, target, AuditAction.UPDATE, changes)
+
+
+def _before_delete(mapper: Mapper, connection, target: Any) -> None:
+    if not _is_audited(target):
+        return
+    changes = [(k, getattr(target, k), None) for k in _column_keys(mapper)]
+    changes = [c for c in changes if c[1] is not None]
+    _write(connection, target, AuditAction.DELETE, changes)
+
+
+def _always_load_old_values(mapper: Mapper) -> None:
+    # Without active history, setting an attribute that was not loaded yet would leave the
+    # old value unknown, and the trail would say "changed from nothing".
+    for key in _column_keys(mapper):
+        event.listen(getattr(mapper.class_, key), "set", _noop_set, active_history=True)
+
+
+def _noop_set(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    return value
+
+
+def install() -> None:
+    """Register the listeners once (idempotent)."""
+    if event.contains(Base, "after_insert", _after_insert):
+        return
+    event.listen(Base, "after_insert", _after_insert, propagate=True)
+    event.listen(Base, "after_update", _after_update, propagate=True)
+    event.listen(Base, "before_delete", _before_delete, propagate=True)
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__audited__", False):
+            _always_load_old_values(mapper)

@@ -1,0 +1,49 @@
+"""Copies of a SQLite database made with SQLite's own backup API.
+
+The backup API copies a consistent snapshot even while the file is in use (WAL), which a
+plain file copy does not. Automatic copies rotate: the newest `KEEP` per database are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+KEEP = 10
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy the database at `source` to `target` (written beside it, then renamed into place)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            # A backup must be one self-contained file, not a WAL pair.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)
+    return target
+
+
+def backups_dir_for(database: Path) -> Path:
+    return database.with_name(f"{database.stem}-backups")
+
+
+def rotating_backup(database: Path, reason: str, keep: int = KEEP) -> Path:
+    """Take an automatic copy into `<name>-backups/` beside the database; prune old ones."""
+    folder = backups_dir_for(database)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_sqlite(database, folder / f"{database.stem}-{stamp}-{reason}.sqlite")
+    copies = sorted(folder.glob(f"{database.stem}-*.sqlite"))
+    for old in copies[:-keep]:
+        old.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,268 @@
+"""Opening a database: lock, check, migrate (after a backup), reference data, sessions.
+
+`open_database()` is the one way in. It accepts a file path or any SQLAlchemy URL (a team can
+point every copy at one PostgreSQL server); SQLite files get the pragmas a hand-typed, precious
+dataset deserves and a lock so that only one copy of the program writes to a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_app.paths import reference_data_file
+from desktop_app.store import audit
+from desktop_app.store.backup import rotating_backup
+from desktop_app.store.errors import DatabaseDamagedError, NotADeskDatabaseError, StoreError
+from desktop_app.store.lock import DatabaseLock
+from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
+from desktop_app.store.models import Setting
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+REFERENCE_HASH_KEY = "reference_data_sha256"
+
+audit.install()
+
+
+def database_url(target: str | Path) -> URL:
+    """A URL for a path (`demo.sqlite`) or a URL string (`postgresql+psycopg://...`)."""
+    text_target = str(target)
+    if "://" in text_target:
+        return make_url(text_target)
+    return URL.create("sqlite", database=str(Path(text_target).expanduser().resolve()))
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def _set_sqlite_pragmas(foreign_keys: bool):
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    return on_connect
+
+
+def _make_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
+    engine = create_engine(url)
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas(foreign_keys))
+    return engine
+
+
+@dataclass
+class Database:
+    """An open database: sessions for the services, and what the window shows about it."""
+
+    url: URL
+    engine: Engine
+    path: Path | None
+    lock: DatabaseLock | None = None
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.path is not None
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self, *, who: str | None = None, reason: str | None = None) -> Iterator[Session]:
+        """One user action: commits when the block ends, rolls everything back on an error."""
+        with self.sessions.begin() as session:
+            if who:
+                session.info[audit.AUDIT_INFO_WHO] = who
+            if reason:
+                session.info[audit.AUDIT_INFO_REASON] = reason
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries; anything written in it is discarded when it closes.
+
+        Objects read stay usable afterwards (closing detaches them without expiring them)."""
+        with self.sessions() as session:
+            yield session
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.reading() as session:
+            value = session.get(Setting, key)
+            return value.value if value is not None else default
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_sqlite_header(path: Path) -> None:
+    with open(path, "rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise NotADeskDatabaseError(
+                f"{path} is not a Commissioning Desk database: it is not an SQLite file at all."
+            )
+
+
+def _damaged(path: Path, details: str) -> DatabaseDamagedError:
+    return DatabaseDamagedError(
+        f"{path} is damaged ({details}). Restore the newest copy from "
+        f"{path.stem}-backups beside it, or run `commissioning-desk check` for details."
+    )
+
+
+def _inspect_sqlite_file(path: Path) -> tuple[str | None, set[str]]:
+    """Check an existing file read-only, before anything (even the WAL pragma) writes to it.
+
+    Returns its schema revision and its tables; raises if SQLite finds damage.
+    """
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = [r[0] for r in connection.execute("PRAGMA quick_check")]
+        if rows != ["ok"]:
+            raise _damaged(path, "; ".join(rows[:5]))
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = found[0] if found else None
+    except sqlite3.DatabaseError as error:
+        raise _damaged(path, str(error)) from error
+    finally:
+        connection.close()
+    return revision, {t for t in tables if not t.startswith("sqlite_")}
+
+
+def _upgrade(url: URL, path: Path | None, existed: bool) -> None:
+    from desktop_app.store.migrations import upgrade_to_head
+
+    if path is not None and existed:
+        rotating_backup(path, "before-upgrade")
+    # Batch mode rebuilds tables; with foreign keys enforced a rebuild would cascade.
+    engine = _make_engine(url, foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            upgrade_to_head(connection)
+            if path is not None:
+                broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+                if broken:
+                    raise StoreError(
+                        f"Upgrading {path} left {len(broken)} broken references; nothing was "
+                        "changed (the upgrade was rolled back)."
+                    )
+    finally:
+        engine.dispose()
+
+
+def _reference_hash() -> str:
+    return hashlib.sha256(reference_data_file().read_bytes()).hexdigest()
+
+
+def _ensure_reference_data(db: Database) -> None:
+    wanted = _reference_hash()
+    if db.setting(REFERENCE_HASH_KEY) == wanted:
+        return
+    from desktop_app.store.reference import load_reference_data
+
+    with db.transaction() as session:
+        load_reference_data(session, reference_data_file())
+        session.merge(Setting(key=REFERENCE_HASH_KEY, value=wanted))
+
+
+def open_database(
+    target: str | Path, *, exclusive: bool = True, backup_on_open: bool = False
+) -> Database:
+    """Open (creating or upgrading as needed) the database at a path or URL.
+
+    `exclusive` takes the lock file so no second copy of the program writes to the same SQLite
+    file; read-only verbs open without it. Raises `StoreError` subclasses with messages meant
+    for an officer.
+    """
+    url = database_url(target)
+    path = _sqlite_file(url)
+    lock: DatabaseLock | None = None
+    existed = False
+    if path is not None:
+        if path.is_dir():
+            raise NotADeskDatabaseError(f"{path} is a folder, not a database file.")
+        existed = path.exists() and path.stat().st_size > 0
+        if existed:
+            _check_sqlite_header(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if exclusive:
+            lock = DatabaseLock(path).acquire()
+    engine = _make_engine(url)
+    try:
+        if path is not None:
+            current, tables = _inspect_sqlite_file(path) if existed else (None, set())
+        else:
+            with engine.connect() as connection:
+                current = stored_revision(connection)
+                tables = set(inspect(connection).get_table_names())
+        # alembic_version alone is a schema taken back to the start: ours, just empty.
+        tables.discard("alembic_version")
+        if current is None and tables:
+            raise NotADeskDatabaseError(
+                f"{path or url} holds other tables ({', '.join(sorted(tables)[:5])}) and is not a "
+                "Commissioning Desk database; nothing was changed."
+            )
+        if current is not None and current not in known_revisions():
+            raise NotADeskDatabaseError(
+                f"{path or url} was written by a newer version of Commissioning Desk "
+                f"(schema {current}); install the newer version to open it."
+            )
+        if current != head_revision():
+            if path is not None and lock is None:
+                with DatabaseLock(path):
+                    _upgrade(url, path, existed)
+            else:
+                _upgrade(url, path, existed)
+        if backup_on_open and path is not None and existed:
+            rotating_backup(path, "on-open")
+        database = Database(url=url, engine=engine, path=path, lock=lock)
+        _ensure_reference_data(database)
+        return database
+    except BaseException:
+        engine.dispose()
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def is_demo(db: Database) -> bool:
+    return db.setting("is_demo") == "yes"
+
+
+def settings(db: Database) -> dict[str, str]:
+    with db.reading() as session:
+        return {s.key: s.value for s in session.scalars(select(Setting))}

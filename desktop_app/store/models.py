@@ -1,0 +1,462 @@
+"""The database schema as SQLAlchemy 2 typed models.
+
+Money is integer pence and counts are whole numbers; CHECK and UNIQUE constraints back up the
+validation done in `core` so that no path into the database can store a negative count or a
+second return for the same strand and quarter. Fixed lists are stored as their text values.
+
+`__audited__` marks user data: every insert, update and delete of those rows is written to
+the audit trail (see `store.audit`). Reference data loaded from `db/` is not audited on load,
+but the indicator fields officers edit (baseline, target, tolerance) are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum as PyEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from desktop_app.core.vocabulary import (
+    AgreementType,
+    AuditAction,
+    Direction,
+    Frequency,
+    IndicatorUnit,
+    OrganisationType,
+    ReturnStatus,
+    Scope,
+)
+
+# Named constraints are what let Alembic's batch mode rebuild SQLite tables reliably.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _text_enum(enum_type: type[PyEnum], name: str) -> Enum:
+    """An enum stored as its text value, checked by a named CHECK constraint."""
+    return Enum(
+        enum_type,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_type),
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def _non_negative(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} >= 0", name=f"{column}_not_negative")
+
+
+# ---------------------------------------------------------------- reference data (from db/)
+
+
+class Plan(Base):
+    """A Police and Crime Plan: priorities, themes and indicators belong to one."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+
+
+class Priority(Base):
+    __tablename__ = "priority"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="priority", order_by="Indicator.code"
+    )
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class District(Base):
+    __tablename__ = "district"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class ServiceCategory(Base):
+    __tablename__ = "service_category"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Measure(Base):
+    """One entry of the measure catalogue: what a return asks for, valid for a span of time."""
+
+    __tablename__ = "measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    short_label: Mapped[str] = mapped_column(String(40))
+    group: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(40))
+    help_text: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    sort_order: Mapped[int] = mapped_column(Integer)
+    # How the yearly report says the total, e.g. "{value} victims were referred to ...".
+    report_sentence: Mapped[str] = mapped_column(Text, default="")
+
+
+class MeasureRule(Base):
+    """A rule every return must satisfy, in the safe expression syntax of `core.rules`."""
+
+    __tablename__ = "measure_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    expression: Mapped[str] = mapped_column(String(400))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+indicator_theme = Table(
+    "indicator_theme",
+    Base.metadata,
+    Column("indicator_id", ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("tolerance_pct >= 0", name="tolerance_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[IndicatorUnit] = mapped_column(_text_enum(IndicatorUnit, "indicator_unit"))
+    direction: Mapped[Direction] = mapped_column(_text_enum(Direction, "direction"))
+    source: Mapped[str] = mapped_column(String(200))
+    frequency: Mapped[Frequency] = mapped_column(_text_enum(Frequency, "frequency"))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_period: Mapped[str | None] = mapped_column(String(40))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_note: Mapped[str | None] = mapped_column(Text)
+    tolerance_pct: Mapped[float] = mapped_column(Float, default=2.0)
+
+    priority: Mapped[Priority] = relationship(back_populates="indicators")
+    themes: Mapped[list[Theme]] = relationship(secondary=indicator_theme)
+    readings: Mapped[list[IndicatorReading]] = relationship(
+        back_populates="indicator", order_by="IndicatorReading.period_start"
+    )
+
+
+# ---------------------------------------------------------------- the register
+
+
+class FundingStream(Base):
+    """A grant the office holds, e.g. the MoJ victims grant 2022–25."""
+
+    __tablename__ = "funding_stream"
+    __audited__ = True
+    __table_args__ = (
+        _non_negative("total_pence"),
+        CheckConstraint("end_date >= start_date", name="ends_after_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    funder: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    total_pence: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    budgets: Mapped[list[Budget]] = relationship(
+        back_populates="funding_stream", order_by="Budget.financial_year"
+    )
+    strands: Mapped[list[Strand]] = relationship(back_populates="funding_stream")
+
+
+class Budget(Base):
+    """A funding stream's budget for one financial year."""
+
+    __tablename__ = "budget"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("funding_stream_id", "financial_year"),
+        _non_negative("amount_pence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funding_stream_id: Mapped[int] = mapped_column(ForeignKey("funding_stream.id"))
+    # The calendar year the financial year starts in: 2022 for 2022/23.
+    financial_year: Mapped[int] = mapped_column(Integer)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+
+    funding_stream: Mapped[FundingStream] = relationship(back_populates="budgets")
+
+
+provider_district = Table(
+    "provider_district",
+    Base.metadata,
+    Column("provider_id", ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True),
+    Column("district_id", ForeignKey("district.id"), primary_key=True),
+)
+
+
+class Provider(Base):
+    __tablename__ = "provider"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    organisation_type: Mapped[OrganisationType] = mapped_column(
+        _text_enum(OrganisationType, "organisation_type")
+    )
+    scope: Mapped[Scope] = mapped_column(_text_enum(Scope, "scope"))
+    charity_number: Mapped[str | None] = mapped_column(String(20))
+    company_number: Mapped[str | None] = mapped_column(String(20))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    districts: Mapped[list[District]] = relationship(secondary=provider_district)
+    strands: Mapped[list[Strand]] = relationship(back_populates="provider")
+
+
+strand_theme = Table(
+    "strand_theme",
+    Base.metadata,
+    Column("strand_id", ForeignKey("strand.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True),
+)
+
+strand_district = Table(
+    "strand_district",
+    Base.metadata,
+    Column("strand_id", ForeignKey("strand.id", ondelete="CASCADE"), primary_key=True),
+    Column("district_id", ForeignKey("district.id"), primary_key=True),
+)
+
+
+class Strand(Base):
+    """A provider's strand of provision under one funding stream, by contract or grant."""
+
+    __tablename__ = "strand"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
+    funding_stream_id: Mapped[int] = mapped_column(ForeignKey("funding_stream.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    service_category_id: Mapped[int] = mapped_column(ForeignKey("service_category.id"))
+    agreement_type: Mapped[AgreementType] = mapped_column(
+        _text_enum(AgreementType, "agreement_type")
+    )
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    provider: Mapped[Provider] = relationship(back_populates="strands")
+    funding_stream: Mapped[FundingStream] = relationship(back_populates="strands")
+    service_category: Mapped[ServiceCategory] = relationship()
+    priority: Mapped[Priority | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=strand_theme)
+    districts: Mapped[list[District]] = relationship(secondary=strand_district)
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="strand", order_by="Allocation.financial_year"
+    )
+    returns: Mapped[list[Return]] = relationship(back_populates="strand")
+
+
+class Allocation(Base):
+    """What one strand gets in one financial year, in pence."""
+
+    __tablename__ = "allocation"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("strand_id", "financial_year"),
+        _non_negative("amount_pence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strand_id: Mapped[int] = mapped_column(ForeignKey("strand.id"))
+    financial_year: Mapped[int] = mapped_column(Integer)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+
+    strand: Mapped[Strand] = relationship(back_populates="allocations")
+
+
+# ---------------------------------------------------------------- returns
+
+
+class ReturnPeriod(Base):
+    """A financial year and quarter that returns are collected for."""
+
+    __tablename__ = "return_period"
+    __table_args__ = (
+        UniqueConstraint("financial_year", "quarter"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_1_to_4"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+
+
+class Return(Base):
+    """One strand's return for one quarter."""
+
+    __tablename__ = "return"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("strand_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strand_id: Mapped[int] = mapped_column(ForeignKey("strand.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("return_period.id"))
+    status: Mapped[ReturnStatus] = mapped_column(
+        _text_enum(ReturnStatus, "return_status"), default=ReturnStatus.DRAFT
+    )
+    received_date: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # A draft started by copying last quarter, until the officer changes it.
+    copied_from_previous: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    strand: Mapped[Strand] = relationship(back_populates="returns")
+    period: Mapped[ReturnPeriod] = relationship()
+    values: Mapped[list[ReturnValue]] = relationship(
+        back_populates="return_", cascade="all, delete-orphan"
+    )
+
+
+class ReturnValue(Base):
+    """One measure's count on one return. No row means "not collected", which is not 0."""
+
+    __tablename__ = "return_value"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("return_id", "measure_id"), _non_negative("value"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("return.id", ondelete="CASCADE"))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id"))
+    value: Mapped[int] = mapped_column(Integer)
+    # The officer's explanation when the value raised a warning.
+    note: Mapped[str | None] = mapped_column(Text)
+
+    return_: Mapped[Return] = relationship(back_populates="values")
+    measure: Mapped[Measure] = relationship()
+
+
+# ---------------------------------------------------------------- indicators
+
+
+class IndicatorReading(Base):
+    """One reading of an indicator for a month or a quarter (by its first and last day)."""
+
+    __tablename__ = "indicator_reading"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period_start"),
+        CheckConstraint("period_end >= period_start", name="ends_after_start"),
+        CheckConstraint(
+            "numerator IS NULL OR numerator >= 0", name="numerator_not_negative"
+        ),
+        CheckConstraint(
+            "denominator IS NULL OR denominator > 0", name="denominator_positive"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    numerator: Mapped[int | None] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    indicator: Mapped[Indicator] = relationship(back_populates="readings")
+
+
+# ---------------------------------------------------------------- submissions and audit
+
+
+class Submission(Base):
+    """An MoJ return as it was sent: the frozen figures and the file's hash."""
+
+    __tablename__ = "submission"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    financial_year: Mapped[int] = mapped_column(Integer)
+    # "year", "H1", "H2", "Q1" .. "Q4"
+    period_part: Mapped[str] = mapped_column(String(10))
+    include_unverified: Mapped[bool] = mapped_column(Boolean, default=False)
+    file_name: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    totals_json: Mapped[str] = mapped_column(Text)
+    values_json: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only: who changed which field of which record, when, from what to what."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    who: Mapped[str] = mapped_column(String(100))
+    action: Mapped[AuditAction] = mapped_column(_text_enum(AuditAction, "audit_action"))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Setting(Base):
+    """Facts about this database: whether it is the demo, the return due-days setting..."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,163 @@
+"""Load `db/reference_data.toml` into a database, idempotently.
+
+Rows are matched by their stable keys: a new key inserts, a changed label updates, nothing is
+deleted (returns and readings may point at it) except measure rules, where the file is the whole
+truth. Indicator baselines, targets and tolerances belong to the officers once loaded, so the
+file sets a target only on an indicator's first load.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.rules import parse_rule
+from desktop_app.core.vocabulary import Direction, Frequency, IndicatorUnit
+from desktop_app.store.audit import AUDIT_INFO_OFF
+from desktop_app.store.models import (
+    District,
+    Indicator,
+    Measure,
+    MeasureRule,
+    Plan,
+    Priority,
+    ServiceCategory,
+    Theme,
+)
+
+
+class ReferenceDataError(ValueError):
+    """The reference data file is malformed; the message names the entry and the field."""
+
+
+def read_reference_data(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ReferenceDataError(f"{path} is not valid TOML: {error}") from error
+    if data.get("schema") != 1:
+        raise ReferenceDataError(f"{path}: 'schema = 1' expected, found {data.get('schema')!r}")
+    return data
+
+
+def _upsert(session: Session, model: type, match: dict[str, Any], values: dict[str, Any]) -> Any:
+    row = session.scalars(select(model).filter_by(**match)).one_or_none()
+    if row is None:
+        row = model(**match, **values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+    return row
+
+
+def load_reference_data(session: Session, path: Path) -> None:
+    """Apply the reference data file to the database in the caller's transaction."""
+    data = read_reference_data(path)
+    session.info[AUDIT_INFO_OFF] = True
+    try:
+        _load(session, data, path)
+        session.flush()
+    finally:
+        session.info.pop(AUDIT_INFO_OFF, None)
+
+
+def _load(session: Session, data: dict[str, Any], path: Path) -> None:
+    plan_data = data["plan"]
+    plan = _upsert(
+        session,
+        Plan,
+        {"key": plan_data["key"]},
+        {"name": plan_data["name"], "start": plan_data["start"], "end": plan_data["end"]},
+    )
+    session.flush()
+
+    priorities = {}
+    for entry in data["priorities"]:
+        priorities[entry["number"]] = _upsert(
+            session, Priority, {"plan_id": plan.id, "number": entry["number"]}, {"title": entry["title"]}
+        )
+    themes = {}
+    for entry in data["themes"]:
+        themes[entry["key"]] = _upsert(
+            session, Theme, {"plan_id": plan.id, "key": entry["key"]}, {"name": entry["name"]}
+        )
+    for entry in data["districts"]:
+        _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
+    for entry in data["service_categories"]:
+        _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
+    session.flush()
+
+    for entry in data["indicators"]:
+        where = f"{path.name}: indicator {entry.get('code')!r}"
+        try:
+            values = {
+                "priority_id": priorities[entry["priority"]].id,
+                "title": entry["title"],
+                "description": entry.get("description", ""),
+                "unit": IndicatorUnit(entry["unit"]),
+                "direction": Direction(entry["direction"]),
+                "source": entry["source"],
+                "frequency": Frequency(entry["frequency"]),
+            }
+            wanted_themes = [themes[key] for key in entry.get("themes", [])]
+        except (KeyError, ValueError) as error:
+            raise ReferenceDataError(f"{where}: bad or missing {error}") from error
+        existing = session.scalars(select(Indicator).filter_by(code=entry["code"])).one_or_none()
+        if existing is None:
+            indicator = Indicator(
+                code=entry["code"],
+                target_value=entry.get("target"),
+                target_note=entry.get("target_note"),
+                tolerance_pct=2.0,
+                **values,
+            )
+            session.add(indicator)
+        else:
+            indicator = _upsert(session, Indicator, {"code": entry["code"]}, values)
+        if {t.key for t in indicator.themes} != {t.key for t in wanted_themes}:
+            indicator.themes = wanted_themes
+
+    measure_keys = set()
+    for entry in data["measures"]:
+        measure_keys.add(entry["key"])
+        _upsert(
+            session,
+            Measure,
+            {"key": entry["key"]},
+            {
+                "label": entry["label"],
+                "short_label": entry.get("short_label", entry["label"]),
+                "group": entry["group"],
+                "unit": entry["unit"],
+                "help_text": entry.get("help", ""),
+                "valid_from": entry["valid_from"],
+                "valid_to": entry.get("valid_to"),
+                "sort_order": entry["order"],
+                "report_sentence": entry.get("report_sentence", ""),
+            },
+        )
+    # Rules may also name measures already in the database from earlier catalogues.
+    measure_keys |= set(session.scalars(select(Measure.key)))
+
+    rule_keys = set()
+    for entry in data["rules"]:
+        try:
+            parse_rule(entry["expression"], known_keys=measure_keys)
+        except ValueError as error:
+            raise ReferenceDataError(f"{path.name}: rule {entry['key']!r}: {error}") from error
+        rule_keys.add(entry["key"])
+        _upsert(
+            session,
+            MeasureRule,
+            {"key": entry["key"]},
+            {"expression": entry["expression"], "description": entry.get("description", "")},
+        )
+    for stale in session.scalars(select(MeasureRule).where(MeasureRule.key.not_in(rule_keys))):
+        session.delete(stale)

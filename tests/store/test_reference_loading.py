@@ -1,0 +1,79 @@
+"""Reference data goes in once, updates by key, and never overwrites what officers set."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.paths import reference_data_file
+from desktop_app.store.models import Indicator, Measure, MeasureRule, Priority, Theme
+from desktop_app.store.reference import ReferenceDataError, load_reference_data
+
+
+def _counts(db):
+    with db.reading() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Priority, Theme, Indicator, Measure, MeasureRule)
+        }
+
+
+def test_a_new_database_has_the_plan_as_the_seed_gives_it(db):
+    assert _counts(db) == {"priority": 4, "theme": 3, "indicator": 29, "measure": 7, "measure_rule": 4}
+    with db.reading() as session:
+        officers = session.scalars(select(Indicator).where(Indicator.target_value.is_not(None))).all()
+    assert [(i.title, i.target_value) for i in officers] == [(officers[0].title, 750)]
+    assert "officers" in officers[0].title.lower()
+
+
+def test_loading_again_changes_nothing(db):
+    before = _counts(db)
+    with db.transaction() as session:
+        load_reference_data(session, reference_data_file())
+        load_reference_data(session, reference_data_file())
+    assert _counts(db) == before
+
+
+def test_an_edited_label_updates_but_an_officers_baseline_and_target_survive(db, tmp_path):
+    with db.transaction() as session:
+        officers = session.scalars(select(Indicator).where(Indicator.target_value == 750)).one()
+        officers.baseline_value = 5_700
+        officers.target_value = 800
+        code = officers.code
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    assert 'label = "Victims supported"' in text
+    edited.write_text(text.replace('label = "Victims supported"', 'label = "Victims supported (all)"'), encoding="utf-8")
+    with db.transaction() as session:
+        load_reference_data(session, edited)
+    with db.reading() as session:
+        assert session.scalar(select(Measure.label).where(Measure.key == "victims_supported")) == "Victims supported (all)"
+        indicator = session.scalars(select(Indicator).where(Indicator.code == code)).one()
+        assert (indicator.baseline_value, indicator.target_value) == (5_700, 800)
+
+
+def test_a_rule_naming_an_unknown_measure_is_refused_by_name(db, tmp_path):
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    edited.write_text(
+        text.replace("referred_mental_health <= victims_supported", "referred_mental_heath <= victims_supported"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ReferenceDataError) as refused:
+        with db.transaction() as session:
+            load_reference_data(session, edited)
+    assert "mental_health_within_supported" in str(refused.value)
+    assert "referred_mental_heath" in str(refused.value)
+    with db.reading() as session:  # rolled back: the good rule is still there
+        assert session.scalar(select(func.count()).select_from(MeasureRule)) == 4
+
+
+def test_a_broken_file_is_named_in_the_message(db, tmp_path):
+    broken = tmp_path / "reference_data.toml"
+    shutil.copyfile(reference_data_file(), broken)
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n[[measures]\nkey = ", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="reference_data.toml"):
+        with db.transaction() as session:
+            load_reference_data(session, broken)

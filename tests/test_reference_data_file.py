@@ -1,0 +1,150 @@
+"""The reference data file says what an officer expects: the 2021–24 plan, the published measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REFERENCE_FILE = Path(__file__).resolve().parents[1] / "db" / "reference_data.toml"
+
+UNITS = {"count", "percent", "days", "rate"}
+DIRECTIONS = {"increase", "decrease", "maintain", "below_baseline", "monitor"}
+FREQUENCIES = {"monthly", "quarterly"}
+
+PRIORITY_TITLES = {
+    1: "Supporting Victims and Witnesses and Improving Criminal Justice Outcomes",
+    2: "Keeping People Safe and Building Resilience",
+    3: "Safer Places and Thriving Communities",
+    4: "Responding to Multiple and Complex Needs",
+}
+
+MEASURE_KEYS = [
+    "victims_supported",
+    "idva_da_supported",
+    "isva_sa_supported",
+    "reported_before",
+    "reported_after",
+    "referred_mental_health",
+    "rj_supported",
+]
+
+RULE_EXPRESSIONS = {
+    "idva_within_supported": "idva_da_supported <= victims_supported",
+    "isva_within_supported": "isva_sa_supported <= victims_supported",
+    "reporting_within_supported": "reported_before + reported_after <= victims_supported",
+    "mental_health_within_supported": "referred_mental_health <= victims_supported",
+}
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    with open(REFERENCE_FILE, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_schema_and_plan(data):
+    assert data["schema"] == 1
+    plan = data["plan"]
+    assert plan["key"] == "pcp-2021-24"
+    assert plan["start"] == dt.date(2021, 4, 1)
+    assert plan["end"] == dt.date(2024, 3, 31)
+
+
+def test_four_priorities_with_the_seed_titles(data):
+    priorities = data["priorities"]
+    assert [p["number"] for p in priorities] == [1, 2, 3, 4]
+    assert {p["number"]: p["title"] for p in priorities} == PRIORITY_TITLES
+
+
+def test_three_themes(data):
+    keys = [t["key"] for t in data["themes"]]
+    assert keys == ["women_girls", "edi", "early_intervention"]
+    assert all(t["name"].strip() for t in data["themes"])
+
+
+def test_29_indicators_split_7_7_9_6(data):
+    indicators = data["indicators"]
+    assert len(indicators) == 29
+    assert Counter(i["priority"] for i in indicators) == {1: 7, 2: 7, 3: 9, 4: 6}
+
+
+def test_indicator_codes_unique_in_order_and_match_priority(data):
+    indicators = data["indicators"]
+    codes = [i["code"] for i in indicators]
+    assert len(set(codes)) == len(codes)
+    position: Counter[int] = Counter()
+    for indicator in indicators:
+        position[indicator["priority"]] += 1
+        assert indicator["code"] == f"{indicator['priority']}.{position[indicator['priority']]}"
+
+
+def test_indicator_vocabularies(data):
+    theme_keys = {t["key"] for t in data["themes"]}
+    for indicator in data["indicators"]:
+        code = indicator["code"]
+        assert indicator["unit"] in UNITS, code
+        assert indicator["direction"] in DIRECTIONS, code
+        assert indicator["frequency"] in FREQUENCIES, code
+        assert indicator["source"].strip(), code
+        assert set(indicator.get("themes", [])) <= theme_keys, code
+        assert indicator["title"].strip() and not indicator["title"].endswith("."), code
+        assert indicator["description"].strip(), code
+
+
+def test_directions_as_the_plan_words_them(data):
+    directions = {i["code"]: i["direction"] for i in data["indicators"]}
+    assert directions["1.7"] == "maintain"
+    assert {c for c, d in directions.items() if d == "monitor"} == {"2.5", "2.6", "3.9"}
+    assert {c for c, d in directions.items() if d == "below_baseline"} == {"3.5", "4.2", "4.3"}
+
+
+def test_only_the_additional_officers_indicator_has_a_target(data):
+    with_target = [i for i in data["indicators"] if "target" in i]
+    assert len(with_target) == 1
+    officers = with_target[0]
+    assert officers["target"] == 750
+    assert "officers" in officers["title"].lower()
+    assert officers["priority"] == 3
+
+
+def test_the_seven_published_measures_in_order(data):
+    measures = data["measures"]
+    assert [m["key"] for m in measures] == MEASURE_KEYS
+    orders = [m["order"] for m in measures]
+    assert len(set(orders)) == len(orders)
+    assert orders == sorted(orders)
+    for measure in measures:
+        assert len(measure["short_label"]) <= 12, measure["key"]
+        assert measure["label"].strip() and measure["help"].strip(), measure["key"]
+        assert isinstance(measure["valid_from"], dt.date), measure["key"]
+        assert "valid_to" not in measure, measure["key"]
+
+
+def test_the_four_rules_exactly(data):
+    assert {r["key"]: r["expression"] for r in data["rules"]} == RULE_EXPRESSIONS
+    assert len(data["rules"]) == 4
+
+
+def test_rules_only_name_defined_measures(data):
+    measure_keys = {m["key"] for m in data["measures"]}
+    for rule in data["rules"]:
+        names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule["expression"]))
+        assert names and names <= measure_keys, rule["key"]
+
+
+def test_service_category_keys_are_unique_snake_case(data):
+    keys = [c["key"] for c in data["service_categories"]]
+    assert len(keys) >= 8
+    assert len(set(keys)) == len(keys)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", key) for key in keys)
+    assert {"idva", "isva", "restorative_justice"} <= set(keys)
+
+
+def test_five_districts(data):
+    names = [d["name"] for d in data["districts"]]
+    assert names == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
