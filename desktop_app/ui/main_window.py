@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self._on_explore_demo = on_explore_demo
         self._settings = settings
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(720, 520)
         self.overview: DatabaseOverview = workspace.overview()
         self._build()
         self._restore_geometry()
