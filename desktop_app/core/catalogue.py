@@ -57,6 +57,18 @@ class Catalogue:
         """The measures a return covering `start`..`end` asks for, in catalogue order."""
         return tuple(m for m in self.measures if m.valid_during(start, end))
 
+    @property
+    def labels_in_sentence(self) -> dict[str, str]:
+        """Labels as they read mid-sentence: "victims supported", but "IDVA caseload" kept."""
+        return {m.key: _mid_sentence(m.label) for m in self.measures}
+
     def breaches(self, values: Mapping[str, int | None]) -> list[RuleBreach]:
         """Every catalogue rule the values break (rules over missing measures do not apply)."""
-        return check_rules((r.rule for r in self.rules), values, self.labels)
+        return check_rules((r.rule for r in self.rules), values, self.labels_in_sentence)
+
+
+def _mid_sentence(label: str) -> str:
+    # An acronym at the start ("IDVA ...") keeps its capitals; an ordinary word does not.
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label

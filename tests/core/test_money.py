@@ -63,8 +63,8 @@ def test_more_than_two_decimal_places_is_refused_with_a_message_naming_the_text(
 
 
 def test_shorthand_finer_than_a_penny_is_refused() -> None:
-    with pytest.raises(MoneyError, match=r"'£1.23456k' is not an amount of money: .*whole number of pence"):
-        parse_pence("£1.23456k")
+    with pytest.raises(MoneyError, match=r"'£1.234567k' is not an amount of money: .*whole number of pence"):
+        parse_pence("£1.234567k")
 
 
 @pytest.mark.parametrize("text", ["1,23,4", "12,34", "1234,567", ",123", "1,,234"])
