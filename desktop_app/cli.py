@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = verb("backup", "copy the database to a file (a consistent snapshot)")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+
+    screenshot = verb("screenshot", "render every main page of the window to DIR/<page>.png")
+    screenshot.add_argument("--out", required=True, metavar="DIR", help="folder for the pictures")
     return parser
 
 
@@ -133,6 +136,30 @@ def _run_backup(target: str, out: str) -> int:
     return EXIT_OK
 
 
+def _run_screenshot(target: str, out: str) -> int:
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.app import build_main_window
+    from desktop_app.ui.screenshot import save_screenshots
+
+    with tempfile.TemporaryDirectory() as scratch:
+        # Fresh settings: the pictures must not depend on (or change) this user's window state.
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        window = build_main_window(target, settings=settings)
+        try:
+            written = save_screenshots(window, Path(out))
+        finally:
+            window.close()
+            window.workspace.close()
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -142,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(target)
     target = target or _default_target()
-    from desktop_app.services.errors import ServiceError
-    from desktop_app.store.errors import StoreError
+    from desktop_app.services.errors import REFUSALS
 
     try:
         if args.verb == "demo":
@@ -154,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run_check(target)
         if args.verb == "backup":
             return _run_backup(target, args.out)
-    except (ServiceError, StoreError, ValueError, OSError) as error:
+        if args.verb == "screenshot":
+            return _run_screenshot(target, args.out)
+    except REFUSALS as error:
         print(f"commissioning-desk: {error}", file=sys.stderr)
         return EXIT_REJECTED
     parser.error(f"unknown verb {args.verb}")

@@ -7,3 +7,14 @@ class ServiceError(Exception):
 
 class DemoRefusedError(ServiceError):
     """The demo data would have been written over real data."""
+
+
+def _refusals() -> tuple[type[BaseException], ...]:
+    from desktop_app.store.errors import StoreError
+
+    return (ServiceError, StoreError, ValueError, OSError)
+
+
+# What the window and the terminal show an officer as a message, never as a crash:
+# a refused action, a database that cannot be opened, bad input, a file that cannot be written.
+REFUSALS = _refusals()

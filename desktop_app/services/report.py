@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
@@ -65,24 +65,26 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
                 .group_by(Return.status)
             ).all()
         )
-        strands_running = session.scalar(
-            select(func.count(Strand.id)).where(
+        running = session.execute(
+            select(Strand.id, Strand.start_date, Strand.end_date).where(
                 Strand.start_date <= year.end,
                 or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
             )
+        ).all()
+        received = set(
+            session.execute(
+                select(Return.strand_id, ReturnPeriod.quarter)
+                .join(Return.period)
+                .where(ReturnPeriod.financial_year == year.start_year)
+            ).all()
         )
-        returns_of_running = session.scalar(
-            select(func.count(Return.id))
-            .join(Return.period)
-            .join(Return.strand)
-            .where(
-                ReturnPeriod.financial_year == year.start_year,
-                and_(
-                    Strand.start_date <= year.end,
-                    or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
-                ),
-            )
-        )
+    # A return is expected for each quarter a strand runs in, part-quarters included.
+    expected = {
+        (strand_id, quarter.number)
+        for strand_id, start, end in running
+        for quarter in year.quarters()
+        if start <= quarter.end and (end is None or end >= quarter.start)
+    }
     measures = tuple(
         MeasureTotal(
             key=m.key,
@@ -100,7 +102,7 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
         measures=measures,
         returns_counted=counted,
         returns_unverified=unverified,
-        returns_missing=max(0, (strands_running or 0) * 4 - (returns_of_running or 0)),
+        returns_missing=len(expected - received),
     )
 
 

@@ -1,30 +1,49 @@
-"""The main window: a shell holding the pages, the demo banner and the status bar.
+"""The main window: a shell holding the sidebar, the pages, the demo banner and the status bar.
 
-It only arranges things: what a page shows comes from services, and which database is open is
-decided by `desktop_app.app`.
+It only arranges things. Pages are built the first time they are shown (so start-up pays only
+for the first page), what they show comes from services, and which database is open is decided
+by the launcher in `desktop_app.app`, reached through `WindowActions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
+    QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.numbers import format_count
-from desktop_app.services.overview import DatabaseOverview
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.maintenance import backup_to
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui.pages.page import AppEvents, Page, PageContext
+from desktop_app.ui.pages.registry import PAGES, build_page
 
 DEMO_BANNER_TEXT = "Demo data — synthetic figures, not real providers or victims"
+DATABASE_FILTER = "Commissioning Desk databases (*.sqlite *.db);;All files (*)"
+
+
+class WindowActions(Protocol):
+    """What the window asks of whoever opened it (the launcher)."""
+
+    def open_database(self, path: str, *, create: bool) -> None: ...
+
+    def explore_demo(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -32,112 +51,212 @@ class MainWindow(QMainWindow):
         self,
         workspace: Workspace,
         *,
-        on_explore_demo: Callable[[], None] | None = None,
         settings: QSettings | None = None,
+        actions: WindowActions | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
-        self._on_explore_demo = on_explore_demo
-        self._settings = settings
+        self.settings = settings
+        self.actions = actions
+        self.events = AppEvents(self)
+        self.context = PageContext(workspace=workspace, settings=settings, events=self.events)
+        self._pages: dict[str, Page] = {}
+        self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
         self.setMinimumSize(720, 520)
-        self.overview: DatabaseOverview = workspace.overview()
         self._build()
-        self._restore_geometry()
+        self._build_menus()
+        self._connect_signals()
+        self._restore_state()
 
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
         central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
 
         self.demo_banner = QLabel(DEMO_BANNER_TEXT, central)
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.demo_banner.setStyleSheet(
-            "#demoBanner { background: #fff4ce; color: #5c4400; padding: 6px; "
-            "border-bottom: 1px solid #e0c97a; font-weight: 600; }"
-        )
         self.demo_banner.setAccessibleName("Demo data banner")
         self.demo_banner.setVisible(self.overview.is_demo)
-        layout.addWidget(self.demo_banner)
+        outer.addWidget(self.demo_banner)
 
-        body = QWidget(central)
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(48, 40, 48, 40)
-        body_layout.setSpacing(16)
-        title = QLabel(APP_NAME, body)
-        title.setStyleSheet("font-size: 22pt; font-weight: 600;")
-        body_layout.addWidget(title)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
 
-        self.summary = QLabel(self._summary_text(), body)
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setAccessibleName("Database summary")
-        body_layout.addWidget(self.summary)
+        self.sidebar = QListWidget(self.splitter)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setMinimumWidth(170)
+        self.sidebar.setMaximumWidth(260)
+        for key, title in PAGES:
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
 
-        self.explore_demo_button = QPushButton("Explore the demo data", body)
-        self.explore_demo_button.setAccessibleName("Explore the demo data")
-        self.explore_demo_button.setVisible(self.overview.is_empty and self._on_explore_demo is not None)
-        self.explore_demo_button.clicked.connect(self._on_explore_demo_clicked)
-        body_layout.addWidget(self.explore_demo_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        body_layout.addStretch(1)
-        layout.addWidget(body, 1)
+        self.stack = QStackedWidget(self.splitter)
+        self.stack.setObjectName("pageStack")
+        for _key, _title in PAGES:
+            self.stack.addWidget(QWidget(self.stack))  # placeholders, replaced on first show
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 1000])
+        outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.statusBar().showMessage(f"Database: {self.workspace.name}")
-        self._build_menus()
+        self.database_label = QLabel(f"Database: {self.workspace.name}", self)
+        self.database_label.setAccessibleName("Open database")
+        self.statusBar().addPermanentWidget(self.database_label)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about_action = QAction("&About", self)
-        about_action.triggered.connect(self._on_about_triggered)
-        help_menu.addAction(about_action)
-
-    def _summary_text(self) -> str:
-        o = self.overview
-        if o.is_empty:
-            return (
-                "This database is empty. Start by adding your funding streams and providers, "
-                "or explore the demo data to see the program at work."
-            )
-        return (
-            f"{format_count(o.providers)} providers, {format_count(o.strands)} strands of "
-            f"provision, {format_count(o.returns)} quarterly returns and "
-            f"{format_count(o.indicators)} Police and Crime Plan indicators."
+        self.new_database_action = self._action(file_menu, "&New database…", self._on_new_database_triggered)
+        self.open_database_action = self._action(
+            file_menu, "&Open…", self._on_open_database_triggered, QKeySequence.StandardKey.Open
         )
+        self.backup_action = self._action(file_menu, "&Backup now…", self._on_backup_triggered)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.new_record_action = self._action(edit_menu, "&New record", self._on_new_record_triggered, "Ctrl+N")
+        self.find_action = self._action(edit_menu, "&Find", self._on_find_triggered, "Ctrl+F")
+
+        go_menu = self.menuBar().addMenu("&Go")
+        for number, (key, title) in enumerate(PAGES, start=1):
+            self._action(go_menu, title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{number}")
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About", self._on_about_triggered)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _connect_signals(self) -> None:
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
+        self.events.data_changed.connect(self._on_data_changed)
+
+    # ------------------------------------------------------------------ pages
+
+    def page(self, key: str) -> Page:
+        """The page for `key`, built on first use."""
+        if key not in self._pages:
+            index = [k for k, _ in PAGES].index(key)
+            page = build_page(key, self.context)
+            placeholder = self.stack.widget(index)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.insertWidget(index, page)
+            self._pages[key] = page
+        return self._pages[key]
+
+    def show_page(self, key: str) -> Page:
+        index = [k for k, _ in PAGES].index(key)
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        if self.sidebar.currentRow() != index:
+            self.sidebar.setCurrentRow(index)
+        return page
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
 
     # ------------------------------------------------------------------ state
 
-    def _restore_geometry(self) -> None:
-        if self._settings is not None:
-            geometry = self._settings.value("window/geometry")
+    def _restore_state(self) -> None:
+        start_page = PAGES[0][0]
+        if self.settings is not None:
+            geometry = self.settings.value("window/geometry")
             if geometry is not None:
                 self.restoreGeometry(geometry)
-                return
-        self.resize(1200, 800)
+            else:
+                self.resize(1280, 800)
+            splitter = self.settings.value("window/splitter")
+            if splitter is not None:
+                self.splitter.restoreState(splitter)
+            remembered = self.settings.value("window/page")
+            if remembered in dict(PAGES):
+                start_page = remembered
+        else:
+            self.resize(1280, 800)
+        if self.overview.is_empty and not self.overview.is_demo:
+            start_page = "strands"  # an empty database starts where the year is set up
+        self.show_page(start_page)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self._settings is not None:
-            self._settings.setValue("window/geometry", self.saveGeometry())
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/splitter", self.splitter.saveState())
+            current = self.current_page()
+            if current is not None:
+                self.settings.setValue("window/page", current.key)
+        for page in self._pages.values():
+            page.save_state()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ slots
 
-    def _on_explore_demo_clicked(self) -> None:
-        if self._on_explore_demo is not None:
-            self._on_explore_demo()
+    def _on_sidebar_current_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.show_page(PAGES[row][0])
+
+    def _on_data_changed(self, _changed) -> None:
+        self.overview = self.workspace.overview()
+
+    def _on_new_record_triggered(self) -> None:
+        page = self.current_page()
+        if page is not None and not page.new_record():
+            self.statusBar().showMessage(f"Nothing to create on the {page.title} page.", 4000)
+
+    def _on_find_triggered(self) -> None:
+        page = self.current_page()
+        if page is not None and not page.focus_search():
+            self.statusBar().showMessage(f"The {page.title} page has no search box.", 4000)
+
+    def _on_new_database_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New database", str(self._suggested_folder() / "commissioning.sqlite"), DATABASE_FILTER
+        )
+        if path and self.actions is not None:
+            self.actions.open_database(path, create=True)
+
+    def _on_open_database_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open database", str(self._suggested_folder()), DATABASE_FILTER)
+        if path and self.actions is not None:
+            self.actions.open_database(path, create=False)
+
+    def _on_backup_triggered(self) -> None:
+        stem = self.workspace.path.stem if self.workspace.path else "commissioning"
+        suggested = self._suggested_folder() / f"{stem}-backup-{dt.date.today():%Y-%m-%d}.sqlite"
+        path, _ = QFileDialog.getSaveFileName(self, "Backup now", str(suggested), DATABASE_FILTER)
+        if not path:
+            return
+        try:
+            written = backup_to(self.workspace.db, Path(path))
+        except (ServiceError, OSError) as error:
+            QMessageBox.warning(self, "Backup not made", str(error))
+            return
+        self.statusBar().showMessage(f"Backup written to {written}", 8000)
+
+    def _suggested_folder(self) -> Path:
+        return self.workspace.path.parent if self.workspace.path else Path.home()
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nDatabase: {self.workspace.name}",
+            f"<b>{APP_NAME}</b> {__version__}<br><br>"
+            "Victims' services commissioning: providers, strands, quarterly returns, "
+            "Police and Crime Plan indicators and the MoJ return.<br><br>"
+            f"Database: {self.workspace.name}",
         )

@@ -1,0 +1,10 @@
+"""Run every benchmark in this folder, one after another."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+for script in sorted(Path(__file__).parent.glob("*.py")):
+    if script.name != "run.py":
+        print(f"== {script.stem}")
+        subprocess.run([sys.executable, str(script)], check=True)

@@ -1,0 +1,76 @@
+"""Start-up budget: Commissioning Desk's window against a bare PySide6 window, in one run.
+
+Each measurement is a fresh process (a cold start as an officer sees it), timed from the first
+line of the script — before any import — to the window shown and painted. The Desk's window is
+opened on a copy of the demo database, so its first page is filled with real data.
+Prints the medians and the ratio; the goal is at most 3x.
+
+    .venv/bin/python benchmarks/startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BARE = r"""
+import time; start = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication([])
+window = QMainWindow(); window.setCentralWidget(QLabel("Hello")); window.resize(1280, 800)
+window.show(); app.processEvents(); window.repaint()
+print(time.perf_counter() - start)
+"""
+
+DESK = r"""
+import time; start = time.perf_counter()
+import sys
+from PySide6.QtCore import QSettings
+from desktop_app.app import build_main_window
+window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
+window.show()
+from PySide6.QtWidgets import QApplication
+QApplication.processEvents(); window.repaint()
+print(time.perf_counter() - start)
+window.close(); window.workspace.close()
+"""
+
+
+def _time(script: str, *args: str) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, timeout=300, check=True
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        demo = Path(scratch) / "demo.sqlite"
+        subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(demo), "demo"], check=True, capture_output=True)
+        bare, desk = [], []
+        for run in range(args.runs):
+            copy = Path(scratch) / f"run{run}.sqlite"
+            shutil.copyfile(demo, copy)
+            settings = str(Path(scratch) / f"settings{run}.ini")
+            bare.append(_time(BARE))
+            desk.append(_time(DESK, str(copy), settings))
+    bare_median, desk_median = statistics.median(bare), statistics.median(desk)
+    ratio = desk_median / bare_median
+    print(f"bare PySide6 window:      median {bare_median * 1000:7.1f} ms over {args.runs} runs")
+    print(f"Commissioning Desk window: median {desk_median * 1000:7.1f} ms over {args.runs} runs")
+    print(f"ratio: {ratio:.2f}x (goal: at most 3x) -> {'within budget' if ratio <= 3 else 'OVER BUDGET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

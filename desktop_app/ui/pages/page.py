@@ -1,0 +1,58 @@
+"""What every page is handed, and what the window may ask of a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.services.changes import Changed
+from desktop_app.services.workspace import Workspace
+
+
+class AppEvents(QObject):
+    """The window's one notice board: a service changed data, each page decides what to do."""
+
+    data_changed = Signal(object)  # a services.changes.Changed
+
+
+@dataclass
+class PageContext:
+    workspace: Workspace
+    settings: QSettings | None
+    events: AppEvents
+
+    def publish(self, changed: Changed) -> None:
+        self.events.data_changed.emit(changed)
+
+
+class Page(QWidget):
+    """A page of the main window. Subclasses set `key` and `title` and override what they offer."""
+
+    key = ""
+    title = ""
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setAccessibleName(self.title)
+        context.events.data_changed.connect(self.on_data_changed)
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.context.workspace
+
+    def new_record(self) -> bool:
+        """Ctrl+N on this page; False when the page has nothing to create."""
+        return False
+
+    def focus_search(self) -> bool:
+        """Ctrl+F on this page; False when the page has no search box."""
+        return False
+
+    def on_data_changed(self, changed: Changed) -> None:
+        """Refresh what this page shows if `changed` touches it."""
+
+    def save_state(self) -> None:
+        """Keep column widths and splitters in the settings (called when the window closes)."""

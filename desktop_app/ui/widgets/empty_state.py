@@ -1,0 +1,37 @@
+"""What a page shows when there is nothing to show yet: what it is for, and what to do next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class EmptyState(QWidget):
+    def __init__(self, title: str, message: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setSpacing(12)
+        layout.addStretch(1)
+        self.title_label = QLabel(title, self)
+        self.title_label.setObjectName("emptyStateTitle")
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label = QLabel(message, self)
+        self.message_label.setObjectName("emptyStateMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setMaximumWidth(560)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.message_label, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self._buttons = QVBoxLayout()
+        self._buttons.setSpacing(8)
+        layout.addLayout(self._buttons)
+        layout.addStretch(2)
+
+    def add_action(self, text: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text)
+        button.clicked.connect(slot)
+        self._buttons.addWidget(button, alignment=Qt.AlignmentFlag.AlignHCenter)
+        return button

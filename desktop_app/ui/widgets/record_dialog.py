@@ -1,0 +1,74 @@
+"""The frame of every record form: heading, form rows, a problem line, and the buttons.
+
+Ctrl+S saves, Esc cancels, and the form stays open with its errors shown if saving is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.core.field_errors import FieldError
+from desktop_app.ui.widgets.form import FormRows
+
+
+class RecordDialog(QDialog):
+    def __init__(self, heading: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(heading)
+        self.setMinimumWidth(560)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(24, 20, 24, 18)
+        self.outer.setSpacing(12)
+        self.heading = QLabel(heading, self)
+        self.heading.setObjectName("dialogHeading")
+        self.outer.addWidget(self.heading)
+        self.rows = FormRows(self)
+        self.outer.addLayout(self.rows.layout)
+
+        self.problem = QLabel(self)
+        self.problem.setObjectName("formProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Problem")
+        self.problem.setVisible(False)
+        self.outer.addWidget(self.problem)
+
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(8)
+        self.left_buttons = QHBoxLayout()
+        self.buttons.addLayout(self.left_buttons)
+        self.buttons.addStretch(1)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("primaryButton")
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.buttons.addWidget(self.cancel_button)
+        self.buttons.addWidget(self.save_button)
+        self.outer.addLayout(self.buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+    def add_left_button(self, text: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.clicked.connect(slot)
+        self.left_buttons.addWidget(button)
+        return button
+
+    def show_problem(self, text: str, *, notice: bool = False) -> None:
+        """A message under the form: a refusal (red), or with `notice` a caution (amber)."""
+        self.problem.setObjectName("formNotice" if notice else "formProblem")
+        self.problem.style().unpolish(self.problem)
+        self.problem.style().polish(self.problem)
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def show_errors(self, errors: Iterable[FieldError]) -> None:
+        unplaced = self.rows.show_errors(errors)
+        self.show_problem("\n".join(e.message for e in unplaced))
+
+    def save(self) -> None:
+        """Subclasses validate and save; on success they call `accept()`."""
+        raise NotImplementedError

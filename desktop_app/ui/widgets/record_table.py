@@ -1,0 +1,90 @@
+"""The table every register page uses: sortable, searchable, Enter or double-click opens a row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from desktop_app.ui.table_model import RecordFilterProxy, RecordTableModel
+
+
+class RecordTable(QTableView):
+    """A `QTableView` over a `RecordTableModel` through a `RecordFilterProxy`."""
+
+    record_activated = Signal(object)
+
+    def __init__(self, model: RecordTableModel, accessible_name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.source_model = model
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.setModel(self.proxy)
+        self.setAccessibleName(accessible_name)
+        self.setObjectName(accessible_name.replace(" ", "") + "Table")
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        self.doubleClicked.connect(self._on_double_clicked)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+
+    # -- records
+
+    def current_record(self) -> Any:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.record(index.row())
+
+    def visible_records(self) -> list[Any]:
+        return [self.proxy.record(r) for r in range(self.proxy.rowCount())]
+
+    def select_where(self, predicate) -> bool:
+        """Select (and scroll to) the first visible row whose record matches."""
+        for row in range(self.proxy.rowCount()):
+            if predicate(self.proxy.record(row)):
+                self.selectRow(row)
+                self.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
+
+    def fit_columns(self, maximum: int = 360) -> None:
+        self.resizeColumnsToContents()
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            header.resizeSection(column, min(header.sectionSize(column) + 16, maximum))
+
+    # -- remembered state
+
+    def save_state(self, settings: QSettings | None, key: str) -> None:
+        if settings is not None:
+            settings.setValue(key, self.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings | None, key: str) -> bool:
+        if settings is None:
+            return False
+        state = settings.value(key)
+        return bool(state is not None and self.horizontalHeader().restoreState(state))
+
+    # -- events
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.record_activated.emit(self.current_record())
+            return
+        super().keyPressEvent(event)
+
+    def _on_double_clicked(self, index) -> None:
+        if index.isValid():
+            self.record_activated.emit(self.proxy.record(index.row()))
