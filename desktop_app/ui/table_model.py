@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
 
 Row = TypeVar("Row")
 
@@ -26,6 +27,8 @@ class Column(Generic[Row]):
     display: Callable[[Any], str] = str
     numeric: bool = False
     tooltip: Callable[[Row], str] | None = None
+    # A colour name for the text (e.g. red when over budget); words carry the meaning too.
+    foreground: Callable[[Row], str | None] | None = None
 
     def text(self, row: Row) -> str:
         value = self.value(row)
@@ -94,6 +97,9 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
+            colour = column.foreground(row)
+            return QColor(colour) if colour else None
         return None
 
 

@@ -1,0 +1,124 @@
+"""The allocation editor: what one strand gets each financial year, against the budget, live.
+
+Each year shows the stream's budget, what the other strands already have, and what would be
+left after this strand's figure — in red, in words, as soon as it goes over. Saving an
+over-allocation needs a reason, which goes into the audit trail.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+
+from desktop_app.core.money import format_pence
+from desktop_app.core.periods import FinancialYear
+from desktop_app.services import strands as strand_service
+from desktop_app.services.changes import Changed
+from desktop_app.services.funding import budget_position
+from desktop_app.services.strands import StrandRow
+from desktop_app.services.validation import OverAllocationError
+from desktop_app.services.workspace import Workspace
+from desktop_app.ui.widgets.money_edit import MoneyEdit
+from desktop_app.ui.widgets.record_dialog import RecordDialog
+
+
+class AllocationDialog(RecordDialog):
+    def __init__(self, workspace: Workspace, strand: StrandRow, parent: QWidget | None = None) -> None:
+        super().__init__(f"Allocations — {strand.reference} {strand.name}", parent)
+        self.workspace = workspace
+        self.strand = strand
+        self.changed: Changed | None = None
+        positions = budget_position(workspace.db, strand.funding_stream_id)
+        # What the other strands hold each year: the stream's allocated total less this strand's.
+        self._others = {p.financial_year: p.allocated_pence - strand.allocations.get(p.financial_year, 0) for p in positions}
+        self._budgets = {p.financial_year: p.budget_pence for p in positions}
+        self.amount_edits: dict[int, MoneyEdit] = {}
+        self.remaining_labels: dict[int, QLabel] = {}
+        self._build(positions)
+        self._update_totals()
+
+    def _build(self, positions) -> None:
+        intro = QLabel(
+            f"{self.strand.provider_name} · funded from {self.strand.funding_stream_name}. "
+            "Amounts in pounds; the remaining budget updates as you type.",
+            self,
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("pageSubtitle")
+        self.outer.insertWidget(1, intro)
+
+        grid_holder = QWidget(self)
+        grid = QGridLayout(grid_holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        for column, title in enumerate(["Financial year", "Allocation", "Budget", "Other strands", "Remaining"]):
+            header = QLabel(f"<b>{title}</b>", grid_holder)
+            grid.addWidget(header, 0, column)
+        for row, position in enumerate(positions, start=1):
+            year = position.financial_year
+            label = FinancialYear(year).label
+            grid.addWidget(QLabel(label, grid_holder), row, 0)
+            edit = MoneyEdit(grid_holder)
+            edit.setAccessibleName(f"Allocation {label}")
+            edit.set_pence(self.strand.allocations.get(year) or None)
+            edit.setMinimumWidth(150)
+            edit.textChanged.connect(self._update_totals)
+            grid.addWidget(edit, row, 1)
+            grid.addWidget(QLabel(format_pence(self._budgets[year], show_pence=False), grid_holder), row, 2)
+            grid.addWidget(QLabel(format_pence(self._others[year], show_pence=False), grid_holder), row, 3)
+            remaining = QLabel(grid_holder)
+            remaining.setAccessibleName(f"Remaining {label}")
+            grid.addWidget(remaining, row, 4)
+            self.amount_edits[year] = edit
+            self.remaining_labels[year] = remaining
+        self.rows.layout.addRow(grid_holder)
+
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setPlaceholderText("Needed only to allocate more than a year's budget")
+        self.rows.add("reason", "Reason for over-allocating", self.reason_edit)
+        if not positions:
+            self.show_problem(
+                "The funding stream has no yearly budgets yet. Add them to the funding stream first."
+            )
+            self.save_button.setEnabled(False)
+
+    def amounts(self) -> dict[int, int]:
+        """Pence per year as typed; raises MoneyError for text that is not money."""
+        return {year: edit.pence() or 0 for year, edit in self.amount_edits.items()}
+
+    def _update_totals(self) -> None:
+        for year, edit in self.amount_edits.items():
+            label = self.remaining_labels[year]
+            try:
+                amount = edit.pence() or 0
+            except ValueError:
+                label.setText("—")
+                continue
+            remaining = self._budgets[year] - self._others[year] - amount
+            over = remaining < 0
+            label.setText(
+                f"{format_pence(-remaining)} over budget" if over else format_pence(remaining, show_pence=False)
+            )
+            label.setProperty("overBudget", over)
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+    def over_years(self) -> list[int]:
+        return [y for y, label in self.remaining_labels.items() if label.property("overBudget")]
+
+    def save(self) -> None:
+        try:
+            amounts = self.amounts()
+        except ValueError as error:
+            self.show_problem(str(error))
+            return
+        reason = self.reason_edit.text().strip() or None
+        try:
+            self.changed = strand_service.set_allocations(self.workspace.db, self.strand.id, amounts, reason=reason)
+        except OverAllocationError as refused:
+            self.show_problem(f"{refused}\nGive a reason for over-allocating to save anyway; it is kept in the audit trail.")
+            self.reason_edit.setFocus()
+            return
+        except ValueError as error:
+            self.show_problem(str(error))
+            return
+        self.accept()

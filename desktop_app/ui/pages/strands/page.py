@@ -1,0 +1,273 @@
+"""The Strands & funding page: the grant and its yearly budgets, and every strand it funds.
+
+The top shows the chosen funding stream's position per year (budget, allocated, remaining);
+below, the strands with one allocation column per year.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.money import format_pence
+from desktop_app.core.numbers import format_count
+from desktop_app.services.changes import ALLOCATIONS, FUNDING, PROVIDERS, STRANDS, Changed
+from desktop_app.services.funding import FundingStreamRow, budget_position, list_funding_streams
+from desktop_app.services.strands import StrandRow, list_strands
+from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
+from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
+from desktop_app.ui.pages.strands.strand_form import StrandForm
+from desktop_app.ui.pages.strands.table import BUDGET_COLUMNS, strand_table_model
+from desktop_app.ui.table_model import RecordTableModel
+from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.record_table import RecordTable
+
+HEADER_STATE_KEY = "strands/header"
+SPLITTER_STATE_KEY = "strands/splitter"
+
+
+class StrandsPage(Page):
+    key = "strands"
+    title = "Strands & funding"
+
+    def __init__(self, context: PageContext, parent=None) -> None:
+        super().__init__(context, parent)
+        self.active_dialog = None
+        self._streams: list[FundingStreamRow] = []
+        self._years: tuple[int, ...] = ()
+        self._build()
+        self._connect_signals()
+        self.refresh()
+        settings = context.settings
+        if settings is not None and settings.value(SPLITTER_STATE_KEY) is not None:
+            self.splitter.restoreState(settings.value(SPLITTER_STATE_KEY))
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(10)
+
+        header = QHBoxLayout()
+        title = QLabel(self.title, self)
+        title.setObjectName("pageTitle")
+        header.addWidget(title)
+        header.addStretch(1)
+        self.new_stream_button = QPushButton("New funding stream", self)
+        self.new_strand_button = QPushButton("New strand", self)
+        self.new_strand_button.setObjectName("primaryButton")
+        self.new_strand_button.setToolTip("New strand (Ctrl+N)")
+        header.addWidget(self.new_stream_button)
+        header.addWidget(self.new_strand_button)
+        layout.addLayout(header)
+
+        self.stack = QStackedWidget(self)
+        self.empty_state = EmptyState(
+            "Set up the year",
+            "Start with the grant you hold — for example the MoJ victims' services grant — with "
+            "its total and its budget for each financial year. Then add providers and the strands "
+            "of provision the grant pays for, and what each strand gets each year.",
+            self,
+        )
+        self.empty_state.add_action("Add the funding stream", self._on_new_stream_clicked)
+        self.stack.addWidget(self.empty_state)
+
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, body)
+        self.splitter.setChildrenCollapsible(False)
+
+        funding = QWidget(self.splitter)
+        funding_layout = QVBoxLayout(funding)
+        funding_layout.setContentsMargins(0, 0, 0, 8)
+        stream_row = QHBoxLayout()
+        stream_label = QLabel("Funding stream", funding)
+        self.stream_combo = QComboBox(funding)
+        self.stream_combo.setAccessibleName("Funding stream")
+        self.stream_combo.setMinimumWidth(320)
+        stream_label.setBuddy(self.stream_combo)
+        self.stream_summary = QLabel(funding)
+        self.stream_summary.setObjectName("pageSubtitle")
+        self.edit_stream_button = QPushButton("Edit funding stream…", funding)
+        stream_row.addWidget(stream_label)
+        stream_row.addWidget(self.stream_combo)
+        stream_row.addWidget(self.stream_summary, 1)
+        stream_row.addWidget(self.edit_stream_button)
+        funding_layout.addLayout(stream_row)
+        self.budget_model = RecordTableModel(BUDGET_COLUMNS, funding)
+        self.budget_table = RecordTable(self.budget_model, "Budget by year", funding)
+        self.budget_table.setSortingEnabled(False)
+        self.budget_table.setMaximumHeight(150)
+        funding_layout.addWidget(self.budget_table)
+
+        strands = QWidget(self.splitter)
+        strands_layout = QVBoxLayout(strands)
+        strands_layout.setContentsMargins(0, 8, 0, 0)
+        tools = QHBoxLayout()
+        self.count_label = QLabel(strands)
+        self.count_label.setObjectName("pageSubtitle")
+        self.search_edit = QLineEdit(strands)
+        self.search_edit.setAccessibleName("Search strands")
+        self.search_edit.setPlaceholderText("Search strands by reference, provider, name, category or district (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.allocations_button = QPushButton("Allocations…", strands)
+        self.allocations_button.setToolTip("Edit what the selected strand gets each year")
+        tools.addWidget(self.search_edit, 1)
+        tools.addWidget(self.count_label)
+        tools.addWidget(self.allocations_button)
+        strands_layout.addLayout(tools)
+        self.table = RecordTable(strand_table_model((), strands), "Strands", strands)
+        strands_layout.addWidget(self.table, 1)
+        self.splitter.addWidget(funding)
+        self.splitter.addWidget(strands)
+        self.splitter.setStretchFactor(1, 1)
+        body_layout.addWidget(self.splitter)
+        self.stack.addWidget(body)
+        self.body = body
+        layout.addWidget(self.stack, 1)
+
+    def _connect_signals(self) -> None:
+        self.new_stream_button.clicked.connect(self._on_new_stream_clicked)
+        self.new_strand_button.clicked.connect(self.new_record)
+        self.edit_stream_button.clicked.connect(self._on_edit_stream_clicked)
+        self.stream_combo.currentIndexChanged.connect(self._on_stream_combo_current_index_changed)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.allocations_button.clicked.connect(self._on_allocations_clicked)
+        self.table.record_activated.connect(self._on_table_record_activated)
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        db = self.workspace.db
+        self._streams = list_funding_streams(db)
+        chosen = self.stream_combo.currentData()
+        self.stream_combo.blockSignals(True)
+        self.stream_combo.clear()
+        for stream in self._streams:
+            self.stream_combo.addItem(stream.name, stream.id)
+        index = self.stream_combo.findData(chosen)
+        self.stream_combo.setCurrentIndex(index if index >= 0 else 0)
+        self.stream_combo.blockSignals(False)
+        self._refresh_budget()
+
+        strands = list_strands(db)
+        years = tuple(sorted({y for s in self._streams for y, _ in s.draft.budgets} | {y for r in strands for y in r.allocations}))
+        current = self.table.current_record()
+        if years != self._years:
+            self._years = years
+            self.table.source_model = strand_table_model(years, self.table)
+            self.table.proxy.setSourceModel(self.table.source_model)
+            self.table.source_model.set_rows(strands)
+            if not self.table.restore_state(self.context.settings, self._header_key()):
+                self.table.fit_columns(maximum=260)
+        else:
+            self.table.source_model.set_rows(strands)
+        if current is not None:
+            self.table.select_where(lambda r: r.id == current.id)
+        self._update_count()
+        self.new_strand_button.setEnabled(bool(self._streams))
+        self.stack.setCurrentWidget(self.body if self._streams or strands else self.empty_state)
+
+    def _refresh_budget(self) -> None:
+        stream = self.current_stream()
+        if stream is None:
+            self.budget_model.set_rows([])
+            self.stream_summary.setText("")
+            return
+        positions = budget_position(self.workspace.db, stream.id)
+        self.budget_model.set_rows(positions)
+        self.budget_table.fit_columns(maximum=220)
+        budgeted = sum(p.budget_pence for p in positions)
+        allocated = sum(p.allocated_pence for p in positions)
+        self.stream_summary.setText(
+            f"{stream.funder} · {stream.start_date:%d %b %Y} to {stream.end_date:%d %b %Y} · "
+            f"total {format_pence(stream.total_pence, show_pence=False)} · "
+            f"allocated {format_pence(allocated, show_pence=False)} of {format_pence(budgeted, show_pence=False)} budgeted"
+        )
+
+    def current_stream(self) -> FundingStreamRow | None:
+        stream_id = self.stream_combo.currentData()
+        return next((s for s in self._streams if s.id == stream_id), None)
+
+    def _header_key(self) -> str:
+        return f"{HEADER_STATE_KEY}/{'-'.join(map(str, self._years))}"
+
+    def _update_count(self) -> None:
+        shown, total = self.table.proxy.rowCount(), self.table.source_model.rowCount()
+        self.count_label.setText(
+            f"{format_count(total)} strands" if shown == total else f"{format_count(shown)} of {format_count(total)} strands"
+        )
+
+    # ------------------------------------------------------------------ Page
+
+    def new_record(self) -> bool:
+        if not self._streams:
+            self._on_new_stream_clicked()
+        else:
+            self._open(StrandForm(self.workspace, None, self))
+        return True
+
+    def focus_search(self) -> bool:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+        return True
+
+    def on_data_changed(self, changed: Changed) -> None:
+        if changed.kinds & {STRANDS, FUNDING, ALLOCATIONS, PROVIDERS}:
+            self.refresh()
+
+    def save_state(self) -> None:
+        self.table.save_state(self.context.settings, self._header_key())
+        if self.context.settings is not None:
+            self.context.settings.setValue(SPLITTER_STATE_KEY, self.splitter.saveState())
+
+    # ------------------------------------------------------------------ dialogs
+
+    def _open(self, dialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _on_dialog_finished(self, dialog) -> None:
+        self.active_dialog = None
+        if dialog.changed is not None:
+            self.context.publish(dialog.changed)
+
+    def _on_new_stream_clicked(self) -> None:
+        self._open(FundingStreamForm(self.workspace, None, self))
+
+    def _on_edit_stream_clicked(self) -> None:
+        stream = self.current_stream()
+        if stream is not None:
+            self._open(FundingStreamForm(self.workspace, stream, self))
+
+    def _on_allocations_clicked(self) -> None:
+        strand = self.table.current_record()
+        if strand is None:
+            self.count_label.setText("Select a strand first")
+            return
+        self._open(AllocationDialog(self.workspace, strand, self))
+
+    def _on_table_record_activated(self, strand: StrandRow) -> None:
+        self._open(StrandForm(self.workspace, strand, self))
+
+    def _on_stream_combo_current_index_changed(self, _index: int) -> None:
+        self._refresh_budget()
+
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        self.table.proxy.set_search_text(text)
+        self._update_count()
