@@ -26,7 +26,6 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
 
 bundle: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bundle]'
 	$(BIN)/pyinstaller --noconfirm pyinstaller.spec
 
 clean:

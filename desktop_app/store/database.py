@@ -29,6 +29,9 @@ from desktop_app.store.models import Setting
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REFERENCE_HASH_KEY = "reference_data_sha256"
+# On a shared server, copies opening an empty or older database at the same moment take turns
+# to migrate and load the reference data (a PostgreSQL advisory lock, held to the commit).
+SCHEMA_LOCK_KEY = 7_318_204_551
 
 audit.install()
 
@@ -162,6 +165,11 @@ def _inspect_sqlite_file(path: Path) -> tuple[str | None, set[str]]:
     return revision, {t for t in tables if not t.startswith("sqlite_")}
 
 
+def _one_at_a_time(connection, url: URL) -> None:
+    if url.get_backend_name() == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
 def _upgrade(url: URL, path: Path | None, existed: bool) -> None:
     from desktop_app.store.migrations import upgrade_to_head
 
@@ -171,6 +179,7 @@ def _upgrade(url: URL, path: Path | None, existed: bool) -> None:
     engine = _make_engine(url, foreign_keys=False)
     try:
         with engine.begin() as connection:
+            _one_at_a_time(connection, url)  # a copy that waited finds the schema at head
             upgrade_to_head(connection)
             if path is not None:
                 broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
@@ -194,6 +203,10 @@ def _ensure_reference_data(db: Database) -> None:
     from desktop_app.store.reference import load_reference_data
 
     with db.transaction() as session:
+        _one_at_a_time(session.connection(), db.url)
+        stored = session.get(Setting, REFERENCE_HASH_KEY)
+        if stored is not None and stored.value == wanted:
+            return  # another copy loaded it while this one waited
         load_reference_data(session, reference_data_file())
         session.merge(Setting(key=REFERENCE_HASH_KEY, value=wanted))
 

@@ -33,10 +33,6 @@ from pathlib import Path
 
 import pytest
 
-psycopg = pytest.importorskip(
-    "psycopg", reason="psycopg is not installed (pip install -e '.[test]'): no PostgreSQL driver"
-)
-
 APP_ROLE = "desk"  # the login role the program connects as: owns its database, not a superuser
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
@@ -169,6 +165,8 @@ class PostgresServer:
         return f"postgresql+psycopg://{role}@127.0.0.1:{self.port}/{database}"
 
     def admin_connection(self, database: str = "postgres"):
+        import psycopg
+
         return psycopg.connect(
             host="127.0.0.1",
             port=self.port,
@@ -296,6 +294,9 @@ def postgres_server():
             "/usr/lib/postgresql/*/bin: install the PostgreSQL server package to run the "
             "team-mode tests"
         )
+    pytest.importorskip(
+        "psycopg", reason="the PostgreSQL driver psycopg is not installed (pip install -e '.[test]')"
+    )
     initdb, pg_ctl = programs
     # Not pytest's tmp_path: its folders are private to root, and the server user must reach this.
     folder = Path(tempfile.mkdtemp(prefix="desk-pg-"))
