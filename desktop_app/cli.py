@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="count draft and submitted returns too (the output says so)",
     )
 
+    indicators = verb("indicators", "every Police and Crime Plan indicator: latest reading, baseline, status")
+    indicators.add_argument("--format", choices=("text", "json"), default="text")
+
     verb("check", "check the file's integrity and every return against every measure rule")
 
     backup = verb("backup", "copy the database to a file (a consistent snapshot)")
@@ -107,6 +110,20 @@ def _run_report(target: str, args: argparse.Namespace) -> int:
         print(json.dumps(report_json(report), indent=2))
     else:
         print(report_text(report))
+    return EXIT_OK
+
+
+def _run_indicators(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.services.indicators import indicators_json, indicators_text, list_indicators
+    from desktop_app.store.database import is_demo
+
+    with _open(target, exclusive=False) as db:
+        rows = list_indicators(db)
+        demo = is_demo(db)
+    if args.format == "json":
+        print(json.dumps(indicators_json(rows), indent=2))
+    else:
+        print(indicators_text(rows, is_demo=demo))
     return EXIT_OK
 
 
@@ -176,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_demo(target)
         if args.verb == "report":
             return _run_report(target, args)
+        if args.verb == "indicators":
+            return _run_indicators(target, args)
         if args.verb == "check":
             return _run_check(target)
         if args.verb == "backup":

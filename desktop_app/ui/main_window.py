@@ -32,7 +32,7 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.services.maintenance import backup_to
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.page import AppEvents, Page, PageContext
-from desktop_app.ui.pages.registry import PAGES, build_page
+from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
 
 DEMO_BANNER_TEXT = "Demo data — synthetic figures, not real providers or victims"
 DATABASE_FILTER = "Commissioning Desk databases (*.sqlite *.db);;All files (*)"
@@ -91,8 +91,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(self.splitter)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Pages")
-        self.sidebar.setMinimumWidth(170)
+        self.sidebar.setMinimumWidth(180)
         self.sidebar.setMaximumWidth(260)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for key, title in PAGES:
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ state
 
     def _restore_state(self) -> None:
-        start_page = PAGES[0][0]
+        start_page = LANDING_PAGE
         if self.settings is not None:
             geometry = self.settings.value("window/geometry")
             if geometry is not None:

@@ -114,13 +114,21 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self._row_filter: Callable[[Any], bool] | None = None
 
     def set_search_text(self, text: str) -> None:
-        self._words = [w.casefold() for w in text.split()]
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_words", [w.casefold() for w in text.split()]))
 
     def set_row_filter(self, accept: Callable[[Any], bool] | None) -> None:
         """An extra condition on the row's record (e.g. "active only")."""
-        self._row_filter = accept
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_row_filter", accept))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        # Qt 6.9 replaced invalidateFilter() with a begin/end pair around the change.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from desktop_app import APP_NAME
 from desktop_app.app import build_main_window
@@ -22,9 +22,13 @@ def test_window_on_an_empty_database_says_so_and_shows_no_demo_banner(qtbot, db_
     qtbot.addWidget(window)
     window.show()
     assert APP_NAME in window.windowTitle() and str(db_path) in window.windowTitle()
-    assert "empty" in window.summary.text()
     assert not window.demo_banner.isVisible()
-    assert str(db_path) in window.statusBar().currentMessage()
+    assert str(db_path) in window.database_label.text()
+    # An empty database opens where the year is set up, with an invitation to start.
+    page = window.current_page()
+    assert page.title == "Strands & funding"
+    assert page.stack.currentWidget() is page.empty_state
+    assert "Set up the year" in page.empty_state.title_label.text()
 
 
 def test_window_on_the_demo_shows_the_banner_and_the_counts(qtbot, demo_path, settings, tmp_path):
@@ -33,9 +37,30 @@ def test_window_on_the_demo_shows_the_banner_and_the_counts(qtbot, demo_path, se
     window.show()
     assert window.demo_banner.isVisible()
     assert "synthetic" in window.demo_banner.text()
-    assert "34 providers" in window.summary.text()
-    assert "72 strands" in window.summary.text()
-    window.grab().save(str(tmp_path / "main-window.png"))
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+        "Dashboard", "Providers", "Strands & funding", "Returns", "Indicators", "Exports"
+    ]
+    assert window.show_page("providers").count_label.text() == "34 providers"
+    assert window.show_page("strands").count_label.text() == "72 strands"
+
+
+def test_pages_not_built_yet_say_so_honestly(qtbot, demo_path, settings):
+    window = build_main_window(str(demo_path), settings=settings)
+    qtbot.addWidget(window)
+    for key in ("returns", "exports"):
+        page = window.show_page(key)
+        assert "not available yet" in page.empty_state.title_label.text()
+
+
+def test_ctrl_number_moves_between_pages(qtbot, demo_path, settings):
+    window = build_main_window(str(demo_path), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page().title == "Providers"
+    assert window.sidebar.currentItem().text() == "Providers"
 
 
 def test_the_window_holds_the_database_until_it_is_closed(qtbot, db_path, settings):

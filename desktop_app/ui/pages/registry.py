@@ -13,6 +13,10 @@ PAGES: list[tuple[str, str]] = [
     ("exports", "Exports"),
 ]
 
+# Where a database opens when the officer has no page remembered. The dashboard takes over
+# once it exists; until then the register is the most useful first sight.
+LANDING_PAGE = "strands"
+
 
 def build_page(key: str, context: PageContext) -> Page:
     # Imported here so a page's modules (and what they import) load only when it is first shown.

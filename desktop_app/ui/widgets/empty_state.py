@@ -21,7 +21,8 @@ class EmptyState(QWidget):
         self.message_label.setObjectName("emptyStateMessage")
         self.message_label.setWordWrap(True)
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.setMaximumWidth(560)
+        # A fixed width lets the wrapped text know its height (a maximum width clips it).
+        self.message_label.setFixedWidth(560)
         layout.addWidget(self.title_label)
         layout.addWidget(self.message_label, alignment=Qt.AlignmentFlag.AlignHCenter)
         self._buttons = QVBoxLayout()

@@ -10,13 +10,15 @@ from PySide6.QtWidgets import QComboBox
 class EnumCombo(QComboBox):
     def __init__(self, enum_type: type[Enum], parent=None) -> None:
         super().__init__(parent)
-        for member in enum_type:
-            self.addItem(member.label, member)
+        # Kept here, not as item data: Qt hands a str-based enum back as a plain str.
+        self._members = list(enum_type)
+        for member in self._members:
+            self.addItem(member.label)
 
     def value(self):
-        return self.currentData()
+        index = self.currentIndex()
+        return self._members[index] if index >= 0 else None
 
     def set_value(self, member) -> None:
-        index = self.findData(member)
-        if index >= 0:
-            self.setCurrentIndex(index)
+        if member in self._members:
+            self.setCurrentIndex(self._members.index(member))

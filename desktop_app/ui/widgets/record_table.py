@@ -59,11 +59,22 @@ class RecordTable(QTableView):
                 return True
         return False
 
-    def fit_columns(self, maximum: int = 360) -> None:
+    def fit_columns(self, maximum: int = 360, *, stretch: int | None = None) -> None:
+        """Size columns to their contents (capped); `stretch` takes the width left over."""
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count()):
             header.resizeSection(column, min(header.sectionSize(column) + 16, maximum))
+        if stretch is not None:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def fit_height_to_rows(self) -> None:
+        """For short tables (a few years): exactly as tall as their rows, no empty space."""
+        rows = self.model().rowCount()
+        header = max(self.horizontalHeader().height(), self.horizontalHeader().sizeHint().height())
+        height = header + rows * self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth() + 2
+        self.setFixedHeight(max(height, 60))
 
     # -- remembered state
 

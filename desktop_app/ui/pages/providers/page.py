@@ -36,7 +36,7 @@ class ProvidersPage(Page):
         self._connect_signals()
         self.refresh()
         if not self.table.restore_state(context.settings, HEADER_STATE_KEY):
-            self.table.fit_columns()
+            self.table.fit_columns(stretch=0)  # the name takes the spare width
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)

@@ -104,14 +104,17 @@ class StrandsPage(Page):
         self.edit_stream_button = QPushButton("Edit funding stream…", funding)
         stream_row.addWidget(stream_label)
         stream_row.addWidget(self.stream_combo)
-        stream_row.addWidget(self.stream_summary, 1)
+        stream_row.addStretch(1)
         stream_row.addWidget(self.edit_stream_button)
         funding_layout.addLayout(stream_row)
+        self.stream_summary.setWordWrap(True)
+        funding_layout.addWidget(self.stream_summary)
         self.budget_model = RecordTableModel(BUDGET_COLUMNS, funding)
         self.budget_table = RecordTable(self.budget_model, "Budget by year", funding)
         self.budget_table.setSortingEnabled(False)
-        self.budget_table.setMaximumHeight(150)
-        funding_layout.addWidget(self.budget_table)
+        self.budget_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.budget_table.horizontalHeader().setStretchLastSection(False)
+        funding_layout.addWidget(self.budget_table, alignment=Qt.AlignmentFlag.AlignLeft)
 
         strands = QWidget(self.splitter)
         strands_layout = QVBoxLayout(strands)
@@ -172,7 +175,7 @@ class StrandsPage(Page):
             self.table.proxy.setSourceModel(self.table.source_model)
             self.table.source_model.set_rows(strands)
             if not self.table.restore_state(self.context.settings, self._header_key()):
-                self.table.fit_columns(maximum=260)
+                self.table.fit_columns(maximum=190)
         else:
             self.table.source_model.set_rows(strands)
         if current is not None:
@@ -189,13 +192,24 @@ class StrandsPage(Page):
             return
         positions = budget_position(self.workspace.db, stream.id)
         self.budget_model.set_rows(positions)
-        self.budget_table.fit_columns(maximum=220)
+        header = self.budget_table.horizontalHeader()
+        for column, width in enumerate((130, 150, 150, 170)):
+            header.resizeSection(column, width)
+        self.budget_table.setFixedWidth(sum((130, 150, 150, 170)) + 4)
+        self.budget_table.fit_height_to_rows()
         budgeted = sum(p.budget_pence for p in positions)
         allocated = sum(p.allocated_pence for p in positions)
+        remaining = budgeted - allocated
         self.stream_summary.setText(
-            f"{stream.funder} · {stream.start_date:%d %b %Y} to {stream.end_date:%d %b %Y} · "
-            f"total {format_pence(stream.total_pence, show_pence=False)} · "
-            f"allocated {format_pence(allocated, show_pence=False)} of {format_pence(budgeted, show_pence=False)} budgeted"
+            f"{stream.funder}, {stream.start_date:%d %b %Y} to {stream.end_date:%d %b %Y}. "
+            f"Total {format_pence(stream.total_pence, show_pence=False)}; "
+            f"{format_pence(budgeted, show_pence=False)} budgeted by year, "
+            f"{format_pence(allocated, show_pence=False)} allocated, "
+            + (
+                f"{format_pence(remaining, show_pence=False)} remaining."
+                if remaining >= 0
+                else f"{format_pence(-remaining, show_pence=False)} over budget."
+            )
         )
 
     def current_stream(self) -> FundingStreamRow | None:

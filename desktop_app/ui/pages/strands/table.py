@@ -23,17 +23,12 @@ def _whole_pounds(pence: int) -> str:
 
 
 def strand_columns(years: Iterable[int]) -> list[Column[StrandRow]]:
+    """Who and what first, then the money per year (what officers look for), then the rest."""
     columns: list[Column[StrandRow]] = [
         Column("Reference", lambda r: r.reference),
-        Column("Provider", lambda r: r.provider_name),
+        Column("Provider", lambda r: r.provider_name, tooltip=lambda r: r.provider_name),
         Column("Strand", lambda r: r.name, tooltip=lambda r: r.name),
-        Column("Service category", lambda r: r.service_category),
-        Column("Agreement", lambda r: r.agreement_type, display=lambda v: v.label),
-        Column("Start", lambda r: r.start_date, display=_date),
-        Column("End", lambda r: r.end_date, display=_date),
-        Column("Priority", lambda r: r.priority, tooltip=lambda r: r.priority),
-        Column("Themes", lambda r: r.themes, display=", ".join, tooltip=lambda r: ", ".join(r.themes)),
-        Column("Districts", lambda r: r.districts, display=", ".join, tooltip=lambda r: ", ".join(r.districts)),
+        Column("Service category", lambda r: r.service_category, tooltip=lambda r: r.service_category),
     ]
     for year in years:
         columns.append(
@@ -44,6 +39,14 @@ def strand_columns(years: Iterable[int]) -> list[Column[StrandRow]]:
                 numeric=True,
             )
         )
+    columns += [
+        Column("Agreement", lambda r: r.agreement_type, display=lambda v: v.label),
+        Column("Start", lambda r: r.start_date, display=_date),
+        Column("End", lambda r: r.end_date, display=_date),
+        Column("Priority", lambda r: r.priority, tooltip=lambda r: r.priority),
+        Column("Themes", lambda r: r.themes, display=", ".join, tooltip=lambda r: ", ".join(r.themes)),
+        Column("Districts", lambda r: r.districts, display=", ".join, tooltip=lambda r: ", ".join(r.districts)),
+    ]
     return columns
 
 

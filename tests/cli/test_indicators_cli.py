@@ -1,0 +1,52 @@
+"""`indicators` as a subprocess: the json a script reads and the text an officer reads."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli
+
+REQUIRED_KEYS = {"code", "title", "priority", "unit", "direction", "baseline", "latest", "status"}
+STATUS_KEYS = {"green", "amber", "red", "monitor", "no_data"}
+
+
+def test_json_on_the_demo_lists_29_indicators_under_4_priorities(demo_path):
+    result = run_cli("indicators", "--db", str(demo_path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    indicators = json.loads(result.stdout)
+    assert isinstance(indicators, list) and len(indicators) == 29
+    assert len({item["priority"] for item in indicators}) == 4
+    for item in indicators:
+        assert REQUIRED_KEYS | {"status_words"} <= item.keys()
+        assert item["status"] in STATUS_KEYS
+    statuses = {item["status"] for item in indicators}
+    assert {"green", "amber", "red", "monitor"} <= statuses
+    officers = next(item for item in indicators if item["code"] == "3.8")
+    assert officers["target"] == 750
+    assert officers["unit"] == "count" and officers["direction"] == "increase"
+
+
+def test_text_is_grouped_by_priority_with_words_and_separators(demo_path):
+    result = run_cli("--db", str(demo_path), "indicators")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "synthetic demo data" in text
+    for number in (1, 2, 3, 4):
+        assert f"Priority {number}: " in text
+    line = next(line for line in text.splitlines() if line.strip().startswith("1.5 "))
+    assert "Early guilty pleas" in line and "baseline 1,850 (2021/22)" in line
+    assert "Improving" in text and "Worsening" in text and "Within tolerance" in text and "Monitor only" in text
+    assert text.index("Priority 1:") < text.index("Priority 2:") < text.index("Priority 4:")
+
+
+def test_a_database_with_no_readings_says_so(db_path):
+    result = run_cli("indicators", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "no reading yet" in result.stdout
+    assert "synthetic" not in result.stdout
+    statuses = {item["status"] for item in json.loads(run_cli("indicators", "--db", str(db_path), "--format", "json").stdout)}
+    assert statuses == {"no_data", "monitor"}
+
+
+def test_a_bad_format_is_bad_usage(demo_path):
+    assert run_cli("indicators", "--db", str(demo_path), "--format", "csv").returncode == 2
