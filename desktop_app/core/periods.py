@@ -137,6 +137,10 @@ class FinancialYear:
         d = _check_date(d)
         return self.start <= d <= self.end
 
+    def overlaps(self, start: dt.date, end: dt.date | None) -> bool:
+        """Whether something running from `start` to `end` (None: open-ended) runs in this year."""
+        return _check_date(start) <= self.end and (end is None or _check_date(end) >= self.start)
+
     def quarters(self) -> tuple[Quarter, Quarter, Quarter, Quarter]:
         """Q1 to Q4 of this year, in order."""
         return (Quarter(self, 1), Quarter(self, 2), Quarter(self, 3), Quarter(self, 4))
@@ -375,3 +379,9 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     while quarters[-1] != last:
         quarters.append(quarters[-1].next())
     return quarters
+
+
+def format_date(d: dt.date) -> str:
+    """A date as officers write it: 1 Apr 2022."""
+    d = _check_date(d)
+    return f"{d.day} {d:%b %Y}"

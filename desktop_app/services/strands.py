@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.field_errors import FieldError
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services.changes import ALLOCATIONS, STRANDS, Changed
 from desktop_app.services.funding import span_years
@@ -62,8 +62,7 @@ _FIRST_REFERENCE = "WY-001"
 _NUMBERED_RE = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+)")
 
 
-def _date(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
+_date = format_date
 
 
 @dataclass(frozen=True)
@@ -271,11 +270,6 @@ def _resolve(session: Session, draft: StrandDraft, existing: Strand | None) -> t
     return found, errors
 
 
-def _runs_in(start: dt.date, end: dt.date | None, year: int) -> bool:
-    span = FinancialYear(year)
-    return start <= span.end and (end is None or end >= span.start)
-
-
 def _date_errors(draft: StrandDraft, stream: FundingStream | None, existing: Strand | None) -> list[FieldError]:
     if not isinstance(draft.start_date, dt.date):
         return [FieldError("start_date", "Enter the date the strand starts")]
@@ -290,7 +284,7 @@ def _date_errors(draft: StrandDraft, stream: FundingStream | None, existing: Str
             errors.append(FieldError("end_date", f"The end date must fall within the funding stream: {span}"))
     if existing is not None:
         for allocation in existing.allocations:
-            if not _runs_in(draft.start_date, draft.end_date, allocation.financial_year):
+            if not FinancialYear(allocation.financial_year).overlaps(draft.start_date, draft.end_date):
                 label = FinancialYear(allocation.financial_year).label
                 errors.append(
                     FieldError("start_date", f"The strand has an allocation in {label}, so its dates must still cover that year")
@@ -377,89 +371,5 @@ def save_strand(
         return strand.id, Changed.of(STRANDS)
 
 
-def _amount_errors(amounts: Mapping[int, int], strand: Strand) -> list[FieldError]:
-    stream = strand.funding_stream
-    stream_years = set(span_years(stream.start_date, stream.end_date))
-    errors = []
-    for year, pence in sorted(amounts.items()):
-        label = FinancialYear(year).label
-        if isinstance(pence, bool) or not isinstance(pence, int):
-            raise TypeError(f"allocation for {label} must be int pence, got {type(pence).__name__}")
-        if pence < 0:
-            errors.append(FieldError("amounts", f"The allocation for {label} cannot be negative"))
-        elif pence and year not in stream_years:
-            errors.append(
-                FieldError(
-                    "amounts",
-                    f"{label} is outside {stream.name} ({_date(stream.start_date)} to {_date(stream.end_date)})",
-                )
-            )
-        elif pence and not _runs_in(strand.start_date, strand.end_date, year):
-            errors.append(FieldError("amounts", f"{strand.reference} does not run in {label}, so it cannot be allocated money then"))
-    return errors
-
-
-def _over_budget(session: Session, strand: Strand, increased: dict[int, int]) -> list[YearOverAllocation]:
-    """Years whose total would pass the budget with the increased amounts."""
-    budgets = dict(
-        session.execute(
-            select(Budget.financial_year, Budget.amount_pence).where(Budget.funding_stream_id == strand.funding_stream_id)
-        ).all()
-    )
-    others = dict(
-        session.execute(
-            select(Allocation.financial_year, func.sum(Allocation.amount_pence))
-            .join(Allocation.strand)
-            .where(
-                Strand.funding_stream_id == strand.funding_stream_id,
-                Allocation.strand_id != strand.id,
-                Allocation.financial_year.in_(increased),
-            )
-            .group_by(Allocation.financial_year)
-        ).all()
-    )
-    over = []
-    for year, pence in sorted(increased.items()):
-        total = int(others.get(year) or 0) + pence
-        if total > budgets.get(year, 0):
-            over.append(YearOverAllocation(year, budgets.get(year, 0), total))
-    return over
-
-
-def set_allocations(
-    db: Database,
-    strand_id: int,
-    amounts: Mapping[int, int],
-    *,
-    reason: str | None = None,
-    who: str | None = None,
-) -> Changed:
-    """Set what a strand gets each financial year (start year -> pence); 0 or missing removes it.
-
-    A year whose allocation goes up and whose total would then pass the stream's budget is
-    refused with OverAllocationError, unless `reason` is given: then it is saved and the reason
-    is written on every audit row of the change. Lowering an allocation never needs a reason.
-    Raises ValidationFailed for a negative amount or a year outside the stream or the strand.
-    Nothing is written on a refusal."""
-    reason = (reason or "").strip() or None
-    with db.transaction(who=who, reason=reason) as session:
-        strand = session.get(Strand, strand_id)
-        if strand is None:
-            raise RecordNotFound(f"Strand {strand_id} is not in the database; it may have been deleted.")
-        refuse_if_any(_amount_errors(amounts, strand))
-        wanted = {year: pence for year, pence in amounts.items() if pence}
-        existing = {a.financial_year: a for a in strand.allocations}
-        increased = {y: p for y, p in wanted.items() if p > (existing[y].amount_pence if y in existing else 0)}
-        if increased and reason is None:
-            over = _over_budget(session, strand, increased)
-            if over:
-                raise OverAllocationError(over)
-        for year, allocation in existing.items():
-            if year not in wanted:
-                session.delete(allocation)
-            elif allocation.amount_pence != wanted[year]:
-                allocation.amount_pence = wanted[year]
-        for year, pence in sorted(wanted.items()):
-            if year not in existing:
-                session.add(Allocation(strand_id=strand.id, financial_year=year, amount_pence=pence))
-    return Changed.of(ALLOCATIONS)
+# Allocations live in services.allocations; re-exported so callers keep one import.
+from desktop_app.services.allocations import set_allocations  # noqa: E402

@@ -107,6 +107,12 @@ def _after_insert(mapper: Mapper, connection, target: Any) -> None:
         return
     changes = [(k, None, getattr(target, k)) for k in _column_keys(mapper)]
     changes = [c for c in changes if c[2] is not None]
+    # Districts and themes chosen on the form that created the record belong to its history too.
+    state = inspect(target)
+    for key in _many_to_many_keys(mapper):
+        added = state.attrs[key].history.added
+        if added:
+            changes.append((key, None, _collection_text(added)))
     _write(connection, target, AuditAction.INSERT, changes)
 
 

@@ -460,3 +460,14 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# SQLite would otherwise hand a new row the id of the last deleted one, and the audit trail,
+# which names records by id, would mix two records' histories. AUTOINCREMENT never reuses ids.
+AUDITED_TABLES = sorted(
+    mapper.class_.__tablename__
+    for mapper in Base.registry.mappers
+    if getattr(mapper.class_, "__audited__", False)
+)
+for _name in AUDITED_TABLES:
+    Base.metadata.tables[_name].dialect_options["sqlite"]["autoincrement"] = True

@@ -17,6 +17,7 @@ from desktop_app.services.indicators import (
     UnknownThemeError,
     add_reading,
     get_indicator,
+    indicator_history,
     indicator_pack,
     indicators_json,
     indicators_text,
@@ -291,3 +292,21 @@ def test_json_and_text_forms(demo_db):
     text = indicators_text(rows, is_demo=True)
     assert "synthetic demo data" in text
     assert "baseline 1,850 (2021/22)" in text
+
+
+def test_indicator_history_shows_settings_changes_and_readings_as_officers_read_them(demo_db):
+    row = _by_code(demo_db)["1.2"]  # 70.5% against 71.5%
+    update_indicator_settings(demo_db, row.id, "75.0", "2020/21", None, None, 5, who="officer.two", reason="Plan refresh")
+    add_reading(demo_db, row.id, dt.date(2025, 4, 1), "72.5", note="Early figure", who="officer.one", today=TODAY)
+    entries = indicator_history(demo_db, row.id)
+    by_field = {(e.record, e.field): e for e in entries if e.who in ("officer.one", "officer.two")}
+    baseline = by_field[("Indicator", "Baseline")]
+    assert (baseline.old, baseline.new, baseline.who, baseline.reason) == ("71.5%", "75.0%", "officer.two", "Plan refresh")
+    assert by_field[("Indicator", "Tolerance")].new == "5% of the baseline"
+    reading = by_field[("Reading 2025/26 Q1", "Value")]
+    assert (reading.action, reading.old, reading.new, reading.who) == ("Created", "—", "72.5%", "officer.one")
+    assert entries[0].at >= entries[-1].at  # newest first
+
+
+def test_indicator_history_of_an_untouched_indicator_is_empty(db):
+    assert indicator_history(db, _by_code(db)["3.1"].id) == []

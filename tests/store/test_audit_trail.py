@@ -99,3 +99,22 @@ def test_the_trail_cannot_be_rewritten(db, statement):
         with db.engine.begin() as connection:
             connection.execute(text(statement))
     assert {e.who for e in _events(db)} == {getpass.getuser()}
+
+
+def test_districts_chosen_when_creating_are_recorded(db):
+    with db.transaction() as session:
+        provider = Provider(name="Five Towns Advocacy", organisation_type=OrganisationType.CVSE, scope=Scope.LOCAL)
+        provider.districts = list(session.scalars(select(District).where(District.name == "Wakefield")))
+        session.add(provider)
+    created = {e.field: e.new_value for e in _events(db) if e.action == AuditAction.INSERT}
+    assert created["districts"] == "Wakefield"
+
+
+def test_a_deleted_records_id_is_never_given_to_a_new_one(db):
+    first = _add_provider(db, "Short-lived Provider")
+    with db.transaction() as session:
+        session.delete(session.get(Provider, first))
+    second = _add_provider(db, "Next Provider")
+    assert second != first
+    by_id = {e.entity_id for e in _events(db) if e.new_value == "Next Provider"}
+    assert by_id == {second}

@@ -75,7 +75,8 @@ def upgrade() -> None:
     sa.CheckConstraint('end_date >= start_date', name=op.f('ck_funding_stream_ends_after_start')),
     sa.CheckConstraint('total_pence >= 0', name=op.f('ck_funding_stream_total_pence_not_negative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_funding_stream')),
-    sa.UniqueConstraint('name', name=op.f('uq_funding_stream_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_funding_stream_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('measure',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -122,7 +123,8 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_provider')),
-    sa.UniqueConstraint('name', name=op.f('uq_provider_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_provider_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('return_period',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -155,7 +157,8 @@ def upgrade() -> None:
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('totals_json', sa.Text(), nullable=False),
     sa.Column('values_json', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
+    sqlite_autoincrement=True
     )
     op.create_table('budget',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -165,7 +168,8 @@ def upgrade() -> None:
     sa.CheckConstraint('amount_pence >= 0', name=op.f('ck_budget_amount_pence_not_negative')),
     sa.ForeignKeyConstraint(['funding_stream_id'], ['funding_stream.id'], name=op.f('fk_budget_funding_stream_id_funding_stream')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_budget')),
-    sa.UniqueConstraint('funding_stream_id', 'financial_year', name=op.f('uq_budget_funding_stream_id_financial_year'))
+    sa.UniqueConstraint('funding_stream_id', 'financial_year', name=op.f('uq_budget_funding_stream_id_financial_year')),
+    sqlite_autoincrement=True
     )
     op.create_table('priority',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -210,7 +214,8 @@ def upgrade() -> None:
     sa.CheckConstraint('tolerance_pct >= 0', name=op.f('ck_indicator_tolerance_not_negative')),
     sa.ForeignKeyConstraint(['priority_id'], ['priority.id'], name=op.f('fk_indicator_priority_id_priority')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator')),
-    sa.UniqueConstraint('code', name=op.f('uq_indicator_code'))
+    sa.UniqueConstraint('code', name=op.f('uq_indicator_code')),
+    sqlite_autoincrement=True
     )
     op.create_table('strand',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -231,7 +236,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_strand_provider_id_provider')),
     sa.ForeignKeyConstraint(['service_category_id'], ['service_category.id'], name=op.f('fk_strand_service_category_id_service_category')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_strand')),
-    sa.UniqueConstraint('reference', name=op.f('uq_strand_reference'))
+    sa.UniqueConstraint('reference', name=op.f('uq_strand_reference')),
+    sqlite_autoincrement=True
     )
     op.create_table('allocation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -241,7 +247,8 @@ def upgrade() -> None:
     sa.CheckConstraint('amount_pence >= 0', name=op.f('ck_allocation_amount_pence_not_negative')),
     sa.ForeignKeyConstraint(['strand_id'], ['strand.id'], name=op.f('fk_allocation_strand_id_strand')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allocation')),
-    sa.UniqueConstraint('strand_id', 'financial_year', name=op.f('uq_allocation_strand_id_financial_year'))
+    sa.UniqueConstraint('strand_id', 'financial_year', name=op.f('uq_allocation_strand_id_financial_year')),
+    sqlite_autoincrement=True
     )
     op.create_table('indicator_reading',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -257,7 +264,8 @@ def upgrade() -> None:
     sa.CheckConstraint('period_end >= period_start', name=op.f('ck_indicator_reading_ends_after_start')),
     sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], name=op.f('fk_indicator_reading_indicator_id_indicator')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_reading')),
-    sa.UniqueConstraint('indicator_id', 'period_start', name=op.f('uq_indicator_reading_indicator_id_period_start'))
+    sa.UniqueConstraint('indicator_id', 'period_start', name=op.f('uq_indicator_reading_indicator_id_period_start')),
+    sqlite_autoincrement=True
     )
     op.create_table('indicator_theme',
     sa.Column('indicator_id', sa.Integer(), nullable=False),
@@ -277,7 +285,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['period_id'], ['return_period.id'], name=op.f('fk_return_period_id_return_period')),
     sa.ForeignKeyConstraint(['strand_id'], ['strand.id'], name=op.f('fk_return_strand_id_strand')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_return')),
-    sa.UniqueConstraint('strand_id', 'period_id', name=op.f('uq_return_strand_id_period_id'))
+    sa.UniqueConstraint('strand_id', 'period_id', name=op.f('uq_return_strand_id_period_id')),
+    sqlite_autoincrement=True
     )
     op.create_table('strand_district',
     sa.Column('strand_id', sa.Integer(), nullable=False),
@@ -303,7 +312,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_return_value_measure_id_measure')),
     sa.ForeignKeyConstraint(['return_id'], ['return.id'], name=op.f('fk_return_value_return_id_return'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_return_value')),
-    sa.UniqueConstraint('return_id', 'measure_id', name=op.f('uq_return_value_return_id_measure_id'))
+    sa.UniqueConstraint('return_id', 'measure_id', name=op.f('uq_return_value_return_id_measure_id')),
+    sqlite_autoincrement=True
     )
     _make_audit_append_only()
 

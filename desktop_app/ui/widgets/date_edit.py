@@ -1,4 +1,4 @@
-"""Date inputs that speak `datetime.date`, shown as officers write dates: 01 Apr 2022."""
+"""Date inputs that speak `datetime.date`, shown as officers write dates: 1 Apr 2022."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
-DATE_FORMAT = "dd MMM yyyy"
+DATE_FORMAT = "d MMM yyyy"
 
 
 class DateEdit(QDateEdit):

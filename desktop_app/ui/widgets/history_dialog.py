@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
+from desktop_app.core.periods import format_date
 from desktop_app.services.history import HistoryEntry
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable
 
 HISTORY_COLUMNS: list[Column[HistoryEntry]] = [
-    Column("When", lambda e: e.at, display=lambda v: v.strftime("%d %b %Y %H:%M")),
+    Column("When", lambda e: e.at, display=lambda v: f"{format_date(v)} {v:%H:%M}"),
     Column("Who", lambda e: e.who),
     Column("Record", lambda e: e.record),
     Column("Field", lambda e: e.field),

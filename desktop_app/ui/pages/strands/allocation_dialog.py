@@ -13,6 +13,7 @@ from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services import strands as strand_service
 from desktop_app.services.changes import Changed
+from desktop_app.services.errors import ServiceError
 from desktop_app.services.funding import budget_position
 from desktop_app.services.strands import StrandRow
 from desktop_app.services.validation import OverAllocationError
@@ -56,9 +57,12 @@ class AllocationDialog(RecordDialog):
         for row, position in enumerate(positions, start=1):
             year = position.financial_year
             label = FinancialYear(year).label
-            grid.addWidget(QLabel(label, grid_holder), row, 0)
+            year_label = QLabel(label, grid_holder)
+            grid.addWidget(year_label, row, 0)
             edit = MoneyEdit(grid_holder)
-            edit.setAccessibleName(f"Allocation {label}")
+            year_label.setBuddy(edit)
+            edit.setAccessibleName(label)  # its visible label, as everywhere
+            edit.setAccessibleDescription(f"Allocation for {label}")
             edit.set_pence(self.strand.allocations.get(year) or None)
             edit.setMinimumWidth(150)
             edit.textChanged.connect(self._update_totals)
@@ -118,7 +122,7 @@ class AllocationDialog(RecordDialog):
             self.show_problem(f"{refused}\nGive a reason for over-allocating to save anyway; it is kept in the audit trail.")
             self.reason_edit.setFocus()
             return
-        except ValueError as error:
+        except (ServiceError, ValueError) as error:  # bad figures, or the strand deleted meanwhile
             self.show_problem(str(error))
             return
         self.accept()

@@ -92,7 +92,8 @@ class FundingStreamForm(RecordDialog):
         for year in self._years():
             label = FinancialYear(year).label
             edit = MoneyEdit(self.budget_holder)
-            edit.setAccessibleName(f"Budget {label}")
+            edit.setAccessibleName(label)  # its visible label; the row says "Budget per year"
+            edit.setAccessibleDescription(f"Budget for {label}")
             edit.set_pence(typed.get(year))
             edit.textChanged.connect(self._update_budget_total)
             self.budget_layout.addRow(label, edit)

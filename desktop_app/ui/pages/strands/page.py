@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import format_date
 from desktop_app.services.changes import ALLOCATIONS, FUNDING, PROVIDERS, STRANDS, Changed
 from desktop_app.services.funding import FundingStreamRow, budget_position, list_funding_streams
 from desktop_app.services.strands import StrandRow, list_strands
@@ -201,7 +202,7 @@ class StrandsPage(Page):
         allocated = sum(p.allocated_pence for p in positions)
         remaining = budgeted - allocated
         self.stream_summary.setText(
-            f"{stream.funder}, {stream.start_date:%d %b %Y} to {stream.end_date:%d %b %Y}. "
+            f"{stream.funder}, {format_date(stream.start_date)} to {format_date(stream.end_date)}. "
             f"Total {format_pence(stream.total_pence, show_pence=False)}; "
             f"{format_pence(budgeted, show_pence=False)} budgeted by year, "
             f"{format_pence(allocated, show_pence=False)} allocated, "

@@ -62,8 +62,12 @@ class StrandForm(RecordDialog):
         db = self.workspace.db
         rows = self.rows
         self.reference_edit = rows.add("reference", "Reference", QLineEdit(self))
+        # A deactivated provider stays choosable for the strand that already has it.
+        keep = self.strand.provider_id if self.strand else None
         self.provider_combo = rows.add(
-            "provider_id", "Provider", _choice_combo(provider_choices(db), self, none_text="Choose a provider…")
+            "provider_id",
+            "Provider",
+            _choice_combo(provider_choices(db, include=keep), self, none_text="Choose a provider…"),
         )
         self.stream_combo = rows.add(
             "funding_stream_id", "Funding stream", _choice_combo(funding_stream_choices(db), self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.services.funding import YearPosition
 from desktop_app.services.strands import StrandRow
 from desktop_app.ui.table_model import Column, RecordTableModel
@@ -14,8 +14,7 @@ from desktop_app.ui.table_model import Column, RecordTableModel
 OVER_BUDGET_COLOUR = "#b00020"
 
 
-def _date(value) -> str:
-    return value.strftime("%d %b %Y")
+_date = format_date
 
 
 def _whole_pounds(pence: int) -> str:

@@ -1,0 +1,41 @@
+"""Police and Crime Plan indicators: where each stands, its readings, new readings, settings.
+
+Every function is one user action over its own session and returns frozen dataclasses (never
+ORM objects). Status against baseline comes from `core.indicator_status`, reading checks from
+`core.indicator_values`, so the page, the CLI and the pack all agree.
+
+- `rows`: the list of indicators, one indicator, its readings (reads);
+- `changes`: a new reading, an indicator's baseline, target and tolerance (audited writes);
+- `history`: an indicator's audit trail as officers read it;
+- `pack`: the Excel indicator pack and the CLI's json and text.
+"""
+
+from __future__ import annotations
+
+from desktop_app.services.indicators.changes import (
+    DuplicateReadingError,
+    add_reading,
+    update_indicator_settings,
+)
+from desktop_app.services.indicators.history import indicator_history
+from desktop_app.services.indicators.pack import (
+    export_indicator_pack,
+    indicator_pack,
+    indicators_json,
+    indicators_text,
+)
+from desktop_app.services.indicators.rows import (
+    IndicatorRow,
+    ReadingRow,
+    ThemeRef,
+    UnknownThemeError,
+    get_indicator,
+    list_indicators,
+    readings,
+)
+
+__all__ = [
+    "DuplicateReadingError", "IndicatorRow", "ReadingRow", "ThemeRef", "UnknownThemeError",
+    "add_reading", "export_indicator_pack", "get_indicator", "indicator_history", "indicator_pack",
+    "indicators_json", "indicators_text", "list_indicators", "readings", "update_indicator_settings",
+]

@@ -1,0 +1,152 @@
+"""The indicators as others read them: the Excel pack, and the CLI's json and text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from desktop_app.core.indicator_status import Status
+from desktop_app.core.vocabulary import IndicatorUnit
+from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows
+from desktop_app.store.database import Database, is_demo
+from desktop_app.store.models import Indicator, IndicatorReading
+
+if TYPE_CHECKING:  # the pack's types live in excel, which loads openpyxl
+    from desktop_app.excel.indicator_pack import IndicatorPackData
+
+__all__ = ["export_indicator_pack", "indicator_pack", "indicators_json", "indicators_text"]
+
+
+def indicator_pack(db: Database) -> IndicatorPackData:
+    """Every indicator with its status and every reading, ready for the Excel pack."""
+    from desktop_app.excel.indicator_pack import IndicatorPackData, PackIndicator, PackReading
+
+    with db.reading() as session:
+        rows = _indicator_rows(session)
+        order = {row.id: position for position, row in enumerate(rows)}
+        found = session.execute(
+            select(IndicatorReading, Indicator.code, Indicator.title, Indicator.unit).join(
+                Indicator, Indicator.id == IndicatorReading.indicator_id
+            )
+        ).all()
+    # In the same order as the Indicators sheet, each indicator's readings oldest first.
+    found = sorted(found, key=lambda item: (order.get(item[0].indicator_id, 0), item[0].period_start))
+    pack_readings = [
+        PackReading(
+            code, title, unit, r.period_start, r.period_end, r.value, r.numerator, r.denominator, r.note or ""
+        )
+        for r, code, title, unit in found
+    ]
+    pack_indicators = [
+        PackIndicator(
+            priority_number=row.priority_number,
+            priority_title=row.priority_title,
+            code=row.code,
+            title=row.title,
+            unit=row.unit,
+            direction=row.direction,
+            baseline=row.baseline_value,
+            baseline_period=row.baseline_period,
+            target=row.target_value,
+            latest=row.latest_value,
+            latest_period=row.latest_period_label,
+            change=row.change,
+            change_pct=row.change_pct,
+            status=row.status,
+            status_words=row.status_words,
+        )
+        for row in rows
+    ]
+    return IndicatorPackData(
+        indicators=tuple(pack_indicators),
+        readings=tuple(pack_readings),
+        generated_at=dt.datetime.now().replace(microsecond=0),
+        database=db.display_name,
+        is_demo=is_demo(db),
+    )
+
+
+def export_indicator_pack(db: Database, target: Path | str) -> Path:
+    """Write the indicator pack workbook to `target` (.xlsx); returns the path written.
+
+    A target that cannot be written raises `excel.writer.WorkbookWriteError` (a ValueError)
+    and leaves any existing file as it was.
+    """
+    from desktop_app.excel.indicator_pack import write_indicator_pack
+
+    return write_indicator_pack(indicator_pack(db), Path(target))
+
+
+def _json_number(unit: IndicatorUnit, value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if unit is IndicatorUnit.COUNT and float(value).is_integer() else value
+
+
+def indicators_json(rows: Sequence[IndicatorRow]) -> list[dict]:
+    """The `indicators --format json` objects: one per indicator, status as a lower-case key."""
+    return [
+        {
+            "code": row.code,
+            "title": row.title,
+            "priority": row.priority_number,
+            "priority_title": row.priority_title,
+            "unit": row.unit.value,
+            "direction": row.direction.value,
+            "baseline": _json_number(row.unit, row.baseline_value),
+            "baseline_period": row.baseline_period,
+            "latest": _json_number(row.unit, row.latest_value),
+            "latest_period": row.latest_period_label,
+            "change": _json_number(row.unit, row.change),
+            "change_pct": None if row.change_pct is None else round(row.change_pct, 1),
+            "target": _json_number(row.unit, row.target_value),
+            "status": row.status.value,
+            "status_words": row.status_words,
+            "themes": sorted(row.theme_keys),
+        }
+        for row in rows
+    ]
+
+
+def indicators_text(rows: Sequence[IndicatorRow], *, is_demo: bool = False) -> str:
+    """The indicators as a terminal shows them: by priority, one aligned line per indicator."""
+    lines = ["Police and Crime Plan indicators: latest reading against baseline"]
+    if is_demo:
+        lines.append("(synthetic demo data: fictional figures, not real results)")
+    if not rows:
+        return "\n".join([*lines, "", "No indicators are recorded in this database."])
+
+    def latest(row: IndicatorRow) -> str:
+        if row.latest_value is None:
+            return "no reading yet"
+        return f"{row.formatted(row.latest_value)} ({row.latest_period_label})"
+
+    def baseline(row: IndicatorRow) -> str:
+        if row.baseline_value is None:
+            return "no baseline"
+        period = f" ({row.baseline_period})" if row.baseline_period else ""
+        return f"baseline {row.formatted(row.baseline_value)}{period}"
+
+    def status(row: IndicatorRow) -> str:
+        words = row.status_words
+        if row.change_pct is not None and row.status is not Status.NO_DATA:
+            words += f", {row.change_pct:+.1f}%"
+        if row.target_value is not None:
+            words += f"; target {row.formatted(row.target_value)}"
+        return words
+
+    widths = [max(len(part(row)) for row in rows) for part in (lambda r: r.title, latest, baseline)]
+    priority = None
+    for row in rows:
+        if row.priority_number != priority:
+            priority = row.priority_number
+            lines += ["", f"Priority {row.priority_number}: {row.priority_title}"]
+        lines.append(
+            f"  {row.code:<5} {row.title:<{widths[0]}}  {latest(row):>{widths[1]}}  "
+            f"{baseline(row):<{widths[2]}}  {status(row)}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""Screen readers (and tests) find things the way a person does: by their visible words."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QAbstractButton, QLabel, QTableView, QWidget
+
+from desktop_app.app import build_main_window
+from desktop_app.ui.pages.providers.form import ProviderForm
+from desktop_app.ui.pages.registry import PAGES
+from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
+from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
+from desktop_app.ui.pages.strands.strand_form import StrandForm
+
+
+@pytest.fixture
+def window(qtbot, demo_path, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = build_main_window(str(demo_path), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+    window.workspace.close()
+
+
+def _labelled_inputs(widget: QWidget) -> list[tuple[str, QWidget]]:
+    return [(label.text(), label.buddy()) for label in widget.findChildren(QLabel) if label.buddy() is not None]
+
+
+def _buttons_without_text(widget: QWidget) -> list[str]:
+    return [
+        button.objectName() or type(button).__name__
+        for button in widget.findChildren(QAbstractButton)
+        if button.isVisibleTo(widget) and not button.text().strip() and type(button).__name__ not in ("QToolButton",)
+    ]
+
+
+def _forms(window):
+    workspace = window.workspace
+    providers = window.show_page("providers")
+    strands = window.show_page("strands")
+    return [
+        ProviderForm(workspace, None),
+        ProviderForm(workspace, providers.table.source_model.row_at(0)),
+        StrandForm(workspace, None),
+        StrandForm(workspace, strands.table.source_model.row_at(0)),
+        FundingStreamForm(workspace, strands.current_stream()),
+        AllocationDialog(workspace, strands.table.source_model.row_at(0)),
+    ]
+
+
+def test_every_form_input_is_named_by_its_visible_label(window):
+    for form in _forms(window):
+        pairs = _labelled_inputs(form)
+        assert len(pairs) >= 2, form.windowTitle()
+        for label, widget in pairs:
+            assert widget.accessibleName() == label, f"{form.windowTitle()}: {label!r} input is named {widget.accessibleName()!r}"
+        assert _buttons_without_text(form) == [], form.windowTitle()
+        form.deleteLater()
+
+
+def test_every_page_table_is_named_after_its_page_and_every_button_has_text(window):
+    named = {}
+    for key, title in PAGES:
+        page = window.show_page(key)
+        assert page.accessibleName() == title
+        tables = page.findChildren(QTableView)
+        named[key] = [t.accessibleName() for t in tables]
+        assert all(t.accessibleName() for t in tables), key
+        assert _buttons_without_text(page) == [], key
+    assert "Providers" in named["providers"]
+    assert "Strands" in named["strands"]
+
+
+def test_search_boxes_and_the_sidebar_are_named(window):
+    assert window.sidebar.accessibleName() == "Pages"
+    assert window.show_page("providers").search_edit.accessibleName() == "Search providers"
+    assert window.show_page("strands").search_edit.accessibleName() == "Search strands"
