@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORG_NAME, __version__
@@ -47,6 +47,7 @@ class Launcher:
         workspace = open_workspace(target)
         self.settings.setValue(LAST_DATABASE_KEY, str(target))
         window = MainWindow(workspace, settings=self.settings, actions=self)
+        QTimer.singleShot(0, window.take_opening_backup)
         old, self.window = self.window, window
         if old is not None:
             old.close()

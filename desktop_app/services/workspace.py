@@ -23,6 +23,14 @@ class Workspace:
     def path(self) -> Path | None:
         return self.db.path
 
+    def take_opening_backup(self) -> Path | None:
+        """The rotating copy taken each time the window opens a file (after it is on screen)."""
+        if self.db.path is None:
+            return None
+        from desktop_app.store.backup import rotating_backup
+
+        return rotating_backup(self.db.path, "on-open")
+
     def overview(self) -> DatabaseOverview:
         return database_overview(self.db)
 
@@ -31,5 +39,6 @@ class Workspace:
 
 
 def open_workspace(target: str | Path) -> Workspace:
-    """Open a database for the window: exclusively, with a rotating backup taken on open."""
-    return Workspace(open_database(target, exclusive=True, backup_on_open=True))
+    """Open a database for the window, exclusively. The caller takes the opening backup
+    (`take_opening_backup`) once the window is on screen, so start-up does not wait for it."""
+    return Workspace(open_database(target, exclusive=True))

@@ -205,6 +205,16 @@ class MainWindow(QMainWindow):
             page.save_state()
         super().closeEvent(event)
 
+    def take_opening_backup(self) -> None:
+        """A rotating copy of the file, once the window is up (a failure is shown, not fatal)."""
+        try:
+            copy = self.workspace.take_opening_backup()
+        except Exception as error:  # noqa: BLE001 - a failed copy must never stop the officer's work
+            self.statusBar().showMessage(f"The automatic backup could not be made: {error}", 10000)
+            return
+        if copy is not None:
+            self.statusBar().showMessage(f"Backup copy kept in {copy.parent}", 5000)
+
     # ------------------------------------------------------------------ slots
 
     def _on_sidebar_current_row_changed(self, row: int) -> None:

@@ -58,6 +58,9 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 
+    def column(self, index: int) -> Column[Row]:
+        return self._columns[index]
+
     def column_titles(self) -> list[str]:
         return [c.title for c in self._columns]
 

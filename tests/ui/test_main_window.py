@@ -83,3 +83,12 @@ def test_window_geometry_is_remembered(qtbot, db_path, settings):
     qtbot.addWidget(again)
     again.show()
     assert (again.width(), again.height()) == (780, 700)
+
+
+def test_opening_a_file_in_the_window_keeps_a_backup_copy_beside_it(qtbot, demo_path, settings):
+    window = build_main_window(str(demo_path), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    backups = demo_path.with_name(f"{demo_path.stem}-backups")
+    qtbot.waitUntil(lambda: any(backups.glob("*on-open.sqlite")))
+    assert "Backup copy kept" in window.statusBar().currentMessage()

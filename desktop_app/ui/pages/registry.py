@@ -28,6 +28,10 @@ def build_page(key: str, context: PageContext) -> Page:
         from desktop_app.ui.pages.strands.page import StrandsPage
 
         return StrandsPage(context)
+    if key == "indicators":
+        from desktop_app.ui.pages.indicators.page import IndicatorsPage
+
+        return IndicatorsPage(context)
     from desktop_app.ui.pages.not_built import NotBuiltPage
 
     return NotBuiltPage(context, key)

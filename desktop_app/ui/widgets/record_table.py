@@ -36,6 +36,9 @@ class RecordTable(QTableView):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
+        # Size columns from the rows in view, not every row: the same look, and a table of
+        # thousands of rows opens as fast as one of ten.
+        header.setResizeContentsPrecision(0)
         self.doubleClicked.connect(self._on_double_clicked)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
@@ -59,12 +62,23 @@ class RecordTable(QTableView):
                 return True
         return False
 
-    def fit_columns(self, maximum: int = 360, *, stretch: int | None = None) -> None:
-        """Size columns to their contents (capped); `stretch` takes the width left over."""
-        self.resizeColumnsToContents()
+    def fit_columns(self, maximum: int = 360, *, stretch: int | None = None, sample: int = 40) -> None:
+        """Size columns to their text (capped); `stretch` takes the width left over.
+
+        Measures the header and the first `sample` rows with the font's metrics directly:
+        Qt's own resizeColumnsToContents asks the model for every cell through Python, which
+        made opening a page noticeably slower."""
         header = self.horizontalHeader()
-        for column in range(header.count()):
-            header.resizeSection(column, min(header.sectionSize(column) + 16, maximum))
+        body = self.fontMetrics()
+        bold = header.fontMetrics()
+        model = self.source_model
+        rows = model.rows()[:sample]
+        for column in range(model.columnCount()):
+            spec = model.column(column)
+            width = bold.horizontalAdvance(spec.title) + 36  # room for the sort arrow
+            for row in rows:
+                width = max(width, body.horizontalAdvance(spec.text(row)) + 18)
+            header.resizeSection(column, min(width, maximum))
         if stretch is not None:
             header.setStretchLastSection(False)
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

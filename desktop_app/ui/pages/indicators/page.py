@@ -1,0 +1,388 @@
+"""The Indicators page: the Police and Crime Plan's indicators, where each stands, and its trend.
+
+Above, every indicator by priority with its baseline, latest reading, change and status (in
+words and colour), searchable and filterable by cross-cutting theme. Below, the selected
+indicator's trend chart and what can be done with it.
+
+Keyboard: Ctrl+F searches; Enter (or a double-click) on an indicator opens "Add reading…" for
+it, the most frequent task here, as Ctrl+N does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.numbers import format_count
+from desktop_app.services.changes import INDICATORS, Changed
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.indicators import IndicatorRow, export_indicator_pack, list_indicators, readings
+from desktop_app.services.reference_lists import themes
+from desktop_app.ui.pages.indicators.reading_dialog import ReadingDialog
+from desktop_app.ui.pages.indicators.settings_dialog import IndicatorSettingsDialog
+from desktop_app.ui.pages.indicators.table import (
+    TITLE,
+    baseline_text,
+    change_text,
+    indicator_table_model,
+    latest_text,
+)
+from desktop_app.ui.pages.indicators.trend_chart import TrendChart
+from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.record_table import RecordTable
+
+HEADER_STATE_KEY = "indicators/header"
+SPLITTER_STATE_KEY = "indicators/splitter"
+ALL_THEMES = "All themes"
+WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
+PICTURE_FILTER = "PNG picture (*.png)"
+
+
+class IndicatorsPage(Page):
+    key = "indicators"
+    title = "Indicators"
+
+    def __init__(self, context: PageContext, parent=None) -> None:
+        super().__init__(context, parent)
+        self.active_dialog: ReadingDialog | IndicatorSettingsDialog | None = None
+        self._build()
+        self._connect_signals()
+        self.refresh()
+        if not self.table.restore_state(context.settings, HEADER_STATE_KEY):
+            self._fit_columns()
+        settings = context.settings
+        if settings is not None and settings.value(SPLITTER_STATE_KEY) is not None:
+            self.splitter.restoreState(settings.value(SPLITTER_STATE_KEY))
+        else:
+            self.splitter.setSizes([330, 290])  # about ten indicators above the chart on a laptop
+        if self.table.proxy.rowCount():
+            self.table.selectRow(0)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(10)
+
+        header = QHBoxLayout()
+        title = QLabel(self.title, self)
+        title.setObjectName("pageTitle")
+        header.addWidget(title)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("pageSubtitle")
+        header.addWidget(self.count_label, alignment=Qt.AlignmentFlag.AlignBottom)
+        header.addStretch(1)
+        self.export_button = QPushButton("Export indicator pack…", self)
+        self.export_button.setToolTip("Every indicator and reading as an Excel workbook")
+        header.addWidget(self.export_button)
+        layout.addLayout(header)
+
+        tools = QHBoxLayout()
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search indicators by code, name, status or source (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search indicators")
+        self.search_edit.setClearButtonEnabled(True)
+        tools.addWidget(self.search_edit, 1)
+        theme_label = QLabel("Theme", self)
+        self.theme_combo = QComboBox(self)
+        self.theme_combo.setAccessibleName("Theme")
+        self.theme_combo.setMinimumWidth(260)
+        self.theme_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        theme_label.setBuddy(self.theme_combo)
+        self.theme_combo.addItem(ALL_THEMES, None)
+        for theme in themes(self.workspace.db):
+            self.theme_combo.addItem(theme.label, theme.key)
+        tools.addSpacing(12)
+        tools.addWidget(theme_label)
+        tools.addWidget(self.theme_combo)
+        layout.addLayout(tools)
+
+        self.stack = QStackedWidget(self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.table = RecordTable(indicator_table_model(self), self.title, self.splitter)
+        self.table.setMinimumHeight(150)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self._build_detail())
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        self.stack.addWidget(self.splitter)
+        self.empty_state = EmptyState(
+            "No indicators in this database",
+            "The Police and Crime Plan's indicators come with every new database. This one has "
+            "none: open another database, or create a new one from the File menu.",
+            self,
+        )
+        self.stack.addWidget(self.empty_state)
+        layout.addWidget(self.stack, 1)
+
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("formNotice")
+        self.message_label.setAccessibleName("Message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setVisible(False)
+        layout.addWidget(self.message_label)
+
+    def _build_detail(self) -> QWidget:
+        detail = QFrame(self.splitter)
+        detail.setObjectName("detailPanel")
+        row = QHBoxLayout(detail)
+        row.setContentsMargins(0, 8, 0, 0)
+        row.setSpacing(16)
+
+        chart_column = QVBoxLayout()
+        chart_column.setSpacing(4)
+        self.detail_title = QLabel(detail)
+        self.detail_title.setObjectName("detailTitle")
+        heading_font = self.detail_title.font()
+        heading_font.setPointSizeF(heading_font.pointSizeF() + 2)
+        heading_font.setBold(True)
+        self.detail_title.setFont(heading_font)
+        self.detail_title.setWordWrap(True)
+        chart_column.addWidget(self.detail_title)
+        self.chart = TrendChart(detail)
+        self.chart.setMinimumHeight(220)
+        chart_column.addWidget(self.chart, 1)
+        row.addLayout(chart_column, 1)
+
+        side = QVBoxLayout()
+        side.setSpacing(6)
+        facts = QFormLayout()
+        facts.setHorizontalSpacing(10)
+        facts.setVerticalSpacing(4)
+        facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.fact_labels: dict[str, QLabel] = {}
+        for name in ("Priority", "Status", "Latest", "Baseline", "Change", "Target", "Tolerance", "Frequency", "Source"):
+            caption = QLabel(name, detail)
+            caption.setObjectName("factCaption")
+            value = QLabel(detail)
+            value.setWordWrap(True)
+            value.setAccessibleName(name)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            facts.addRow(caption, value)
+            self.fact_labels[name] = value
+        side.addLayout(facts)
+        side.addStretch(1)
+        self.add_reading_button = QPushButton("Add reading…", detail)
+        self.add_reading_button.setObjectName("primaryButton")
+        self.add_reading_button.setToolTip("Add a reading for the selected indicator (Enter or Ctrl+N)")
+        self.settings_button = QPushButton("Edit baseline and target…", detail)
+        self.save_chart_button = QPushButton("Save chart as PNG…", detail)
+        for button in (self.add_reading_button, self.settings_button, self.save_chart_button):
+            side.addWidget(button)
+        side_holder = QWidget(detail)
+        side_holder.setLayout(side)
+        side_holder.setFixedWidth(300)
+        row.addWidget(side_holder)
+        return detail
+
+    def _connect_signals(self) -> None:
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.theme_combo.currentIndexChanged.connect(self._on_theme_combo_current_index_changed)
+        self.table.record_activated.connect(self._on_table_record_activated)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.add_reading_button.clicked.connect(self._on_add_reading_clicked)
+        self.settings_button.clicked.connect(self._on_settings_clicked)
+        self.save_chart_button.clicked.connect(self._on_save_chart_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+
+    def _fit_columns(self) -> None:
+        self.table.fit_columns(maximum=240)
+        # Long titles are elided (the tooltip has them whole), so status and figures fit a laptop.
+        self.table.horizontalHeader().resizeSection(TITLE, 300)
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        current = self.current_indicator()
+        rows = list_indicators(self.workspace.db)
+        self.table.source_model.set_rows(rows)
+        if current is not None:
+            self.table.select_where(lambda r: r.id == current.id)
+        self._update_count()
+        self.stack.setCurrentWidget(self.splitter if rows else self.empty_state)
+        self._show_detail(self.current_indicator())
+
+    def current_indicator(self) -> IndicatorRow | None:
+        return self.table.current_record()
+
+    def _update_count(self) -> None:
+        shown = self.table.visible_records()
+        total = self.table.source_model.rowCount()
+        priorities = len({r.priority_number for r in shown})
+        if len(shown) == total:
+            text = f"{format_count(total)} indicators under {priorities} priorities"
+        else:
+            text = f"{format_count(len(shown))} of {format_count(total)} indicators shown"
+        self.count_label.setText(text)
+
+    def _show_detail(self, indicator: IndicatorRow | None) -> None:
+        for button in (self.add_reading_button, self.settings_button):
+            button.setEnabled(indicator is not None)
+        if indicator is None:
+            self.detail_title.setText("Select an indicator to see its trend")
+            for label in self.fact_labels.values():
+                label.clear()
+            self.chart.set_series(None, [])
+            self.save_chart_button.setEnabled(False)
+            return
+        self.detail_title.setText(f"{indicator.code}  {indicator.title}")
+        facts = self.fact_labels
+        facts["Priority"].setText(f"{indicator.priority_number}. {indicator.priority_title}")
+        facts["Status"].setText(f"{indicator.status_words} — should {indicator.direction.label.lower()}")
+        facts["Latest"].setText(latest_text(indicator))
+        facts["Baseline"].setText(baseline_text(indicator))
+        facts["Change"].setText(change_text(indicator))
+        target = indicator.formatted(indicator.target_value) or "None set"
+        facts["Target"].setText(f"{target} ({indicator.target_note})" if indicator.target_note else target)
+        facts["Tolerance"].setText(f"{indicator.tolerance_pct:g}% of the baseline")
+        facts["Frequency"].setText(indicator.frequency.label)
+        facts["Source"].setText(indicator.source)
+        self.chart.set_series(indicator, readings(self.workspace.db, indicator.id))
+        self.save_chart_button.setEnabled(self.chart.has_chart())
+
+    def show_message(self, text: str, *, problem: bool = False) -> None:
+        """A line under the page: what was written where, or (in red) what went wrong."""
+        self.message_label.setObjectName("formProblem" if problem else "formNotice")
+        self.message_label.style().unpolish(self.message_label)
+        self.message_label.style().polish(self.message_label)
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+        window = self.window()
+        if not problem and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 10000)
+
+    # ------------------------------------------------------------------ Page
+
+    def new_record(self) -> bool:
+        return self._open_reading_dialog(self.current_indicator()) is not None
+
+    def focus_search(self) -> bool:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+        return True
+
+    def on_data_changed(self, changed: Changed) -> None:
+        if changed.touches(INDICATORS):
+            self.refresh()
+
+    def save_state(self) -> None:
+        self.table.save_state(self.context.settings, HEADER_STATE_KEY)
+        if self.context.settings is not None:
+            self.context.settings.setValue(SPLITTER_STATE_KEY, self.splitter.saveState())
+
+    # ------------------------------------------------------------------ dialogs
+
+    def _open(self, dialog):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        self.active_dialog = dialog
+        dialog.open()  # window-modal, without a nested event loop
+        return dialog
+
+    def _on_dialog_finished(self, dialog) -> None:
+        self.active_dialog = None
+        if dialog.changed is not None:
+            self.context.publish(dialog.changed)
+
+    def _open_reading_dialog(self, indicator: IndicatorRow | None) -> ReadingDialog | None:
+        if indicator is None:
+            self.show_message("Select an indicator first, then add its reading.", problem=True)
+            return None
+        return self._open(ReadingDialog(self.workspace, indicator, self))
+
+    def open_settings_dialog(self) -> IndicatorSettingsDialog | None:
+        indicator = self.current_indicator()
+        if indicator is None:
+            return None
+        return self._open(IndicatorSettingsDialog(self.workspace, indicator, self))
+
+    # ------------------------------------------------------------------ files
+
+    def ask_save_path(self, caption: str, suggested: str, file_filter: str) -> str:
+        """Where to save (empty if the officer cancelled); a method so tests can answer it."""
+        folder = self.workspace.path.parent if self.workspace.path else Path.home()
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(folder / suggested), file_filter)
+        return path
+
+    def save_chart(self, path: str | Path) -> Path | None:
+        try:
+            written = self.chart.save_png(path)
+        except (OSError, ValueError) as error:
+            self.show_message(f"The chart was not saved: {error}", problem=True)
+            return None
+        self.show_message(f"Chart saved to {written}")
+        return written
+
+    def export_pack(self, path: str | Path) -> Path | None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = export_indicator_pack(self.workspace.db, Path(path))
+        except (ServiceError, OSError, ValueError) as error:
+            self.show_message(f"The indicator pack was not written: {error}", problem=True)
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_message(f"Indicator pack written to {written}")
+        return written
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        self.table.proxy.set_search_text(text)
+        self._after_filter()
+
+    def _on_theme_combo_current_index_changed(self, _index: int) -> None:
+        key = self.theme_combo.currentData()
+        self.table.proxy.set_row_filter(None if key is None else (lambda r: key in r.theme_keys))
+        self._after_filter()
+
+    def _after_filter(self) -> None:
+        self._update_count()
+        if self.current_indicator() is None and self.table.proxy.rowCount():
+            self.table.selectRow(0)
+        self._show_detail(self.current_indicator())
+
+    def _on_table_current_row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail(self.current_indicator())
+
+    def _on_table_record_activated(self, indicator: IndicatorRow) -> None:
+        self._open_reading_dialog(indicator)
+
+    def _on_add_reading_clicked(self) -> None:
+        self._open_reading_dialog(self.current_indicator())
+
+    def _on_settings_clicked(self) -> None:
+        self.open_settings_dialog()
+
+    def _on_save_chart_clicked(self) -> None:
+        indicator = self.current_indicator()
+        if indicator is None:
+            return
+        path = self.ask_save_path("Save chart as PNG", f"indicator-{indicator.code}-trend.png", PICTURE_FILTER)
+        if path:
+            self.save_chart(path)
+
+    def _on_export_clicked(self) -> None:
+        path = self.ask_save_path("Export indicator pack", "indicator-pack.xlsx", WORKBOOK_FILTER)
+        if path:
+            self.export_pack(path)

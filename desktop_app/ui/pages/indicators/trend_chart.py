@@ -1,0 +1,285 @@
+"""One indicator's trend: its readings over time against the baseline and the target.
+
+The only module that imports pyqtgraph, so the library loads when the Indicators page is first
+shown. The plot items are made once and fed new data with `setData` when the selection changes.
+Points are coloured by status (and shaped by it, for readers who cannot tell the colours
+apart); hovering near a point says its period, value and status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop_app.core.indicator_status import Status
+from desktop_app.services.indicators import IndicatorRow, ReadingRow
+from desktop_app.ui.pages.indicators.table import STATUS_COLOURS, UNIT_WORDS, point_colour
+
+TEXT = "#1c2b39"
+MUTED = "#5b6b7a"
+LINE = "#8795a3"
+BASELINE_COLOUR = "#3d4b59"
+TARGET_COLOUR = "#00796b"
+# Shapes say the status too: a circle improving, a square within tolerance, a triangle worsening.
+STATUS_SYMBOLS = {Status.GREEN: "o", Status.AMBER: "s", Status.RED: "t"}
+LEGEND = (
+    (Status.GREEN, "Improving"),
+    (Status.AMBER, "Within tolerance"),
+    (Status.RED, "Worsening"),
+)
+HOVER_DISTANCE_PX = 24
+
+
+def _timestamp(day: dt.date) -> float:
+    # Local midnight, as DateAxisItem shows local time.
+    return dt.datetime(day.year, day.month, day.day).timestamp()
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")  # InfLineLabel formats its text
+
+
+class TrendChart(QWidget):
+    """The chart, or a sentence saying there is nothing to draw yet."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.indicator: IndicatorRow | None = None
+        self._readings: list[ReadingRow] = []
+        self._xs: list[float] = []
+        self.baseline_value: float | None = None
+        self.target_value: float | None = None
+        self._build()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(self)
+        layout.addWidget(self.stack)
+
+        self.empty_label = QLabel(self)
+        self.empty_label.setObjectName("emptyStateMessage")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("Trend chart")
+        self.stack.addWidget(self.empty_label)
+
+        self.plot = pg.PlotWidget(self, background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.plot.setAccessibleName("Trend chart")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        item = self.plot.getPlotItem()
+        item.showGrid(x=False, y=True, alpha=0.15)
+        tick_font = QFont(self.font())
+        tick_font.setPointSizeF(9)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setTickFont(tick_font)
+            axis.setTextPen(pg.mkPen(TEXT))
+            axis.setPen(pg.mkPen(LINE))
+        item.getAxis("left").setWidth(64)
+        item.setContentsMargins(6, 6, 14, 6)
+
+        self.line = pg.PlotDataItem([], [], pen=pg.mkPen(LINE, width=2))
+        self.points = pg.ScatterPlotItem([], [], size=10, pen=pg.mkPen("w", width=1))
+        self.baseline_line = self._level_line(BASELINE_COLOUR, Qt.PenStyle.DashLine, position=0.02)
+        self.target_line = self._level_line(TARGET_COLOUR, Qt.PenStyle.DashDotLine, position=0.98)
+        self.hover_label = pg.TextItem("", color=TEXT, fill=pg.mkBrush(255, 255, 255, 235), border=pg.mkPen(LINE))
+        self.hover_label.setZValue(100)
+        self.hover_label.setVisible(False)
+        for graphic in (self.line, self.points, self.baseline_line, self.target_line):
+            item.addItem(graphic)
+        item.addItem(self.hover_label, ignoreBounds=True)
+
+        self.legend = pg.LegendItem(offset=(8, 4), colCount=3, labelTextColor=TEXT, labelTextSize="9pt")
+        self.legend.setParentItem(item.vb)
+        for status, words in LEGEND:
+            sample = pg.ScatterPlotItem(
+                [], [], symbol=STATUS_SYMBOLS[status], size=10, brush=pg.mkBrush(point_colour(status)), pen=pg.mkPen("w")
+            )
+            self.legend.addItem(sample, words)
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.stack.addWidget(self.plot)
+        self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+    def _level_line(self, colour: str, style: Qt.PenStyle, position: float) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            pen=pg.mkPen(colour, width=1.5, style=style),
+            label="",
+            labelOpts={
+                "position": position,
+                "color": colour,
+                "fill": pg.mkBrush(255, 255, 255, 220),
+                "anchors": [(0, 1), (0, 1)] if position < 0.5 else [(1, 1), (1, 1)],
+            },
+        )
+        line.label.setFont(self._label_font())
+        line.setVisible(False)
+        return line
+
+    def _label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(9)
+        font.setBold(True)
+        return font
+
+    # ------------------------------------------------------------------ data
+
+    def set_series(self, indicator: IndicatorRow | None, readings: Sequence[ReadingRow]) -> None:
+        """Show `indicator`'s readings (oldest first) with its baseline and target lines."""
+        self.indicator = indicator
+        self._readings = list(readings)
+        self.baseline_value = indicator.baseline_value if indicator else None
+        self.target_value = indicator.target_value if indicator else None
+        self.hover_label.setVisible(False)
+        if indicator is None:
+            self._show_empty("Select an indicator to see its trend.")
+            return
+        if not self._readings:
+            self._show_empty(f"No readings yet for {indicator.code} {indicator.title}. Add the first reading.")
+            return
+        self._xs = [_timestamp(r.period_start) for r in self._readings]
+        values = [r.value for r in self._readings]
+        self.line.setData(self._xs, values)
+        self.points.setData(
+            x=self._xs,
+            y=values,
+            brush=[pg.mkBrush(point_colour(r.status)) for r in self._readings],
+            symbol=[STATUS_SYMBOLS.get(r.status, "d") for r in self._readings],
+            data=list(range(len(self._readings))),
+        )
+        self._set_level(self.baseline_line, self.baseline_value, "Baseline", indicator.baseline_period)
+        self._set_level(self.target_line, self.target_value, "Target", indicator.target_note)
+        item = self.plot.getPlotItem()
+        item.setLabel("left", UNIT_WORDS.get(indicator.unit, indicator.unit.label), color=MUTED)
+        frequency = "Quarter" if indicator.frequency.value == "quarterly" else "Month"
+        item.setLabel("bottom", f"{frequency} (start of period)", color=MUTED)
+        # The colour key only where points are judged (not for "monitor only" or no baseline).
+        self.legend.setVisible(any(r.status in STATUS_COLOURS for r in self._readings))
+        self._fit_ranges(values)
+        self.stack.setCurrentWidget(self.plot)
+
+    def _set_level(self, line: pg.InfiniteLine, value: float | None, name: str, note: str | None) -> None:
+        if value is None:
+            line.setVisible(False)
+            return
+        text = f"{name} {self.indicator.formatted(value)}"
+        if note and len(note) <= 24:
+            text += f" ({note})"
+        line.setVisible(True)
+        line.setValue(value)
+        line.label.setVisible(True)
+        line.label.setFormat(_escaped(text))  # the label only takes its text while visible
+
+    def _fit_ranges(self, values: list[float]) -> None:
+        levels = [v for v in (self.baseline_value, self.target_value) if v is not None]
+        low, high = min(values + levels), max(values + levels)
+        span = (high - low) or max(abs(high), 1.0)
+        # Room above for the legend and the line labels.
+        low, high = low - span * 0.12, high + span * 0.30
+        if min(values + levels) >= 0:
+            low = max(low, 0.0)  # no negative axis under figures that cannot be negative
+        item = self.plot.getPlotItem()
+        item.setYRange(low, high, padding=0)
+        margin = max((self._xs[-1] - self._xs[0]) * 0.03, 20 * 86400)
+        item.setXRange(self._xs[0] - margin, self._xs[-1] + margin, padding=0)
+
+    def _show_empty(self, text: str) -> None:
+        self._xs = []
+        self.line.setData([], [])
+        self.points.setData([], [])
+        self.empty_label.setText(text)
+        self.stack.setCurrentWidget(self.empty_label)
+
+    # ------------------------------------------------------------------ what tests and exports read
+
+    def has_chart(self) -> bool:
+        return self.stack.currentWidget() is self.plot
+
+    def empty_text(self) -> str:
+        return self.empty_label.text() if not self.has_chart() else ""
+
+    def reading_points(self) -> list[tuple[dt.date, float]]:
+        """(period start, value) of every point drawn, oldest first."""
+        return [(r.period_start, r.value) for r in self._readings] if self.has_chart() else []
+
+    def point_colours(self) -> list[str]:
+        """Each point's fill colour (`#rrggbb`), in the order of `reading_points()`."""
+        return [spot.brush().color().name() for spot in self.points.points()]
+
+    def baseline_label(self) -> str:
+        return self.baseline_line.label.format if self.baseline_line.isVisible() else ""
+
+    def target_label(self) -> str:
+        return self.target_line.label.format if self.target_line.isVisible() else ""
+
+    def hover_text(self) -> str:
+        return self.hover_label.toPlainText() if self.hover_label.isVisible() else ""
+
+    def export_width(self) -> int:
+        """Saved pictures are twice the on-screen width, sharp enough for papers and slides."""
+        return 2 * max(self.plot.width(), 1)
+
+    def save_png(self, path: Path | str) -> Path:
+        """Write the chart as it looks, at twice its width, to `path`; OSError if it cannot."""
+        path = Path(path)
+        self.hover_label.setVisible(False)
+        exporter = ImageExporter(self.plot.getPlotItem())
+        exporter.parameters()["width"] = self.export_width()
+        exporter.export(str(path))
+        if not path.is_file():
+            raise OSError(f"The chart could not be written to {path}.")
+        return path
+
+    # ------------------------------------------------------------------ hover
+
+    def point_scene_position(self, index: int) -> QPointF:
+        """Where reading `index` is drawn, in scene coordinates (what the mouse reports)."""
+        reading = self._readings[index]
+        return self.plot.getPlotItem().vb.mapViewToScene(QPointF(self._xs[index], reading.value))
+
+    def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
+        nearest = self._nearest_point(scene_pos)
+        if nearest is None:
+            self.hover_label.setVisible(False)
+            return
+        reading = self._readings[nearest]
+        text = f"{reading.label}: {self.indicator.formatted(reading.value)}"
+        if reading.numerator is not None and reading.denominator is not None:
+            text += f"  ({reading.numerator:,} of {reading.denominator:,})"
+        if reading.status in STATUS_COLOURS or reading.status is Status.MONITOR:
+            text += f"\n{reading.status_words}"
+        self.hover_label.setText(text)
+        view = self.plot.getPlotItem().vb
+        # Keep the label inside the plot: to the left of points in the right half.
+        x_range = view.viewRange()[0]
+        right_half = self._xs[nearest] > (x_range[0] + x_range[1]) / 2
+        self.hover_label.setAnchor((1.05, 1.1) if right_half else (-0.05, 1.1))
+        self.hover_label.setPos(self._xs[nearest], reading.value)
+        self.hover_label.setVisible(True)
+
+    def _nearest_point(self, scene_pos: QPointF) -> int | None:
+        if not self.has_chart() or not self._readings:
+            return None
+        view = self.plot.getPlotItem().vb
+        best, best_distance = None, float(HOVER_DISTANCE_PX)
+        for index in range(len(self._readings)):
+            drawn = self.point_scene_position(index)
+            distance = ((drawn.x() - scene_pos.x()) ** 2 + (drawn.y() - scene_pos.y()) ** 2) ** 0.5
+            if distance <= best_distance:
+                best, best_distance = index, distance
+        if best is None or not view.sceneBoundingRect().contains(scene_pos):
+            return None
+        return best
