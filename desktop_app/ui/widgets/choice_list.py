@@ -19,8 +19,17 @@ class ChoiceList(QListWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.addItem(item)
-        rows = max(1, min(len(choices), 6))
-        self.setFixedHeight(rows * 24 + 8)
+        self._visible_rows = max(1, min(len(choices), 6))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # Exactly as tall as its items (up to six): no empty box, and no hidden district.
+        row = max(self.sizeHintForRow(0) if self.count() else 0, self.fontMetrics().height() + 1)
+        self.setFixedHeight(self._visible_rows * row + 2 * self.frameWidth() + 4)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._fit_height()  # the style sheet may have changed the font since construction
+        super().showEvent(event)
 
     def checked_keys(self) -> tuple[str, ...]:
         return tuple(

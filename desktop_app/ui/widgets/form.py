@@ -27,6 +27,11 @@ class FormRows:
         """Add `widget` under `label`; its accessible name is the label, as a screen reader says it."""
         widget.setAccessibleName(label)
         widget.setObjectName(field)
+        if hint and hasattr(widget, "setPlaceholderText") and not widget.placeholderText():
+            # A hint inside an empty box costs no height; it goes when the officer types.
+            widget.setPlaceholderText(hint)
+            widget.setToolTip(hint)
+            hint = None
         caption = QLabel(label, self.parent)
         caption.setBuddy(widget)
         holder = QWidget(self.parent)

@@ -7,8 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.field_errors import FieldError
 from desktop_app.ui.widgets.form import FormRows
@@ -25,8 +35,18 @@ class RecordDialog(QDialog):
         self.heading = QLabel(heading, self)
         self.heading.setObjectName("dialogHeading")
         self.outer.addWidget(self.heading)
-        self.rows = FormRows(self)
-        self.outer.addLayout(self.rows.layout)
+        # The form scrolls inside the dialog, so a long form (or one showing several errors)
+        # still fits a 768-pixel laptop screen with its buttons in view.
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_holder = QWidget(self.scroll)
+        self.rows = FormRows(form_holder)
+        form_holder.setLayout(self.rows.layout)
+        self.rows.layout.setContentsMargins(0, 0, 8, 0)
+        self.scroll.setWidget(form_holder)
+        self.outer.addWidget(self.scroll, 1)
 
         self.problem = QLabel(self)
         self.problem.setObjectName("formProblem")
@@ -48,11 +68,23 @@ class RecordDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.buttons.addWidget(self.cancel_button)
         self.buttons.addWidget(self.save_button)
+        # Enter in a one-line input saves; no other button may quietly become the default.
+        self.cancel_button.setAutoDefault(False)
+        self.save_button.setDefault(True)
         self.outer.addLayout(self.buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # As tall as the whole form where the screen allows; the scroll area takes the rest.
+        form = self.scroll.widget().sizeHint()
+        chrome = super().sizeHint().height() - self.scroll.sizeHint().height()
+        screen = self.screen().availableGeometry().height() if self.screen() else 800
+        height = min(form.height() + chrome + 8, int(screen * 0.9))
+        return QSize(max(super().sizeHint().width(), form.width() + 60), height)
+
     def add_left_button(self, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
+        button.setAutoDefault(False)
         button.clicked.connect(slot)
         self.left_buttons.addWidget(button)
         return button

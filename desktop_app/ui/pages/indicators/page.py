@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.vocabulary import Direction
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.indicators import IndicatorRow, export_indicator_pack, list_indicators, readings
@@ -55,6 +56,12 @@ WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
 PICTURE_FILTER = "PNG picture (*.png)"
 
 
+def _status_words(indicator: IndicatorRow) -> str:
+    if indicator.direction is Direction.MONITOR:
+        return "Monitor only — the trend is watched, not judged"
+    return f"{indicator.status_words} — should {indicator.direction.label.lower()}"
+
+
 class IndicatorsPage(Page):
     key = "indicators"
     title = "Indicators"
@@ -71,7 +78,7 @@ class IndicatorsPage(Page):
         if settings is not None and settings.value(SPLITTER_STATE_KEY) is not None:
             self.splitter.restoreState(settings.value(SPLITTER_STATE_KEY))
         else:
-            self.splitter.setSizes([330, 290])  # about ten indicators above the chart on a laptop
+            self.splitter.setSizes([290, 330])  # eight indicators above the chart on a laptop
         if self.table.proxy.rowCount():
             self.table.selectRow(0)
 
@@ -171,7 +178,7 @@ class IndicatorsPage(Page):
         facts.setVerticalSpacing(4)
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.fact_labels: dict[str, QLabel] = {}
-        for name in ("Priority", "Status", "Latest", "Baseline", "Change", "Target", "Tolerance", "Frequency", "Source"):
+        for name in ("Priority", "Status", "Latest", "Baseline", "Change", "Target", "Tolerance", "Source"):
             caption = QLabel(name, detail)
             caption.setObjectName("factCaption")
             value = QLabel(detail)
@@ -191,7 +198,7 @@ class IndicatorsPage(Page):
             side.addWidget(button)
         side_holder = QWidget(detail)
         side_holder.setLayout(side)
-        side_holder.setFixedWidth(300)
+        side_holder.setFixedWidth(330)
         row.addWidget(side_holder)
         return detail
 
@@ -248,15 +255,16 @@ class IndicatorsPage(Page):
         self.detail_title.setText(f"{indicator.code}  {indicator.title}")
         facts = self.fact_labels
         facts["Priority"].setText(f"{indicator.priority_number}. {indicator.priority_title}")
-        facts["Status"].setText(f"{indicator.status_words} — should {indicator.direction.label.lower()}")
+        facts["Status"].setText(_status_words(indicator))
         facts["Latest"].setText(latest_text(indicator))
         facts["Baseline"].setText(baseline_text(indicator))
         facts["Change"].setText(change_text(indicator))
         target = indicator.formatted(indicator.target_value) or "None set"
-        facts["Target"].setText(f"{target} ({indicator.target_note})" if indicator.target_note else target)
+        note = indicator.target_note or ""
+        facts["Target"].setText(f"{target} ({note})" if note and len(note) <= 30 else target)
+        facts["Target"].setToolTip(note)
         facts["Tolerance"].setText(f"{indicator.tolerance_pct:g}% of the baseline")
-        facts["Frequency"].setText(indicator.frequency.label)
-        facts["Source"].setText(indicator.source)
+        facts["Source"].setText(f"{indicator.source}, {indicator.frequency.label.lower()}")
         self.chart.set_series(indicator, readings(self.workspace.db, indicator.id))
         self.save_chart_button.setEnabled(self.chart.has_chart())
 

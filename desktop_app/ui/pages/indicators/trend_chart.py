@@ -15,8 +15,8 @@ from pathlib import Path
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.indicator_status import Status
 from desktop_app.services.indicators import IndicatorRow, ReadingRow
@@ -35,6 +35,11 @@ LEGEND = (
     (Status.RED, "Worsening"),
 )
 HOVER_DISTANCE_PX = 24
+# A line label's text anchor: its bottom-right corner on the line (text above it) or its top-right.
+ABOVE_LINE = [(1, 1), (1, 1)]
+BELOW_LINE = [(1, 0), (1, 0)]
+# The share of the x axis kept clear to the right of the last reading for the line labels.
+LABEL_MARGIN = 0.24
 
 
 def _timestamp(day: dt.date) -> float:
@@ -92,8 +97,8 @@ class TrendChart(QWidget):
 
         self.line = pg.PlotDataItem([], [], pen=pg.mkPen(LINE, width=2))
         self.points = pg.ScatterPlotItem([], [], size=10, pen=pg.mkPen("w", width=1))
-        self.baseline_line = self._level_line(BASELINE_COLOUR, Qt.PenStyle.DashLine, position=0.02)
-        self.target_line = self._level_line(TARGET_COLOUR, Qt.PenStyle.DashDotLine, position=0.98)
+        self.baseline_line = self._level_line(BASELINE_COLOUR, Qt.PenStyle.DashLine)
+        self.target_line = self._level_line(TARGET_COLOUR, Qt.PenStyle.DashDotLine)
         self.hover_label = pg.TextItem("", color=TEXT, fill=pg.mkBrush(255, 255, 255, 235), border=pg.mkPen(LINE))
         self.hover_label.setZValue(100)
         self.hover_label.setVisible(False)
@@ -101,29 +106,29 @@ class TrendChart(QWidget):
             item.addItem(graphic)
         item.addItem(self.hover_label, ignoreBounds=True)
 
-        self.legend = pg.LegendItem(offset=(8, 4), colCount=3, labelTextColor=TEXT, labelTextSize="9pt")
-        self.legend.setParentItem(item.vb)
+        # The colour key sits above the plot, in the title's row, so it never covers a point.
+        self.legend = pg.LegendItem(colCount=3, labelTextColor=TEXT, labelTextSize="9pt", horSpacing=6)
         for status, words in LEGEND:
             sample = pg.ScatterPlotItem(
                 [], [], symbol=STATUS_SYMBOLS[status], size=10, brush=pg.mkBrush(point_colour(status)), pen=pg.mkPen("w")
             )
             self.legend.addItem(sample, words)
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        item.layout.removeItem(item.titleLabel)
+        item.titleLabel.setVisible(False)
+        item.layout.addItem(self.legend, 0, 1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        item.layout.setRowFixedHeight(0, 26)
         self.stack.addWidget(self.plot)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
 
-    def _level_line(self, colour: str, style: Qt.PenStyle, position: float) -> pg.InfiniteLine:
+    def _level_line(self, colour: str, style: Qt.PenStyle) -> pg.InfiniteLine:
+        # Labelled at the right end, in a margin kept clear of points (see `_fit_ranges`).
         line = pg.InfiniteLine(
             angle=0,
             movable=False,
             pen=pg.mkPen(colour, width=1.5, style=style),
             label="",
-            labelOpts={
-                "position": position,
-                "color": colour,
-                "fill": pg.mkBrush(255, 255, 255, 220),
-                "anchors": [(0, 1), (0, 1)] if position < 0.5 else [(1, 1), (1, 1)],
-            },
+            labelOpts={"position": 0.995, "color": colour, "anchors": ABOVE_LINE},
         )
         line.label.setFont(self._label_font())
         line.setVisible(False)
@@ -161,9 +166,18 @@ class TrendChart(QWidget):
             data=list(range(len(self._readings))),
         )
         self._set_level(self.baseline_line, self.baseline_value, "Baseline", indicator.baseline_period)
-        self._set_level(self.target_line, self.target_value, "Target", indicator.target_note)
+        self._set_level(self.target_line, self.target_value, "Target", None)
+        # Two labels never sit on each other: the lower line's label goes under its line.
+        lower_target = self.target_value is not None and self.baseline_value is not None and (
+            self.target_value < self.baseline_value
+        )
+        self.baseline_line.label.anchors = ABOVE_LINE if lower_target else BELOW_LINE
+        self.target_line.label.anchors = BELOW_LINE if lower_target else ABOVE_LINE
+        if self.target_value is None:
+            self.baseline_line.label.anchors = ABOVE_LINE
         item = self.plot.getPlotItem()
-        item.setLabel("left", UNIT_WORDS.get(indicator.unit, indicator.unit.label), color=MUTED)
+        unit_words = UNIT_WORDS.get(indicator.unit, indicator.unit.label)
+        item.setLabel("left", f"{unit_words} (%)" if indicator.unit.value == "percent" else unit_words, color=MUTED)
         frequency = "Quarter" if indicator.frequency.value == "quarterly" else "Month"
         item.setLabel("bottom", f"{frequency} (start of period)", color=MUTED)
         # The colour key only where points are judged (not for "monitor only" or no baseline).
@@ -187,14 +201,16 @@ class TrendChart(QWidget):
         levels = [v for v in (self.baseline_value, self.target_value) if v is not None]
         low, high = min(values + levels), max(values + levels)
         span = (high - low) or max(abs(high), 1.0)
-        # Room above for the legend and the line labels.
-        low, high = low - span * 0.12, high + span * 0.30
+        # Room above and below the figures for the line labels.
+        low, high = low - span * 0.16, high + span * 0.16
         if min(values + levels) >= 0:
             low = max(low, 0.0)  # no negative axis under figures that cannot be negative
         item = self.plot.getPlotItem()
         item.setYRange(low, high, padding=0)
-        margin = max((self._xs[-1] - self._xs[0]) * 0.03, 20 * 86400)
-        item.setXRange(self._xs[0] - margin, self._xs[-1] + margin, padding=0)
+        span_x = max(self._xs[-1] - self._xs[0], 90 * 86400)
+        margin = max(span_x * 0.03, 20 * 86400)
+        right = span_x * LABEL_MARGIN if (self.baseline_value is not None or self.target_value is not None) else margin
+        item.setXRange(self._xs[0] - margin, self._xs[-1] + right, padding=0)
 
     def _show_empty(self, text: str) -> None:
         self._xs = []
@@ -233,15 +249,49 @@ class TrendChart(QWidget):
         return 2 * max(self.plot.width(), 1)
 
     def save_png(self, path: Path | str) -> Path:
-        """Write the chart as it looks, at twice its width, to `path`; OSError if it cannot."""
+        """Write the chart at twice its on-screen width, titled with the indicator, to `path`.
+
+        Raises OSError if the file cannot be written."""
         path = Path(path)
         self.hover_label.setVisible(False)
         exporter = ImageExporter(self.plot.getPlotItem())
         exporter.parameters()["width"] = self.export_width()
-        exporter.export(str(path))
-        if not path.is_file():
+        chart = exporter.export(toBytes=True)
+        picture = self._with_title(chart)
+        if not picture.save(str(path), "PNG"):
             raise OSError(f"The chart could not be written to {path}.")
         return path
+
+    def _with_title(self, chart: QImage) -> QImage:
+        """The chart under a band naming the indicator, so the picture stands on its own."""
+        if self.indicator is None:
+            return chart
+        scale = chart.width() / max(self.plot.width(), 1)
+        title_font = QFont(self.font())
+        title_font.setPixelSize(round(15 * scale))
+        title_font.setBold(True)
+        note_font = QFont(self.font())
+        note_font.setPixelSize(round(11 * scale))
+        band = round(52 * scale)
+        picture = QImage(chart.width(), chart.height() + band, QImage.Format.Format_ARGB32)
+        picture.fill(QColor("white"))
+        painter = QPainter(picture)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            margin = round(12 * scale)
+            painter.setPen(QColor(TEXT))
+            painter.setFont(title_font)
+            painter.drawText(margin, round(24 * scale), f"{self.indicator.code}  {self.indicator.title}")
+            painter.setPen(QColor(MUTED))
+            painter.setFont(note_font)
+            painter.drawText(
+                margin, round(44 * scale),
+                f"Priority {self.indicator.priority_number}: {self.indicator.priority_title} · {self.indicator.source}",
+            )
+            painter.drawImage(0, band, chart)
+        finally:
+            painter.end()
+        return picture
 
     # ------------------------------------------------------------------ hover
 

@@ -7,6 +7,7 @@ over-allocation needs a reason, which goes into the audit trail.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
 from desktop_app.core.money import format_pence
@@ -24,7 +25,8 @@ from desktop_app.ui.widgets.record_dialog import RecordDialog
 
 class AllocationDialog(RecordDialog):
     def __init__(self, workspace: Workspace, strand: StrandRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Allocations — {strand.reference} {strand.name}", parent)
+        super().__init__(f"Allocations for {strand.reference}", parent)
+        self.setMinimumWidth(780)
         self.workspace = workspace
         self.strand = strand
         self.changed: Changed | None = None
@@ -39,8 +41,9 @@ class AllocationDialog(RecordDialog):
 
     def _build(self, positions) -> None:
         intro = QLabel(
-            f"{self.strand.provider_name} · funded from {self.strand.funding_stream_name}. "
-            "Amounts in pounds; the remaining budget updates as you type.",
+            f"{self.strand.name}, {self.strand.provider_name}; funded from "
+            f"{self.strand.funding_stream_name}. Amounts in pounds; what remains of each year's "
+            "budget updates as you type.",
             self,
         )
         intro.setWordWrap(True)
@@ -51,8 +54,12 @@ class AllocationDialog(RecordDialog):
         grid = QGridLayout(grid_holder)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
+        for column, minimum in enumerate((110, 160, 120, 130, 210)):
+            grid.setColumnMinimumWidth(column, minimum)
         for column, title in enumerate(["Financial year", "Allocation", "Budget", "Other strands", "Remaining"]):
             header = QLabel(f"<b>{title}</b>", grid_holder)
+            if column >= 2:
+                header.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(header, 0, column)
         for row, position in enumerate(positions, start=1):
             year = position.financial_year
@@ -67,9 +74,12 @@ class AllocationDialog(RecordDialog):
             edit.setMinimumWidth(150)
             edit.textChanged.connect(self._update_totals)
             grid.addWidget(edit, row, 1)
-            grid.addWidget(QLabel(format_pence(self._budgets[year], show_pence=False), grid_holder), row, 2)
-            grid.addWidget(QLabel(format_pence(self._others[year], show_pence=False), grid_holder), row, 3)
+            for column, pence in ((2, self._budgets[year]), (3, self._others[year])):
+                figure = QLabel(format_pence(pence, show_pence=False), grid_holder)
+                figure.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                grid.addWidget(figure, row, column)
             remaining = QLabel(grid_holder)
+            remaining.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             remaining.setAccessibleName(f"Remaining {label}")
             grid.addWidget(remaining, row, 4)
             self.amount_edits[year] = edit
@@ -100,7 +110,9 @@ class AllocationDialog(RecordDialog):
             remaining = self._budgets[year] - self._others[year] - amount
             over = remaining < 0
             label.setText(
-                f"{format_pence(-remaining)} over budget" if over else format_pence(remaining, show_pence=False)
+                f"{format_pence(-remaining, show_pence=False)} over budget"
+                if over
+                else format_pence(remaining, show_pence=False)
             )
             label.setProperty("overBudget", over)
             label.style().unpolish(label)

@@ -82,7 +82,7 @@ class StrandForm(RecordDialog):
         self.end_edit = rows.add("end_date", "End date", OptionalDateEdit("No end date", self))
         self.priority_combo = rows.add(
             "priority_number",
-            "Police and Crime Plan priority",
+            "Priority",
             _choice_combo(priorities(db), self, none_text="None"),
         )
         self.theme_list = rows.add("theme_keys", "Themes", ChoiceList(themes(db), self))

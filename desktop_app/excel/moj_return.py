@@ -1,0 +1,216 @@
+"""The MoJ return workbook: the period's totals, who delivered them, and every figure behind them.
+
+Sheets, in order: **Summary** (one row per measure: label and total, under the period, when it
+was made, what is missing or unverified, and whether the figures are the synthetic demo),
+**Providers**, **Strands** (with allocations per financial year), **Returns** (strand ×
+quarter, every measure a column, with its status), **Completeness** (strand × quarter states),
+**Indicators** (each Police and Crime Plan indicator: latest, baseline, status), **Data** (tidy,
+one row per strand × quarter × reported measure, for pivoting) and **Notes** (officers' notes).
+
+Written through `excel.writer`: formula-safe text, styled frozen headers, filters, number
+formats, widths, properties, atomic save. This module gets plain data (`MojReturnData`) from
+the services and imports only `core` (and the sibling indicator pack for its row shape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_app.excel.indicator_pack import PackIndicator
+
+__all__ = [
+    "COMPLETENESS_STATES",
+    "DATA_HEADERS",
+    "DEMO_WORDS",
+    "MojCompleteness",
+    "MojDataRow",
+    "MojMeasure",
+    "MojNote",
+    "MojProvider",
+    "MojReturn",
+    "MojReturnData",
+    "MojStrand",
+    "SHEET_NAMES",
+    "WriteCancelled",
+    "write_moj_return_workbook",
+]
+
+SHEET_NAMES = ("Summary", "Providers", "Strands", "Returns", "Completeness", "Indicators", "Data", "Notes")
+# The tidy sheet's columns, exactly: scripts and pivot tables rely on these names.
+DATA_HEADERS = (
+    "financial_year", "quarter", "provider", "strand_ref", "strand", "measure_key", "measure_label", "value",
+)
+DEMO_WORDS = "Synthetic demo data — not real figures"
+
+# A strand × quarter cell of the completeness matrix: its key and the words on the sheet.
+COMPLETENESS_STATES = {
+    "not_running": "Not running",
+    "missing": "Not received",
+    "overdue": "Overdue",
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "verified": "Verified",
+    "locked": "Locked",
+}
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+
+class WriteCancelled(Exception):
+    """The officer cancelled while the workbook was being built; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class MojMeasure:
+    key: str
+    label: str
+    total: int
+
+
+@dataclass(frozen=True)
+class MojProvider:
+    name: str
+    organisation_type: str
+    scope: str
+    charity_number: str | None
+    company_number: str | None
+    districts: str
+    active: bool
+    strands: int  # strands running in the period
+    returns_counted: int
+
+
+@dataclass(frozen=True)
+class MojStrand:
+    reference: str
+    name: str
+    provider: str
+    funding_stream: str
+    service_category: str
+    agreement_type: str
+    start_date: dt.date
+    end_date: dt.date | None
+    # Financial year label ("2022/23") -> pence; a year with no allocation is left out.
+    allocations: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MojReturn:
+    """One strand's return for one quarter of the period, counted in the totals or not."""
+
+    provider: str
+    strand_ref: str
+    strand: str
+    quarter: str  # "Q1"
+    status: str  # as officers read it: "Verified"
+    counted: bool
+    received_date: dt.date | None
+    # Measure key -> value; a measure not collected has no key (not collected is not 0).
+    values: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MojCompleteness:
+    provider: str
+    strand_ref: str
+    strand: str
+    states: tuple[str, ...]  # keys of COMPLETENESS_STATES, one per quarter of the period
+
+
+@dataclass(frozen=True)
+class MojDataRow:
+    financial_year: str
+    quarter: str
+    provider: str
+    strand_ref: str
+    strand: str
+    measure_key: str
+    measure_label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class MojNote:
+    provider: str
+    strand_ref: str
+    strand: str
+    quarter: str
+    measure: str  # the measure's label; "" for a note on the whole return
+    value: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MojReturnData:
+    """Everything the workbook shows, gathered by the services in one read."""
+
+    period_label: str
+    period_start: dt.date
+    period_end: dt.date
+    financial_year: str
+    quarter_labels: tuple[str, ...]
+    generated_at: dt.datetime
+    is_demo: bool
+    include_unverified: bool
+    measures: tuple[MojMeasure, ...]
+    returns_counted: int
+    returns_unverified: int
+    returns_missing: int
+    rule_breaches: int
+    providers: tuple[MojProvider, ...]
+    strands: tuple[MojStrand, ...]
+    allocation_years: tuple[str, ...]
+    returns: tuple[MojReturn, ...]
+    completeness: tuple[MojCompleteness, ...]
+    indicators: tuple[PackIndicator, ...]
+    data_rows: tuple[MojDataRow, ...]
+    notes: tuple[MojNote, ...]
+
+    @property
+    def title(self) -> str:
+        return f"MoJ victims' services return {self.period_label}"
+
+
+def write_moj_return_workbook(
+    data: MojReturnData,
+    target: Path | str,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
+    """Write the workbook to `target` (.xlsx) atomically; returns the path written.
+
+    `progress(fraction, text)` is told before each sheet and before saving; when `cancelled()`
+    turns true the work stops with `WriteCancelled` and nothing is saved. A target that cannot
+    be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
+    """
+    from desktop_app.excel import moj_return_sheets as sheets
+    from desktop_app.excel.writer import new_workbook, save_atomically, set_properties
+
+    def step(fraction: float, text: str) -> None:
+        # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
+        if cancelled is not None and cancelled():
+            raise WriteCancelled("The export was cancelled; no file was written.")
+        if progress is not None:
+            progress(fraction, text)
+
+    workbook = new_workbook()
+    builders = sheets.BUILDERS
+    for number, (name, build) in enumerate(builders):
+        step(number / (len(builders) + 1), f"Writing the {name} sheet")
+        build(workbook, data)
+    step(len(builders) / (len(builders) + 1), "Saving the workbook")
+    set_properties(
+        workbook,
+        data.title,
+        f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
+        description=DEMO_WORDS if data.is_demo else None,
+    )
+    written = save_atomically(workbook, target)
+    if progress is not None:
+        progress(1.0, "Saved")
+    return written

@@ -1,0 +1,225 @@
+"""The sheets of the MoJ return workbook, one function each, in the order they appear.
+
+Each takes the workbook and the plain `MojReturnData`; `BUILDERS` lists them so the writer can
+report progress and honour a cancel between sheets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import format_date
+from desktop_app.excel.indicator_pack import (
+    _STATUS_COLOURS as INDICATOR_COLOURS,  # one colour scheme for statuses in every workbook
+    INDICATOR_HEADERS,
+    _indicator_row as indicator_row,
+)
+from desktop_app.excel.moj_return import (
+    COMPLETENESS_STATES,
+    DATA_HEADERS,
+    DEMO_WORDS,
+    MojReturnData,
+)
+from desktop_app.excel.writer import COUNT, DATE, MONEY, add_table_sheet, highlight
+
+__all__ = ["BUILDERS", "summary_intro"]
+
+# Excel's own Good / Neutral / Bad cell colours (fill, font), which readers of council papers know.
+_GOOD, _NEUTRAL, _BAD = ("C6EFCE", "006100"), ("FFEB9C", "9C5700"), ("FFC7CE", "9C0006")
+_STATE_COLOURS = {
+    "missing": _BAD, "overdue": _BAD, "draft": _NEUTRAL, "submitted": _NEUTRAL,
+    "verified": _GOOD, "locked": _GOOD, "not_running": ("EDEDED", "7F7F7F"),
+}
+_WIDE = {"Provider": 34, "Strand": 40, "Note": 70, "Indicator": 48, "Priority": 34}
+
+
+def _counting_lines(data: MojReturnData) -> list[str]:
+    returns = lambda n: f"{format_count(n)} return{'' if n == 1 else 's'}"  # noqa: E731
+    lines = []
+    if data.include_unverified:
+        lines.append(
+            f"Totals include {returns(data.returns_unverified)} not yet verified "
+            f"({returns(data.returns_counted)} counted in all)."
+        )
+    else:
+        lines.append(f"Totals count {returns(data.returns_counted)}, all verified or locked.")
+        if data.returns_unverified:
+            lines.append(f"{returns(data.returns_unverified)} not yet verified are left out of these totals.")
+    if data.returns_missing:
+        lines.append(f"{returns(data.returns_missing)} for the period have not been received.")
+    else:
+        lines.append("Every return expected for the period has been received.")
+    if data.rule_breaches:
+        lines.append(
+            f"{format_count(data.rule_breaches)} counted return figures break a measure rule; "
+            "see the Returns sheet."
+        )
+    return lines
+
+
+def summary_intro(data: MojReturnData) -> list[str]:
+    """The lines above the Summary table: what, when, how complete, and whether it is real."""
+    lines = [
+        data.title,
+        f"Period: {data.period_label} ({format_date(data.period_start)} to {format_date(data.period_end)})",
+        f"Generated {data.generated_at:%d %b %Y %H:%M} by Commissioning Desk",
+        *_counting_lines(data),
+    ]
+    if data.is_demo:
+        lines.append(DEMO_WORDS)
+    return lines
+
+
+def _demo_intro(data: MojReturnData, title: str) -> list[str]:
+    # Every sheet can be printed or copied alone, so each says what it is and for when.
+    lines = [f"{title} — {data.period_label}"]
+    if data.is_demo:
+        lines.append(DEMO_WORDS)
+    return lines
+
+
+def summary_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    add_table_sheet(
+        workbook,
+        "Summary",
+        ("Measure", "Total"),
+        ((m.label, m.total) for m in data.measures),
+        {"Total": COUNT},
+        intro=summary_intro(data),
+        widths={"Measure": 48, "Total": 14},
+    )
+
+
+def providers_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    headers = (
+        "Provider", "Type", "Scope", "Charity number", "Company number", "Districts", "Active",
+        "Strands in period", "Returns counted",
+    )
+    rows = (
+        (
+            p.name, p.organisation_type, p.scope, p.charity_number, p.company_number,
+            p.districts or None, "Yes" if p.active else "No", p.strands, p.returns_counted,
+        )
+        for p in data.providers
+    )
+    add_table_sheet(
+        workbook, "Providers", headers, rows,
+        {"Strands in period": COUNT, "Returns counted": COUNT},
+        intro=_demo_intro(data, "Providers with strands running in the period"),
+        widths={"Provider": 40, "Districts": 40},
+    )
+
+
+def _pounds(pence: int | None) -> Decimal | None:
+    # Exact: pence are whole numbers, so dividing a Decimal by 100 never rounds.
+    return None if pence is None else Decimal(pence) / 100
+
+
+def strands_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    allocation_headers = tuple(f"Allocation {year}" for year in data.allocation_years)
+    headers = (
+        "Strand ref", "Strand", "Provider", "Funding stream", "Service category", "Agreement",
+        "Start", "End", *allocation_headers,
+    )
+    rows = (
+        (
+            s.reference, s.name, s.provider, s.funding_stream, s.service_category, s.agreement_type,
+            s.start_date, s.end_date, *(_pounds(s.allocations.get(y)) for y in data.allocation_years),
+        )
+        for s in data.strands
+    )
+    formats = {"Start": DATE, "End": DATE} | {h: MONEY for h in allocation_headers}
+    add_table_sheet(
+        workbook, "Strands", headers, rows, formats,
+        intro=_demo_intro(data, "Strands of provision running in the period, with their allocations"),
+        widths=_WIDE,
+    )
+
+
+def returns_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    labels = tuple(m.label for m in data.measures)
+    headers = ("Provider", "Strand ref", "Strand", "Quarter", "Status", "Counted", "Received", *labels)
+    rows = (
+        (
+            r.provider, r.strand_ref, r.strand, r.quarter, r.status, "Yes" if r.counted else "No",
+            r.received_date, *(r.values.get(m.key) for m in data.measures),
+        )
+        for r in data.returns
+    )
+    add_table_sheet(
+        workbook, "Returns", headers, rows,
+        {"Received": DATE} | {label: COUNT for label in labels},
+        intro=_demo_intro(data, "Every return of the period (a blank figure was not collected)"),
+        widths=_WIDE,
+    )
+
+
+def completeness_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    headers = ("Provider", "Strand ref", "Strand", *data.quarter_labels)
+    rows = [
+        (c.provider, c.strand_ref, c.strand, *(COMPLETENESS_STATES[s] for s in c.states))
+        for c in data.completeness
+    ]
+    intro = _demo_intro(data, "Which returns have arrived, strand by quarter")
+    sheet = add_table_sheet(
+        workbook, "Completeness", headers, rows, intro=intro,
+        widths=_WIDE | {q: 14 for q in data.quarter_labels},
+    )
+    header_row = len(intro) + 2
+    for offset, item in enumerate(data.completeness, start=1):
+        for column, state in enumerate(item.states, start=4):
+            fill, font = _STATE_COLOURS[state]
+            highlight(sheet.cell(row=header_row + offset, column=column), fill, font_rgb=font)
+
+
+def indicators_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    intro = [f"Police and Crime Plan indicators: latest reading against baseline, as at {data.generated_at:%d %b %Y}"]
+    if data.is_demo:
+        intro.append(DEMO_WORDS)
+    sheet = add_table_sheet(
+        workbook, "Indicators", INDICATOR_HEADERS, (indicator_row(i) for i in data.indicators),
+        intro=intro, widths=_WIDE,
+    )
+    header_row = len(intro) + 2
+    status_column = INDICATOR_HEADERS.index("Status") + 1
+    for offset, item in enumerate(data.indicators, start=1):
+        colours = INDICATOR_COLOURS.get(item.status)
+        if colours is not None:
+            highlight(sheet.cell(row=header_row + offset, column=status_column), colours[0], font_rgb=colours[1], bold=True)
+
+
+def data_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    # No lines above the header: the table starts at A1 so a pivot table or a script reads it as is.
+    rows = (
+        (d.financial_year, d.quarter, d.provider, d.strand_ref, d.strand, d.measure_key, d.measure_label, d.value)
+        for d in data.data_rows
+    )
+    add_table_sheet(workbook, "Data", DATA_HEADERS, rows, {"value": COUNT}, widths={"provider": 34, "strand": 40})
+
+
+def notes_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    headers = ("Provider", "Strand ref", "Strand", "Quarter", "Measure", "Value", "Note")
+    rows = (
+        (n.provider, n.strand_ref, n.strand, n.quarter, n.measure or "(whole return)", n.value, n.note)
+        for n in data.notes
+    )
+    intro = _demo_intro(data, "Officers' notes on the period's returns")
+    if not data.notes:
+        intro.append("No notes were left on the period's returns.")
+    add_table_sheet(workbook, "Notes", headers, rows, {"Value": COUNT}, intro=intro, widths=_WIDE)
+
+
+BUILDERS: tuple[tuple[str, Callable[[Workbook, MojReturnData], None]], ...] = (
+    ("Summary", summary_sheet),
+    ("Providers", providers_sheet),
+    ("Strands", strands_sheet),
+    ("Returns", returns_sheet),
+    ("Completeness", completeness_sheet),
+    ("Indicators", indicators_sheet),
+    ("Data", data_sheet),
+    ("Notes", notes_sheet),
+)
