@@ -1,0 +1,47 @@
+"""The first launch offers three ways in, and the demo lands in the user's own data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from desktop_app.app import Launcher
+from desktop_app.store.database import is_demo, open_database
+from desktop_app.ui.first_launch import FirstLaunchDialog
+
+
+def test_the_three_choices_are_offered_in_words(qtbot, tmp_path):
+    dialog = FirstLaunchDialog(tmp_path / "desk.sqlite")
+    qtbot.addWidget(dialog)
+    texts = [dialog.demo_button.text(), dialog.empty_button.text(), dialog.open_button.text()]
+    assert texts == ["Explore the demo data", "Create an empty database", "Open an existing database…"]
+    dialog.empty_button.click()
+    assert dialog.chosen == str(tmp_path / "desk.sqlite")
+
+
+def test_exploring_the_demo_builds_it_in_the_user_data_folder(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    dialog = FirstLaunchDialog(tmp_path / "desk.sqlite")
+    qtbot.addWidget(dialog)
+    dialog.demo_button.click()
+    chosen = Path(dialog.chosen)
+    assert chosen.is_relative_to(tmp_path / "data")
+    with open_database(chosen) as db:
+        assert is_demo(db)
+
+
+def test_the_launcher_moves_the_window_to_another_database_and_remembers_it(qtbot, db_path, demo_path, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    launcher = Launcher(settings)
+    first = launcher.build(str(db_path))
+    qtbot.addWidget(first)
+    launcher.open_database(str(demo_path), create=False)
+    second = launcher.window
+    qtbot.addWidget(second)
+    assert second is not first
+    assert second.demo_banner.isVisibleTo(second)
+    assert settings.value("database/last") == str(demo_path)
+    open_database(db_path).close()  # the first database was let go
+    second.close()
+    second.workspace.close()
