@@ -60,6 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
     indicators = verb("indicators", "every Police and Crime Plan indicator: latest reading, baseline, status")
     indicators.add_argument("--format", choices=("text", "json"), default="text")
 
+    export = verb("export", "write the MoJ return workbook for a financial year, half year or quarter")
+    export.add_argument("--year", required=True, help="financial year, e.g. 2022/23")
+    part = export.add_mutually_exclusive_group()
+    part.add_argument("--quarter", metavar="Q1..Q4", help="one quarter of the year, e.g. Q1")
+    part.add_argument("--half", metavar="H1|H2", help="one half of the year: H1 (Apr–Sep) or H2 (Oct–Mar)")
+    export.add_argument(
+        "--final",
+        action="store_true",
+        help="the return as sent to the MoJ: lock the returns it counts and record the submission",
+    )
+    export.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="count draft and submitted returns too (the workbook says so)",
+    )
+    export.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to save the workbook")
+
     verb("check", "check the file's integrity and every return against every measure rule")
 
     backup = verb("backup", "copy the database to a file (a consistent snapshot)")
@@ -124,6 +141,43 @@ def _run_indicators(target: str, args: argparse.Namespace) -> int:
         print(json.dumps(indicators_json(rows), indent=2))
     else:
         print(indicators_text(rows, is_demo=demo))
+    return EXIT_OK
+
+
+def _run_export(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.numbers import format_count
+    from desktop_app.services.export import ExportPeriod, final_export, write_moj_return
+
+    period = ExportPeriod.from_options(args.year, quarter=args.quarter, half=args.half)
+    shown = {"step": ""}
+
+    def progress(fraction: float, text: str) -> None:
+        # One line per step on stderr, so stdout stays the result a script reads.
+        if text != shown["step"]:
+            shown["step"] = text
+            print(f"{fraction:4.0%} {text}", file=sys.stderr)
+
+    with _open(target, exclusive=args.final) as db:
+        if args.final:
+            record = final_export(
+                db, period, Path(args.out), include_unverified=args.include_unverified, progress=progress
+            )
+            path, totals, sha256 = Path(record.file_name), record.totals, record.sha256
+        else:
+            result = write_moj_return(
+                db, period, Path(args.out), include_unverified=args.include_unverified, progress=progress
+            )
+            path, totals, sha256 = result.path, result.totals, result.sha256
+    print(f"MoJ return {period.label} written to {path}")
+    print("Totals: " + "; ".join(f"{key} {format_count(value)}" for key, value in totals.items()))
+    if args.include_unverified:
+        print("These totals include returns not yet verified.")
+    if args.final:
+        print(f"SHA-256: {sha256}")
+        print(
+            f"Recorded as submission {record.id}: {format_count(record.returns_included)} returns "
+            "included and locked."
+        )
     return EXIT_OK
 
 
@@ -195,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_report(target, args)
         if args.verb == "indicators":
             return _run_indicators(target, args)
+        if args.verb == "export":
+            return _run_export(target, args)
         if args.verb == "check":
             return _run_check(target)
         if args.verb == "backup":

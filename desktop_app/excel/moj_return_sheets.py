@@ -54,9 +54,10 @@ def _counting_lines(data: MojReturnData) -> list[str]:
     else:
         lines.append("Every return expected for the period has been received.")
     if data.rule_breaches:
+        count = data.rule_breaches
         lines.append(
-            f"{format_count(data.rule_breaches)} counted return figures break a measure rule; "
-            "see the Returns sheet."
+            f"Counted returns hold {format_count(count)} measure-rule breach{'es' if count != 1 else ''}: "
+            "check them before sending (the Exports page and the check command list them)."
         )
     return lines
 

@@ -25,7 +25,7 @@ class Workspace:
 
     def take_opening_backup(self) -> Path | None:
         """The rotating copy taken each time the window opens a file (after it is on screen)."""
-        if self.db.path is None:
+        if self.db.path is None or self.db.created:
             return None
         from desktop_app.store.backup import rotating_backup
 

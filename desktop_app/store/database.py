@@ -77,6 +77,8 @@ class Database:
     engine: Engine
     path: Path | None
     lock: DatabaseLock | None = None
+    # True when this open created the file: there is nothing yet worth a backup copy.
+    created: bool = False
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -262,7 +264,7 @@ def open_database(
                 _upgrade(url, path, existed)
         if backup_on_open and path is not None and existed:
             rotating_backup(path, "on-open")
-        database = Database(url=url, engine=engine, path=path, lock=lock)
+        database = Database(url=url, engine=engine, path=path, lock=lock, created=path is not None and not existed)
         _ensure_reference_data(database)
         return database
     except BaseException:

@@ -41,8 +41,11 @@ VALUE_HINTS = {
 _FIELDS = {"Value": "value", "Numerator": "numerator", "Denominator": "denominator"}
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
+def _span(start: dt.date, end: dt.date) -> str:
+    """`1–30 Apr 2025`, `1 Apr – 30 Jun 2025`: the days a reading covers."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
 
 
 def suggested_period(indicator: IndicatorRow, today: dt.date) -> dt.date:
@@ -90,7 +93,7 @@ class PeriodEdit(QWidget):
 
     def _on_date_edit_date_changed(self, *_args) -> None:
         start, end = self.period()
-        self.covers_label.setText(f"{period_label(start, end)}: {_day(start)} to {_day(end)}")
+        self.covers_label.setText(f"{period_label(start, end)}: {_span(start, end)}")
 
 
 class ReadingDialog(RecordDialog):
@@ -104,7 +107,8 @@ class ReadingDialog(RecordDialog):
         *,
         today: dt.date | None = None,
     ) -> None:
-        super().__init__(f"Add reading — {indicator.code} {indicator.title}", parent)
+        super().__init__("Add reading", parent)
+        self.setWindowTitle(f"Add reading — {indicator.code} {indicator.title}")
         self.workspace = workspace
         self.indicator = indicator
         self.today = today or dt.date.today()
@@ -114,6 +118,7 @@ class ReadingDialog(RecordDialog):
         self._connect_signals()
         self.period_edit.set_date_value(suggested_period(indicator, self.today))
         self.value_edit.setFocus()
+        self.resize(self.sizeHint())
 
     def _build(self) -> None:
         indicator = self.indicator
@@ -122,7 +127,11 @@ class ReadingDialog(RecordDialog):
             if indicator.latest_value is not None
             else "No reading yet."
         )
-        intro = QLabel(f"{indicator.frequency.label} indicator. {latest} Source: {indicator.source}.", self)
+        intro = QLabel(
+            f"<b>{indicator.code} {indicator.title}</b><br>"
+            f"{indicator.frequency.label}, from {indicator.source}. {latest}",
+            self,
+        )
         intro.setObjectName("pageSubtitle")
         intro.setWordWrap(True)
         self.outer.insertWidget(1, intro)
@@ -133,16 +142,19 @@ class ReadingDialog(RecordDialog):
             "period_start", self.period_label, PeriodEdit(indicator.frequency, self),
             hint=f"Any day in the {self.period_label.lower()}: the reading covers the whole {self.period_label.lower()}",
         )
-        self.value_edit = rows.add("value", "Value", QLineEdit(self), hint=VALUE_HINTS.get(indicator.unit))
+        value_hint = VALUE_HINTS.get(indicator.unit, "")
+        if self.uses_parts:
+            value_hint += ", or give the numerator and denominator"
+        self.value_hint = value_hint
+        self.value_edit = rows.add("value", "Value", QLineEdit(self), hint=value_hint)
         self.numerator_edit = self.denominator_edit = None
         if self.uses_parts:
-            self.numerator_edit = rows.add("numerator", "Numerator", QLineEdit(self))
-            self.numerator_edit.setPlaceholderText("Optional, e.g. 1,150")
-            self.denominator_edit = rows.add(
-                "denominator", "Denominator", QLineEdit(self),
-                hint="Optional: give both and the value is worked out from them",
+            self.numerator_edit = rows.add(
+                "numerator", "Numerator", QLineEdit(self), hint="Optional: how many, e.g. 1,150"
             )
-            self.denominator_edit.setPlaceholderText("Optional, e.g. 14,000")
+            self.denominator_edit = rows.add(
+                "denominator", "Denominator", QLineEdit(self), hint="Optional: out of how many, e.g. 14,000"
+            )
         self.note_edit = rows.add("note", "Note", QPlainTextEdit(self))
         self.note_edit.setFixedHeight(60)
         self.note_edit.setTabChangesFocus(True)
@@ -173,7 +185,7 @@ class ReadingDialog(RecordDialog):
     def check_figures(self) -> list[FieldError]:
         """The figures' problems by core's rules; nothing typed yet is not a problem yet."""
         typed = self.value()
-        self.value_edit.setPlaceholderText("")
+        self.value_edit.setPlaceholderText(self.value_hint)
         if not any((typed[name] or "").strip() for name in ("value", "numerator", "denominator")):
             return []
         try:

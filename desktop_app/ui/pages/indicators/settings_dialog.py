@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop_app.core.indicator_status import DEFAULT_TOLERANCE_PCT, indicator_status
 from desktop_app.core.indicator_values import ReadingValueError, check_value, parse_number
+from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.indicators import IndicatorRow, indicator_history, update_indicator_settings
@@ -20,19 +21,23 @@ from desktop_app.ui.widgets.history_dialog import HistoryDialog
 from desktop_app.ui.widgets.record_dialog import RecordDialog
 
 
-def _figure_text(value: float | None) -> str:
-    """A stored figure as an officer would type it: `1,850`, `82.3`, `3.256` (never rounded,
+def _figure_text(unit: IndicatorUnit, value: float | None) -> str:
+    """A stored figure as an officer would type it: `1,850`, `82.0`, `3.256` (never rounded,
     so saving an untouched form changes nothing)."""
     if value is None:
         return ""
-    return f"{int(value):,}" if float(value).is_integer() else repr(float(value))
+    value = float(value)
+    if unit in (IndicatorUnit.PERCENT, IndicatorUnit.DAYS) and round(value, 1) == value:
+        return f"{value:,.1f}"
+    return f"{int(value):,}" if value.is_integer() else repr(value)
 
 
 class IndicatorSettingsDialog(RecordDialog):
     """`changed` holds what was changed once the dialog closes (None if nothing was)."""
 
     def __init__(self, workspace: Workspace, indicator: IndicatorRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Baseline and target — {indicator.code} {indicator.title}", parent)
+        super().__init__("Baseline and target", parent)
+        self.setWindowTitle(f"Baseline and target — {indicator.code} {indicator.title}")
         self.workspace = workspace
         self.indicator = indicator
         self.changed: Changed | None = None
@@ -42,12 +47,14 @@ class IndicatorSettingsDialog(RecordDialog):
         self.set_value(indicator)
         self._update_preview()
         self.baseline_edit.setFocus()
+        self.resize(self.sizeHint())
 
     def _build(self) -> None:
         indicator = self.indicator
         intro = QLabel(
+            f"<b>{indicator.code} {indicator.title}</b><br>"
             f"Should {indicator.direction.label.lower()}. The status compares the latest reading with the "
-            "baseline; a change within the tolerance either side of the baseline shows as within tolerance.",
+            "baseline; a change within the tolerance either side of it shows as within tolerance.",
             self,
         )
         intro.setObjectName("pageSubtitle")
@@ -55,17 +62,21 @@ class IndicatorSettingsDialog(RecordDialog):
         self.outer.insertWidget(1, intro)
 
         rows = self.rows
-        unit_hint = VALUE_HINTS.get(indicator.unit)
-        self.baseline_edit = rows.add("baseline_value", "Baseline", QLineEdit(self), hint=unit_hint)
+        # Placeholders set first keep the hints on show under fields that are usually filled.
+        self.baseline_edit = QLineEdit(self)
+        self.baseline_edit.setPlaceholderText("No baseline")
+        rows.add("baseline_value", "Baseline", self.baseline_edit, hint=VALUE_HINTS.get(indicator.unit))
         self.baseline_period_edit = rows.add("baseline_period", "Baseline period", QLineEdit(self))
         self.baseline_period_edit.setPlaceholderText("Which period the baseline is from, e.g. 2021/22")
         self.target_edit = rows.add("target_value", "Target", QLineEdit(self))
         self.target_edit.setPlaceholderText("Optional, e.g. the Plan's pledge")
         self.target_note_edit = rows.add("target_note", "Target note", QLineEdit(self))
         self.target_note_edit.setPlaceholderText("Optional: where the target comes from")
-        self.tolerance_edit = rows.add(
-            "tolerance_pct", "Tolerance", QLineEdit(self),
-            hint=f"% of the baseline either side; blank means {DEFAULT_TOLERANCE_PCT:g}%",
+        self.tolerance_edit = QLineEdit(self)
+        self.tolerance_edit.setPlaceholderText(f"{DEFAULT_TOLERANCE_PCT:g}")
+        rows.add(
+            "tolerance_pct", "Tolerance", self.tolerance_edit,
+            hint=f"% of the baseline either side that still counts as within tolerance; blank means {DEFAULT_TOLERANCE_PCT:g}%",
         )
         self.reason_edit = rows.add("reason", "Reason for change", QLineEdit(self))
         self.reason_edit.setPlaceholderText("Optional: kept in the audit trail, e.g. Plan refresh 2025")
@@ -84,9 +95,9 @@ class IndicatorSettingsDialog(RecordDialog):
     # -- load and read
 
     def set_value(self, indicator: IndicatorRow) -> None:
-        self.baseline_edit.setText(_figure_text(indicator.baseline_value))
+        self.baseline_edit.setText(_figure_text(indicator.unit, indicator.baseline_value))
         self.baseline_period_edit.setText(indicator.baseline_period or "")
-        self.target_edit.setText(_figure_text(indicator.target_value))
+        self.target_edit.setText(_figure_text(indicator.unit, indicator.target_value))
         self.target_note_edit.setText(indicator.target_note or "")
         self.tolerance_edit.setText(f"{indicator.tolerance_pct:g}")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPolygon
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.indicator_status import Status
 from desktop_app.services.indicators import IndicatorRow, ReadingRow
@@ -34,6 +34,7 @@ LEGEND = (
     (Status.AMBER, "Within tolerance"),
     (Status.RED, "Worsening"),
 )
+_KEY_SYMBOLS = {Status.GREEN: "●", Status.AMBER: "■", Status.RED: "▼"}
 HOVER_DISTANCE_PX = 24
 # A line label's text anchor: its bottom-right corner on the line (text above it) or its top-right.
 ABOVE_LINE = [(1, 1), (1, 1)]
@@ -45,6 +46,21 @@ LABEL_MARGIN = 0.24
 def _timestamp(day: dt.date) -> float:
     # Local midnight, as DateAxisItem shows local time.
     return dt.datetime(day.year, day.month, day.day).timestamp()
+
+
+def _key_html() -> str:
+    parts = [
+        f'<span style="color:{point_colour(status)}">{_KEY_SYMBOLS[status]}</span>&nbsp;{words}'
+        for status, words in LEGEND
+    ]
+    return f'<span style="color:{TEXT}">' + "&nbsp;&nbsp;&nbsp;&nbsp;".join(parts) + "</span>"
+
+
+def _pixel_font(base: QFont, pixels: int, *, bold: bool = False) -> QFont:
+    font = QFont(base)
+    font.setPixelSize(max(pixels, 1))
+    font.setBold(bold)
+    return font
 
 
 def _escaped(text: str) -> str:
@@ -76,6 +92,7 @@ class TrendChart(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAccessibleName("Trend chart")
+        self.empty_label.setStyleSheet("background: white; border: 1px solid #d5dce3; padding: 24px;")
         self.stack.addWidget(self.empty_label)
 
         self.plot = pg.PlotWidget(self, background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
@@ -106,19 +123,19 @@ class TrendChart(QWidget):
             item.addItem(graphic)
         item.addItem(self.hover_label, ignoreBounds=True)
 
-        # The colour key sits above the plot, in the title's row, so it never covers a point.
-        self.legend = pg.LegendItem(colCount=3, labelTextColor=TEXT, labelTextSize="9pt", horSpacing=6)
-        for status, words in LEGEND:
-            sample = pg.ScatterPlotItem(
-                [], [], symbol=STATUS_SYMBOLS[status], size=10, brush=pg.mkBrush(point_colour(status)), pen=pg.mkPen("w")
-            )
-            self.legend.addItem(sample, words)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        item.layout.removeItem(item.titleLabel)
-        item.titleLabel.setVisible(False)
-        item.layout.addItem(self.legend, 0, 1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        item.layout.setRowFixedHeight(0, 26)
-        self.stack.addWidget(self.plot)
+        # The colour key is a line of text above the plot (read by screen readers, never over a point).
+        self.key_label = QLabel(_key_html(), self)
+        self.key_label.setAccessibleName("Colour key")
+        self.key_label.setContentsMargins(64, 0, 0, 0)
+        self.chart_area = QWidget(self)
+        area = QVBoxLayout(self.chart_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        area.setSpacing(0)
+        area.addWidget(self.key_label)
+        area.addWidget(self.plot, 1)
+        self.key_label.setAutoFillBackground(True)
+        self.key_label.setStyleSheet("background: white; padding: 6px 0 2px 0;")
+        self.stack.addWidget(self.chart_area)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
 
     def _level_line(self, colour: str, style: Qt.PenStyle) -> pg.InfiniteLine:
@@ -181,9 +198,9 @@ class TrendChart(QWidget):
         frequency = "Quarter" if indicator.frequency.value == "quarterly" else "Month"
         item.setLabel("bottom", f"{frequency} (start of period)", color=MUTED)
         # The colour key only where points are judged (not for "monitor only" or no baseline).
-        self.legend.setVisible(any(r.status in STATUS_COLOURS for r in self._readings))
+        self.key_label.setVisible(self._has_key())
         self._fit_ranges(values)
-        self.stack.setCurrentWidget(self.plot)
+        self.stack.setCurrentWidget(self.chart_area)
 
     def _set_level(self, line: pg.InfiniteLine, value: float | None, name: str, note: str | None) -> None:
         if value is None:
@@ -222,7 +239,7 @@ class TrendChart(QWidget):
     # ------------------------------------------------------------------ what tests and exports read
 
     def has_chart(self) -> bool:
-        return self.stack.currentWidget() is self.plot
+        return self.stack.currentWidget() is self.chart_area
 
     def empty_text(self) -> str:
         return self.empty_label.text() if not self.has_chart() else ""
@@ -263,35 +280,55 @@ class TrendChart(QWidget):
         return path
 
     def _with_title(self, chart: QImage) -> QImage:
-        """The chart under a band naming the indicator, so the picture stands on its own."""
+        """The chart under a band naming the indicator (and the colour key), to stand on its own."""
         if self.indicator is None:
             return chart
         scale = chart.width() / max(self.plot.width(), 1)
-        title_font = QFont(self.font())
-        title_font.setPixelSize(round(15 * scale))
-        title_font.setBold(True)
-        note_font = QFont(self.font())
-        note_font.setPixelSize(round(11 * scale))
-        band = round(52 * scale)
+        px = lambda value: round(value * scale)  # noqa: E731 - sizes as on screen, scaled
+        band = px(74 if self._has_key() else 52)
         picture = QImage(chart.width(), chart.height() + band, QImage.Format.Format_ARGB32)
         picture.fill(QColor("white"))
         painter = QPainter(picture)
         try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            margin = round(12 * scale)
+            left = px(12)
             painter.setPen(QColor(TEXT))
-            painter.setFont(title_font)
-            painter.drawText(margin, round(24 * scale), f"{self.indicator.code}  {self.indicator.title}")
+            painter.setFont(_pixel_font(self.font(), px(15), bold=True))
+            painter.drawText(left, px(24), f"{self.indicator.code}  {self.indicator.title}")
             painter.setPen(QColor(MUTED))
-            painter.setFont(note_font)
+            painter.setFont(_pixel_font(self.font(), px(11)))
             painter.drawText(
-                margin, round(44 * scale),
+                left, px(44),
                 f"Priority {self.indicator.priority_number}: {self.indicator.priority_title} · {self.indicator.source}",
             )
+            if self._has_key():
+                self._draw_key(painter, left, px(64), px)
             painter.drawImage(0, band, chart)
         finally:
             painter.end()
         return picture
+
+    def _draw_key(self, painter: QPainter, x: int, baseline: int, px) -> None:
+        font = _pixel_font(self.font(), px(11))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        size = px(9)
+        for status, words in LEGEND:
+            colour = QColor(point_colour(status))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            top = baseline - size
+            shape = STATUS_SYMBOLS[status]
+            if shape == "o":
+                painter.drawEllipse(x, top, size, size)
+            elif shape == "s":
+                painter.drawRect(x, top, size, size)
+            else:  # pyqtgraph's "t" points down
+                painter.drawPolygon(QPolygon([QPoint(x, top), QPoint(x + size, top), QPoint(x + size // 2, top + size)]))
+            painter.setPen(QColor(TEXT))
+            painter.drawText(x + size + px(5), baseline, words)
+            x += size + px(5) + metrics.horizontalAdvance(words) + px(18)
 
     # ------------------------------------------------------------------ hover
 
@@ -299,6 +336,9 @@ class TrendChart(QWidget):
         """Where reading `index` is drawn, in scene coordinates (what the mouse reports)."""
         reading = self._readings[index]
         return self.plot.getPlotItem().vb.mapViewToScene(QPointF(self._xs[index], reading.value))
+
+    def _has_key(self) -> bool:
+        return any(r.status in STATUS_COLOURS for r in self._readings)
 
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
         nearest = self._nearest_point(scene_pos)

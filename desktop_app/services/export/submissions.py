@@ -1,0 +1,267 @@
+"""Final exports: the workbook sent to the MoJ, the returns it locks, and the record of it.
+
+Order of work, chosen so that the file on disk and the database never disagree:
+
+1. The workbook is written to a staging file beside the target (`.~<name>.final-<hex>.xlsx`)
+   and hashed. A cancel or a write failure stops here: nothing is changed.
+2. One transaction re-reads the period and refuses if any counted figure changed meanwhile,
+   locks every included return (audited, with the reason "final export"), records the
+   Submission (who, when, period, frozen totals and per-strand values, file name, SHA-256) and
+   flushes, so a database refusal surfaces before the file moves.
+3. Still inside the transaction, the staging file is renamed over the target. If that fails
+   (open in Excel, say) the transaction rolls back: no lock, no record, old file as it was.
+4. The transaction commits. If the commit itself fails after the rename, the previous file
+   (copied aside before step 3) is put back, so again nothing has changed, and the message
+   says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.changes import RETURNS, SUBMISSIONS, Changed
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.export.period import ExportPeriod
+from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
+from desktop_app.services.export.workbook import (
+    Cancelled,
+    Progress,
+    prepare,
+    save_workbook,
+    sha256_of,
+)
+from desktop_app.services.validation import RecordNotFound
+from desktop_app.store.audit import current_user
+from desktop_app.store.database import Database
+from desktop_app.store.models import Return, Submission
+
+__all__ = [
+    "FINAL_EXPORT_CHANGED",
+    "SubmissionNotRecorded",
+    "SubmissionRecord",
+    "final_export",
+    "get_submission",
+    "list_submissions",
+]
+
+# What a final export touches, for the window's one "data changed" signal.
+FINAL_EXPORT_CHANGED = Changed.of(RETURNS, SUBMISSIONS)
+_FILE_NAME_LIMIT = 400  # Submission.file_name's column size
+
+
+class SubmissionNotRecorded(ServiceError):
+    """The final export could not be recorded; no return was locked and the old file is intact."""
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """An MoJ return as it was sent."""
+
+    id: int
+    created_at: dt.datetime  # UTC, aware
+    created_by: str
+    period: ExportPeriod
+    include_unverified: bool
+    file_name: str
+    sha256: str
+    totals: dict[str, int] = field(hash=False)
+    returns_included: int = 0
+    seconds: float = 0.0  # how long the final export took; 0 when read back from the list
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label
+
+
+def submission_record(row: Submission, *, seconds: float = 0.0) -> SubmissionRecord:
+    return SubmissionRecord(
+        id=row.id,
+        created_at=row.created_at.replace(tzinfo=dt.UTC),
+        created_by=row.created_by,
+        period=ExportPeriod.from_part(row.financial_year, row.period_part),
+        include_unverified=row.include_unverified,
+        file_name=row.file_name,
+        sha256=row.sha256,
+        totals=json.loads(row.totals_json),
+        returns_included=len(json.loads(row.values_json)),
+        seconds=seconds,
+    )
+
+
+def frozen_values(snapshot: PeriodSnapshot) -> list[dict]:
+    """The counted returns as the submission keeps them (the JSON in `values_json`)."""
+    return [
+        {
+            "return_id": r.id,
+            "strand_id": r.strand.id,
+            "strand_ref": r.strand.reference,
+            "strand": r.strand.name,
+            "provider": r.strand.provider,
+            "quarter": r.quarter.number,
+            "status": r.status.value,
+            "values": dict(r.values),
+        }
+        for r in snapshot.counted
+    ]
+
+
+def _staging_path(target: Path) -> Path:
+    return target.with_name(f".~{target.stem}.final-{secrets.token_hex(4)}{target.suffix}")
+
+
+def _remove(path: Path | None) -> None:
+    if path is not None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _refused_move(target: Path, error: OSError) -> ServiceError:
+    from desktop_app.excel.writer import WorkbookWriteError
+
+    reason = (
+        "it is open in another program (close it in Excel and try again)"
+        if isinstance(error, PermissionError)
+        else (error.strerror or str(error))
+    )
+    # A WorkbookWriteError is a ValueError, which the window and the CLI already show as a refusal.
+    return WorkbookWriteError(
+        f"Cannot save {target}: {reason}. Nothing was changed: no return was locked and no submission recorded."
+    )
+
+
+def final_export(
+    db: Database,
+    period: ExportPeriod,
+    target: Path | str,
+    *,
+    include_unverified: bool = False,
+    who: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> SubmissionRecord:
+    """Write the MoJ return for `period`, lock the returns it counts and record the Submission.
+
+    All or nothing (see the module notes for the order): on any refusal the old file at
+    `target` is as it was, no return is locked and nothing is recorded. Refusals:
+    `NothingToExportError`, `ExportCancelled`, `WorkbookWriteError` (target not writable),
+    `SubmissionNotRecorded` (a figure changed meanwhile, or the database refused).
+    Tell the window `FINAL_EXPORT_CHANGED`.
+    """
+    from desktop_app.excel.writer import WorkbookWriteError
+
+    started = time.perf_counter()
+    target = Path(target).expanduser().absolute()
+    if target.is_dir():
+        raise WorkbookWriteError(f"Cannot save {target}: it is a folder; choose a file name ending in .xlsx.")
+    snapshot, preview, data = prepare(
+        db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
+    )
+    staging = save_workbook(data, _staging_path(target), progress=progress, cancelled=cancelled)
+    previous: Path | None = None
+    moved = False
+    try:
+        digest = sha256_of(staging)
+        if target.exists():
+            previous = target.with_name(f".~{target.stem}.previous-{secrets.token_hex(4)}{target.suffix}")
+            shutil.copy2(target, previous)
+        reason = f"Included in the final MoJ return for {period.label}"
+        with db.transaction(who=who, reason=reason) as session:
+            submission = _lock_and_record(session, snapshot, period, include_unverified, who, target, digest)
+            try:
+                os.replace(staging, target)
+            except OSError as error:
+                raise _refused_move(target, error) from error
+            moved = True
+        record = submission_record(submission, seconds=time.perf_counter() - started)
+    except SQLAlchemyError as error:
+        if moved:
+            _put_back(target, previous)
+        raise SubmissionNotRecorded(
+            f"The final export of {period.label} could not be recorded ({type(error).__name__}: "
+            f"{str(error).splitlines()[0]}). Nothing was changed: no return was locked, no submission "
+            f"recorded, and {target.name} is as it was before."
+        ) from error
+    except BaseException:
+        if moved:
+            _put_back(target, previous)
+        raise
+    finally:
+        _remove(staging)
+        _remove(previous)
+    if progress is not None:
+        progress(1.0, f"Recorded as submission {record.id}")
+    return record
+
+
+def _put_back(target: Path, previous: Path | None) -> None:
+    # The commit failed after the new file took the target's place: restore the old one.
+    try:
+        if previous is not None:
+            os.replace(previous, target)
+        else:
+            target.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _lock_and_record(
+    session, snapshot: PeriodSnapshot, period: ExportPeriod, include_unverified: bool,
+    who: str | None, target: Path, digest: str,
+) -> Submission:
+    # Read again under the transaction: the file must hold exactly what gets locked.
+    now = read_snapshot(session, period, include_unverified=include_unverified)
+    if now.figures() != snapshot.figures():
+        raise SubmissionNotRecorded(
+            f"Returns for {period.label} changed while the workbook was being written. "
+            "Nothing was locked or recorded; run the final export again."
+        )
+    ids = [r.id for r in now.counted]
+    for return_ in session.scalars(select(Return).where(Return.id.in_(ids))):
+        if return_.status != ReturnStatus.LOCKED:
+            return_.status = ReturnStatus.LOCKED
+    file_name = str(target)
+    if len(file_name) > _FILE_NAME_LIMIT:
+        file_name = target.name[-_FILE_NAME_LIMIT:]
+    submission = Submission(
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        created_by=who or current_user(),
+        financial_year=period.year.start_year,
+        period_part=period.part,
+        include_unverified=include_unverified,
+        file_name=file_name,
+        sha256=digest,
+        totals_json=json.dumps(snapshot.totals()),
+        values_json=json.dumps(frozen_values(snapshot)),
+    )
+    session.add(submission)
+    session.flush()  # a database refusal surfaces here, before the file is moved into place
+    return submission
+
+
+def list_submissions(db: Database) -> list[SubmissionRecord]:
+    """Every recorded submission, newest first."""
+    with db.reading() as session:
+        rows = session.scalars(select(Submission).order_by(Submission.created_at.desc(), Submission.id.desc()))
+        return [submission_record(row) for row in rows]
+
+
+def get_submission(db: Database, submission_id: int) -> SubmissionRecord:
+    """One submission; `RecordNotFound` if there is no such submission."""
+    with db.reading() as session:
+        row = session.get(Submission, submission_id)
+        if row is None:
+            raise RecordNotFound(f"There is no submission {submission_id}.")
+        return submission_record(row)

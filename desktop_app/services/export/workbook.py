@@ -1,0 +1,176 @@
+"""Writing the MoJ return workbook for a period: gather, refuse if empty, write, hash."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_app.core.numbers import format_count
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.export.period import ExportPeriod
+from desktop_app.services.export.preview import ExportPreview, preview_of
+from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
+from desktop_app.services.export.workbook_data import (
+    DEFAULT_DUE_DAYS,
+    DUE_DAYS_SETTING,
+    read_details,
+    workbook_data,
+)
+from desktop_app.services.report import MeasureTotal
+from desktop_app.store.database import Database, is_demo
+
+if TYPE_CHECKING:
+    from desktop_app.excel.moj_return import MojReturnData
+
+__all__ = ["ExportCancelled", "ExportResult", "Progress", "Cancelled", "sha256_of", "write_moj_return"]
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+# The share of the progress bar spent reading the database; the sheets and the save take the rest.
+_READING_SHARE = 0.2
+
+
+class ExportCancelled(ServiceError):
+    """The officer cancelled the export; no file was written or changed."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A workbook written: where, its SHA-256, and the totals it holds."""
+
+    path: Path
+    sha256: str
+    period: ExportPeriod
+    include_unverified: bool
+    measures: tuple[MeasureTotal, ...]
+    returns_counted: int
+    returns_unverified: int
+    returns_missing: int
+    seconds: float
+    totals: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "totals", {m.key: m.total for m in self.measures})
+
+    @property
+    def totals_line(self) -> str:
+        """One line for a terminal: `Victims supported 90,793 · ...`."""
+        return " · ".join(f"{m.label} {format_count(m.total)}" for m in self.measures)
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of the file's bytes, as 64 hex digits."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _due_days(db: Database) -> int:
+    text = db.setting(DUE_DAYS_SETTING)
+    try:
+        days = int(text) if text is not None else DEFAULT_DUE_DAYS
+    except ValueError:
+        return DEFAULT_DUE_DAYS
+    return days if days >= 0 else DEFAULT_DUE_DAYS
+
+
+def _check(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ExportCancelled("The export was cancelled; no file was written.")
+
+
+def _tell(progress: Progress | None, fraction: float, text: str) -> None:
+    if progress is not None:
+        progress(fraction, text)
+
+
+def prepare(
+    db: Database,
+    period: ExportPeriod,
+    *,
+    include_unverified: bool,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[PeriodSnapshot, ExportPreview, MojReturnData]:
+    """Read everything the workbook needs; refuse (NothingToExportError) when nothing counts."""
+    from desktop_app.services.indicators import indicator_pack
+
+    _check(cancelled)
+    _tell(progress, 0.0, f"Reading the returns for {period.label}")
+    with db.reading() as session:
+        snapshot = read_snapshot(session, period, include_unverified=include_unverified)
+        preview = preview_of(snapshot)
+        preview.refuse_if_empty()
+        details = read_details(session, snapshot)
+    _check(cancelled)
+    _tell(progress, _READING_SHARE / 2, "Reading the indicators")
+    indicators = indicator_pack(db).indicators
+    data = workbook_data(
+        snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=_due_days(db)
+    )
+    return snapshot, preview, data
+
+
+def save_workbook(
+    data: MojReturnData,
+    target: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
+    """Write `data` to `target` atomically, with progress after the reading share."""
+    from desktop_app.excel.moj_return import WriteCancelled, write_moj_return_workbook
+
+    def scaled(fraction: float, text: str) -> None:
+        _tell(progress, _READING_SHARE + (1 - _READING_SHARE) * fraction, text)
+
+    try:
+        return write_moj_return_workbook(data, target, progress=scaled, cancelled=cancelled)
+    except WriteCancelled as cancel:
+        raise ExportCancelled(str(cancel)) from None
+
+
+def write_moj_return(
+    db: Database,
+    period: ExportPeriod,
+    target: Path | str,
+    *,
+    include_unverified: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ExportResult:
+    """Write the MoJ return workbook for `period` to `target` (.xlsx); nothing is locked or recorded.
+
+    Only verified and locked returns count unless `include_unverified`. `progress(fraction,
+    text)` reports as it goes and `cancelled()` is polled between steps, so the window can run
+    this off the UI thread. Refusals (nothing written, any old file left as it was):
+    `NothingToExportError` when no return would be counted, `ExportCancelled`, and
+    `excel.writer.WorkbookWriteError` when the target cannot be written.
+    """
+    started = time.perf_counter()
+    _, preview, data = prepare(
+        db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
+    )
+    written = save_workbook(data, Path(target), progress=progress, cancelled=cancelled)
+    return result_of(preview, written, sha256_of(written), time.perf_counter() - started)
+
+
+def result_of(preview: ExportPreview, path: Path, sha256: str, seconds: float) -> ExportResult:
+    return ExportResult(
+        path=path,
+        sha256=sha256,
+        period=preview.period,
+        include_unverified=preview.include_unverified,
+        measures=preview.measures,
+        returns_counted=preview.returns_counted,
+        returns_unverified=preview.returns_unverified,
+        returns_missing=preview.returns_missing,
+        seconds=seconds,
+    )

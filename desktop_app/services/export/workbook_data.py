@@ -1,0 +1,227 @@
+"""Gathering the plain data the MoJ return workbook shows (excel never touches the database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.vocabulary import AgreementType, OrganisationType, Scope
+from desktop_app.services.export.preview import RULE_BREACH, ExportPreview
+from desktop_app.services.export.snapshot import PeriodSnapshot
+from desktop_app.store.models import Allocation, Provider, Strand
+
+if TYPE_CHECKING:  # the workbook's types live in excel, which loads openpyxl
+    from desktop_app.excel.indicator_pack import PackIndicator
+    from desktop_app.excel.moj_return import MojReturnData
+
+__all__ = ["DUE_DAYS_SETTING", "WorkbookDetails", "read_details", "workbook_data"]
+
+# The setting holding how many days after a quarter ends its return is due (DOMAIN.md: 30 is usual).
+DUE_DAYS_SETTING = "return_due_days"
+DEFAULT_DUE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WorkbookDetails:
+    """What the Providers and Strands sheets add to the snapshot, read in the same session.
+
+    Internal to the export: the rows are detached, fully loaded, and never leave this package.
+    """
+
+    providers: dict[int, Provider]
+    strands: dict[int, Strand]
+    allocations: dict[int, dict[int, int]]  # strand id -> financial year -> pence
+
+
+def read_details(session: Session, snapshot: PeriodSnapshot) -> WorkbookDetails:
+    """Providers, strands (with their stream and category) and allocations of the snapshot's strands."""
+    strand_ids = [s.id for s in snapshot.strands]
+    strands = {
+        s.id: s
+        for s in session.scalars(
+            select(Strand)
+            .where(Strand.id.in_(strand_ids))
+            .options(selectinload(Strand.funding_stream), selectinload(Strand.service_category))
+        )
+    }
+    provider_ids = {s.provider_id for s in strands.values()}
+    providers = {
+        p.id: p
+        for p in session.scalars(
+            select(Provider).where(Provider.id.in_(provider_ids)).options(selectinload(Provider.districts))
+        )
+    }
+    allocations: dict[int, dict[int, int]] = defaultdict(dict)
+    for strand_id, year, pence in session.execute(
+        select(Allocation.strand_id, Allocation.financial_year, Allocation.amount_pence).where(
+            Allocation.strand_id.in_(strand_ids)
+        )
+    ):
+        allocations[strand_id][year] = pence
+    # Touch what the sheets read so nothing lazy-loads after the session closes.
+    for strand in strands.values():
+        _ = strand.funding_stream.name, strand.service_category.name
+    for provider in providers.values():
+        _ = [d.name for d in provider.districts]
+    return WorkbookDetails(providers, strands, dict(allocations))
+
+
+def _completeness_state(snapshot: PeriodSnapshot, due_days: int, today: dt.date):
+    received = {r.key: r.status.value for r in snapshot.returns}
+
+    def state(strand, quarter) -> str:
+        if (strand.id, quarter.number) in received:
+            return received[(strand.id, quarter.number)]
+        if not strand.runs_in(quarter):
+            return "not_running"
+        return "overdue" if today > quarter.due_date(due_days) else "missing"
+
+    return state
+
+
+def workbook_data(
+    snapshot: PeriodSnapshot,
+    preview: ExportPreview,
+    details: WorkbookDetails,
+    indicators: tuple[PackIndicator, ...],
+    *,
+    is_demo: bool,
+    due_days: int = DEFAULT_DUE_DAYS,
+    now: dt.datetime | None = None,
+) -> MojReturnData:
+    """Everything the workbook shows, as excel's plain dataclasses."""
+    from desktop_app.excel.moj_return import (
+        MojCompleteness,
+        MojDataRow,
+        MojMeasure,
+        MojNote,
+        MojProvider,
+        MojReturn,
+        MojReturnData,
+        MojStrand,
+    )
+
+    now = now or dt.datetime.now().replace(microsecond=0)
+    period = snapshot.period
+    measures = snapshot.measures
+    labels = {m.key: m.label for m in snapshot.catalogue.measures}
+    counted_ids = {r.id for r in snapshot.counted}
+
+    counted_by_provider: dict[int, int] = defaultdict(int)
+    for record in snapshot.counted:
+        counted_by_provider[record.strand.provider_id] += 1
+    strands_by_provider: dict[int, int] = defaultdict(int)
+    for strand in snapshot.strands:
+        strands_by_provider[strand.provider_id] += 1
+    providers = tuple(
+        MojProvider(
+            name=p.name,
+            organisation_type=OrganisationType(p.organisation_type).label,
+            scope=Scope(p.scope).label,
+            charity_number=p.charity_number,
+            company_number=p.company_number,
+            districts=", ".join(sorted(d.name for d in p.districts)),
+            active=p.active,
+            strands=strands_by_provider[p.id],
+            returns_counted=counted_by_provider[p.id],
+        )
+        for p in sorted(details.providers.values(), key=lambda p: p.name.casefold())
+    )
+
+    years = sorted({year for by_year in details.allocations.values() for year in by_year})
+    strands = tuple(
+        MojStrand(
+            reference=s.reference,
+            name=s.name,
+            provider=s.provider,
+            funding_stream=details.strands[s.id].funding_stream.name,
+            service_category=details.strands[s.id].service_category.name,
+            agreement_type=AgreementType(details.strands[s.id].agreement_type).label,
+            start_date=s.start_date,
+            end_date=s.end_date,
+            allocations={
+                FinancialYear(year).label: pence for year, pence in details.allocations.get(s.id, {}).items()
+            },
+        )
+        for s in snapshot.strands
+    )
+
+    returns = tuple(
+        MojReturn(
+            provider=r.strand.provider,
+            strand_ref=r.strand.reference,
+            strand=r.strand.name,
+            quarter=f"Q{r.quarter.number}",
+            status=r.status.label,
+            counted=r.id in counted_ids,
+            received_date=r.received_date,
+            values=dict(r.values),
+        )
+        for r in snapshot.returns
+    )
+
+    state = _completeness_state(snapshot, due_days, now.date())
+    completeness = tuple(
+        MojCompleteness(
+            provider=s.provider,
+            strand_ref=s.reference,
+            strand=s.name,
+            states=tuple(state(s, quarter) for quarter in period.quarters),
+        )
+        for s in snapshot.strands
+    )
+
+    order = {m.key: position for position, m in enumerate(snapshot.catalogue.measures)}
+    data_rows = tuple(
+        MojDataRow(
+            financial_year=period.year.label,
+            quarter=f"Q{r.quarter.number}",
+            provider=r.strand.provider,
+            strand_ref=r.strand.reference,
+            strand=r.strand.name,
+            measure_key=key,
+            measure_label=labels.get(key, key),
+            value=r.values[key],
+        )
+        for r in snapshot.counted
+        for key in sorted(r.values, key=lambda k: order.get(k, len(order)))
+    )
+
+    notes: list = []
+    for r in snapshot.returns:
+        where = dict(provider=r.strand.provider, strand_ref=r.strand.reference, strand=r.strand.name,
+                     quarter=f"Q{r.quarter.number}")
+        if r.notes:
+            notes.append(MojNote(**where, measure="", value=None, note=r.notes))
+        for key in sorted(r.value_notes, key=lambda k: order.get(k, len(order))):
+            notes.append(MojNote(**where, measure=labels.get(key, key), value=r.values.get(key), note=r.value_notes[key]))
+
+    return MojReturnData(
+        period_label=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        financial_year=period.year.label,
+        quarter_labels=tuple(q.label for q in period.quarters),
+        generated_at=now,
+        is_demo=is_demo,
+        include_unverified=snapshot.include_unverified,
+        measures=tuple(MojMeasure(m.key, m.label, preview.totals[m.key]) for m in measures),
+        returns_counted=preview.returns_counted,
+        returns_unverified=preview.returns_unverified,
+        returns_missing=preview.returns_missing,
+        rule_breaches=sum(1 for p in preview.problems if p.kind == RULE_BREACH),
+        providers=providers,
+        strands=strands,
+        allocation_years=tuple(FinancialYear(y).label for y in years),
+        returns=returns,
+        completeness=completeness,
+        indicators=indicators,
+        data_rows=data_rows,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,398 @@
+"""The Indicators page driven through its real widgets over real databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFormLayout, QLabel
+from python_calamine import CalamineWorkbook
+
+from desktop_app.app import build_main_window
+from desktop_app.core.indicator_status import Status
+from desktop_app.services.indicators import indicator_history, list_indicators, readings
+from desktop_app.ui.pages.indicators.reading_dialog import ReadingDialog
+from desktop_app.ui.pages.indicators.settings_dialog import IndicatorSettingsDialog
+from desktop_app.ui.pages.indicators.table import STATUS, STATUS_COLOURS, point_colour
+from desktop_app.ui.table_model import RECORD_ROLE
+
+
+def _window(qtbot, path, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = build_main_window(str(path), settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot, db_path, tmp_path):
+    window = _window(qtbot, db_path, tmp_path)
+    yield window
+    window.close()
+    window.workspace.close()
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_path, tmp_path):
+    window = _window(qtbot, demo_path, tmp_path)
+    yield window
+    window.close()
+    window.workspace.close()
+
+
+def _select(page, code: str):
+    assert page.table.select_where(lambda r: r.code == code)
+    row = page.current_indicator()
+    assert row.code == code
+    return row
+
+
+def _status_cells(page) -> list[tuple[str, object]]:
+    model = page.table.model()
+    return [
+        (model.index(row, STATUS).data(), model.index(row, STATUS).data(Qt.ItemDataRole.BackgroundRole))
+        for row in range(model.rowCount())
+    ]
+
+
+def _form_labels(dialog) -> list[tuple[str, str]]:
+    """(visible label, accessible name of its input) for every row of a form."""
+    layout = dialog.rows.layout
+    pairs = []
+    for row in range(layout.rowCount()):
+        label = layout.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        pairs.append((label.text(), label.buddy().accessibleName()))
+    return pairs
+
+
+def _save_with_ctrl_s(qtbot, dialog, widget) -> None:
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(widget, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+
+# ---------------------------------------------------------------- the table
+
+
+def test_the_table_lists_29_indicators_under_4_priorities_with_their_status_in_words(demo_window):
+    page = demo_window.show_page("indicators")
+    assert page.title == "Indicators"
+    assert page.table.accessibleName() == "Indicators"
+    shown = page.table.visible_records()
+    assert len(shown) == 29
+    assert sorted({r.priority_number for r in shown}) == [1, 2, 3, 4]
+    assert [r.code for r in shown[:3]] == ["1.1", "1.2", "1.3"]  # by priority, then code
+    assert page.count_label.text() == "29 indicators under 4 priorities"
+
+    cells = _status_cells(page)
+    words = {text for text, _ in cells}
+    assert {"Improving", "Within tolerance", "Worsening", "Monitor only"} <= words
+    for text, background in cells:
+        if text == "Monitor only":
+            assert background is None  # watched, not judged: no colour
+        else:
+            judged = {s.words: s for s in (Status.GREEN, Status.AMBER, Status.RED)}[text]
+            assert background.name() == STATUS_COLOURS[judged][0]
+
+    model = page.table.model()
+    row_of_38 = next(r for r in range(model.rowCount()) if model.index(r, 0).data(RECORD_ROLE).code == "3.8")
+    texts = [model.index(row_of_38, c).data() for c in range(model.columnCount())]
+    assert "752 (2024/25 Q4)" in texts  # figures with their period, thousands separated
+    assert "750" in texts  # the pledge as the target
+    assert "+572 (+317.8%)" in texts
+
+
+def test_codes_sort_as_numbers_not_text(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    codes = [r.code for r in page.table.visible_records()]
+    assert codes[0] == "4.6" and codes.index("3.9") < codes.index("3.1")
+
+
+def test_the_theme_filter_narrows_the_rows(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    labels = [page.theme_combo.itemText(i) for i in range(page.theme_combo.count())]
+    assert labels[0] == "All themes"
+    index = page.theme_combo.findData("women_girls")
+    page.theme_combo.setCurrentIndex(index)
+    shown = page.table.visible_records()
+    assert 0 < len(shown) < 29
+    assert all("women_girls" in r.theme_keys for r in shown)
+    assert {r.id for r in shown} == {r.id for r in list_indicators(demo_window.workspace.db, "women_girls")}
+    assert page.count_label.text() == f"{len(shown)} of 29 indicators shown"
+    assert page.current_indicator() in shown  # the chart follows what is listed
+    page.theme_combo.setCurrentIndex(0)
+    assert len(page.table.visible_records()) == 29
+
+
+def test_ctrl_f_focuses_the_search_box_which_narrows_the_table(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    demo_window.find_action.trigger()  # Ctrl+F
+    assert page.search_edit.hasFocus()
+    qtbot.keyClicks(page.search_edit, "worsening")
+    shown = page.table.visible_records()
+    assert shown and all(r.status is Status.RED for r in shown)
+
+
+# ---------------------------------------------------------------- the chart
+
+
+def test_selecting_an_indicator_shows_its_readings_with_baseline_and_target_lines(demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "3.8")
+    chart = page.chart
+    expected = readings(demo_window.workspace.db, row.id)
+    assert chart.has_chart()
+    assert chart.reading_points() == [(r.period_start, r.value) for r in expected]
+    assert chart.baseline_value == row.baseline_value == 180
+    assert chart.target_value == 750
+    assert chart.baseline_label().startswith("Baseline 180")
+    assert chart.target_label() == "Target 750"
+    assert chart.point_colours() == [point_colour(r.status) for r in expected]
+    assert "3.8" in page.detail_title.text()
+
+    other = _select(page, "2.5")  # monitor only: grey points, no target line
+    assert len(chart.reading_points()) == len(readings(demo_window.workspace.db, other.id))
+    assert chart.target_label() == ""
+    assert set(chart.point_colours()) == {point_colour(Status.MONITOR)}
+
+
+def test_hovering_near_a_point_shows_its_period_and_value(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "1.5")
+    last = readings(demo_window.workspace.db, row.id)[-1]
+    qtbot.waitUntil(lambda: page.chart.plot.width() > 100)
+    page.chart._on_scene_mouse_moved(page.chart.point_scene_position(len(page.chart.reading_points()) - 1))
+    assert page.chart.hover_text().startswith(f"{last.label}: {row.formatted(last.value)}")
+    assert last.status_words in page.chart.hover_text()
+
+
+def test_an_empty_database_lists_every_indicator_with_no_reading_yet(window):
+    page = window.show_page("indicators")
+    shown = page.table.visible_records()
+    assert len(shown) == 29
+    assert {text for text, _ in _status_cells(page)} <= {"No reading yet", "Monitor only"}
+    model = page.table.model()
+    assert model.index(0, 4).data() == "No reading yet"
+    row = page.current_indicator()
+    assert not page.chart.has_chart()
+    assert page.chart.empty_text() == f"No readings yet for {row.code} {row.title}. Add the first reading."
+    assert not page.save_chart_button.isEnabled()
+
+
+# ---------------------------------------------------------------- adding a reading
+
+
+def test_enter_on_an_indicator_opens_its_reading_form_with_the_period_named_by_frequency(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    _select(page, "1.2")  # quarterly
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    dialog = page.active_dialog
+    assert isinstance(dialog, ReadingDialog) and dialog.isVisible()
+    assert dialog.indicator.code == "1.2"
+    assert ("Quarter", "Quarter") in _form_labels(dialog)
+    assert dialog.numerator_edit is not None  # a percentage may come as parts
+    qtbot.keyClick(dialog.value_edit, Qt.Key.Key_Escape)  # Esc cancels
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+
+    _select(page, "1.1")  # monthly
+    page.add_reading_button.click()
+    assert ("Month", "Month") in _form_labels(page.active_dialog)
+    page.active_dialog.reject()
+
+
+def test_a_reading_added_through_the_form_updates_the_table_and_the_chart(qtbot, window):
+    page = window.show_page("indicators")
+    row = _select(page, "1.1")  # a monthly percentage
+    assert page.table.model().index(page.table.currentIndex().row(), 4).data() == "No reading yet"
+    window.new_record_action.trigger()  # Ctrl+N adds a reading to the selected indicator
+    dialog = page.active_dialog
+    assert isinstance(dialog, ReadingDialog)
+    start, _end = dialog.period_edit.period()
+    qtbot.keyClicks(dialog.value_edit, "84.5")
+    qtbot.keyClicks(dialog.note_edit, "From the monthly victims' report")
+    _save_with_ctrl_s(qtbot, dialog, dialog.value_edit)
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+
+    saved = readings(window.workspace.db, row.id)
+    assert [(r.period_start, r.value, r.note) for r in saved] == [(start, 84.5, "From the monthly victims' report")]
+    current = page.current_indicator()
+    assert current.id == row.id and current.latest_value == 84.5
+    model = page.table.model()
+    assert model.index(page.table.currentIndex().row(), 4).data() == f"84.5% ({saved[0].label})"
+    assert page.chart.reading_points() == [(start, 84.5)]
+
+
+def test_a_value_worked_out_from_numerator_and_denominator(qtbot, window):
+    page = window.show_page("indicators")
+    row = _select(page, "1.1")
+    dialog = page.new_record() and page.active_dialog
+    qtbot.keyClicks(dialog.numerator_edit, "1,150")
+    qtbot.keyClicks(dialog.denominator_edit, "14,000")
+    assert "8.2%" in dialog.value_edit.placeholderText()
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    saved = readings(window.workspace.db, row.id)[0]
+    assert (saved.value, saved.numerator, saved.denominator) == (8.2, 1150, 14000)
+
+
+def test_an_invalid_value_is_shown_next_to_the_field_and_nothing_is_saved(qtbot, window):
+    page = window.show_page("indicators")
+    row = _select(page, "1.1")
+    dialog = page.new_record() and page.active_dialog
+    qtbot.keyClicks(dialog.value_edit, "101")
+    assert "more than 100%" in dialog.rows.error_text("value")  # said as the officer types
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert "Value '101' is more than 100%" in dialog.rows.error_text("value")
+    assert readings(window.workspace.db, row.id) == []
+    dialog.reject()
+
+
+def test_a_second_reading_for_the_same_period_is_refused(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "1.1")  # has a reading for Mar 2025
+    before = readings(demo_window.workspace.db, row.id)
+    dialog = page.new_record() and page.active_dialog
+    dialog.period_edit.date_edit.setDate(QDate(2025, 3, 15))
+    qtbot.keyClicks(dialog.value_edit, "80")
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    message = dialog.rows.error_text("period_start")
+    assert "already has a reading for Mar 2025" in message
+    assert readings(demo_window.workspace.db, row.id) == before
+    dialog.reject()
+
+
+# ---------------------------------------------------------------- baseline and target
+
+
+def test_editing_the_baseline_is_audited_and_shown_in_history(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "1.1")
+    page.settings_button.click()
+    dialog = page.active_dialog
+    assert isinstance(dialog, IndicatorSettingsDialog)
+    assert dialog.baseline_edit.text() == "82.0"
+    dialog.baseline_edit.clear()
+    qtbot.keyClicks(dialog.baseline_edit, "87.5")
+    assert "Within tolerance" in dialog.preview_label.text()  # 88.6 against 87.5 ± 1.75
+    qtbot.keyClicks(dialog.reason_edit, "Plan refresh")
+    _save_with_ctrl_s(qtbot, dialog, dialog.baseline_edit)
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+
+    entries = [e for e in indicator_history(demo_window.workspace.db, row.id) if e.field == "Baseline"]
+    assert (entries[0].old, entries[0].new, entries[0].reason) == ("82.0%", "87.5%", "Plan refresh")
+    assert page.current_indicator().baseline_value == 87.5
+    assert page.current_indicator().status_words == "Within tolerance"
+    assert page.chart.baseline_value == 87.5
+
+    page.settings_button.click()
+    dialog = page.active_dialog
+    dialog.history_button.click()
+    table = dialog.history_dialog.table
+    texts = [
+        [table.model().index(r, c).data() for c in range(table.model().columnCount())]
+        for r in range(table.model().rowCount())
+    ]
+    assert any("87.5%" in row_texts and "Baseline" in row_texts for row_texts in texts)
+    dialog.history_dialog.close()
+    dialog.reject()
+
+
+def test_a_baseline_that_does_not_fit_the_unit_is_refused_beside_the_field(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "1.1")
+    dialog = page.open_settings_dialog()
+    dialog.baseline_edit.setText("120")
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert "more than 100%" in dialog.rows.error_text("baseline_value")
+    assert list_indicators(demo_window.workspace.db)[0].baseline_value == row.baseline_value
+    dialog.reject()
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_save_chart_as_png_writes_a_picture_twice_the_chart_width(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    _select(page, "3.8")
+    target = tmp_path / "officers.png"
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: str(target))
+    page.save_chart_button.click()
+    picture = QImage(str(target))
+    assert not picture.isNull()
+    assert picture.width() == page.chart.export_width() == 2 * page.chart.plot.width()
+    assert str(target) in page.message_label.text()
+
+
+def test_export_indicator_pack_writes_a_workbook_with_29_indicators(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    target = tmp_path / "pack.xlsx"
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: str(target))
+    page.export_button.click()
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Indicators").to_python()
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Priority")
+    assert len(rows[start + 1 :]) == 29
+    assert f"Indicator pack written to {target}" == page.message_label.text()
+    assert demo_window.statusBar().currentMessage() == page.message_label.text()
+
+
+def test_an_export_that_cannot_be_written_says_why(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: str(tmp_path / "no such folder" / "pack.xlsx"))
+    page.export_button.click()
+    assert page.message_label.isVisible()
+    assert page.message_label.text().startswith("The indicator pack was not written:")
+
+
+# ---------------------------------------------------------------- accessibility
+
+
+def test_every_input_is_named_by_its_label(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    assert page.search_edit.accessibleName() == "Search indicators"
+    theme_label = next(lbl for lbl in page.findChildren(QLabel) if lbl.buddy() is page.theme_combo)
+    assert page.theme_combo.accessibleName() == theme_label.text() == "Theme"
+    for button in page.findChildren(type(page.export_button)):
+        assert button.text()
+    _select(page, "1.1")
+    reading = page.new_record() and page.active_dialog
+    pairs = _form_labels(reading)
+    assert [label for label, _ in pairs] == ["Month", "Value", "Numerator", "Denominator", "Note"]
+    assert all(label == name for label, name in pairs)
+    reading.reject()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    settings = page.open_settings_dialog()
+    pairs = _form_labels(settings)
+    assert [label for label, _ in pairs] == [
+        "Baseline", "Baseline period", "Target", "Target note", "Tolerance", "Reason for change",
+    ]
+    assert all(label == name for label, name in pairs)
+    settings.reject()
+
+
+def test_a_count_indicator_has_no_numerator_or_denominator(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    _select(page, "3.8")
+    dialog = page.new_record() and page.active_dialog
+    assert dialog.numerator_edit is None and dialog.denominator_edit is None
+    assert [label for label, _ in _form_labels(dialog)] == ["Quarter", "Value", "Note"]
+    dialog.reject()
+
+
+@pytest.mark.parametrize("today", [dt.date(2025, 6, 15)])
+def test_the_suggested_period_follows_the_latest_reading(demo_window, today):
+    from desktop_app.ui.pages.indicators.reading_dialog import suggested_period
+
+    page = demo_window.show_page("indicators")
+    monthly = _select(page, "1.1")  # latest Mar 2025
+    assert suggested_period(monthly, today) == dt.date(2025, 4, 1)
+    quarterly = _select(page, "1.2")  # latest 2024/25 Q4
+    assert suggested_period(quarterly, today) == dt.date(2025, 4, 1)
+    assert suggested_period(quarterly, dt.date(2025, 3, 31)) == dt.date(2025, 1, 1)
