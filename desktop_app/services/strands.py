@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -19,19 +18,15 @@ from sqlalchemy.orm import Session
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.core.vocabulary import AgreementType
-from desktop_app.services.changes import ALLOCATIONS, STRANDS, Changed
-from desktop_app.services.funding import span_years
+from desktop_app.services.changes import STRANDS, Changed
 from desktop_app.services.reference_lists import current_plan_id, priority_label
 from desktop_app.services.validation import (
-    OverAllocationError,
     RecordNotFound,
-    YearOverAllocation,
     refuse_if_any,
 )
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
     Allocation,
-    Budget,
     District,
     FundingStream,
     Priority,

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QAbstractButton, QLabel, QTableView, QWidget
 
-from desktop_app.app import build_main_window
 from desktop_app.ui.pages.providers.form import ProviderForm
 from desktop_app.ui.pages.registry import PAGES
 from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
 from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
 from desktop_app.ui.pages.strands.strand_form import StrandForm
 
-
-@pytest.fixture
-def window(qtbot, demo_path, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(str(demo_path), settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-    window.workspace.close()
 
 
 def _labelled_inputs(widget: QWidget) -> list[tuple[str, QWidget]]:
@@ -51,8 +38,8 @@ def _forms(window):
     ]
 
 
-def test_every_form_input_is_named_by_its_visible_label(window):
-    for form in _forms(window):
+def test_every_form_input_is_named_by_its_visible_label(demo_window):
+    for form in _forms(demo_window):
         pairs = _labelled_inputs(form)
         assert len(pairs) >= 2, form.windowTitle()
         for label, widget in pairs:
@@ -61,7 +48,8 @@ def test_every_form_input_is_named_by_its_visible_label(window):
         form.deleteLater()
 
 
-def test_every_page_table_is_named_after_its_page_and_every_button_has_text(window):
+def test_every_page_table_is_named_after_its_page_and_every_button_has_text(demo_window):
+    window = demo_window
     named = {}
     for key, title in PAGES:
         page = window.show_page(key)
@@ -74,7 +62,8 @@ def test_every_page_table_is_named_after_its_page_and_every_button_has_text(wind
     assert "Strands" in named["strands"]
 
 
-def test_search_boxes_and_the_sidebar_are_named(window):
+def test_search_boxes_and_the_sidebar_are_named(demo_window):
+    window = demo_window
     assert window.sidebar.accessibleName() == "Pages"
     assert window.show_page("providers").search_edit.accessibleName() == "Search providers"
     assert window.show_page("strands").search_edit.accessibleName() == "Search strands"

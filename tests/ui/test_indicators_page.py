@@ -5,43 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFormLayout, QLabel
 from python_calamine import CalamineWorkbook
 
-from desktop_app.app import build_main_window
 from desktop_app.core.indicator_status import Status
 from desktop_app.services.indicators import indicator_history, list_indicators, readings
 from desktop_app.ui.pages.indicators.reading_dialog import ReadingDialog
 from desktop_app.ui.pages.indicators.settings_dialog import IndicatorSettingsDialog
 from desktop_app.ui.pages.indicators.table import STATUS, STATUS_COLOURS, point_colour
 from desktop_app.ui.table_model import RECORD_ROLE
-
-
-def _window(qtbot, path, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(str(path), settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    return window
-
-
-@pytest.fixture
-def window(qtbot, db_path, tmp_path):
-    window = _window(qtbot, db_path, tmp_path)
-    yield window
-    window.close()
-    window.workspace.close()
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_path, tmp_path):
-    window = _window(qtbot, demo_path, tmp_path)
-    yield window
-    window.close()
-    window.workspace.close()
 
 
 def _select(page, code: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from desktop_app import APP_NAME
 from desktop_app.app import build_main_window
@@ -10,11 +10,6 @@ from desktop_app.store.database import open_database
 from desktop_app.store.errors import DatabaseInUseError
 
 import pytest
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def test_window_on_an_empty_database_says_so_and_shows_no_demo_banner(qtbot, db_path, settings):

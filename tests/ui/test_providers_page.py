@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app.app import build_main_window
 from desktop_app.services.history import provider_history
 from desktop_app.services.providers import list_providers
-
-
-@pytest.fixture
-def window(qtbot, db_path, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(str(db_path), settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-    window.workspace.close()
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_path, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(str(demo_path), settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-    window.workspace.close()
 
 
 def _fill_new_provider(qtbot, form, name="Aire Valley Victim Support"):

@@ -4,37 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from PySide6.QtCore import QSettings
 
-from desktop_app.app import build_main_window
 from desktop_app.services.funding import budget_position
 from desktop_app.services.history import strand_history
 from desktop_app.services.strands import list_strands
-
-
-def _window(qtbot, path, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(str(path), settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-@pytest.fixture
-def window(qtbot, db_path, tmp_path):
-    window = _window(qtbot, db_path, tmp_path)
-    yield window
-    window.close()
-    window.workspace.close()
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_path, tmp_path):
-    window = _window(qtbot, demo_path, tmp_path)
-    yield window
-    window.close()
-    window.workspace.close()
 
 
 def _finish(qtbot, page, dialog):

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -47,6 +46,7 @@ from desktop_app.ui.pages.indicators.table import (
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.page_header import PageHeader, search_box
 from desktop_app.ui.widgets.record_table import RecordTable
 
 HEADER_STATE_KEY = "indicators/header"
@@ -89,24 +89,15 @@ class IndicatorsPage(Page):
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(10)
 
-        header = QHBoxLayout()
-        title = QLabel(self.title, self)
-        title.setObjectName("pageTitle")
-        header.addWidget(title)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("pageSubtitle")
-        header.addWidget(self.count_label, alignment=Qt.AlignmentFlag.AlignBottom)
-        header.addStretch(1)
-        self.export_button = QPushButton("Export indicator pack…", self)
-        self.export_button.setToolTip("Every indicator and reading as an Excel workbook")
-        header.addWidget(self.export_button)
+        header = PageHeader(self.title, self)
+        self.count_label = header.subtitle
+        self.export_button = header.add_button(
+            "Export indicator pack…", tooltip="Every indicator and reading as an Excel workbook"
+        )
         layout.addLayout(header)
 
         tools = QHBoxLayout()
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search indicators by code, name, status or source (Ctrl+F)")
-        self.search_edit.setAccessibleName("Search indicators")
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self, "indicators", "code, name, status or source")
         tools.addWidget(self.search_edit, 1)
         theme_label = QLabel("Theme", self)
         self.theme_combo = QComboBox(self)

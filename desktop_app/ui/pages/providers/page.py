@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout
 
 from desktop_app.core.numbers import format_count
 from desktop_app.services.changes import PROVIDERS, STRANDS, Changed
@@ -20,6 +12,7 @@ from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.pages.providers.form import ProviderForm
 from desktop_app.ui.pages.providers.table import provider_table_model
 from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.page_header import PageHeader, search_box
 from desktop_app.ui.widgets.record_table import RecordTable
 
 HEADER_STATE_KEY = "providers/header"
@@ -43,25 +36,13 @@ class ProvidersPage(Page):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(10)
 
-        header = QHBoxLayout()
-        title = QLabel(self.title, self)
-        title.setObjectName("pageTitle")
-        header.addWidget(title)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("pageSubtitle")
-        header.addWidget(self.count_label, alignment=Qt.AlignmentFlag.AlignBottom)
-        header.addStretch(1)
-        self.new_button = QPushButton("New provider", self)
-        self.new_button.setObjectName("primaryButton")
-        self.new_button.setToolTip("New provider (Ctrl+N)")
-        header.addWidget(self.new_button)
+        header = PageHeader(self.title, self)
+        self.count_label = header.subtitle
+        self.new_button = header.add_button("New provider", primary=True, tooltip="New provider (Ctrl+N)")
         layout.addLayout(header)
 
         tools = QHBoxLayout()
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search providers by name, type, scope or district (Ctrl+F)")
-        self.search_edit.setAccessibleName("Search providers")
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self, "providers", "name, type, scope or district")
         tools.addWidget(self.search_edit, 1)
         self.inactive_check = QCheckBox("Show inactive providers", self)
         self.inactive_check.setChecked(True)

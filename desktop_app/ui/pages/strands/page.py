@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -32,6 +31,7 @@ from desktop_app.ui.pages.strands.strand_form import StrandForm
 from desktop_app.ui.pages.strands.table import BUDGET_COLUMNS, strand_table_model
 from desktop_app.ui.table_model import RecordTableModel
 from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.page_header import PageHeader, search_box
 from desktop_app.ui.widgets.record_table import RecordTable
 
 HEADER_STATE_KEY = "strands/header"
@@ -61,17 +61,9 @@ class StrandsPage(Page):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(10)
 
-        header = QHBoxLayout()
-        title = QLabel(self.title, self)
-        title.setObjectName("pageTitle")
-        header.addWidget(title)
-        header.addStretch(1)
-        self.new_stream_button = QPushButton("New funding stream", self)
-        self.new_strand_button = QPushButton("New strand", self)
-        self.new_strand_button.setObjectName("primaryButton")
-        self.new_strand_button.setToolTip("New strand (Ctrl+N)")
-        header.addWidget(self.new_stream_button)
-        header.addWidget(self.new_strand_button)
+        header = PageHeader(self.title, self)
+        self.new_stream_button = header.add_button("New funding stream")
+        self.new_strand_button = header.add_button("New strand", primary=True, tooltip="New strand (Ctrl+N)")
         layout.addLayout(header)
 
         self.stack = QStackedWidget(self)
@@ -123,10 +115,7 @@ class StrandsPage(Page):
         tools = QHBoxLayout()
         self.count_label = QLabel(strands)
         self.count_label.setObjectName("pageSubtitle")
-        self.search_edit = QLineEdit(strands)
-        self.search_edit.setAccessibleName("Search strands")
-        self.search_edit.setPlaceholderText("Search strands by reference, provider, name, category or district (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(strands, "strands", "reference, provider, name, category or district")
         self.allocations_button = QPushButton("Allocations…", strands)
         self.allocations_button.setToolTip("Edit what the selected strand gets each year")
         tools.addWidget(self.search_edit, 1)
