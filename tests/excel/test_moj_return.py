@@ -221,3 +221,39 @@ def test_libreoffice_reads_the_same_summary(year_workbook, tmp_path):
     keys = _labels(db_path)
     totals = {keys[row[0]]: int(row[1].replace(",", "")) for row in rows[start + 1 :] if row and row[0]}
     assert totals == PUBLISHED_2022_23
+
+
+def test_real_data_has_no_demo_words_and_an_empty_notes_sheet_says_so(tmp_path):
+    import datetime as dt
+
+    from desktop_app.excel.moj_return import (
+        MojCompleteness, MojDataRow, MojMeasure, MojReturn, MojReturnData, MojStrand, write_moj_return_workbook,
+    )
+
+    data = MojReturnData(
+        period_label="2030/31 Q1", period_start=dt.date(2030, 4, 1), period_end=dt.date(2030, 6, 30),
+        financial_year="2030/31", quarter_labels=("2030/31 Q1",), generated_at=dt.datetime(2030, 7, 31, 9, 0),
+        is_demo=False, include_unverified=False, measures=(MojMeasure("victims_supported", "Victims supported", 12),),
+        returns_counted=1, returns_unverified=0, returns_missing=1, rule_breaches=0, providers=(),
+        strands=(MojStrand("WY-1", "Hub", "-Tab\tname", "Grant", "General", "Grant", dt.date(2030, 4, 1), None,
+                           {"2030/31": 1_234_567}),),
+        allocation_years=("2030/31",),
+        returns=(MojReturn("-Tab\tname", "WY-1", "Hub", "Q1", "Verified", True, None, {"victims_supported": 12}),),
+        completeness=(MojCompleteness("-Tab\tname", "WY-1", "Hub", ("verified",)),
+                      MojCompleteness("+Other", "WY-2", "Outreach", ("overdue",))),
+        indicators=(),
+        data_rows=(MojDataRow("2030/31", "Q1", "-Tab\tname", "WY-1", "Hub", "victims_supported", "Victims supported", 12),),
+        notes=(),
+    )
+    path = write_moj_return_workbook(data, tmp_path / "real.xlsx")
+    book = CalamineWorkbook.from_path(str(path))
+    everything = [cell for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python() for cell in row]
+    assert DEMO_WORDS not in everything
+    assert "1 return for the period have not been received." not in everything
+    assert "No notes were left on the period's returns." in everything
+    assert "Overdue" in everything and "-Tab\tname" in everything and "+Other" in everything
+    header, rows = _table(book, "Strands", "Strand ref")
+    assert rows[0][header.index("Allocation 2030/31")] == pytest.approx(12_345.67)
+    loaded = openpyxl.load_workbook(path)
+    assert not any(cell.data_type == "f" for sheet in loaded for row in sheet.iter_rows() for cell in row)
+    assert loaded.properties.description is None

@@ -12,7 +12,6 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
 from desktop_app.core.periods import FinancialYear, PeriodError
-from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.excel.writer import WorkbookWriteError
 from desktop_app.services.export import (
     ExportCancelled,
@@ -237,4 +236,3 @@ def test_a_strand_starting_mid_year_is_expected_only_in_the_quarters_it_runs(dem
         )
     assert export_preview(demo_db, ExportPeriod.parse("2024/25")).returns_missing == before + 2
     assert export_preview(demo_db, ExportPeriod.parse("2024/25 H1")).returns_missing == 0
-    assert ReturnStatus.LOCKED.label == "Locked"

@@ -86,7 +86,7 @@ def test_a_final_export_locks_what_it_counts_and_records_the_files_hash(demo_db,
         stored = session.scalars(select(Submission)).one()
         locks = session.scalars(
             select(AuditEvent).where(AuditEvent.entity == "return", AuditEvent.field == "status",
-                                     AuditEvent.new_value == "locked")
+                                     AuditEvent.action == "update", AuditEvent.new_value == "locked")
         ).all()
     assert (stored.financial_year, stored.period_part, stored.include_unverified) == (2024, "H1", False)
     assert json.loads(stored.totals_json) == preview.totals
