@@ -43,7 +43,7 @@ READING_HEADERS = (
 )
 
 # Excel's own "Good", "Neutral" and "Bad" cell styles, which readers of council papers know.
-_STATUS_COLOURS = {
+STATUS_COLOURS = {
     Status.GREEN: ("C6EFCE", "006100"),
     Status.AMBER: ("FFEB9C", "9C5700"),
     Status.RED: ("FFC7CE", "9C0006"),
@@ -118,7 +118,8 @@ def _figure(value: float | None, unit: IndicatorUnit, *, signed: bool = False) -
     return Formatted(value, _value_format(unit, signed=signed))
 
 
-def _indicator_row(item: PackIndicator) -> tuple:
+def indicator_row(item: PackIndicator) -> tuple:
+    """One indicator as a row of the Indicators sheet (shared by the pack and the MoJ return)."""
     change_fraction = None if item.change_pct is None else item.change_pct / 100
     return (
         item.priority,
@@ -169,14 +170,14 @@ def write_indicator_pack(pack: IndicatorPackData, target: Path | str) -> Path:
         workbook,
         "Indicators",
         INDICATOR_HEADERS,
-        (_indicator_row(item) for item in pack.indicators),
+        (indicator_row(item) for item in pack.indicators),
         intro=intro,
         widths={"Priority": 34, "Indicator": 48},
     )
     header_row = len(intro) + 2
     status_column = INDICATOR_HEADERS.index("Status") + 1
     for offset, item in enumerate(pack.indicators, start=1):
-        colours = _STATUS_COLOURS.get(item.status)
+        colours = STATUS_COLOURS.get(item.status)
         if colours is not None:
             cell = sheet.cell(row=header_row + offset, column=status_column)
             highlight(cell, colours[0], font_rgb=colours[1], bold=True)

@@ -25,6 +25,7 @@ __all__ = [
     "COMPLETENESS_STATES",
     "DATA_HEADERS",
     "DEMO_WORDS",
+    "SHEET_NAMES",
     "MojCompleteness",
     "MojDataRow",
     "MojMeasure",
@@ -33,7 +34,6 @@ __all__ = [
     "MojReturn",
     "MojReturnData",
     "MojStrand",
-    "SHEET_NAMES",
     "WriteCancelled",
     "write_moj_return_workbook",
 ]

@@ -1,7 +1,8 @@
 """The sheets of the MoJ return workbook, one function each, in the order they appear.
 
 Each takes the workbook and the plain `MojReturnData`; `BUILDERS` lists them so the writer can
-report progress and honour a cancel between sheets.
+report progress and honour a cancel between sheets. The Indicators sheet borrows the indicator
+pack's row and status colours, so an indicator reads the same in both workbooks.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from openpyxl import Workbook
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import format_date
-from desktop_app.excel.indicator_pack import (
-    _STATUS_COLOURS as INDICATOR_COLOURS,  # one colour scheme for statuses in every workbook
-    INDICATOR_HEADERS,
-    _indicator_row as indicator_row,
-)
+from desktop_app.excel.indicator_pack import STATUS_COLOURS as INDICATOR_COLOURS
+from desktop_app.excel.indicator_pack import INDICATOR_HEADERS
+from desktop_app.excel.indicator_pack import indicator_row
 from desktop_app.excel.moj_return import (
     COMPLETENESS_STATES,
     DATA_HEADERS,
@@ -38,7 +37,7 @@ _WIDE = {"Provider": 34, "Strand": 40, "Note": 70, "Indicator": 48, "Priority": 
 
 
 def _counting_lines(data: MojReturnData) -> list[str]:
-    returns = lambda n: f"{format_count(n)} return{'' if n == 1 else 's'}"  # noqa: E731
+    returns = lambda n: f"{format_count(n)} return{'' if n == 1 else 's'}"
     lines = []
     if data.include_unverified:
         lines.append(
@@ -48,9 +47,11 @@ def _counting_lines(data: MojReturnData) -> list[str]:
     else:
         lines.append(f"Totals count {returns(data.returns_counted)}, all verified or locked.")
         if data.returns_unverified:
-            lines.append(f"{returns(data.returns_unverified)} not yet verified are left out of these totals.")
+            verb = "is" if data.returns_unverified == 1 else "are"
+            lines.append(f"{returns(data.returns_unverified)} not yet verified {verb} left out of these totals.")
     if data.returns_missing:
-        lines.append(f"{returns(data.returns_missing)} for the period have not been received.")
+        verb = "has" if data.returns_missing == 1 else "have"
+        lines.append(f"{returns(data.returns_missing)} for the period {verb} not been received.")
     else:
         lines.append("Every return expected for the period has been received.")
     if data.rule_breaches:

@@ -175,7 +175,7 @@ def test_formats_frozen_headers_filters_and_properties_as_excel_sees_them(year_w
     assert summary.cell(header_row, 1).font.bold
     strands = book["Strands"]
     strand_header = next(row for row in range(1, 10) if strands.cell(row, 1).value == "Strand ref")
-    allocation = [c.column for c in strands[strand_header] if c.value == "Allocation 2022/23"][0]
+    allocation = next(c.column for c in strands[strand_header] if c.value == "Allocation 2022/23")
     assert strands.cell(strand_header + 1, allocation).number_format == MONEY
     assert book["Data"].freeze_panes == "A2"
     assert book["Data"].auto_filter.ref.startswith("A1:H")
@@ -206,7 +206,7 @@ def test_libreoffice_reads_the_same_summary(year_workbook, tmp_path):
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed here; the calamine and openpyxl read-backs stand in")
-    result, book, db_path = year_workbook
+    result, _, db_path = year_workbook
     copy = tmp_path / "summary.xlsx"
     shutil.copyfile(result.path, copy)
     # CSV holds one sheet: LibreOffice converts the first, which is Summary.
@@ -227,7 +227,13 @@ def test_real_data_has_no_demo_words_and_an_empty_notes_sheet_says_so(tmp_path):
     import datetime as dt
 
     from desktop_app.excel.moj_return import (
-        MojCompleteness, MojDataRow, MojMeasure, MojReturn, MojReturnData, MojStrand, write_moj_return_workbook,
+        MojCompleteness,
+        MojDataRow,
+        MojMeasure,
+        MojReturn,
+        MojReturnData,
+        MojStrand,
+        write_moj_return_workbook,
     )
 
     data = MojReturnData(
@@ -249,7 +255,7 @@ def test_real_data_has_no_demo_words_and_an_empty_notes_sheet_says_so(tmp_path):
     book = CalamineWorkbook.from_path(str(path))
     everything = [cell for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python() for cell in row]
     assert DEMO_WORDS not in everything
-    assert "1 return for the period have not been received." not in everything
+    assert "1 return for the period has not been received." in everything
     assert "No notes were left on the period's returns." in everything
     assert "Overdue" in everything and "-Tab\tname" in everything and "+Other" in everything
     header, rows = _table(book, "Strands", "Strand ref")

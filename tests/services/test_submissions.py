@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.excel.writer import WorkbookWriteError
+from desktop_app.services.changes import RETURNS, SUBMISSIONS
 from desktop_app.services.export import (
     FINAL_EXPORT_CHANGED,
     ExportPeriod,
@@ -21,9 +22,16 @@ from desktop_app.services.export import (
     get_submission,
     list_submissions,
 )
-from desktop_app.services.changes import RETURNS, SUBMISSIONS
 from desktop_app.services.validation import RecordNotFound
-from desktop_app.store.models import AuditEvent, Measure, Return, ReturnPeriod, ReturnValue, Strand, Submission
+from desktop_app.store.models import (
+    AuditEvent,
+    Measure,
+    Return,
+    ReturnPeriod,
+    ReturnValue,
+    Strand,
+    Submission,
+)
 
 H1_2024 = ExportPeriod.parse("2024/25 H1")
 YEAR_2022 = ExportPeriod.parse("2022/23")
@@ -165,6 +173,28 @@ def test_a_database_refusal_records_nothing_locks_nothing_and_keeps_the_old_file
     assert [p.name for p in out.iterdir()] == ["return.xlsx"]
 
 
+def test_a_commit_that_fails_after_the_file_moved_puts_the_old_file_back(demo_db, out):
+    with demo_db.engine.begin() as connection:
+        # A deferred foreign key is checked only at COMMIT: a real failure after the flush and
+        # after the workbook has been moved into place.
+        connection.execute(text(
+            "CREATE TABLE commit_guard (id INTEGER PRIMARY KEY, "
+            "ref INTEGER REFERENCES submission(id) DEFERRABLE INITIALLY DEFERRED)"
+        ))
+        connection.execute(text(
+            "CREATE TRIGGER fail_at_commit AFTER INSERT ON submission "
+            "BEGIN INSERT INTO commit_guard (ref) VALUES (-1); END"
+        ))
+    target = out / "return.xlsx"
+    target.write_bytes(b"the file sent last time")
+    with pytest.raises(SubmissionNotRecorded, match="is as it was before"):
+        final_export(demo_db, H1_2024, target)
+    assert target.read_bytes() == b"the file sent last time"
+    assert _statuses(demo_db, H1_2024) == {ReturnStatus.VERIFIED: 144}
+    assert _submission_count(demo_db) == 0
+    assert [p.name for p in out.iterdir()] == ["return.xlsx"]
+
+
 def test_a_figure_changed_while_the_file_is_written_stops_the_final_export(demo_db, out):
     polls = []
 
@@ -193,8 +223,14 @@ def test_a_final_export_of_an_empty_period_or_to_a_folder_changes_nothing(demo_d
     folder.mkdir()
     with pytest.raises(WorkbookWriteError, match="folder"):
         final_export(demo_db, H1_2024, folder)
+    plain = out / "notes.txt"
+    plain.write_bytes(b"kept")
+    with pytest.raises(WorkbookWriteError) as refused:
+        final_export(demo_db, H1_2024, plain / "return.xlsx")
+    assert str(refused.value).startswith(f"Cannot save {plain / 'return.xlsx'}:") and ".~" not in str(refused.value)
+    assert plain.read_bytes() == b"kept"
     assert _statuses(demo_db, H1_2024) == {ReturnStatus.VERIFIED: 144}
-    assert _submission_count(demo_db) == 0 and [p.name for p in out.iterdir()] == ["folder.xlsx"]
+    assert _submission_count(demo_db) == 0 and sorted(p.name for p in out.iterdir()) == ["folder.xlsx", "notes.txt"]
 
 
 def test_an_unknown_submission_is_a_clear_refusal(demo_db):

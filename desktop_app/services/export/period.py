@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desktop_app.core.periods import FinancialYear, HalfYear, PeriodError, Quarter, parse_period
+from desktop_app.core.periods import (
+    FinancialYear,
+    HalfYear,
+    PeriodError,
+    Quarter,
+    parse_period,
+)
 
 __all__ = ["ExportPeriod"]
 

@@ -21,7 +21,14 @@ from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.export.period import ExportPeriod
-from desktop_app.store.models import Measure, Provider, Return, ReturnPeriod, ReturnValue, Strand
+from desktop_app.store.models import (
+    Measure,
+    Provider,
+    Return,
+    ReturnPeriod,
+    ReturnValue,
+    Strand,
+)
 
 __all__ = ["COUNTED", "PeriodSnapshot", "ReturnRecord", "StrandRecord", "counted_statuses", "read_snapshot"]
 

@@ -85,6 +85,7 @@ class SubmissionRecord:
 
 
 def submission_record(row: Submission, *, seconds: float = 0.0) -> SubmissionRecord:
+    """A stored Submission as plain data (its totals and the count of returns it froze)."""
     return SubmissionRecord(
         id=row.id,
         created_at=row.created_at.replace(tzinfo=dt.UTC),
@@ -166,10 +167,15 @@ def final_export(
     target = Path(target).expanduser().absolute()
     if target.is_dir():
         raise WorkbookWriteError(f"Cannot save {target}: it is a folder; choose a file name ending in .xlsx.")
-    snapshot, preview, data = prepare(
+    snapshot, _, data = prepare(
         db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
     )
-    staging = save_workbook(data, _staging_path(target), progress=progress, cancelled=cancelled)
+    staging = _staging_path(target)
+    try:
+        save_workbook(data, staging, progress=progress, cancelled=cancelled)
+    except WorkbookWriteError as error:
+        # Name the file the officer chose, not the staging file beside it.
+        raise WorkbookWriteError(str(error).replace(str(staging), str(target))) from error
     previous: Path | None = None
     moved = False
     try:

@@ -26,7 +26,7 @@ from desktop_app.store.database import Database, is_demo
 if TYPE_CHECKING:
     from desktop_app.excel.moj_return import MojReturnData
 
-__all__ = ["ExportCancelled", "ExportResult", "Progress", "Cancelled", "sha256_of", "write_moj_return"]
+__all__ = ["Cancelled", "ExportCancelled", "ExportResult", "Progress", "sha256_of", "write_moj_return"]
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -163,6 +163,7 @@ def write_moj_return(
 
 
 def result_of(preview: ExportPreview, path: Path, sha256: str, seconds: float) -> ExportResult:
+    """The result of a workbook written from `preview`'s figures."""
     return ExportResult(
         path=path,
         sha256=sha256,

@@ -195,8 +195,10 @@ def workbook_data(
 
     notes: list = []
     for r in snapshot.returns:
-        where = dict(provider=r.strand.provider, strand_ref=r.strand.reference, strand=r.strand.name,
-                     quarter=f"Q{r.quarter.number}")
+        where = {
+            "provider": r.strand.provider, "strand_ref": r.strand.reference,
+            "strand": r.strand.name, "quarter": f"Q{r.quarter.number}",
+        }
         if r.notes:
             notes.append(MojNote(**where, measure="", value=None, note=r.notes))
         for key in sorted(r.value_notes, key=lambda k: order.get(k, len(order))):
