@@ -14,13 +14,9 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.services.export.period import ExportPeriod
 from desktop_app.services.export.preview import ExportPreview, preview_of
 from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
-from desktop_app.services.export.workbook_data import (
-    DEFAULT_DUE_DAYS,
-    DUE_DAYS_SETTING,
-    read_details,
-    workbook_data,
-)
+from desktop_app.services.export.workbook_data import read_details, workbook_data
 from desktop_app.services.report import MeasureTotal
+from desktop_app.services.returns.completeness import due_days
 from desktop_app.store.database import Database, is_demo
 
 if TYPE_CHECKING:
@@ -72,15 +68,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _due_days(db: Database) -> int:
-    text = db.setting(DUE_DAYS_SETTING)
-    try:
-        days = int(text) if text is not None else DEFAULT_DUE_DAYS
-    except ValueError:
-        return DEFAULT_DUE_DAYS
-    return days if days >= 0 else DEFAULT_DUE_DAYS
-
-
 def _check(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise ExportCancelled("The export was cancelled; no file was written.")
@@ -113,7 +100,7 @@ def prepare(
     _tell(progress, _READING_SHARE / 2, "Reading the indicators")
     indicators = indicator_pack(db).indicators
     data = workbook_data(
-        snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=_due_days(db)
+        snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=due_days(db)
     )
     return snapshot, preview, data
 

@@ -20,11 +20,7 @@ if TYPE_CHECKING:  # the workbook's types live in excel, which loads openpyxl
     from desktop_app.excel.indicator_pack import PackIndicator
     from desktop_app.excel.moj_return import MojReturnData
 
-__all__ = ["DUE_DAYS_SETTING", "WorkbookDetails", "read_details", "workbook_data"]
-
-# The setting holding how many days after a quarter ends its return is due (DOMAIN.md: 30 is usual).
-DUE_DAYS_SETTING = "return_due_days"
-DEFAULT_DUE_DAYS = 30
+__all__ = ["WorkbookDetails", "read_details", "workbook_data"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ def workbook_data(
     indicators: tuple[PackIndicator, ...],
     *,
     is_demo: bool,
-    due_days: int = DEFAULT_DUE_DAYS,
+    due_days: int,
     now: dt.datetime | None = None,
 ) -> MojReturnData:
     """Everything the workbook shows, as excel's plain dataclasses."""

@@ -1,0 +1,348 @@
+"""The one validation engine for a return's figures: the form, the grid, the services and the
+template import all check a return here, so they never disagree.
+
+Errors block saving: a figure that is not a whole number, negative, a formula or other text, a
+figure for a measure the period does not ask for, or a catalogue rule broken. Warnings let the
+officer save only with a note: a figure more than three times, or less than a third of, the
+strand's median over its last four quarters (given at least two figures, a median above 0, and
+a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure left empty that was reported
+last quarter.
+
+Build a `ReturnChecker` once per period (it prepares labels and rules) and call `check()` for
+each return; that is cheap enough to run on every keystroke and every pasted cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
+from desktop_app.core.numbers import CountError, format_count, parse_count
+
+__all__ = [
+    "ERROR_KINDS",
+    "FORMULA",
+    "HISTORY_QUARTERS",
+    "LEFT_EMPTY",
+    "NEGATIVE",
+    "NOT_A_NUMBER",
+    "NOT_WHOLE",
+    "NO_HISTORY",
+    "RETURN_NOTE",
+    "RULE_BROKEN",
+    "UNKNOWN_MEASURE",
+    "UNUSUAL_FACTOR",
+    "UNUSUAL_MIN_DIFFERENCE",
+    "UNUSUAL_VALUE",
+    "WARNING_KINDS",
+    "Problem",
+    "ReturnCheck",
+    "ReturnChecker",
+    "StrandHistory",
+    "blocking",
+    "check_return",
+]
+
+# Error kinds.
+NOT_WHOLE = "not_whole_number"
+NEGATIVE = "negative"
+FORMULA = "formula"
+NOT_A_NUMBER = "not_a_number"
+RULE_BROKEN = "rule_broken"
+UNKNOWN_MEASURE = "unknown_measure"
+# Warning kinds.
+UNUSUAL_VALUE = "unusual_value"
+LEFT_EMPTY = "left_empty"
+
+ERROR_KINDS = frozenset({NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE})
+WARNING_KINDS = frozenset({UNUSUAL_VALUE, LEFT_EMPTY})
+
+# The key, in a notes mapping, of the note on the return as a whole. Measure keys are lower-case
+# identifiers, so the empty string can never be one.
+RETURN_NOTE = ""
+
+# A figure this many times the strand's median, or less than the median divided by it, is unusual.
+UNUSUAL_FACTOR = 3
+# ...but only when the figure is also this far from the median: for small counts (0 against a
+# median of 0.5, 2 against 0.5) the ratio alone flags ordinary noise, and officers stop reading
+# warnings that cry wolf. Set to 0 for the ratio alone.
+UNUSUAL_MIN_DIFFERENCE = 5
+# Fewer figures than this make no history worth comparing with.
+MIN_HISTORY = 2
+HISTORY_QUARTERS = 4
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (an error) or worth a second look (a warning) with a return.
+
+    `measure_key` names the measure (None for a problem with the return as a whole); `kind` is
+    one of the constants above; `message` is for the officer and names the measure by its label.
+    `measure_keys` lists every measure involved (a broken rule involves several) so a grid can
+    mark each of their cells; it starts with `measure_key`.
+    """
+
+    measure_key: str | None
+    kind: str
+    message: str
+    measure_keys: tuple[str, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind in ERROR_KINDS
+
+    @property
+    def note_key(self) -> str:
+        """Where the note explaining this warning belongs: the measure's own note, or
+        `RETURN_NOTE` when there is no figure to hang it on (a measure left empty has no row)."""
+        if self.measure_key is None or self.kind == LEFT_EMPTY:
+            return RETURN_NOTE
+        return self.measure_key
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class StrandHistory:
+    """What the strand reported before the quarter being checked.
+
+    `recent`: measure key -> figures from up to the last four quarters (oldest first; quarters
+    with no figure left out). `last_quarter`: the figures of the quarter just before (empty when
+    there was no return).
+    """
+
+    recent: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    last_quarter: Mapping[str, int] = field(default_factory=dict)
+
+    def median(self, key: str) -> float | None:
+        """The strand's median for `key` when there are enough figures to compare with."""
+        figures = self.recent.get(key, ())
+        if len(figures) < MIN_HISTORY:
+            return None
+        return median(figures)
+
+
+NO_HISTORY = StrandHistory()
+
+
+@dataclass(frozen=True)
+class ReturnCheck:
+    """What the engine found: the figures as read (None = blank or unreadable), then the
+    errors (block saving) and warnings (need a note)."""
+
+    values: dict[str, int | None]
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings may still need notes; see `blocking`)."""
+        return not self.errors
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.errors + self.warnings
+
+    def for_measure(self, key: str) -> tuple[Problem, ...]:
+        """The problems involving one measure, e.g. to mark its input or cell."""
+        return tuple(p for p in self.problems if key in p.measure_keys)
+
+    def collected(self) -> dict[str, int]:
+        """The figures to store: every measure with a value (no entry = not collected)."""
+        return {key: value for key, value in self.values.items() if value is not None}
+
+
+def blocking(check: ReturnCheck, notes: Mapping[str, str]) -> list[Problem]:
+    """What still stops the return being saved: every error, and every warning without a note.
+
+    `notes` maps a measure key to the officer's note on that figure, and `RETURN_NOTE` to the
+    note on the return as a whole (which explains warnings about no single figure, and measures
+    left empty). A note of only spaces does not count.
+    """
+    left = list(check.errors)
+    for warning in check.warnings:
+        if not (notes.get(warning.note_key) or "").strip():
+            left.append(warning)
+    return left
+
+
+def _rule_order(rule: CatalogueRule) -> tuple[str, ...]:
+    # The keys in the order the rule is written, so the first is the figure that is "too big".
+    found = sorted(rule.rule.keys, key=lambda k: (m.start() if (m := re.search(rf"\b{k}\b", rule.rule.text)) else 0))
+    return tuple(found)
+
+
+class ReturnChecker:
+    """The engine prepared for one period: its measures (in catalogue order) and the rules.
+
+    Not changed after it is built, so a form, a grid model or an import worker can share one.
+    """
+
+    __slots__ = ("_in_sentence", "_keys", "_labels", "_rule_keys", "measures", "rules")
+
+    def __init__(self, measures: Sequence[MeasureDefinition], rules: Sequence[CatalogueRule]) -> None:
+        self.measures: tuple[MeasureDefinition, ...] = tuple(measures)
+        self.rules: tuple[CatalogueRule, ...] = tuple(rules)
+        self._keys = frozenset(m.key for m in self.measures)
+        self._labels = {m.key: m.label for m in self.measures}
+        # Rule messages read labels mid-sentence ("... is more than victims supported (100)").
+        self._in_sentence = Catalogue(measures=self.measures, rules=()).labels_in_sentence
+        self._rule_keys = {r.key: _rule_order(r) for r in self.rules}
+
+    @classmethod
+    def for_period(cls, catalogue: Catalogue, start: dt.date, end: dt.date) -> ReturnChecker:
+        """The checker for a return covering `start`..`end` (a quarter's first and last day)."""
+        return cls(catalogue.measures_for(start, end), catalogue.rules)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(m.key for m in self.measures)
+
+    def label(self, key: str) -> str:
+        return self._labels.get(key, key)
+
+    # ------------------------------------------------------------------ reading one figure
+
+    def _read(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
+        label = self._labels[key]
+
+        def problem(kind: str, text: str) -> tuple[None, Problem]:
+            return None, Problem(key, kind, f"{label}: {text}", (key,))
+
+        if raw is None:
+            return None, None
+        if isinstance(raw, bool):
+            return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
+        if isinstance(raw, int):
+            if raw < 0:
+                return problem(NEGATIVE, f"{format_count(raw)} cannot be negative: enter a count of 0 or more")
+            return raw, None
+        if isinstance(raw, float):
+            # Spreadsheets hand over whole numbers as 12.0.
+            if not math.isfinite(raw):
+                return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
+            if not raw.is_integer():
+                return problem(NOT_WHOLE, f"'{raw:g}' is not a whole number: counts cannot have a fraction")
+            return self._read(key, int(raw))
+        if not isinstance(raw, str):
+            return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
+        try:
+            return parse_count(raw), None
+        except CountError as error:
+            return problem(_kind_of(raw), str(error))
+
+    # ------------------------------------------------------------------ the whole return
+
+    def check(self, entered: Mapping[str, object], history: StrandHistory = NO_HISTORY) -> ReturnCheck:
+        """Check one return: `entered` maps measure keys to what was typed, pasted or read from
+        a workbook (text, int, a whole float, or None/blank for not collected); a measure of the
+        period missing from `entered` counts as not collected."""
+        values: dict[str, int | None] = {}
+        errors: list[Problem] = []
+        unreadable: set[str] = set()
+        for key, raw in entered.items():
+            # A blank for a measure of another period is harmless (an import may send every key).
+            if key not in self._keys and not _blank(raw):
+                errors.append(
+                    Problem(key, UNKNOWN_MEASURE, f"'{key}' is not a measure this period's return asks for", (key,))
+                )
+        for measure in self.measures:
+            key = measure.key
+            value, problem = self._read(key, entered.get(key))
+            values[key] = value
+            if problem is not None:
+                errors.append(problem)
+                unreadable.add(key)
+        for rule in self.rules:
+            if rule.rule.evaluate(values) is False:
+                keys = self._rule_keys[rule.key]
+                message = rule.rule.explain(values, self._in_sentence)
+                errors.append(Problem(keys[0] if keys else None, RULE_BROKEN, message, keys))
+        warnings = self._warnings(values, unreadable, history)
+        return ReturnCheck(values=values, errors=tuple(errors), warnings=tuple(warnings))
+
+    def _warnings(self, values: Mapping[str, int | None], unreadable: set[str], history: StrandHistory) -> list[Problem]:
+        warnings: list[Problem] = []
+        for measure in self.measures:
+            key = measure.key
+            value = values[key]
+            if value is None:
+                last = history.last_quarter.get(key)
+                if key not in unreadable and last is not None:
+                    warnings.append(
+                        Problem(
+                            key,
+                            LEFT_EMPTY,
+                            f"{measure.label} is empty but was reported last quarter ({format_count(last)}); "
+                            "say in the return's notes why it was not collected",
+                            (key,),
+                        )
+                    )
+                continue
+            middle = history.median(key)
+            if not middle:  # None, or a median of 0: nothing to be "three times" of
+                continue
+            if abs(value - middle) < UNUSUAL_MIN_DIFFERENCE:
+                continue
+            quarters = len(history.recent[key])
+            shown = _format_median(middle)
+            if value > UNUSUAL_FACTOR * middle:
+                comparison = "more than three times"
+            elif value * UNUSUAL_FACTOR < middle:
+                comparison = "less than a third of"
+            else:
+                continue
+            warnings.append(
+                Problem(
+                    key,
+                    UNUSUAL_VALUE,
+                    f"{measure.label} ({format_count(value)}) is {comparison} this strand's median "
+                    f"over its last {quarters} quarters ({shown}); add a note explaining it",
+                    (key,),
+                )
+            )
+        return warnings
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _format_median(middle: float) -> str:
+    # The median of an even number of figures can end in .5.
+    return format_count(int(middle)) if float(middle).is_integer() else f"{middle:,.1f}"
+
+
+_COUNT_SHAPE = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
+
+
+def _kind_of(raw: str) -> str:
+    """Which error `parse_count` refused the text for, judged in the order it judges."""
+    body = raw.strip()
+    if body.startswith("="):
+        return FORMULA
+    negative = body.startswith(("-", "\u2212"))
+    if negative:
+        body = body[1:].lstrip()
+    shape = _COUNT_SHAPE.fullmatch(body)
+    if shape is None:
+        return NOT_A_NUMBER
+    if (shape[2] or "").strip("0"):
+        return NOT_WHOLE
+    return NEGATIVE if negative else NOT_A_NUMBER
+
+
+def check_return(
+    entered: Mapping[str, object],
+    measures: Sequence[MeasureDefinition],
+    rules: Sequence[CatalogueRule],
+    history: StrandHistory = NO_HISTORY,
+) -> ReturnCheck:
+    """Check one return in one call (builds a `ReturnChecker`; reuse one for many returns)."""
+    return ReturnChecker(measures, rules).check(entered, history)

@@ -1,0 +1,175 @@
+"""Checking and writing one return's figures: shared by the form's save, the grid's save and
+the status changes, so all three merge, check and store a return the same way.
+
+What was entered is laid over what is stored (a measure not mentioned keeps its figure; None
+or a blank clears it), the engine checks the result with the strand's history, and only then is
+anything written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from desktop_app.core.periods import Quarter
+from desktop_app.core.return_checks import (
+    RETURN_NOTE,
+    Problem,
+    ReturnCheck,
+    ReturnChecker,
+    StrandHistory,
+    blocking,
+)
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.returns.errors import allowed_or_refuse
+from desktop_app.services.returns.lookups import period_row
+from desktop_app.store.models import Return, ReturnValue, Strand
+
+__all__ = ["ReturnPlan", "apply_plan", "next_status", "plan_return", "stored_notes", "stored_values"]
+
+
+def stored_values(return_: Return | None, keys: tuple[str, ...]) -> dict[str, int]:
+    """The return's figures for the period's measures (no key: not collected)."""
+    if return_ is None:
+        return {}
+    wanted = set(keys)
+    return {v.measure.key: v.value for v in return_.values if v.measure.key in wanted}
+
+
+def stored_notes(return_: Return | None) -> dict[str, str]:
+    """Measure key → note, and the return's own notes under `RETURN_NOTE`."""
+    if return_ is None:
+        return {RETURN_NOTE: ""}
+    found = {v.measure.key: v.note for v in return_.values if v.note}
+    found[RETURN_NOTE] = return_.notes or ""
+    return found
+
+
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What saving would do to one return, worked out before anything is written."""
+
+    check: ReturnCheck
+    notes: dict[str, str]  # every note after the save, the return's own under RETURN_NOTE
+    problems: tuple[Problem, ...]  # what blocks the save (errors, warnings with no note)
+    values_changed: bool
+    notes_changed: bool
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def changed(self) -> bool:
+        return self.values_changed or self.notes_changed
+
+
+def _clean(note: str | None) -> str:
+    return (note or "").strip()
+
+
+def plan_return(
+    checker: ReturnChecker,
+    history: StrandHistory,
+    return_: Return | None,
+    entered: Mapping[str, object],
+    notes: Mapping[str, str] | None = None,
+    return_notes: str | None = None,
+) -> ReturnPlan:
+    """Lay `entered` and `notes` over what is stored and check the result."""
+    before_values = stored_values(return_, checker.keys)
+    before_notes = stored_notes(return_)
+    merged: dict[str, object] = dict(before_values)
+    merged.update(entered)
+    after_notes = dict(before_notes)
+    after_notes.update(notes or {})
+    if return_notes is not None:
+        after_notes[RETURN_NOTE] = return_notes
+    check = checker.check(merged, history)
+    problems = blocking(check, after_notes)
+    values_changed = check.collected() != before_values
+    # Notes on figures not collected are not kept (there is no row to hold them).
+    kept = set(check.collected()) | {RETURN_NOTE}
+    notes_changed = {k: _clean(v) for k, v in after_notes.items() if k in kept and _clean(v)} != {
+        k: _clean(v) for k, v in before_notes.items() if k in kept and _clean(v)
+    }
+    return ReturnPlan(check, after_notes, tuple(problems), values_changed, notes_changed)
+
+
+def next_status(
+    current: ReturnStatus | None,
+    requested: ReturnStatus | None,
+    plan: ReturnPlan,
+    *,
+    new_return_status: ReturnStatus,
+    where: str,
+) -> ReturnStatus:
+    """The status after the save. A verified return whose figures change goes back to
+    submitted (its verification was of other figures) unless verified is asked for again."""
+    if current is None:
+        target = requested or new_return_status
+        allowed_or_refuse(None, target, where=where)
+        return target
+    if requested is not None and requested != current:
+        allowed_or_refuse(current, requested, where=where)
+        return requested
+    if current == ReturnStatus.VERIFIED and plan.values_changed:
+        return ReturnStatus.SUBMITTED
+    return current
+
+
+def apply_plan(
+    session: Session,
+    *,
+    strand: Strand,
+    quarter: Quarter,
+    return_: Return | None,
+    plan: ReturnPlan,
+    status: ReturnStatus,
+    received_date: dt.date | None,
+    measure_ids: Mapping[str, int],
+    today: dt.date,
+) -> Return:
+    """Write the plan: create the period and return when missing, add, change or delete figure
+    rows, notes, status and received date. The caller has checked `plan.blocked` is False."""
+    if return_ is None:
+        return_ = Return(
+            strand=strand,
+            period=period_row(session, quarter, create=True),
+            status=status,
+            notes="",
+            copied_from_previous=False,
+        )
+        session.add(return_)
+    status_changed = return_.status != status
+    rows = {v.measure_id: v for v in return_.values}
+    for key, value in plan.check.values.items():
+        row = rows.get(measure_ids[key])
+        note = _clean(plan.notes.get(key)) or None
+        if value is None:
+            if row is not None:
+                return_.values.remove(row)  # delete-orphan: no row means "not collected"
+        elif row is None:
+            return_.values.append(ReturnValue(measure_id=measure_ids[key], value=value, note=note))
+        else:
+            if row.value != value:
+                row.value = value
+            if row.note != note:
+                row.note = note
+    new_notes = _clean(plan.notes.get(RETURN_NOTE))
+    if (return_.notes or "") != new_notes:
+        return_.notes = new_notes
+    if status_changed:
+        return_.status = status
+    if received_date is not None:
+        return_.received_date = received_date
+    elif status == ReturnStatus.SUBMITTED and return_.received_date is None:
+        # Submitted means received: when no date was given, it came in today.
+        return_.received_date = today
+    # An officer's edit makes a copied draft their own.
+    if return_.copied_from_previous and (plan.changed or status_changed):
+        return_.copied_from_previous = False
+    return return_

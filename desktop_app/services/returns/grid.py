@@ -1,0 +1,269 @@
+"""The returns grid: one quarter, a row per strand running in it, a column per measure.
+
+The grid model checks each cell as it lands with `QuarterGrid.check_row` (the same engine the
+save uses, with each strand's history already loaded); `save_grid` checks every edited row
+again and writes all of them in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.catalogue import MeasureDefinition
+from desktop_app.core.periods import Quarter
+from desktop_app.core.return_checks import (
+    RETURN_NOTE,
+    ReturnCheck,
+    ReturnChecker,
+    StrandHistory,
+)
+from desktop_app.core.return_workflow import is_editable, status_words
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.changes import RETURNS, Changed
+from desktop_app.services.returns.errors import GridRefused, ReturnLocked, StatusRefused
+from desktop_app.services.returns.figures import (
+    apply_plan,
+    next_status,
+    plan_return,
+    stored_notes,
+    stored_values,
+)
+from desktop_app.services.returns.lookups import (
+    checker_for,
+    measure_ids,
+    past_figures,
+    running,
+    stored_returns,
+    strand_runs_in,
+)
+from desktop_app.services.returns.saving import not_running_message
+from desktop_app.store.database import Database
+from desktop_app.store.models import Provider, ServiceCategory, Strand
+
+__all__ = ["GridRow", "QuarterGrid", "quarter_grid", "save_grid", "write_edits"]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One strand's row: what is stored for the quarter, and its history for the warnings."""
+
+    strand_id: int
+    reference: str
+    strand_name: str
+    provider_id: int
+    provider_name: str
+    service_category_key: str
+    service_category: str
+    return_id: int | None
+    status: ReturnStatus | None  # None: no return yet
+    copied_from_previous: bool
+    values: dict[str, int | None]  # every column's key; None = not collected / no return
+    notes: dict[str, str]  # measure key → note; the return's own notes under RETURN_NOTE
+    history: StrandHistory = field(repr=False)
+
+    @property
+    def editable(self) -> bool:
+        return is_editable(self.status)
+
+    @property
+    def status_words(self) -> str:
+        return status_words(self.status)
+
+    @property
+    def return_notes(self) -> str:
+        return self.notes.get(RETURN_NOTE, "")
+
+
+@dataclass(frozen=True)
+class QuarterGrid:
+    quarter: Quarter
+    columns: tuple[MeasureDefinition, ...]  # the measures the period asks for, in order
+    rows: tuple[GridRow, ...]  # by strand reference
+    checker: ReturnChecker = field(repr=False, compare=False)
+
+    def row_for(self, strand_id: int) -> GridRow:
+        for row in self.rows:
+            if row.strand_id == strand_id:
+                return row
+        raise KeyError(strand_id)
+
+    def check_row(self, row: GridRow, edits: Mapping[str, object] | None = None) -> ReturnCheck:
+        """The engine's answer for `row` with `edits` (key → typed or pasted text) laid over its
+        stored figures: what `save_grid` will decide for that row."""
+        entered: dict[str, object] = {k: v for k, v in row.values.items() if v is not None}
+        entered.update(edits or {})
+        if row.return_id is None and all(_blank(v) for v in entered.values()):
+            # Nothing typed for a strand with no return: nothing to save, so nothing to warn of.
+            return ReturnCheck(values=dict.fromkeys(self.checker.keys), errors=(), warnings=())
+        return self.checker.check(entered, row.history)
+
+
+def quarter_grid(
+    db: Database,
+    quarter: Quarter,
+    *,
+    provider_id: int | None = None,
+    service_category_key: str | None = None,
+) -> QuarterGrid:
+    """Every strand running in `quarter` (optionally one provider's, or one category's) with its
+    figures, status and history; four queries whatever the number of strands."""
+    with db.reading() as session:
+        checker = checker_for(session, quarter)
+        query = (
+            select(Strand, Provider.name, ServiceCategory.key, ServiceCategory.name)
+            .join(Provider, Provider.id == Strand.provider_id)
+            .join(ServiceCategory, ServiceCategory.id == Strand.service_category_id)
+            .where(running(quarter.start, quarter.end))
+            .order_by(Strand.reference)
+        )
+        if provider_id is not None:
+            query = query.where(Strand.provider_id == provider_id)
+        if service_category_key is not None:
+            query = query.where(ServiceCategory.key == service_category_key)
+        strands = session.execute(query).all()
+        ids = [s.id for s, *_ in strands]
+        returns = stored_returns(session, quarter, ids)
+        past = past_figures(session, quarter, ids)
+        rows = []
+        for strand, provider, category_key, category in strands:
+            return_ = returns.get(strand.id)
+            stored = stored_values(return_, checker.keys)
+            rows.append(
+                GridRow(
+                    strand_id=strand.id,
+                    reference=strand.reference,
+                    strand_name=strand.name,
+                    provider_id=strand.provider_id,
+                    provider_name=provider,
+                    service_category_key=category_key,
+                    service_category=category,
+                    return_id=return_.id if return_ is not None else None,
+                    status=return_.status if return_ is not None else None,
+                    copied_from_previous=bool(return_ and return_.copied_from_previous),
+                    values={key: stored.get(key) for key in checker.keys},
+                    notes=stored_notes(return_),
+                    history=past[strand.id].history(),
+                )
+            )
+    return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def save_grid(
+    db: Database,
+    quarter: Quarter,
+    edits: Mapping[int, Mapping[str, str | int | None]],
+    notes: Mapping[int, Mapping[str, str]] | None = None,
+    *,
+    new_status: ReturnStatus = ReturnStatus.SUBMITTED,
+    received_date: dt.date | None = None,
+    who: str | None = None,
+    today: dt.date | None = None,
+) -> Changed:
+    """Save the grid's edits for `quarter` in one transaction: every row, or none.
+
+    `edits` maps strand id → {measure key: text or int} for the cells changed (a key left out
+    keeps its figure; None or a blank clears it). `notes` maps strand id → {measure key: note},
+    with the return's own notes under `RETURN_NOTE`. A strand with no return gets one at
+    `new_status` (submitted: the provider's figures came in; received `received_date`, or today)
+    unless every cell of its row is blank. Statuses of existing returns stay, except that a
+    verified return whose figures change goes back to submitted.
+
+    Raises `GridRefused` naming each strand reference and its problems, writing nothing, when any
+    row has an error or an unexplained warning, is locked and would change, or is not a strand
+    running in the quarter.
+    """
+    with db.transaction(who=who) as session:
+        written = write_edits(
+            session, quarter, edits, notes, new_status=new_status, received_date=received_date,
+            today=today or dt.date.today(),
+        )
+    return Changed.of(RETURNS) if written else Changed.of()
+
+
+def write_edits(
+    session: Session,
+    quarter: Quarter,
+    edits: Mapping[int, Mapping[str, str | int | None]],
+    notes: Mapping[int, Mapping[str, str]] | None = None,
+    *,
+    new_status: ReturnStatus = ReturnStatus.SUBMITTED,
+    received_date: dt.date | None = None,
+    today: dt.date,
+) -> int:
+    """`save_grid`'s work inside the caller's transaction (the template import writes several
+    quarters in one): check every edited row, raise `GridRefused` before writing anything if
+    one is refused, otherwise write them all. Returns how many returns were written."""
+    notes = notes or {}
+    edited = sorted(set(edits) | set(notes))
+    strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(edited)))}
+    checker = checker_for(session, quarter)
+    returns = stored_returns(session, quarter, edited)
+    past = past_figures(session, quarter, list(strands))
+    refused: dict[str, list] = {}
+    checks: dict[int, ReturnCheck] = {}
+    work = []
+    for strand_id in edited:
+        strand = strands.get(strand_id)
+        if strand is None:
+            refused[f"strand {strand_id}"] = ["This strand is not in the database; it may have been deleted."]
+            continue
+        return_ = returns.get(strand_id)
+        row_edits = edits.get(strand_id, {})
+        row_notes = notes.get(strand_id, {})
+        if return_ is None and all(_blank(v) for v in row_edits.values()) and not any(
+            (n or "").strip() for n in row_notes.values()
+        ):
+            continue  # nothing typed for a strand with no return: no return to make
+        if return_ is None and not strand_runs_in(strand, quarter):
+            refused[strand.reference] = [not_running_message(strand.reference, quarter)]
+            continue
+        plan = plan_return(
+            checker,
+            past[strand_id].history(),
+            return_,
+            row_edits,
+            {k: v for k, v in row_notes.items() if k != RETURN_NOTE},
+            row_notes.get(RETURN_NOTE),
+        )
+        checks[strand_id] = plan.check
+        if return_ is not None and return_.status == ReturnStatus.LOCKED:
+            if plan.changed:
+                refused[strand.reference] = [str(ReturnLocked())]
+            continue  # the same figures pasted over a locked row change nothing
+        if plan.blocked:
+            refused[strand.reference] = list(plan.problems)
+            continue
+        current = return_.status if return_ is not None else None
+        try:
+            status = next_status(current, None, plan, new_return_status=new_status, where=strand.reference)
+        except StatusRefused as error:
+            refused[strand.reference] = [str(error)]
+            continue
+        if return_ is None or plan.changed or status != current:
+            work.append((strand, return_, plan, status))
+    if refused:
+        raise GridRefused(refused, checks)
+    ids = measure_ids(session)
+    for strand, return_, plan, status in work:
+        apply_plan(
+            session,
+            strand=strand,
+            quarter=quarter,
+            return_=return_,
+            plan=plan,
+            status=status,
+            received_date=received_date if return_ is None else None,
+            measure_ids=ids,
+            today=today,
+        )
+    session.flush()
+    return len(work)

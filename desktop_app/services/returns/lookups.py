@@ -1,0 +1,149 @@
+"""Reads every returns use case shares: the period's checker, strands running, stored returns
+and each strand's figures from the quarters before (for the warnings and the form's history).
+
+All take an open session, so a use case does its reads and writes in one transaction; each
+fetches many strands at once, so the grid costs a handful of queries, not one per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from desktop_app.core.periods import Quarter
+from desktop_app.core.return_checks import (
+    HISTORY_QUARTERS,
+    ReturnChecker,
+    StrandHistory,
+)
+from desktop_app.services.catalogue import load_catalogue
+from desktop_app.services.validation import RecordNotFound
+from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
+
+__all__ = [
+    "PastFigures",
+    "checker_for",
+    "measure_ids",
+    "past_figures",
+    "period_row",
+    "previous_quarters",
+    "running",
+    "stored_returns",
+    "strand_or_refuse",
+    "strand_runs_in",
+]
+
+
+def checker_for(session: Session, quarter: Quarter) -> ReturnChecker:
+    """The validation engine prepared for `quarter`'s measures and the catalogue's rules."""
+    return ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+
+
+def running(start: dt.date, end: dt.date):
+    """A WHERE clause: strands that run for any part of `start`..`end`."""
+    return and_(Strand.start_date <= end, or_(Strand.end_date.is_(None), Strand.end_date >= start))
+
+
+def strand_runs_in(strand: Strand, quarter: Quarter) -> bool:
+    return strand.start_date <= quarter.end and (strand.end_date is None or strand.end_date >= quarter.start)
+
+
+def strand_or_refuse(session: Session, strand_id: int) -> Strand:
+    strand = session.get(Strand, strand_id)
+    if strand is None:
+        raise RecordNotFound(f"Strand {strand_id} is not in the database; it may have been deleted.")
+    return strand
+
+
+def measure_ids(session: Session) -> dict[str, int]:
+    """Measure key → row id, for writing ReturnValue rows."""
+    return dict(session.execute(select(Measure.key, Measure.id)).all())
+
+
+def period_row(session: Session, quarter: Quarter, *, create: bool = False) -> ReturnPeriod | None:
+    """The ReturnPeriod for `quarter` (added to the session when missing and `create`)."""
+    found = session.scalars(
+        select(ReturnPeriod).where(
+            ReturnPeriod.financial_year == quarter.year.start_year, ReturnPeriod.quarter == quarter.number
+        )
+    ).first()
+    if found is None and create:
+        found = ReturnPeriod(financial_year=quarter.year.start_year, quarter=quarter.number)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def stored_returns(
+    session: Session, quarter: Quarter, strand_ids: Collection[int] | None = None
+) -> dict[int, Return]:
+    """Strand id → its Return for `quarter`, values (with their measures) loaded."""
+    query = (
+        select(Return)
+        .join(Return.period)
+        .where(ReturnPeriod.financial_year == quarter.year.start_year, ReturnPeriod.quarter == quarter.number)
+        .options(selectinload(Return.values).selectinload(ReturnValue.measure))
+    )
+    if strand_ids is not None:
+        query = query.where(Return.strand_id.in_(list(strand_ids)))
+    return {r.strand_id: r for r in session.scalars(query)}
+
+
+@dataclass(frozen=True)
+class PastFigures:
+    """One strand's figures in the quarters before the one in hand, oldest quarter first."""
+
+    quarters: tuple[Quarter, ...]
+    figures: dict[Quarter, dict[str, int]] = field(default_factory=dict)
+
+    def history(self) -> StrandHistory:
+        """What the engine compares with: recent figures per measure, and last quarter's."""
+        recent: dict[str, list[int]] = defaultdict(list)
+        for quarter in self.quarters:
+            for key, value in self.figures.get(quarter, {}).items():
+                recent[key].append(value)
+        last = self.figures.get(self.quarters[-1], {}) if self.quarters else {}
+        return StrandHistory(recent={k: tuple(v) for k, v in recent.items()}, last_quarter=dict(last))
+
+    def column(self, key: str) -> tuple[int | None, ...]:
+        """One measure's figure in each of the quarters (None where none was reported)."""
+        return tuple(self.figures.get(q, {}).get(key) for q in self.quarters)
+
+
+def previous_quarters(quarter: Quarter, count: int = HISTORY_QUARTERS) -> tuple[Quarter, ...]:
+    """The `count` quarters before `quarter`, oldest first."""
+    found = [quarter.previous()]
+    while len(found) < count:
+        found.append(found[-1].previous())
+    return tuple(reversed(found))
+
+
+def past_figures(session: Session, quarter: Quarter, strand_ids: Collection[int]) -> dict[int, PastFigures]:
+    """Strand id → its figures in the four quarters before `quarter`, whatever their status
+    (a draft last quarter is still what the provider said). One query for all the strands."""
+    quarters = previous_quarters(quarter)
+    by_key = {(q.year.start_year, q.number): q for q in quarters}
+    ids = list(strand_ids)
+    figures: dict[int, dict[Quarter, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if ids:
+        rows = session.execute(
+            select(Return.strand_id, ReturnPeriod.financial_year, ReturnPeriod.quarter, Measure.key, ReturnValue.value)
+            .join(Return.period)
+            .join(ReturnValue, ReturnValue.return_id == Return.id)
+            .join(Measure, Measure.id == ReturnValue.measure_id)
+            .where(
+                Return.strand_id.in_(ids),
+                tuple_(ReturnPeriod.financial_year, ReturnPeriod.quarter).in_(list(by_key)),
+            )
+        )
+        for strand_id, year, number, key, value in rows:
+            figures[strand_id][by_key[(year, number)]][key] = value
+    return {
+        strand_id: PastFigures(quarters, {q: dict(v) for q, v in figures[strand_id].items()})
+        for strand_id in ids
+    }

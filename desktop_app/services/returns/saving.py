@@ -1,0 +1,115 @@
+"""Saving one return from the form: checked by the engine, written in one audited transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from desktop_app.core.periods import Quarter
+from desktop_app.core.return_checks import ReturnCheck
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.changes import RETURNS, Changed
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.returns.errors import ReturnLocked, ReturnRefused
+from desktop_app.services.returns.figures import apply_plan, next_status, plan_return
+from desktop_app.services.returns.lookups import (
+    checker_for,
+    measure_ids,
+    past_figures,
+    stored_returns,
+    strand_or_refuse,
+    strand_runs_in,
+)
+from desktop_app.store.database import Database
+
+__all__ = ["SaveResult", "StrandNotRunning", "save_return"]
+
+
+class StrandNotRunning(ServiceError, ValueError):
+    """A return was asked for a quarter the strand does not run in."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `save_return` did: the return's id and status after it, and the engine's answer
+    (warnings that were explained by notes are still listed there)."""
+
+    return_id: int
+    status: ReturnStatus
+    created: bool
+    check: ReturnCheck
+    changed: Changed
+
+
+def not_running_message(reference: str, quarter: Quarter) -> str:
+    return (
+        f"Strand {reference} does not run in {quarter.label}, so it has no return for that quarter; "
+        "check the strand's start and end dates."
+    )
+
+
+def save_return(
+    db: Database,
+    strand_id: int,
+    quarter: Quarter,
+    values: Mapping[str, str | int | None],
+    notes: Mapping[str, str] | None = None,
+    *,
+    received_date: dt.date | None = None,
+    status: ReturnStatus | None = None,
+    return_notes: str | None = None,
+    who: str | None = None,
+    today: dt.date | None = None,
+) -> SaveResult:
+    """Check and save `strand_id`'s return for `quarter`, creating it (and the period) when new.
+
+    `values` maps measure keys to what was typed (text or int); a key left out keeps its
+    stored figure, None or a blank clears it (not collected). `notes` maps measure keys to the
+    officer's notes on warnings, left-out keys keeping theirs; `return_notes` replaces the
+    return's own notes (None keeps them). `status` moves the return through the workflow;
+    without it a new return is a draft and a verified one whose figures change goes back to
+    submitted. A return that becomes submitted with no received date gets `today`.
+
+    Refuses, writing nothing: `ReturnRefused` (errors, or warnings with no note; carries the
+    check), `ReturnLocked`, `StatusRefused`, `StrandNotRunning`, `RecordNotFound`.
+    """
+    today = today or dt.date.today()
+    with db.transaction(who=who) as session:
+        strand = strand_or_refuse(session, strand_id)
+        where = f"{strand.reference} {quarter.label}"
+        return_ = stored_returns(session, quarter, [strand_id]).get(strand_id)
+        if return_ is not None and return_.status == ReturnStatus.LOCKED:
+            raise ReturnLocked(where)
+        if return_ is None and not strand_runs_in(strand, quarter):
+            raise StrandNotRunning(not_running_message(strand.reference, quarter))
+        checker = checker_for(session, quarter)
+        history = past_figures(session, quarter, [strand_id])[strand_id].history()
+        plan = plan_return(checker, history, return_, values, notes, return_notes)
+        if plan.blocked:
+            raise ReturnRefused(plan.check, plan.problems, where)
+        current = return_.status if return_ is not None else None
+        new_status = next_status(
+            current, status, plan, new_return_status=ReturnStatus.DRAFT, where=where
+        )
+        written = apply_plan(
+            session,
+            strand=strand,
+            quarter=quarter,
+            return_=return_,
+            plan=plan,
+            status=new_status,
+            received_date=received_date,
+            measure_ids=measure_ids(session),
+            today=today,
+        )
+        # Only what really differs was assigned, so the session knows whether anything changed.
+        changed = bool(session.new or session.deleted or any(session.is_modified(o) for o in session.dirty))
+        session.flush()
+        return SaveResult(
+            return_id=written.id,
+            status=written.status,
+            created=return_ is None,
+            check=plan.check,
+            changed=Changed.of(RETURNS) if changed else Changed.of(),
+        )
