@@ -77,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to save the workbook")
 
+    templates = verb("templates", "write each provider's return template for a quarter, to fill in and send back")
+    templates.add_argument("--period", required=True, metavar="QUARTER", help="the quarter, e.g. 2023/24-Q1")
+    templates.add_argument("--out", required=True, metavar="DIR", help="folder for the workbooks (made if missing)")
+    templates.add_argument("--provider", metavar="NAME", help="only this provider's template")
+
+    import_ = verb("import", "read filled return templates, show what they change, and save all of them or none")
+    import_.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled templates")
+    import_.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
+    import_.add_argument(
+        "--period", metavar="QUARTER", help="refuse templates of any other quarter, e.g. 2023/24-Q1"
+    )
+
     verb("check", "check the file's integrity and every return against every measure rule")
 
     backup = verb("backup", "copy the database to a file (a consistent snapshot)")
@@ -181,6 +193,66 @@ def _run_export(target: str, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _step_printer():
+    """progress(fraction, text) printing one line per new step on stderr (stdout is the result)."""
+    shown = {"step": ""}
+
+    def progress(fraction: float, text: str) -> None:
+        if text != shown["step"]:
+            shown["step"] = text
+            print(f"{fraction:4.0%} {text}", file=sys.stderr)
+
+    return progress
+
+
+def _run_templates(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import Quarter
+    from desktop_app.services.templates import make_templates
+
+    quarter = Quarter.parse(args.period)
+    with _open(target, exclusive=False) as db:
+        made = make_templates(db, quarter, Path(args.out), provider=args.provider, progress=_step_printer())
+    for path in made.paths:
+        print(path)
+    files = "template" if len(made.paths) == 1 else "templates"
+    print(
+        f"{len(made.paths)} {files} for {quarter.label} written to {Path(args.out)}: "
+        f"{made.strands} strands of {made.providers} {'provider' if made.providers == 1 else 'providers'}."
+    )
+    return EXIT_OK
+
+
+def _run_import(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import Quarter
+    from desktop_app.services.templates import commit_import, preview_import
+
+    period = Quarter.parse(args.period) if args.period else None
+    # Only a real import writes, so only it needs the file to itself.
+    with _open(target, exclusive=not args.dry_run) as db:
+        preview = preview_import(db, [Path(f) for f in args.files], period=period, progress=_step_printer())
+        for line in preview.lines():
+            print(line)
+        if not preview.ok:
+            refused = preview.refused_files
+            print(
+                f"commissioning-desk: nothing was imported: {len(refused)} of {len(preview.files)} files refused",
+                file=sys.stderr,
+            )
+            for item in refused:
+                print(item.refusal_line(), file=sys.stderr)
+            return EXIT_REJECTED
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        commit_import(db, preview)
+    returns, files = len(preview.to_write), len(preview.files)
+    print(
+        f"Imported: {returns} {'return' if returns == 1 else 'returns'} written from "
+        f"{files} {'file' if files == 1 else 'files'}."
+    )
+    return EXIT_OK
+
+
 def _run_check(target: str) -> int:
     from desktop_app.services.checks import run_checks
 
@@ -251,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run_indicators(target, args)
         if args.verb == "export":
             return _run_export(target, args)
+        if args.verb == "templates":
+            return _run_templates(target, args)
+        if args.verb == "import":
+            return _run_import(target, args)
         if args.verb == "check":
             return _run_check(target)
         if args.verb == "backup":

@@ -57,10 +57,9 @@ class Task(QRunnable):
         except Exception as error:  # noqa: BLE001 - handed to the UI thread to show
             self.signals.failed.emit(error)
         else:
-            if self._cancel.is_set():
-                self.signals.cancelled.emit()
-            else:
-                self.signals.succeeded.emit(result)
+            # Work that returned finished, even if Cancel came too late to stop it: a final
+            # export that was recorded must be reported as done, not as cancelled.
+            self.signals.succeeded.emit(result)
         finally:
             self.done.set()
             self.signals.finished.emit()

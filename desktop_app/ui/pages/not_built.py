@@ -19,16 +19,6 @@ PLANNED = {
         "Each strand's quarterly return will be entered, checked, verified and locked here, "
         "with a grid that takes a paste from Excel and a completeness matrix for the year.",
     ),
-    "indicators": (
-        "Indicators",
-        "The Police and Crime Plan's 29 indicators, their readings and their status against "
-        "baseline will be tracked here.",
-    ),
-    "exports": (
-        "Exports",
-        "The MoJ return workbook, the yearly report and the record of what was submitted "
-        "will be made here.",
-    ),
 }
 
 

@@ -13,13 +13,16 @@ PAGES: list[tuple[str, str]] = [
     ("exports", "Exports"),
 ]
 
-# Where a database opens when the officer has no page remembered. The dashboard takes over
-# once it exists; until then the register is the most useful first sight.
-LANDING_PAGE = "strands"
+# Where a database opens when the officer has no page remembered: the year at a glance.
+LANDING_PAGE = "dashboard"
 
 
 def build_page(key: str, context: PageContext) -> Page:
     # Imported here so a page's modules (and what they import) load only when it is first shown.
+    if key == "dashboard":
+        from desktop_app.ui.pages.dashboard.page import DashboardPage
+
+        return DashboardPage(context)
     if key == "providers":
         from desktop_app.ui.pages.providers.page import ProvidersPage
 
@@ -28,10 +31,18 @@ def build_page(key: str, context: PageContext) -> Page:
         from desktop_app.ui.pages.strands.page import StrandsPage
 
         return StrandsPage(context)
+    if key == "returns":
+        from desktop_app.ui.pages.returns.page import ReturnsPage
+
+        return ReturnsPage(context)
     if key == "indicators":
         from desktop_app.ui.pages.indicators.page import IndicatorsPage
 
         return IndicatorsPage(context)
+    if key == "exports":
+        from desktop_app.ui.pages.exports.page import ExportsPage
+
+        return ExportsPage(context)
     from desktop_app.ui.pages.not_built import NotBuiltPage
 
     return NotBuiltPage(context, key)

@@ -30,6 +30,13 @@ class EmptyState(QWidget):
         layout.addLayout(self._buttons)
         layout.addStretch(2)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Inside a stacked widget the wrapped message is laid out before the style sheet's font
+        # applies and would be clipped; once shown it can be measured and given its full height.
+        super().showEvent(event)
+        label = self.message_label
+        label.setMinimumHeight(label.heightForWidth(label.width()))
+
     def add_action(self, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
         button.setAccessibleName(text)

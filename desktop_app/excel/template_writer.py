@@ -1,0 +1,394 @@
+"""A provider's return template: one workbook per provider and quarter, to fill and send back.
+
+Sheets, in order: **Instructions** (what to do, the strands and the date the return is due),
+then one sheet per strand, titled with its reference, and a very hidden **Template** sheet that
+the import reads. A strand's sheet shows the provider, strand and period (locked), then one row
+per measure the quarter asks for: its label, the input cell (yellow, the only unlocked cells,
+whole number ≥ 0 by data validation with an input and an error message), the strand's last four
+quarters for reference and the measure's help text.
+
+The figures already held for the quarter are filled in, so a provider corrects rather than
+retypes, and the instructions say so. A locked return's cells stay locked: the import never
+changes it.
+
+Sheet and workbook protection have no password. They stop accidental edits; they are not
+security, and anyone can lift them from the Review tab. What guards the import is the hidden
+sheet's layout record — template version, period, provider, and every sheet's fixed cells and
+measure rows (key, label, cells) — and its SHA-256 checksum: the import refuses a file whose
+record does not match its checksum or whose visible labels no longer match the record.
+
+Written through `excel.writer`, so every name and label is formula-safe text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop_app.core.periods import Quarter, format_date
+from desktop_app.excel.writer import (
+    COUNT,
+    LABEL_FONT,
+    TITLE_FONT,
+    new_workbook,
+    safe_text,
+    save_atomically,
+    set_properties,
+    sheet_title,
+    write_cell,
+)
+
+__all__ = [
+    "FACT_KEYS",
+    "HIDDEN_SHEET",
+    "INSTRUCTIONS_SHEET",
+    "MARKER",
+    "TEMPLATE_VERSION",
+    "LayoutRow",
+    "ProviderTemplate",
+    "TemplateMeasure",
+    "TemplateStrand",
+    "layout_checksum",
+    "template_file_name",
+    "write_template",
+]
+
+# Raised whenever the layout or the hidden record changes shape; the import refuses other versions.
+TEMPLATE_VERSION = 1
+MARKER = "Commissioning Desk provider return template"
+INSTRUCTIONS_SHEET = "Instructions"
+HIDDEN_SHEET = "Template"
+
+# Fixed cells of each strand sheet, recorded in the layout under these keys (never measure keys,
+# which are lower-case identifiers).
+FACT_KEYS = ("@provider", "@strand", "@period")
+_FACT_ROWS = {"@provider": 3, "@strand": 4, "@period": 5}
+_FACT_WORDS = {"@provider": "Provider", "@strand": "Strand", "@period": "Period"}
+_DUE_ROW, _NOTE_ROW, _HEADER_ROW = 6, 8, 10
+_FIRST_MEASURE_ROW = _HEADER_ROW + 1
+LABEL_COLUMN, INPUT_COLUMN, FIRST_HISTORY_COLUMN, HISTORY_COLUMNS = 1, 2, 3, 4
+HELP_COLUMN = FIRST_HISTORY_COLUMN + HISTORY_COLUMNS
+
+# The hidden sheet: a few facts, then one layout row per fixed cell and measure.
+HIDDEN_LAYOUT_HEADER = ("sheet", "strand_id", "strand_reference", "key", "label_cell", "label", "input_cell")
+HIDDEN_FIRST_LAYOUT_ROW = 9
+
+# Excel refuses a workbook whose validation messages are longer than these.
+_PROMPT_MAX, _PROMPT_TITLE_MAX, _ERROR_MAX = 255, 32, 225
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+LOCKED_INPUT_FILL = PatternFill("solid", fgColor="E7E6E6")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+NOTE_FONT = Font(italic=True, color="595959")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# Characters no file name may hold on Windows, macOS or Linux, and control characters.
+_UNSAFE_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_FILE_NAME_MAX = 150
+
+
+@dataclass(frozen=True)
+class TemplateMeasure:
+    """One measure the quarter asks for, as the provider reads it."""
+
+    key: str
+    label: str
+    help_text: str
+
+
+@dataclass(frozen=True)
+class TemplateStrand:
+    """One strand's sheet: who it is, what is held for the quarter, and its recent history.
+
+    `values`: the figures already held for the quarter (prefilled). `history`: (quarter label,
+    figures) for the four quarters before, oldest first. `locked`: the return was sent to the
+    MoJ, so its cells stay locked.
+    """
+
+    strand_id: int
+    reference: str
+    name: str
+    values: Mapping[str, int] = field(default_factory=dict)
+    history: tuple[tuple[str, Mapping[str, int]], ...] = ()
+    status: str = ""  # how the return stands, in the provider's words
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class ProviderTemplate:
+    """Everything one provider's workbook holds."""
+
+    provider_id: int
+    provider_name: str
+    quarter: Quarter
+    due_date: dt.date
+    measures: tuple[TemplateMeasure, ...]
+    strands: tuple[TemplateStrand, ...]
+
+
+@dataclass(frozen=True)
+class LayoutRow:
+    """One row of the hidden layout record: a fixed cell (key in `FACT_KEYS`, no input cell) or
+    a measure's label cell and input cell."""
+
+    sheet: str
+    strand_id: int
+    strand_reference: str
+    key: str
+    label_cell: str
+    label: str
+    input_cell: str = ""
+
+    def as_tuple(self) -> tuple[object, ...]:
+        return (self.sheet, self.strand_id, self.strand_reference, self.key, self.label_cell, self.label, self.input_cell)
+
+
+def layout_checksum(version: object, period: object, provider_id: object, rows: Sequence[LayoutRow]) -> str:
+    """SHA-256 (hex) of the template's layout: version, period, provider and every layout row.
+
+    Written beside the record and recomputed on import, so an edited record is noticed."""
+    payload = json.dumps(
+        [version, period, provider_id, [row.as_tuple() for row in rows]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def template_file_name(quarter: Quarter, provider_name: str) -> str:
+    """`2023-24 Q1 - <provider>.xlsx`, safe on every file system (no `/`, `:`, `?`...)."""
+    cleaned = _UNSAFE_IN_FILE_NAME.sub("-", provider_name)
+    # Windows drops trailing dots and spaces; a leading dot hides the file on Linux and macOS.
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .") or "provider"
+    year = quarter.year.label.replace("/", "-")
+    return f"{year} Q{quarter.number} - {cleaned[:_FILE_NAME_MAX]}.xlsx"
+
+
+def _text(value: object) -> str:
+    # What a cell holding `value` reads back as: the same text the writer stores.
+    return str(safe_text(value))
+
+
+def _period_words(quarter: Quarter) -> str:
+    return f"{quarter.label} ({quarter.months_label} {quarter.start.year})"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _sheet_titles(strands: Sequence[TemplateStrand]) -> list[str]:
+    """A unique title per strand (its reference), never clashing with the fixed sheets."""
+    taken = {INSTRUCTIONS_SHEET.lower(), HIDDEN_SHEET.lower()}
+    titles = []
+    for strand in strands:
+        base = sheet_title(strand.reference)
+        title, number = base, 2
+        while title.lower() in taken:
+            suffix = f" ({number})"
+            title, number = base[: 31 - len(suffix)] + suffix, number + 1
+        taken.add(title.lower())
+        titles.append(title)
+    return titles
+
+
+def _layout(template: ProviderTemplate, titles: Sequence[str]) -> list[LayoutRow]:
+    rows: list[LayoutRow] = []
+    facts = {
+        "@provider": template.provider_name,
+        "@period": _period_words(template.quarter),
+    }
+    for strand, title in zip(template.strands, titles, strict=True):
+        texts = dict(facts, **{"@strand": f"{strand.reference} {strand.name}"})
+        for key in FACT_KEYS:
+            rows.append(
+                LayoutRow(title, strand.strand_id, strand.reference, key, f"B{_FACT_ROWS[key]}", _text(texts[key]))
+            )
+        for offset, measure in enumerate(template.measures):
+            row = _FIRST_MEASURE_ROW + offset
+            rows.append(
+                LayoutRow(
+                    title, strand.strand_id, strand.reference, measure.key, f"A{row}", _text(measure.label), f"B{row}"
+                )
+            )
+    return rows
+
+
+def _header(worksheet: Worksheet, row: int, headings: Sequence[str]) -> None:
+    for column, heading in enumerate(headings, start=1):
+        cell = write_cell(worksheet, row, column, heading, font=HEADER_FONT)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _instructions(workbook, template: ProviderTemplate, titles: Sequence[str]) -> None:
+    sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    quarter = template.quarter
+    write_cell(sheet, 1, 1, f"Quarterly return: {_period_words(quarter)}", font=TITLE_FONT)
+    write_cell(sheet, 3, 1, "Provider", font=LABEL_FONT)
+    write_cell(sheet, 3, 2, template.provider_name)
+    write_cell(sheet, 4, 1, "Please return by", font=LABEL_FONT)
+    write_cell(sheet, 4, 2, format_date(template.due_date))
+    steps = (
+        "How to fill in this workbook",
+        "1. There is one sheet for each of your strands, named by its reference (listed below).",
+        "2. Type each figure for the quarter in its yellow cell: a whole number of 0 or more. "
+        "Leave a cell blank if you did not collect that measure (blank is not the same as 0).",
+        "3. Where we already hold figures for this quarter they are filled in: check them and "
+        "correct any that are wrong rather than typing them all again.",
+        "4. Your last four quarters are shown beside each cell for reference. A figure very different "
+        "from them will be queried, so say why in your covering email.",
+        "5. Type numbers only: no formulas, text, fractions or negative numbers.",
+        "6. The rest of each sheet is protected (no password) so the layout stays as our import "
+        "expects. Do not unprotect it, insert or delete rows, rename sheets or change any label, "
+        "or the file will be refused.",
+        "7. Save it as an Excel workbook (.xlsx, not .xls, .xlsm or .csv) and email it back to the "
+        "commissioning team. Keeping the file name helps us.",
+    )
+    for offset, line in enumerate(steps):
+        cell = write_cell(sheet, 6 + offset, 1, line, font=LABEL_FONT if offset == 0 else None)
+        cell.alignment = WRAP
+        sheet.merge_cells(start_row=6 + offset, start_column=1, end_row=6 + offset, end_column=3)
+    first = 6 + len(steps) + 1
+    _header(sheet, first, ("Sheet", "Strand", "Status"))
+    for offset, (strand, title) in enumerate(zip(template.strands, titles, strict=True), start=1):
+        write_cell(sheet, first + offset, 1, title)
+        write_cell(sheet, first + offset, 2, strand.name)
+        write_cell(sheet, first + offset, 3, strand.status)
+    for letter, width in (("A", 28), ("B", 60), ("C", 40)):
+        sheet.column_dimensions[letter].width = width
+    for row in range(6, 6 + len(steps)):
+        sheet.row_dimensions[row].height = 32
+    sheet.protection.sheet = True
+
+
+def _validation(measure: TemplateMeasure) -> DataValidation:
+    return DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle=_clip(measure.label, _PROMPT_TITLE_MAX),
+        prompt=_clip(
+            f"A whole number of 0 or more; blank if not collected. {measure.help_text}".strip(), _PROMPT_MAX
+        ),
+        errorTitle="Whole number needed",
+        error=_clip(
+            f"{measure.label}: type a whole number of 0 or more (no text, fraction or minus sign), "
+            "or leave the cell blank if it was not collected.",
+            _ERROR_MAX,
+        ),
+    )
+
+
+def _strand_sheet(workbook, template: ProviderTemplate, strand: TemplateStrand, title: str) -> None:
+    sheet = workbook.create_sheet(title)
+    write_cell(sheet, 1, 1, f"{strand.reference}: return for {template.quarter.label}", font=TITLE_FONT)
+    texts = {
+        "@provider": template.provider_name,
+        "@strand": f"{strand.reference} {strand.name}",
+        "@period": _period_words(template.quarter),
+    }
+    for key in FACT_KEYS:
+        write_cell(sheet, _FACT_ROWS[key], 1, _FACT_WORDS[key], font=LABEL_FONT)
+        write_cell(sheet, _FACT_ROWS[key], 2, texts[key])
+    write_cell(sheet, _DUE_ROW, 1, "Please return by", font=LABEL_FONT)
+    write_cell(sheet, _DUE_ROW, 2, format_date(template.due_date))
+    if strand.locked:
+        note = (
+            "This return is locked: it has been sent to the Ministry of Justice, so its figures "
+            "cannot be changed here. Contact the commissioning team if they are wrong."
+        )
+    else:
+        note = (
+            "Type this quarter's figures in the yellow cells (whole numbers, blank if not collected). "
+            "Figures we already hold are filled in: correct them if they are wrong."
+        )
+    write_cell(sheet, _NOTE_ROW, 1, note, font=NOTE_FONT)
+    history = list(strand.history)[-HISTORY_COLUMNS:]
+    history = [("", {})] * (HISTORY_COLUMNS - len(history)) + history
+    _header(
+        sheet,
+        _HEADER_ROW,
+        ("Measure", f"{template.quarter.label} (your figure)", *(label for label, _ in history), "Help"),
+    )
+    fill = LOCKED_INPUT_FILL if strand.locked else INPUT_FILL
+    for offset, measure in enumerate(template.measures):
+        row = _FIRST_MEASURE_ROW + offset
+        write_cell(sheet, row, LABEL_COLUMN, measure.label).alignment = WRAP
+        cell = write_cell(sheet, row, INPUT_COLUMN, strand.values.get(measure.key), COUNT)
+        cell.fill = fill
+        if not strand.locked:
+            cell.protection = Protection(locked=False)
+            validation = _validation(measure)
+            sheet.add_data_validation(validation)
+            validation.add(cell.coordinate)
+        for index, (_, figures) in enumerate(history):
+            write_cell(sheet, row, FIRST_HISTORY_COLUMN + index, figures.get(measure.key), COUNT)
+        write_cell(sheet, row, HELP_COLUMN, measure.help_text).alignment = WRAP
+    widths = {1: 44, 2: 18, HELP_COLUMN: 70}
+    for column in range(1, HELP_COLUMN + 1):
+        letter = sheet.cell(row=1, column=column).column_letter
+        sheet.column_dimensions[letter].width = widths.get(column, 12)
+    sheet.freeze_panes = f"A{_FIRST_MEASURE_ROW}"
+    # No password: this stops slips, the checksum guards the layout (see the module docstring).
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # widening a column to read a label is harmless
+
+
+def _hidden_record(workbook, template: ProviderTemplate, rows: Sequence[LayoutRow]) -> None:
+    sheet = workbook.create_sheet(HIDDEN_SHEET)
+    period = template.quarter.label
+    facts = (
+        ("marker", MARKER),
+        ("version", TEMPLATE_VERSION),
+        ("period", period),
+        ("provider_id", template.provider_id),
+        ("provider", template.provider_name),
+        ("checksum", layout_checksum(TEMPLATE_VERSION, period, template.provider_id, rows)),
+    )
+    for row, (name, value) in enumerate(facts, start=1):
+        write_cell(sheet, row, 1, name)
+        write_cell(sheet, row, 2, value)
+    for column, heading in enumerate(HIDDEN_LAYOUT_HEADER, start=1):
+        write_cell(sheet, HIDDEN_FIRST_LAYOUT_ROW - 1, column, heading)
+    for offset, layout_row in enumerate(rows):
+        for column, value in enumerate(layout_row.as_tuple(), start=1):
+            write_cell(sheet, HIDDEN_FIRST_LAYOUT_ROW + offset, column, value)
+    sheet.sheet_state = "veryHidden"
+    sheet.protection.sheet = True
+
+
+def write_template(template: ProviderTemplate, target: Path | str) -> Path:
+    """Write `template` to `target` (.xlsx) atomically and return the path.
+
+    Raises `excel.writer.WorkbookWriteError` naming the file when it cannot be written."""
+    workbook = new_workbook()
+    titles = _sheet_titles(template.strands)
+    _instructions(workbook, template, titles)
+    for strand, title in zip(template.strands, titles, strict=True):
+        _strand_sheet(workbook, template, strand, title)
+    _hidden_record(workbook, template, _layout(template, titles))
+    # Locked structure: sheets cannot be added, renamed, moved or unhidden (no password).
+    workbook.security = WorkbookProtection(lockStructure=True)
+    workbook.active = 0
+    set_properties(
+        workbook,
+        title=f"Quarterly return {template.quarter.label}: {template.provider_name}",
+        subject="Provider return template",
+    )
+    return save_atomically(workbook, target)

@@ -1,0 +1,272 @@
+"""The dashboard for a financial year: headline figures and the series behind its charts.
+
+One call, `dashboard(db, year)`, reads everything the page draws and hands it back as plain
+frozen dataclasses, so the page holds no SQL and a test can check every figure without Qt:
+
+- `headlines`: victims supported, IDVA, ISVA, restorative justice and mental-health referrals
+  (from `year_report`, so they equal the Panel report), returns complete and allocated against
+  budget, each with its change against the previous year;
+- `victims`: victims supported per quarter, stacked by service category;
+- `providers`: the ten providers that supported most victims, then the rest summed;
+- `money`: budget and allocation for every year of the funding streams;
+- `completeness`: returns per quarter by state (locked ... overdue);
+- `tiles`: every Police and Crime Plan indicator with its status in words.
+
+`dashboard_years` lists the years there is something to show; `default_dashboard_year` picks
+the one the page opens on (see its docstring for the rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.indicator_status import Status
+from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.dashboard.headlines import (
+    HEADLINE_MEASURES,
+    Change,
+    Headline,
+    count_headline,
+    money_headline,
+    percent_headline,
+)
+from desktop_app.services.dashboard.series import (
+    COMPLETENESS_STATES,
+    OTHER_PROVIDERS,
+    OTHER_SERVICES,
+    CategorySeries,
+    CompletenessQuarter,
+    ProviderBar,
+    QuarterlyVictims,
+    completeness_by_quarter,
+    quarterly_victims,
+    top_providers,
+)
+from desktop_app.services.funding import span_years
+from desktop_app.services.indicators import list_indicators
+from desktop_app.services.report import year_report
+from desktop_app.store.database import Database, is_demo
+from desktop_app.store.models import Allocation, Budget, FundingStream, Return, ReturnPeriod
+
+__all__ = [
+    "COMPLETENESS_STATES",
+    "OTHER_PROVIDERS",
+    "OTHER_SERVICES",
+    "CategorySeries",
+    "Change",
+    "CompletenessQuarter",
+    "Dashboard",
+    "Headline",
+    "IndicatorTile",
+    "ProviderBar",
+    "QuarterlyVictims",
+    "YearMoney",
+    "dashboard",
+    "dashboard_years",
+    "default_dashboard_year",
+]
+
+# The demo reproduces the Police and Crime Panel report of July 2023, whose published figures
+# are 2022/23's, so that is the year it opens on (later demo years are locked too).
+DEMO_STORY_YEAR = FinancialYear(2022)
+_SHORT_TITLE = 64
+
+
+@dataclass(frozen=True)
+class YearMoney:
+    """One financial year of the funding streams: the budget and what strands hold, in pence."""
+
+    financial_year: int
+    label: str
+    budget_pence: int
+    allocated_pence: int
+    shown: bool  # the year the dashboard is showing
+
+
+@dataclass(frozen=True)
+class IndicatorTile:
+    """An indicator as a dashboard tile: its code, a short title and its status in words."""
+
+    id: int
+    code: str
+    title: str
+    short_title: str
+    status: Status
+    status_words: str
+    latest: str  # "82.3% (2024/25 Q4)", or "" with no reading
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: FinancialYear
+    headlines: tuple[Headline, ...]
+    victims: QuarterlyVictims
+    providers: tuple[ProviderBar, ...]
+    money: tuple[YearMoney, ...]
+    completeness: tuple[CompletenessQuarter, ...]
+    tiles: tuple[IndicatorTile, ...]
+    basis_words: str  # which returns the figures count, in a sentence
+
+    def headline(self, key: str) -> Headline:
+        """The headline figure called `key` (e.g. "victims_supported")."""
+        return next(h for h in self.headlines if h.key == key)
+
+
+def short_title(title: str, limit: int = _SHORT_TITLE) -> str:
+    """A title a tile has room for: a closing aside in brackets dropped, then cut at a word."""
+    text = title.strip()
+    bare = re.sub(r"\s*\([^)]*\)$", "", text)
+    if len(bare) >= 12:
+        text = bare
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut}…"
+
+
+def _tiles(db: Database) -> tuple[IndicatorTile, ...]:
+    tiles = []
+    for row in list_indicators(db):
+        latest = ""
+        if row.latest_value is not None:
+            latest = f"{row.formatted(row.latest_value)} ({row.latest_period_label})"
+        tiles.append(
+            IndicatorTile(
+                id=row.id,
+                code=row.code,
+                title=row.title,
+                short_title=short_title(row.title),
+                status=row.status,
+                status_words=row.status_words,
+                latest=latest,
+            )
+        )
+    return tuple(tiles)
+
+
+def _money(session: Session, year: FinancialYear) -> tuple[YearMoney, ...]:
+    years: set[int] = set()
+    for start, end in session.execute(select(FundingStream.start_date, FundingStream.end_date)):
+        years.update(span_years(start, end))
+    budgets = dict(
+        session.execute(
+            select(Budget.financial_year, func.sum(Budget.amount_pence)).group_by(Budget.financial_year)
+        ).all()
+    )
+    allocated = dict(
+        session.execute(
+            select(Allocation.financial_year, func.sum(Allocation.amount_pence)).group_by(
+                Allocation.financial_year
+            )
+        ).all()
+    )
+    years.update(budgets, allocated)
+    return tuple(
+        YearMoney(
+            financial_year=y,
+            label=FinancialYear(y).label,
+            budget_pence=int(budgets.get(y) or 0),
+            allocated_pence=int(allocated.get(y) or 0),
+            shown=y == year.start_year,
+        )
+        for y in sorted(years)
+    )
+
+
+def _basis_words(report) -> str:
+    counted = report.returns_counted
+    words = f"Figures count {format_count(counted)} verified and locked returns"
+    if report.returns_unverified:
+        words += f"; {format_count(report.returns_unverified)} not yet verified are left out"
+    return words + "."
+
+
+def dashboard(db: Database, year: FinancialYear, *, today: dt.date | None = None) -> Dashboard:
+    """Everything the dashboard shows for `year`, against the year before where it has data.
+
+    `today` (default: the real date) decides which quarters have ended and which missing
+    returns are overdue."""
+    today = today or dt.date.today()
+    report = year_report(db, year)
+    previous_year = year.previous()
+    previous = year_report(db, previous_year)
+    with db.reading() as session:
+        victims = quarterly_victims(session, year)
+        providers = top_providers(session, year)
+        money = _money(session, year)
+        completeness = completeness_by_quarter(session, year, today)
+        before = completeness_by_quarter(session, previous_year, today)
+    headlines = [count_headline(*measure, report, previous) for measure in HEADLINE_MEASURES]
+    done = sum(q.done for q in completeness)
+    expected = sum(q.expected for q in completeness)
+    before_expected = sum(q.expected for q in before)
+    headlines.append(
+        percent_headline(
+            "returns_complete", "Returns complete", year, done, expected,
+            (sum(q.done for q in before), before_expected) if before_expected else None,
+        )
+    )
+    by_year = {m.financial_year: m for m in money}
+    this, last = by_year.get(year.start_year), by_year.get(previous_year.start_year)
+    headlines.append(
+        money_headline(
+            "allocated", "Allocated", year,
+            this.allocated_pence if this else 0,
+            this.budget_pence if this else 0,
+            last.allocated_pence if last and (last.allocated_pence or last.budget_pence) else None,
+        )
+    )
+    return Dashboard(
+        year=year,
+        headlines=tuple(headlines),
+        victims=victims,
+        providers=providers,
+        money=money,
+        completeness=completeness,
+        tiles=_tiles(db),
+        basis_words=_basis_words(report),
+    )
+
+
+def dashboard_years(db: Database) -> list[FinancialYear]:
+    """Every financial year with returns or a budget, the newest first."""
+    with db.reading() as session:
+        with_returns = set(
+            session.scalars(select(ReturnPeriod.financial_year).join(Return, Return.period_id == ReturnPeriod.id))
+        )
+        with_budgets = set(session.scalars(select(Budget.financial_year)))
+    return [FinancialYear(y) for y in sorted(with_returns | with_budgets, reverse=True)]
+
+
+def default_dashboard_year(db: Database) -> FinancialYear | None:
+    """The year the dashboard opens on: the latest year whose story is complete.
+
+    That is the latest year all of whose returns are locked (sent to the MoJ); failing that,
+    the latest year with any returns; failing that, the latest year with a budget; None on a
+    database with neither. The demo opens on 2022/23, the year of the published figures it
+    reproduces."""
+    years = dashboard_years(db)
+    if not years:
+        return None
+    if is_demo(db) and DEMO_STORY_YEAR in years:
+        return DEMO_STORY_YEAR
+    statuses: dict[int, set[ReturnStatus]] = defaultdict(set)
+    with db.reading() as session:
+        query = select(ReturnPeriod.financial_year, Return.status).join(Return.period).distinct()
+        for financial_year, status in session.execute(query):
+            statuses[financial_year].add(status)
+    for year in years:
+        if statuses.get(year.start_year) == {ReturnStatus.LOCKED}:
+            return year
+    for year in years:
+        if year.start_year in statuses:
+            return year
+    return years[0]

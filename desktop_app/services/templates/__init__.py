@@ -1,0 +1,39 @@
+"""Provider return templates: make one workbook per provider for a quarter, read the filled
+ones back through the same checks as the form, and commit a batch whole or not at all.
+
+- `making`: `make_templates` (the `templates` verb, "Make templates…");
+- `importing`: `preview_import` then `commit_import` (the `import` verb, "Import returns…");
+- `preview`: the plain data the preview shows.
+
+Every function runs without Qt; long ones take `progress(fraction, text)` and `cancelled()`.
+openpyxl is imported only inside these functions, through `desktop_app.excel`.
+"""
+
+from __future__ import annotations
+
+from desktop_app.services.templates.importing import (
+    ImportCancelled,
+    ImportRefused,
+    commit_import,
+    preview_import,
+)
+from desktop_app.services.templates.making import (
+    TemplatesCancelled,
+    TemplatesMade,
+    TemplatesRefused,
+    gather_templates,
+    make_templates,
+)
+from desktop_app.services.templates.preview import (
+    WARNINGS_POLICY,
+    ImportFile,
+    ImportPreview,
+    StrandImport,
+    ValueChange,
+)
+
+__all__ = [
+    "WARNINGS_POLICY", "ImportCancelled", "ImportFile", "ImportPreview", "ImportRefused", "StrandImport",
+    "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "ValueChange", "commit_import",
+    "gather_templates", "make_templates", "preview_import",
+]

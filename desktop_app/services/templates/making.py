@@ -1,0 +1,208 @@
+"""Making the quarter's return templates: one workbook per provider, for the provider to fill."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from desktop_app.core.periods import Quarter
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.returns.completeness import due_days
+from desktop_app.services.returns.figures import stored_values
+from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
+from desktop_app.store.database import Database
+from desktop_app.store.models import Provider, Strand
+
+if TYPE_CHECKING:
+    from desktop_app.excel.template_writer import ProviderTemplate
+
+__all__ = ["Cancelled", "Progress", "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates"]
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+# How a return's status reads to the provider on the Instructions sheet ("Missing" is an
+# officer's word; to a provider it is simply not received yet).
+_PROVIDER_WORDS = {
+    None: "Not received yet",
+    ReturnStatus.DRAFT: "Draft held: please check and confirm",
+    ReturnStatus.SUBMITTED: "Received: correct it if needed",
+    ReturnStatus.VERIFIED: "Received and checked: correct it if needed",
+    ReturnStatus.LOCKED: "Locked: already sent to the MoJ, cannot be changed here",
+}
+
+
+class TemplatesRefused(ServiceError, ValueError):
+    """The templates were not made (no such provider, nothing running, a file in the way...);
+    no file was written."""
+
+
+class TemplatesCancelled(ServiceError):
+    """The officer cancelled; the files this run had written were removed."""
+
+
+@dataclass(frozen=True)
+class TemplatesMade:
+    """The workbooks written, one per provider, and what they hold."""
+
+    quarter: Quarter
+    paths: tuple[Path, ...]
+    providers: int
+    strands: int
+
+
+def _provider_ids(session, provider: str | int | None) -> list[int] | None:
+    """The chosen provider's id (by id, or by name ignoring case), or None for every provider."""
+    if provider is None:
+        return None
+    if isinstance(provider, int):
+        found = session.get(Provider, provider)
+        if found is None:
+            raise TemplatesRefused(f"Provider {provider} is not in the database.")
+        return [found.id]
+    names = dict(session.execute(select(Provider.name, Provider.id)).all())
+    wanted = provider.strip().casefold()
+    for name, provider_id in names.items():
+        if name.casefold() == wanted:
+            return [provider_id]
+    close = difflib.get_close_matches(provider, list(names), n=3)
+    hint = f" Did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+    raise TemplatesRefused(f"No provider is called {provider!r}.{hint}")
+
+
+def gather_templates(db: Database, quarter: Quarter, provider: str | int | None = None) -> list[ProviderTemplate]:
+    """The plain data for each provider's workbook: strands running in `quarter` (by reference),
+    the measures it asks for, the figures held (to prefill) and the last four quarters."""
+    from desktop_app.excel.template_writer import ProviderTemplate, TemplateMeasure, TemplateStrand
+
+    due = quarter.due_date(due_days(db))
+    with db.reading() as session:
+        ids = _provider_ids(session, provider)
+        checker = checker_for(session, quarter)
+        query = (
+            select(Strand, Provider.name)
+            .join(Provider, Provider.id == Strand.provider_id)
+            .where(running(quarter.start, quarter.end))
+            .order_by(Provider.name, Strand.reference)
+        )
+        if ids is not None:
+            query = query.where(Strand.provider_id.in_(ids))
+        rows = session.execute(query).all()
+        strand_ids = [strand.id for strand, _ in rows]
+        returns = stored_returns(session, quarter, strand_ids)
+        past = past_figures(session, quarter, strand_ids)
+        measures = tuple(TemplateMeasure(m.key, m.label, m.help_text) for m in checker.measures)
+        by_provider: dict[int, tuple[str, list[TemplateStrand]]] = {}
+        for strand, provider_name in rows:
+            return_ = returns.get(strand.id)
+            figures = past[strand.id]
+            status = return_.status if return_ is not None else None
+            by_provider.setdefault(strand.provider_id, (provider_name, []))[1].append(
+                TemplateStrand(
+                    strand_id=strand.id,
+                    reference=strand.reference,
+                    name=strand.name,
+                    values=stored_values(return_, checker.keys),
+                    history=tuple((q.label, figures.figures.get(q, {})) for q in figures.quarters),
+                    status=_PROVIDER_WORDS[status],
+                    locked=status == ReturnStatus.LOCKED,
+                )
+            )
+    if not by_provider:
+        who = f"{provider}" if provider is not None else "Any provider"
+        raise TemplatesRefused(f"{who} has no strands running in {quarter.label}, so there is no template to make.")
+    return [
+        ProviderTemplate(provider_id, name, quarter, due, measures, tuple(strands))
+        for provider_id, (name, strands) in by_provider.items()
+    ]
+
+
+def _targets(out_dir: Path, templates: list[ProviderTemplate], replace: bool) -> list[Path]:
+    from desktop_app.excel.template_writer import template_file_name
+
+    taken: set[str] = set()
+    targets = []
+    for template in templates:
+        name = template_file_name(template.quarter, template.provider_name)
+        stem, number = name[: -len(".xlsx")], 2
+        # Two names can clean to the same file name ("A/B", "A-B"); Windows and macOS ignore case.
+        while name.casefold() in taken:
+            name, number = f"{stem} ({number}).xlsx", number + 1
+        taken.add(name.casefold())
+        targets.append(out_dir / name)
+    existing = [t for t in targets if t.exists()]
+    if existing and not replace:
+        shown = ", ".join(t.name for t in existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
+        raise TemplatesRefused(
+            f"{out_dir} already holds {shown}; they may be filled returns, so nothing was written. "
+            "Choose an empty folder, or move those files first."
+        )
+    return targets
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def make_templates(
+    db: Database,
+    quarter: Quarter,
+    out_dir: Path | str,
+    *,
+    provider: str | int | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> TemplatesMade:
+    """Write a return template for `quarter` for every provider with a strand running in it
+    (or only `provider`, by name or id) into `out_dir` (made if missing), named like
+    `2023-24 Q1 - <provider>.xlsx`.
+
+    All or nothing: nothing is written if a file is in the way (unless `replace`), and if a file
+    cannot be written or `cancelled()` turns True, the new files this call wrote are removed
+    (files it replaced stay replaced). Refusals:
+    `TemplatesRefused`, `TemplatesCancelled`, `excel.writer.WorkbookWriteError`.
+    """
+    from desktop_app.excel.template_writer import write_template
+
+    out_dir = Path(out_dir).expanduser()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TemplatesRefused(f"{out_dir} is a file; give a folder for the templates.")
+    if progress is not None:
+        progress(0.0, f"Reading the strands running in {quarter.label}")
+    templates = gather_templates(db, quarter, provider)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TemplatesRefused(f"Cannot make the folder {out_dir}: {error.strerror or error}.") from None
+    targets = _targets(out_dir, templates, replace)
+    replaced = {t.absolute() for t in targets if t.exists()}
+    written: list[Path] = []
+    try:
+        for index, (template, target) in enumerate(zip(templates, targets, strict=True)):
+            if cancelled is not None and cancelled():
+                raise TemplatesCancelled("Making the templates was cancelled; no template was kept.")
+            if progress is not None:
+                progress(index / len(templates), f"Writing {target.name}")
+            written.append(write_template(template, target))
+    except BaseException:
+        _remove([path for path in written if path.absolute() not in replaced])
+        raise
+    if progress is not None:
+        progress(1.0, f"{len(written)} {'template' if len(written) == 1 else 'templates'} written")
+    return TemplatesMade(
+        quarter=quarter,
+        paths=tuple(written),
+        providers=len(templates),
+        strands=sum(len(t.strands) for t in templates),
+    )

@@ -1,0 +1,208 @@
+"""What an import would do, file by file and strand by strand, before anything is written.
+
+Plain frozen data for the window's preview dialog and the terminal: per file, ready or refused
+(with one line per problem, naming the file, sheet and cell); per strand, the new figures, the
+changed ones (old → new), the engine's errors and warnings, and what will happen to the return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import Quarter
+from desktop_app.core.return_workflow import status_words
+from desktop_app.core.vocabulary import ReturnStatus
+
+__all__ = ["ImportFile", "ImportPreview", "StrandImport", "ValueChange", "WARNINGS_POLICY"]
+
+# Actions on one strand's return.
+NEW = "new"  # no return yet: one is made, submitted
+CHANGED = "changed"  # figures differ from those held: updated, submitted
+SUBMIT = "submit"  # same figures, but a draft: marked submitted (the provider confirmed them)
+UNCHANGED = "unchanged"  # same figures, already submitted or verified: nothing written
+LOCKED = "locked"  # sent to the MoJ: never changed by an import
+EMPTY = "empty"  # nothing typed and no return held: nothing to make
+WRITES = frozenset({NEW, CHANGED, SUBMIT})
+
+WARNINGS_POLICY = (
+    "Warnings do not stop an import (a workbook cannot carry the officer's notes): the return is "
+    "saved as submitted, and each warning must be explained in a note before it can be verified."
+)
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One figure the import brings: `old` is what is held (None: nothing), `new` what the
+    file says (None: left blank, i.e. not collected)."""
+
+    key: str
+    label: str
+    cell: str
+    old: int | None
+    new: int | None
+
+    def describe(self) -> str:
+        def shown(value: int | None) -> str:
+            return "blank" if value is None else format_count(value)
+
+        if self.old is None:
+            return f"{self.label}: {shown(self.new)} (cell {self.cell})"
+        return f"{self.label}: {shown(self.old)} → {shown(self.new)} (cell {self.cell})"
+
+
+@dataclass(frozen=True)
+class StrandImport:
+    """One strand's sheet: what is held, what the file brings, and what the import will do."""
+
+    strand_id: int
+    reference: str
+    name: str
+    sheet: str
+    quarter: Quarter
+    action: str  # NEW, CHANGED, SUBMIT, UNCHANGED, LOCKED or EMPTY
+    status_before: ReturnStatus | None
+    status_after: ReturnStatus | None
+    new_values: tuple[ValueChange, ...] = ()
+    changed_values: tuple[ValueChange, ...] = ()
+    errors: tuple[str, ...] = ()  # one line each, naming file, sheet and cell; they block the batch
+    warnings: tuple[str, ...] = ()  # one line each; saved anyway (see WARNINGS_POLICY)
+    entered: Mapping[str, object] = field(default_factory=dict, repr=False)  # key → as typed
+    held: Mapping[str, int] = field(default_factory=dict, repr=False)  # figures held at preview
+
+    @property
+    def writes(self) -> bool:
+        """Whether committing will write this return (no errors, and something to write)."""
+        return not self.errors and self.action in WRITES
+
+    def summary(self) -> str:
+        """What will happen, as the officer reads it."""
+        after = status_words(self.status_after).lower() if self.status_after else ""
+        if self.errors:
+            count = len(self.errors)
+            return f"refused: {count} {'error' if count == 1 else 'errors'}"
+        if self.action == LOCKED:
+            differs = " (the file's figures differ from those sent)" if self.changed_values else ""
+            return f"locked: not changed{differs}"
+        if self.action == EMPTY:
+            return "no figures entered: no return made"
+        if self.action == NEW:
+            count = len(self.new_values)
+            return f"new return, {count} {'figure' if count == 1 else 'figures'} → {after}"
+        if self.action == CHANGED:
+            count = len(self.changed_values) + len(self.new_values)
+            return f"{count} {'figure' if count == 1 else 'figures'} changed → {after}"
+        if self.action == SUBMIT:
+            return f"figures unchanged; {status_words(self.status_before).lower()} → {after}"
+        return f"no change ({status_words(self.status_before).lower()})"
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    """One file of the batch: ready when it has no problems and none of its strands an error."""
+
+    path: Path
+    quarter: Quarter | None = None
+    provider_name: str = ""
+    problems: tuple[str, ...] = ()  # file-level refusals, one line each
+    strands: tuple[StrandImport, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems) or any(s.errors for s in self.strands)
+
+    @property
+    def refusals(self) -> tuple[str, ...]:
+        """Every line that stops this file being imported."""
+        return self.problems + tuple(line for s in self.strands for line in s.errors)
+
+    def refusal_line(self) -> str:
+        """The file's refusal in one line: the first problem, and how many more there are."""
+        lines = self.refusals
+        if not lines:
+            return ""
+        more = len(lines) - 1
+        return lines[0] + (f" (and {more} more {'problem' if more == 1 else 'problems'})" if more else "")
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """The whole batch. `ok` only when every file is ready: a batch commits whole or not at all."""
+
+    files: tuple[ImportFile, ...]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files) and not any(f.refused for f in self.files)
+
+    @property
+    def refused_files(self) -> tuple[ImportFile, ...]:
+        return tuple(f for f in self.files if f.refused)
+
+    @property
+    def strands(self) -> tuple[StrandImport, ...]:
+        return tuple(s for f in self.files for s in f.strands)
+
+    @property
+    def to_write(self) -> tuple[StrandImport, ...]:
+        """The returns a commit will write."""
+        return tuple(s for s in self.strands if s.writes)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for s in self.strands for w in s.warnings)
+
+    def counts(self) -> dict[str, int]:
+        """How many strands fall under each action (refused ones under "refused")."""
+        found: dict[str, int] = {}
+        for strand in self.strands:
+            key = "refused" if strand.errors else strand.action
+            found[key] = found.get(key, 0) + 1
+        return found
+
+    def summary(self) -> str:
+        """One line for the whole batch."""
+        counts = self.counts()
+        ready = len(self.files) - len(self.refused_files)
+        parts = [
+            f"{len(self.files)} {'file' if len(self.files) == 1 else 'files'}: {ready} ready, "
+            f"{len(self.refused_files)} refused",
+            f"{len(self.to_write)} returns to write ({counts.get(NEW, 0)} new, {counts.get(CHANGED, 0)} changed, "
+            f"{counts.get(SUBMIT, 0)} drafts submitted unchanged)",
+        ]
+        if counts.get(UNCHANGED):
+            parts.append(f"{counts[UNCHANGED]} unchanged")
+        if counts.get(LOCKED):
+            parts.append(f"{counts[LOCKED]} locked, not changed")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
+        return "; ".join(parts)
+
+    def lines(self, *, details: bool = True) -> list[str]:
+        """The preview as text: per file, per strand, each figure (with `details`), problems."""
+        out: list[str] = []
+        for item in self.files:
+            if item.problems:
+                out.append(f"{item.name}: refused")
+                out += [f"  {line}" for line in item.problems]
+                continue
+            state = "refused" if item.refused else "ready"
+            period = item.quarter.label if item.quarter else ""
+            out.append(f"{item.name}: {state} ({item.provider_name}, {period})")
+            for strand in item.strands:
+                out.append(f"  {strand.reference} {strand.name}: {strand.summary()}")
+                if details and strand.action != LOCKED:
+                    out += [f"    new {change.describe()}" for change in strand.new_values]
+                    out += [f"    changed {change.describe()}" for change in strand.changed_values]
+                out += [f"    error: {line}" for line in strand.errors]
+                out += [f"    warning: {line}" for line in strand.warnings]
+        out.append(self.summary())
+        if self.warnings:
+            out.append(WARNINGS_POLICY)
+        return out

@@ -1,0 +1,1 @@
+"""The Dashboard page: a financial year's figures and charts (see `page`)."""

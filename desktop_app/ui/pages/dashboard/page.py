@@ -1,0 +1,247 @@
+"""The Dashboard page: a financial year at a glance, ready to paste into a Panel report.
+
+At the top the year's headline figures in large type, each with its change on the year before;
+under them four charts (victims per quarter by service, the top providers, allocation against
+budget, completeness of returns) and a strip of Police and Crime Plan indicator tiles. The page
+scrolls when the window is small, so nothing is squeezed until it cannot be read.
+
+Everything comes from `services.dashboard` in one call. On a data change the charts are fed
+the new series (their plot items are kept); while the page is hidden it only notes that it is
+out of date and catches up when it is next shown. Clicking a bar asks the window, through
+`navigate`, to show the page behind it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.periods import FinancialYear
+from desktop_app.services.changes import Changed
+from desktop_app.services.dashboard import Dashboard, dashboard, dashboard_years, default_dashboard_year
+from desktop_app.ui.pages.dashboard.progress_charts import (
+    AllocationChart,
+    CompletenessChart,
+    CompletenessTarget,
+    YearTarget,
+)
+from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
+from desktop_app.ui.pages.dashboard.victims_charts import (
+    ProviderTarget,
+    QuarterlyVictimsChart,
+    QuarterTarget,
+    TopProvidersChart,
+)
+from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.page_header import PageHeader
+
+# Tall enough for eleven provider names and a two-row legend, short enough that both rows of
+# charts fit under the figures on a 1366 × 768 laptop.
+CHART_HEIGHT = 250
+
+# Which page each kind of click opens.
+TARGET_PAGES = {
+    QuarterTarget: "returns",
+    CompletenessTarget: "returns",
+    ProviderTarget: "providers",
+    YearTarget: "strands",
+}
+
+
+def _date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class DashboardPage(Page):
+    key = "dashboard"
+    title = "Dashboard"
+
+    # (page key, what to show there): the window shows the page; see `_on_navigate`.
+    navigate = Signal(str, object)
+
+    def __init__(self, context: PageContext, parent=None) -> None:
+        super().__init__(context, parent)
+        self.data: Dashboard | None = None
+        self._stale = False
+        self._build()
+        self._connect_signals()
+        self.refresh()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 10, 24, 6)
+        layout.setSpacing(8)
+
+        header = PageHeader(self.title, self)
+        self.year_span_label = header.subtitle
+        self.year_label = year_label = QLabel("Financial year", self)
+        self.year_combo = QComboBox(self)
+        self.year_combo.setAccessibleName("Financial year")
+        self.year_combo.setMinimumWidth(110)
+        year_label.setBuddy(self.year_combo)
+        header.addWidget(year_label)
+        header.addWidget(self.year_combo)
+        layout.addLayout(header)
+
+        self.stack = QStackedWidget(self)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self._build_content())
+        self.stack.addWidget(self.scroll)
+        self.empty_state = EmptyState(
+            "Nothing to show yet",
+            "Set up a funding stream with its budget, then providers, strands and their returns: "
+            "the year's figures and charts appear here.",
+            self,
+        )
+        self.empty_state.add_action("Set up the year", lambda: self.navigate.emit("strands", None))
+        self.stack.addWidget(self.empty_state)
+        layout.addWidget(self.stack, 1)
+
+    def _build_content(self) -> QWidget:
+        content = QWidget(self)
+        content.setObjectName("dashboardContent")
+        content.setStyleSheet("#dashboardContent { background: transparent; }")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 4, 8)
+        column.setSpacing(8)
+        self.figures = HeadlineFigures(content)
+        column.addWidget(self.figures)
+        self.basis_label = QLabel(content)
+        self.basis_label.setObjectName("pageSubtitle")
+        self.basis_label.setAccessibleName("What the figures count")
+        self.basis_label.setWordWrap(True)
+        column.addWidget(self.basis_label)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.victims_chart = QuarterlyVictimsChart(content)
+        self.providers_chart = TopProvidersChart(content)
+        self.money_chart = AllocationChart(content)
+        self.completeness_chart = CompletenessChart(content)
+        for index, chart in enumerate(self.charts()):
+            chart.setMinimumHeight(CHART_HEIGHT)
+            grid.addWidget(chart, index // 2, index % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        column.addLayout(grid)
+        column.addSpacing(6)
+        self.tiles = IndicatorTiles(content)
+        column.addWidget(self.tiles)
+        column.addStretch(1)
+        return content
+
+    def _connect_signals(self) -> None:
+        self.year_combo.currentIndexChanged.connect(self._on_year_combo_current_index_changed)
+        for chart in self.charts():
+            chart.bar_clicked.connect(self._on_chart_bar_clicked)
+        self.navigate.connect(self._on_navigate)
+
+    def charts(self) -> tuple:
+        """The four charts, in reading order."""
+        return (self.victims_chart, self.providers_chart, self.money_chart, self.completeness_chart)
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        """Read the years again and show the chosen one (or the default year)."""
+        self._stale = False
+        years = dashboard_years(self.workspace.db)
+        current = self.current_year()
+        if current not in years:
+            current = default_dashboard_year(self.workspace.db)
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in years:
+            self.year_combo.addItem(year.label, year.start_year)
+        if current is not None:
+            self.year_combo.setCurrentIndex(self.year_combo.findData(current.start_year))
+        self.year_combo.blockSignals(False)
+        # With no year to choose, the box would only be an empty control.
+        self.year_label.setVisible(bool(years))
+        self.year_combo.setVisible(bool(years))
+        if current is None:
+            self.data = None
+            self.year_span_label.setText("")
+            self.stack.setCurrentWidget(self.empty_state)
+            return
+        self.show_year(current)
+
+    def current_year(self) -> FinancialYear | None:
+        start_year = self.year_combo.currentData()
+        return FinancialYear(start_year) if start_year is not None else None
+
+    def show_year(self, year: FinancialYear) -> None:
+        """Show `year` (choosing it in the year box if it is not chosen already)."""
+        index = self.year_combo.findData(year.start_year)
+        if index >= 0 and index != self.year_combo.currentIndex():
+            self.year_combo.setCurrentIndex(index)  # comes back here through the signal
+            return
+        data = dashboard(self.workspace.db, year)
+        self.data = data
+        self.year_span_label.setText(f"{_date(year.start)} to {_date(year.end)}")
+        self.figures.set_headlines(data.headlines)
+        self.basis_label.setText(f"{data.basis_words} Changes compare with {year.previous().label}.")
+        self.victims_chart.set_series(data.victims)
+        self.providers_chart.set_series(data.providers, year)
+        self.money_chart.set_series(data.money)
+        self.completeness_chart.set_series(data.completeness, year)
+        self.tiles.set_tiles(data.tiles)
+        self.stack.setCurrentWidget(self.scroll)
+
+    def on_data_changed(self, changed: Changed) -> None:
+        # Every kind of change can move a figure here; a hidden page catches up when shown.
+        if not changed:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_year_combo_current_index_changed(self, _index: int) -> None:
+        year = self.current_year()
+        if year is not None:
+            self.show_year(year)
+
+    def _on_chart_bar_clicked(self, target: object) -> None:
+        key = TARGET_PAGES.get(type(target))
+        if key is not None:
+            self.navigate.emit(key, target)
+
+    def _on_navigate(self, key: str, target: object) -> None:
+        """Show page `key` through the window, then ask it to show `target` if it can."""
+        show_page = getattr(self.window(), "show_page", None)
+        if show_page is None:
+            return
+        page = show_page(key)
+        show_target = getattr(page, "show_target", None)
+        if target is not None and callable(show_target):
+            show_target(target)
+        elif isinstance(target, ProviderTarget):
+            # Until the Providers page offers `show_target`, filter it the way an officer
+            # would: by typing the provider's name into its search box.
+            search = getattr(page, "search_edit", None)
+            if isinstance(search, QLineEdit):
+                search.setText(target.name)

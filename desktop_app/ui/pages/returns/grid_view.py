@@ -1,0 +1,286 @@
+"""The returns grid as the officer works it: typed like a spreadsheet, pasted into from one.
+
+Typing starts editing; Enter commits and moves down, Tab moves across the measures (skipping
+the strand's own columns), arrows move. Ctrl+V lays a block copied from Excel or LibreOffice
+over the grid from the current cell, Ctrl+C copies the selection the same way, Delete blanks
+the selected cells, Ctrl+Z undoes the last paste or clear as a whole. Enter on the strand's
+columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form.
+
+Below it, the problems list: one line per problem, naming the strand, the measure and what is
+wrong; clicking a line selects its cell.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QLineEdit, QStyle, QStyledItemDelegate,
+    QStyleOptionViewItem, QTableView,
+)
+
+from desktop_app.core.paste import parse_paste, rectangular
+from desktop_app.ui.pages.returns.grid_model import ERROR, FIRST_MEASURE, NOTED, WARNING, GridProblem, ReturnsGridModel
+from desktop_app.ui.table_model import Column, RecordTableModel
+from desktop_app.ui.widgets.record_table import RecordTable
+
+# Reference, provider, (strand takes what is left), status; a measure is at least this wide.
+REFERENCE_WIDTH, PROVIDER_WIDTH, STRAND_MIN_WIDTH, STATUS_WIDTH = 86, 140, 150, 104
+MEASURE_MIN_WIDTH = 76
+SELECTED_BACKGROUND, SELECTED_EDGE = QColor("#d7e7f5"), QColor("#1f5f8b")
+
+
+class _CellDelegate(QStyledItemDelegate):
+    """A right-aligned line editor, as numbers are read; and a light selection that leaves a
+    marked cell's tint showing (a dark fill would hide the very cells that need looking at)."""
+
+    def paint(self, painter, option, index) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if not selected:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.state &= ~QStyle.StateFlag.State_Selected
+        if index.data(Qt.ItemDataRole.BackgroundRole) is None:
+            opt.backgroundBrush = QBrush(SELECTED_BACKGROUND)
+        widget = option.widget
+        (widget.style() if widget else QApplication.style()).drawControl(
+            QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget
+        )
+        painter.save()
+        painter.setPen(QPen(SELECTED_EDGE, 2 if option.state & QStyle.StateFlag.State_HasFocus else 1))
+        painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+        painter.restore()
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
+        editor = QLineEdit(parent)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.setFrame(False)
+        measure = index.model().measure_at(index.column())
+        editor.setAccessibleName(measure.label if measure else "")
+        return editor
+
+
+class ReturnsGridView(QTableView):
+    """Signals: `open_requested(row)` for the return form, `note_requested(row, column)`,
+    `pasted(cells, skipped)` after a paste."""
+
+    open_requested = Signal(int)
+    note_requested = Signal(int, int)
+    pasted = Signal(int, int)
+
+    def __init__(self, model: ReturnsGridModel, parent=None) -> None:
+        super().__init__(parent)
+        self.grid_model = model
+        self.setModel(model)
+        self.setAccessibleName("Returns grid")
+        self.setObjectName("returnsGrid")
+        self.setItemDelegate(_CellDelegate(self))
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setTabKeyNavigation(True)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(False)  # stripes would fight the marks
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.doubleClicked.connect(self._on_double_clicked)
+        model.modelReset.connect(self.fit_columns)
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        """The context menu, each action with its shortcut (active while the grid has focus)."""
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.open_action = self._action("Open return…", self._on_open_triggered, "Ctrl+Return")
+        self.note_action = self._action("Note…", self._on_note_triggered, "Ctrl+Shift+N")
+        self.copy_action = self._action("Copy", self.copy_selection, QKeySequence.StandardKey.Copy)
+        self.paste_action = self._action("Paste", self.paste_clipboard, QKeySequence.StandardKey.Paste)
+        self.clear_action = self._action("Clear", self.clear_selection, QKeySequence.StandardKey.Delete)
+        self.undo_action = self._action("Undo paste", self.undo_paste, QKeySequence.StandardKey.Undo)
+
+    def _action(self, text: str, slot, shortcut) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.setShortcutVisibleInContextMenu(True)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def fit_columns(self) -> None:
+        """Measures as wide as their (two-line) headers; the strand's name takes what is left."""
+        header = self.horizontalHeader()
+        font = QFont(header.font())
+        font.setBold(True)  # the style sheet makes headers bold; measure them as drawn
+        metrics = QFontMetrics(font)
+        for column in range(FIRST_MEASURE, self.grid_model.columnCount()):
+            text = self.grid_model.headerData(column, Qt.Orientation.Horizontal) or ""
+            width = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 24
+            header.resizeSection(column, max(width, MEASURE_MIN_WIDTH))
+        for column, width in ((0, REFERENCE_WIDTH), (1, PROVIDER_WIDTH), (3, STATUS_WIDTH)):
+            header.resizeSection(column, width)
+        self._fit_strand_column()
+
+    def _fit_strand_column(self) -> None:
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(self.grid_model.columnCount()) if c != 2)
+        header.resizeSection(2, max(STRAND_MIN_WIDTH, self.viewport().width() - others))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.grid_model.columnCount():
+            self._fit_strand_column()
+
+    # ------------------------------------------------------------------ clipboard
+
+    def paste_clipboard(self) -> tuple[int, int]:
+        return self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> tuple[int, int]:
+        """Paste tab-separated rows at the current cell and select what landed."""
+        block = rectangular(parse_paste(text))
+        current = self.currentIndex()
+        if not block or not current.isValid():
+            return 0, 0
+        left = max(current.column(), FIRST_MEASURE)
+        cells, skipped = self.grid_model.paste(current.row(), left, block)
+        bottom = min(current.row() + len(block), self.grid_model.rowCount()) - 1
+        right = min(left + len(block[0]), self.grid_model.columnCount()) - 1
+        selection = self.selectionModel()
+        selection.select(
+            _range(self.grid_model, current.row(), left, bottom, right),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect,
+        )
+        selection.setCurrentIndex(self.grid_model.index(current.row(), left), QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.pasted.emit(cells, skipped)
+        return cells, skipped
+
+    def copy_selection(self) -> str:
+        """The selected block as tab-separated text, as a spreadsheet pastes it."""
+        indexes = self.selectedIndexes()
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        text = "\n".join(
+            "\t".join(str(self.grid_model.index(r, c).data() or "") for c in columns) for r in rows
+        ) + "\n"
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def clear_selection(self) -> int:
+        return self.grid_model.clear(self.selectedIndexes())
+
+    def undo_paste(self) -> bool:
+        return self.grid_model.undo_paste()
+
+    def commit_open_editor(self) -> None:
+        """Take what is being typed into the model (before a save, or leaving the cell)."""
+        editor = self.indexWidget(self.currentIndex()) if self.currentIndex().isValid() else None
+        if editor is not None and self.state() == QAbstractItemView.State.EditingState:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    # ------------------------------------------------------------------ moving like a spreadsheet
+
+    def moveCursor(self, action, modifiers):  # noqa: N802 - Qt's name
+        """Tab and Shift+Tab go across the measures only, wrapping to the next or previous row."""
+        index = super().moveCursor(action, modifiers)
+        start = self.currentIndex()
+        if action not in (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious):
+            return index
+        if not start.isValid() or start.column() < FIRST_MEASURE or index.column() >= FIRST_MEASURE:
+            return index
+        last = self.grid_model.columnCount() - 1
+        if action == QAbstractItemView.CursorAction.MoveNext:
+            return self.grid_model.index(index.row(), FIRST_MEASURE) if index.row() > start.row() else start
+        row = start.row() - 1
+        return self.grid_model.index(row, last) if row >= 0 else start
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt's name
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter in the editor
+            self._move_down()
+
+    def _move_down(self) -> None:
+        current = self.currentIndex()
+        if current.isValid() and current.row() + 1 < self.grid_model.rowCount():
+            self.setCurrentIndex(self.grid_model.index(current.row() + 1, current.column()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # The actions' shortcuts normally take these first; this is for when no shortcut map
+        # sees the key (a window that is not active, a key sent straight to the grid).
+        pressed = QKeySequence(event.keyCombination())
+        for action in (self.copy_action, self.paste_action, self.clear_action, self.undo_action, self.note_action):
+            if action.shortcut().matches(pressed) == QKeySequence.SequenceMatch.ExactMatch:
+                action.trigger()
+                return
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        current = self.currentIndex()
+        if enter and current.isValid() and self.state() != QAbstractItemView.State.EditingState:
+            if current.column() < FIRST_MEASURE or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.open_requested.emit(current.row())
+            else:
+                self._move_down()
+            return
+        if event.key() == Qt.Key.Key_Backspace and self.state() != QAbstractItemView.State.EditingState:
+            self.clear_selection()
+            return
+        super().keyPressEvent(event)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.column() < FIRST_MEASURE:
+            self.open_requested.emit(index.row())
+
+    def _on_open_triggered(self) -> None:
+        if self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex().row())
+
+    def _on_note_triggered(self) -> None:
+        current = self.currentIndex()
+        if current.isValid():
+            self.note_requested.emit(current.row(), current.column())
+
+    def select_cell(self, row: int, column: int) -> None:
+        index = self.grid_model.index(row, column)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _range(model, top: int, left: int, bottom: int, right: int) -> QItemSelection:
+    return QItemSelection(model.index(top, left), model.index(bottom, right))
+
+
+_MARK_COLOURS = {ERROR: "#b00020", WARNING: "#8a6100", NOTED: "#2f6f9f"}
+
+PROBLEM_COLUMNS: list[Column[GridProblem]] = [
+    Column("Type", lambda p: p.words, foreground=lambda p: _MARK_COLOURS[p.mark]),
+    Column("Strand", lambda p: p.reference),
+    Column("Measure", lambda p: p.measure_label, tooltip=lambda p: p.measure_label),
+    Column("Note", lambda p: p.note or ("Needs a note (Enter)" if p.mark == WARNING else ""), tooltip=lambda p: p.note),
+    Column("Problem", lambda p: p.message, tooltip=lambda p: p.message),
+]
+
+
+def problems_table(parent=None) -> RecordTable:
+    """The list of problems under the grid (in the grid's order: sorting would only confuse)."""
+    table = RecordTable(RecordTableModel(PROBLEM_COLUMNS, parent), "Problems", parent)
+    table.setSortingEnabled(False)
+    table.proxy.sort(-1)
+    table.setAlternatingRowColors(False)
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    for column, width in enumerate((80, 76, 170, 170)):
+        header.resizeSection(column, width)
+    header.setStretchLastSection(True)  # the problem in words takes the rest
+    return table

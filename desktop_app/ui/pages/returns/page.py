@@ -1,0 +1,504 @@
+"""The Returns page: one quarter's returns as a grid to type or paste into, and the year's
+completeness matrix.
+
+Above, the quarter and the filters (provider, service category) that both tabs follow, and the
+quarter's actions: "Copy last quarter" for the selected strand and "Verify all valid". The grid
+keeps what is typed until "Save grid" (Ctrl+S) saves every changed row in one transaction, or
+none while anything is marked; the problems list under it says what and where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.return_checks import RETURN_NOTE
+from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.returns import (
+    GridRefused, completeness_matrix, copy_last_quarter, due_days, quarter_grid, save_grid, set_due_days,
+    verify_all_valid,
+)
+from desktop_app.services.strands import list_strands
+from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.returns.completeness import CompletenessTab
+from desktop_app.ui.pages.returns.form import ReturnDialog
+from desktop_app.ui.pages.returns.grid_model import FIRST_MEASURE, WARNING, ReturnsGridModel
+from desktop_app.ui.pages.returns.grid_view import ReturnsGridView, problems_table
+from desktop_app.ui.pages.returns.reason_dialog import TextDialog
+from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.page_header import PageHeader
+
+ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def quarters_to_offer(strands, today: dt.date) -> tuple[list[Quarter], Quarter | None]:
+    """Every quarter some strand runs in, up to the current one (newest first), and the default:
+    the latest that has ended, as that is the one whose returns are coming in."""
+    if not strands:
+        return [], None
+    first = Quarter.containing(min(s.start_date for s in strands))
+    ends = [s.end_date for s in strands]
+    last = Quarter.containing(today if None in ends or max(ends) > today else max(ends))
+    quarters = [last]
+    while quarters[-1] > first:
+        quarters.append(quarters[-1].previous())
+    ended = [q for q in quarters if q.end < today]
+    return quarters, (ended[0] if ended else quarters[-1])
+
+
+class ReturnsPage(Page):
+    key = "returns"
+    title = "Returns"
+
+    def __init__(self, context: PageContext, parent=None, *, today: dt.date | None = None) -> None:
+        super().__init__(context, parent)
+        self.today = today or dt.date.today()
+        self.active_dialog = None
+        self.quarter: Quarter | None = None
+        self._strands = []
+        self._quarters: dict[str, Quarter] = {}
+        self.last_verify_result = None
+        self._quiet = False  # our own change is being announced: we refresh ourselves
+        self._build()
+        self._connect_signals()
+        self.refresh()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(8)
+        header = PageHeader(self.title, self)
+        self.count_label = header.subtitle
+        # Where "Make templates…" and "Import returns…" go (see add_template_action).
+        self.template_actions = QHBoxLayout()
+        self.template_actions.setSpacing(8)
+        header.addLayout(self.template_actions)
+        self.copy_button = header.add_button("Copy last quarter", tooltip="Start the selected strand's missing return from last quarter's figures, as a draft")
+        self.verify_button = header.add_button("Verify all valid", tooltip="Verify every submitted return of the quarter that has no error and no unexplained warning")
+        layout.addLayout(header)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        self.quarter_combo = self._combo(filters, "Quarter", 140)
+        filters.addSpacing(12)
+        self.provider_combo = self._combo(filters, "Provider", 260)
+        filters.addSpacing(12)
+        self.category_combo = self._combo(filters, "Service category", 230)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.stack = QStackedWidget(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_grid_tab(), "Grid")
+        self.completeness = CompletenessTab(self)
+        self.tabs.addTab(self.completeness, "Completeness")
+        self.stack.addWidget(self.tabs)
+        self.empty_state = EmptyState(
+            "No strands to collect returns from yet",
+            "Returns are kept per strand and quarter. Set up the funding stream, the providers and "
+            "their strands on the Strands & funding page; their quarters then appear here.",
+            self,
+        )
+        self.stack.addWidget(self.empty_state)
+        layout.addWidget(self.stack, 1)
+
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("formNotice")
+        self.message_label.setAccessibleName("Message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setVisible(False)
+        layout.addWidget(self.message_label)
+
+    def _combo(self, row: QHBoxLayout, label: str, width: int) -> QComboBox:
+        caption = QLabel(label, self)
+        combo = QComboBox(self)
+        combo.setAccessibleName(label)
+        combo.setMinimumWidth(width)
+        combo.setMaximumWidth(width + 80)
+        caption.setBuddy(combo)
+        row.addWidget(caption)
+        row.addWidget(combo)
+        return combo
+
+    def _build_grid_tab(self) -> QWidget:
+        tab = QWidget(self)
+        column = QVBoxLayout(tab)
+        column.setContentsMargins(0, 8, 0, 0)
+        column.setSpacing(6)
+        tools = QHBoxLayout()
+        tools.setSpacing(8)
+        self.changed_label = QLabel(tab)
+        self.changed_label.setAccessibleName("Unsaved changes")
+        self.changed_label.setMinimumWidth(150)
+        self.undo_button = QPushButton("Undo paste", tab)
+        self.undo_button.setToolTip("Put back the cells as they were before the last paste or clear (Ctrl+Z)")
+        self.discard_button = QPushButton("Discard changes", tab)
+        self.note_button = QPushButton("Note…", tab)
+        self.note_button.setToolTip("Explain the selected cell's warning (Ctrl+Shift+N)")
+        self.open_button = QPushButton("Open return…", tab)
+        self.open_button.setToolTip("The selected strand's return form (Ctrl+Enter, or Enter on its name)")
+        self.save_reason_label = QLabel(tab)
+        self.save_reason_label.setObjectName("pageSubtitle")
+        self.save_button = QPushButton("Save grid", tab)
+        self.save_button.setObjectName("primaryButton")
+        for widget in (self.changed_label, self.undo_button, self.discard_button, self.note_button, self.open_button):
+            tools.addWidget(widget)
+        tools.addStretch(1)
+        tools.addWidget(self.save_reason_label)
+        tools.addWidget(self.save_button)
+        column.addLayout(tools)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, tab)
+        self.splitter.setChildrenCollapsible(False)
+        self.grid_model = ReturnsGridModel(self)
+        self.grid_view = ReturnsGridView(self.grid_model, self.splitter)
+        problems = QWidget(self.splitter)
+        problems_column = QVBoxLayout(problems)
+        problems_column.setContentsMargins(0, 6, 0, 0)
+        problems_column.setSpacing(4)
+        self.problems_label = QLabel(problems)
+        self.problems_label.setStyleSheet("font-weight: 600;")
+        self.problems_table = problems_table(problems)
+        self.problems_label.setBuddy(self.problems_table)
+        problems_column.addWidget(self.problems_label)
+        problems_column.addWidget(self.problems_table, 1)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([380, 130])
+        column.addWidget(self.splitter, 1)
+        QShortcut(QKeySequence.StandardKey.Save, tab, activated=self.save_grid,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return tab
+
+    def add_template_action(self, text: str, slot: Callable[[], None], tooltip: str = "") -> QPushButton:
+        """A button in the header beside the quarter's actions, for the provider templates
+        ("Make templates…", "Import returns…"), which are built elsewhere."""
+        button = QPushButton(text, self)
+        button.setToolTip(tooltip)
+        button.clicked.connect(slot)
+        self.template_actions.addWidget(button)
+        return button
+
+    def _connect_signals(self) -> None:
+        self.quarter_combo.currentIndexChanged.connect(self._on_quarter_combo_current_index_changed)
+        self.provider_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.copy_button.clicked.connect(self.copy_last_quarter)
+        self.verify_button.clicked.connect(self.verify_all_valid)
+        self.undo_button.clicked.connect(self.grid_view.undo_paste)
+        self.discard_button.clicked.connect(self._on_discard_clicked)
+        self.note_button.clicked.connect(self.grid_view.note_action.trigger)
+        self.open_button.clicked.connect(self.grid_view.open_action.trigger)
+        self.save_button.clicked.connect(self.save_grid)
+        self.grid_model.edits_changed.connect(self._update_grid_state)
+        self.grid_view.open_requested.connect(self._on_grid_open_requested)
+        self.grid_view.note_requested.connect(self._on_grid_note_requested)
+        self.grid_view.pasted.connect(self._on_grid_pasted)
+        self.grid_view.selectionModel().currentChanged.connect(self._update_copy_button)
+        self.problems_table.clicked.connect(self._on_problems_table_clicked)
+        self.problems_table.record_activated.connect(self._on_problem_activated)
+        self.completeness.open_requested.connect(self.open_return)
+        self.completeness.due_days_changed.connect(self._on_due_days_changed)
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self, *, keep_edits: bool = True) -> None:
+        db = self.workspace.db
+        self._strands = list_strands(db)
+        quarters, default = quarters_to_offer(self._strands, self.today)
+        self.stack.setCurrentWidget(self.tabs if quarters else self.empty_state)
+        for widget in (self.copy_button, self.verify_button):
+            widget.setEnabled(bool(quarters))
+        if not quarters:
+            return
+        if self.quarter not in quarters:
+            self.quarter = default
+        # Labels as the items' data: a combo finds plain values, not Python objects.
+        self._quarters = {q.label: q for q in quarters}
+        _fill(self.quarter_combo, [(q.label, q.label) for q in quarters], self.quarter.label)
+        grid = quarter_grid(db, self.quarter)
+        self.grid_model.load(grid, keep_edits=keep_edits)
+        providers = sorted({(r.provider_name, r.provider_id) for r in grid.rows})
+        categories = sorted({(r.service_category, r.service_category_key) for r in grid.rows})
+        _fill(self.provider_combo, [(ALL_PROVIDERS, None), *providers], self.provider_combo.currentData())
+        _fill(self.category_combo, [(ALL_CATEGORIES, None), *categories], self.category_combo.currentData())
+        self._apply_filters()
+        due = self.quarter.due_date(due_days(db))
+        self.count_label.setText(f"{self.quarter.label} · {_plural(len(grid.rows), 'strand')} · due {format_date(due)}")
+
+    def _apply_filters(self) -> None:
+        provider, category = self.provider_combo.currentData(), self.category_combo.currentData()
+        self.grid_model.set_filter(provider, category)
+        ids = {
+            s.id for s in self._strands
+            if (provider is None or s.provider_id == provider) and (category is None or s.service_category_key == category)
+        }
+        everything = provider is None and category is None
+        self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today), None if everything else ids)
+        self._update_copy_button()
+
+    def _update_grid_state(self) -> None:
+        model = self.grid_model
+        cells, notes = model.changed_cells(), len(model.notes())
+        parts = [_plural(cells, "changed cell")] if cells else []
+        if notes:
+            parts.append(_plural(notes, "row", "rows") + " with new notes")
+        self.changed_label.setText(", ".join(parts) if parts else "No unsaved changes")
+        errors, warnings = model.blocking_counts()
+        if errors or warnings:
+            needs = ([f"fix {_plural(errors, 'error')}"] if errors else []) + (
+                [f"add {_plural(warnings, 'note')} to warnings"] if warnings else []
+            )
+            reason = f"To save, {' and '.join(needs)}"
+        else:
+            reason = "" if model.has_changes() else "Nothing to save"
+        self.save_button.setEnabled(model.has_changes() and not (errors or warnings))
+        self.save_reason_label.setText(reason)
+        self.save_button.setToolTip(reason or "Save every changed row in one go (Ctrl+S)")
+        self.undo_button.setEnabled(model.can_undo())
+        self.discard_button.setEnabled(model.has_changes())
+        problems = model.problems()
+        self.problems_table.source_model.set_rows(problems)
+        open_ = [p for p in problems if p.mark != "noted"]
+        self.problems_label.setText(
+            f"Problems ({len(open_):,})" if open_ else "Problems — none in the rows shown"
+            + (f" ({_plural(len(problems), 'noted warning')})" if problems else "")
+        )
+
+    def _update_copy_button(self, *_args) -> None:
+        row = self._current_row()
+        self.copy_button.setEnabled(row is not None and row.return_id is None)
+
+    def _current_row(self):
+        index = self.grid_view.currentIndex()
+        return self.grid_model.row_at(index.row()) if index.isValid() else None
+
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        self.message_label.setObjectName("formProblem" if problem else "formNotice")
+        self.message_label.style().unpolish(self.message_label)
+        self.message_label.style().polish(self.message_label)
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _publish(self, changed: Changed | None) -> None:
+        if changed:
+            self._quiet = True
+            try:
+                self.context.publish(changed)
+            finally:
+                self._quiet = False
+        self.refresh()
+
+    # ------------------------------------------------------------------ Page
+
+    def new_record(self) -> bool:
+        row = self._current_row()
+        if row is not None:
+            self.open_return(row.strand_id, self.quarter)
+        return row is not None
+
+    def on_data_changed(self, changed: Changed) -> None:
+        if not self._quiet and changed.kinds & {RETURNS, STRANDS, PROVIDERS}:
+            self.refresh()
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Run `proceed` once unsaved grid edits are saved or discarded (asks first), or at once."""
+        model = self.grid_model
+        if not model.has_changes():
+            proceed()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"{self.quarter.label} has {_plural(model.changed_cells(), 'changed cell')} not saved yet.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Save them first, or discard them?")
+        box.finished.connect(lambda _r: self._on_leave_answered(box, proceed))
+        self.active_dialog = box
+        box.open()
+
+    def _on_leave_answered(self, box: QMessageBox, proceed: Callable[[], None]) -> None:
+        self.active_dialog = None
+        answer = box.standardButton(box.clickedButton())
+        if answer == QMessageBox.StandardButton.Save and self.save_grid():
+            proceed()
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.grid_model.discard()
+            proceed()
+
+    # ------------------------------------------------------------------ actions
+
+    def save_grid(self) -> bool:
+        """Save every changed row in one transaction; False (and why) when nothing was."""
+        self.grid_view.commit_open_editor()
+        model = self.grid_model
+        if not model.has_changes():
+            self._say("Nothing to save: no cell has changed.")
+            return True
+        errors, warnings = model.blocking_counts()
+        if errors or warnings:
+            self._say(f"Nothing was saved. {self.save_reason_label.text()}; the problems list says where.", problem=True)
+            return False
+        cells, rows = model.changed_cells(), len(set(model.edits()) | set(model.notes()))
+        try:
+            changed = save_grid(self.workspace.db, self.quarter, model.edits(), model.notes())
+        except (GridRefused, ServiceError, ValueError) as refused:
+            self._say(str(refused), problem=True)
+            return False
+        model.discard()
+        self._say(f"Saved {_plural(cells, 'changed cell')} in {_plural(rows, 'return')} for {self.quarter.label}.")
+        self._publish(changed)
+        return True
+
+    def verify_all_valid(self) -> None:
+        if self.grid_model.has_changes():
+            self._say("Save or discard the grid's changes first: verifying checks what is saved.", problem=True)
+            return
+        try:
+            result = verify_all_valid(self.workspace.db, self.quarter)
+        except ServiceError as error:
+            self._say(str(error), problem=True)
+            return
+        text = f"Verified {_plural(result.verified, 'return')} of {self.quarter.label}."
+        if result.skipped:
+            lines = [f"{ref} — {why}" for ref, why in result.skipped]
+            more = f"\n… and {len(lines) - 5:,} more" if len(lines) > 5 else ""
+            text += f" Not verified ({len(lines):,}):\n" + "\n".join(lines[:5]) + more
+            self.message_label.setToolTip("\n".join(lines))
+        self.last_verify_result = result
+        self._say(text)
+        self._publish(result.changed)
+
+    def copy_last_quarter(self) -> None:
+        row = self._current_row()
+        if row is None:
+            self._say("Select the strand whose missing return should start from last quarter's figures.", problem=True)
+            return
+        if self.grid_model.row_edits(row.strand_id):
+            self._say(f"{row.reference} has unsaved figures in the grid; save or discard them first.", problem=True)
+            return
+        try:
+            changed = copy_last_quarter(self.workspace.db, row.strand_id, self.quarter)
+        except (ServiceError, ValueError) as refused:
+            self._say(str(refused), problem=True)
+            return
+        self._say(f"{row.reference}: last quarter's figures copied as a draft — check every figure.")
+        self._publish(changed)
+        self.open_return(row.strand_id, self.quarter)
+
+    def open_return(self, strand_id: int, quarter: Quarter) -> ReturnDialog:
+        here = quarter == self.quarter
+        notes = self.grid_model.notes().get(strand_id, {}) if here else {}
+        dialog = ReturnDialog(self.workspace, strand_id, quarter, self,
+                              initial=self.grid_model.row_edits(strand_id) if here else None, initial_notes=notes)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda result: self._on_return_finished(dialog, strand_id, here, result))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_return_finished(self, dialog: ReturnDialog, strand_id: int, here: bool, result: int) -> None:
+        self.active_dialog = None
+        if here and result == ReturnDialog.DialogCode.Accepted:
+            self.grid_model.discard(strand_id)  # the form saved what the grid held for it
+        if dialog.changed:
+            self._publish(dialog.changed)
+
+    def _open_note(self, strand_id: int, note_key: str, reference: str, about: str, messages: list[str]) -> None:
+        model = self.grid_model
+        explanation = "\n".join(messages) or "A note kept with this figure."
+        dialog = TextDialog(
+            f"Note — {reference} · {about}", explanation, "Note",
+            lambda text: model.set_note(strand_id, note_key, text), text=model.note(strand_id, note_key),
+            button="Keep note", parent=self,
+        )
+        dialog.finished.connect(lambda _r: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_quarter_combo_current_index_changed(self, _index: int) -> None:
+        chosen = self._quarters.get(self.quarter_combo.currentData())
+        if chosen is None or chosen == self.quarter:
+            return
+        _fill(self.quarter_combo, None, self.quarter.label)  # stays until the change is agreed
+        self.confirm_leave(lambda: self._switch_quarter(chosen))
+
+    def choose_quarter(self, quarter: Quarter) -> None:
+        """Show another quarter (asking first when the grid has unsaved changes)."""
+        self.quarter_combo.setCurrentIndex(self.quarter_combo.findData(quarter.label))
+
+    def _switch_quarter(self, quarter: Quarter) -> None:
+        self.quarter = quarter
+        self._say("")
+        self.refresh(keep_edits=False)
+
+    def _on_filter_changed(self, _index: int) -> None:
+        if self.quarter is not None:
+            self._apply_filters()
+
+    def _on_discard_clicked(self) -> None:
+        self.grid_model.discard()
+        self._say("Unsaved changes discarded.")
+
+    def _on_grid_open_requested(self, row: int) -> None:
+        self.open_return(self.grid_model.row_at(row).strand_id, self.quarter)
+
+    def _on_grid_note_requested(self, row: int, column: int) -> None:
+        grid_row = self.grid_model.row_at(row)
+        measure = self.grid_model.measure_at(column)
+        problems = [p for p in self.grid_model.cell_problems(grid_row, measure.key) if not p.is_error] if measure else []
+        note_key = problems[0].note_key if problems else (measure.key if measure else RETURN_NOTE)
+        about = measure.label if note_key != RETURN_NOTE else "the return's notes"
+        self._open_note(grid_row.strand_id, note_key, grid_row.reference, about, [p.message for p in problems])
+
+    def _on_grid_pasted(self, cells: int, skipped: int) -> None:
+        extra = f"; {_plural(skipped, 'cell')} outside the grid or on locked rows left out" if skipped else ""
+        self._say(f"Pasted {_plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.")
+
+    def _on_problems_table_clicked(self, index) -> None:
+        problem = self.problems_table.proxy.record(index.row())
+        row = self.grid_model.row_of(problem.strand_id)
+        column = self.grid_model.column_of(problem.measure_key) if problem.measure_key else FIRST_MEASURE
+        if row >= 0:
+            self.grid_view.select_cell(row, column)
+
+    def _on_problem_activated(self, problem) -> None:
+        if problem.mark == WARNING or problem.mark == "noted":
+            about = problem.measure_label if problem.problem.note_key != RETURN_NOTE else "the return's notes"
+            self._open_note(problem.strand_id, problem.problem.note_key, problem.reference, about, [problem.message])
+
+    def _on_due_days_changed(self, days: int) -> None:
+        try:
+            changed = set_due_days(self.workspace.db, days)
+        except (ServiceError, ValueError) as refused:
+            self._say(str(refused), problem=True)
+            return
+        self._say(f"Returns are now due {_plural(days, 'day')} after the quarter ends.")
+        self._publish(changed)
+
+
+def _fill(combo: QComboBox, items, chosen) -> None:
+    """Refill a combo (None: keep its items) and select `chosen`, without announcing it."""
+    combo.blockSignals(True)
+    if items is not None:
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+    index = combo.findData(chosen)
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
