@@ -230,6 +230,9 @@ def _run_import(target: str, args: argparse.Namespace) -> int:
     # Only a real import writes, so only it needs the file to itself.
     with _open(target, exclusive=not args.dry_run) as db:
         preview = preview_import(db, [Path(f) for f in args.files], period=period, progress=_step_printer())
+        if not preview.files:
+            print("commissioning-desk: nothing was imported: no workbooks were found there", file=sys.stderr)
+            return EXIT_REJECTED
         for line in preview.lines():
             print(line)
         if not preview.ok:

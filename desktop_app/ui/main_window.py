@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.actions = actions
         self.events = AppEvents(self)
-        self.context = PageContext(workspace=workspace, settings=settings, events=self.events)
+        self.context = PageContext(workspace=workspace, settings=settings, events=self.events, navigate=self.navigate)
         self._pages: dict[str, Page] = {}
         self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
@@ -165,6 +165,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         if self.sidebar.currentRow() != index:
             self.sidebar.setCurrentRow(index)
+        return page
+
+    def navigate(self, key: str, target: object | None = None) -> Page:
+        """Show page `key` and, when given, what on it the officer was sent to see."""
+        page = self.show_page(key)
+        if target is not None:
+            page.show_target(target)
         return page
 
     def current_page(self) -> Page | None:

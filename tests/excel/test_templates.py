@@ -7,6 +7,8 @@ Also home of `fill_template`, which types figures into a template the way a prov
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -187,3 +189,18 @@ def test_an_edited_label_is_refused_naming_the_cell(template_path):
     line = refused.value.problems[0].line("f.xlsx")
     assert line.startswith("f.xlsx, sheet WY-001, cell A12: the layout was edited")
     assert "'IDVA cases'" in line
+
+
+def test_a_template_saved_again_by_libreoffice_still_imports(template_path, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed here; the openpyxl round trip stands in")
+    fill_template(template_path, {"WY-002": {"Victims supported": 17}})
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"), str(template_path)],
+        check=True, capture_output=True, timeout=180,
+    )
+    filled = read_template(tmp_path / "saved" / template_path.name)
+    assert filled.strands[1].values == {"victims_supported": 17, "idva_da_supported": None}
+    assert filled.strands[0].values["victims_supported"] == 120

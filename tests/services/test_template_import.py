@@ -247,7 +247,7 @@ def test_templates_refuse_to_overwrite_a_folder_of_returns_or_an_unknown_provide
     assert make_templates(demo_db, Q4, tmp_path, provider=AIRE, replace=True).paths
     with pytest.raises(TemplatesRefused, match="Did you mean 'Aire Valley Victim Support'"):
         make_templates(demo_db, Q4, tmp_path, provider="Aire Valley Victim Suport")
-    with pytest.raises(TemplatesRefused, match="no strands running in 2021/22 Q1"):
+    with pytest.raises(TemplatesRefused, match="No provider has a strand running in 2021/22 Q1"):
         make_templates(demo_db, Quarter.parse("2021/22 Q1"), tmp_path / "old")
 
 
@@ -261,3 +261,25 @@ def test_a_provider_named_like_a_formula_round_trips_safely(demo_db, tmp_path):
     assert preview.ok and preview.files[0].provider_name == HOSTILE_NAME
     commit_import(demo_db, preview)
     assert _stored(demo_db, Q4)["WY-002"] == {"Victims supported": 12}
+
+
+def test_a_folder_stands_for_the_workbooks_in_it(demo_db, tmp_path):
+    folder = tmp_path / "returns"
+    (path,) = make_templates(demo_db, Q4, folder, provider=AIRE).paths
+    (folder / "~$2024-25 Q4 - Aire Valley Victim Support.xlsx").write_bytes(b"lock")  # Excel's lock file
+    (folder / "covering email.txt").write_text("Figures attached.")
+    (folder / "last year.csv").write_text("strand,victims\nWY-001,3\n")
+    preview = preview_import(demo_db, [folder])
+    assert [f.name for f in preview.files] == ["2024-25 Q4 - Aire Valley Victim Support.xlsx", "last year.csv"]
+    assert [f.refused for f in preview.files] == [False, True]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ImportRefused, match="no workbooks were chosen"):
+        commit_import(demo_db, preview_import(demo_db, [empty]))
+
+
+def test_a_huge_text_in_a_cell_gives_a_short_line(demo_db, tmp_path):
+    (path,) = make_templates(demo_db, Q4, tmp_path, provider=AIRE).paths
+    fill_template(path, {"WY-002": {"Victims supported": "x" * 30_000}})
+    (line,) = preview_import(demo_db, [path]).files[0].refusals
+    assert line.startswith(f"{path.name}, sheet WY-002, cell B11: Victims supported: 'xxx") and len(line) < 400

@@ -6,7 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.core.periods import Quarter
-from desktop_app.core.return_checks import NOT_WHOLE, RETURN_NOTE, RULE_BROKEN, UNUSUAL_VALUE
+from desktop_app.core.return_checks import (
+    NOT_WHOLE,
+    RETURN_NOTE,
+    RULE_BROKEN,
+    UNUSUAL_VALUE,
+)
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.returns import quarter_grid
 from desktop_app.ui.pages.returns.grid_model import (

@@ -12,7 +12,12 @@ from sqlalchemy import select
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.checks import run_checks
-from desktop_app.services.returns import completeness_matrix, due_days, quarter_grid, return_form
+from desktop_app.services.returns import (
+    completeness_matrix,
+    due_days,
+    quarter_grid,
+    return_form,
+)
 from desktop_app.store.models import AuditEvent
 from desktop_app.ui.pages.returns.form import COPIED_NOTICE, LOCKED_NOTICE, ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import FIRST_MEASURE
@@ -89,12 +94,12 @@ def test_a_pasted_block_with_one_bad_cell_is_marked_and_nothing_is_saved_until_i
     assert "'12.5' is not a whole number" in bad.data(Qt.ItemDataRole.ToolTipRole)
     assert not bad.data(Qt.ItemDataRole.DecorationRole).isNull()
     assert model.index(top, FIRST_MEASURE).data() == block[0][0]
-    [line] = page.problems_table.source_model.rows()
-    table = page.problems_table
+    assert len(page.grid_panel.problems_table.source_model.rows()) == 1
+    table = page.grid_panel.problems_table
     assert [table.proxy.index(0, c).data() for c in range(3)] == ["Error", rows[1].reference, "Domestic abuse victims supported by IDVAs"]
     assert "'12.5' is not a whole number" in table.proxy.index(0, 4).data()
-    assert page.changed_label.text() == "7 changed cells"
-    assert not page.save_button.isEnabled() and "fix 1 error" in page.save_reason_label.text()
+    assert page.grid_panel.changed_label.text() == "7 changed cells"
+    assert not page.grid_panel.save_button.isEnabled() and "fix 1 error" in page.grid_panel.save_reason_label.text()
 
     qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
     assert "Nothing was saved" in page.message_label.text()
@@ -105,7 +110,7 @@ def test_a_pasted_block_with_one_bad_cell_is_marked_and_nothing_is_saved_until_i
     assert page.grid_view.currentIndex() == bad
     fixed = str(rows[1].values["idva_da_supported"] + 1)
     type_in_cell(qtbot, page, top + 1, FIRST_MEASURE + 1, fixed)
-    assert page.problems_table.source_model.rows() == [] and page.save_button.isEnabled()
+    assert page.grid_panel.problems_table.source_model.rows() == [] and page.grid_panel.save_button.isEnabled()
 
     qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
     assert "Saved 7 changed cells in 3 returns" in page.message_label.text()
@@ -114,7 +119,7 @@ def test_a_pasted_block_with_one_bad_cell_is_marked_and_nothing_is_saved_until_i
         assert values["victims_supported"] == row.values["victims_supported"] + 2
         assert values["reported_before"] == row.values["reported_before"] + 1
     assert stored(page, rows[1].strand_id)["idva_da_supported"] == int(fixed)
-    assert model.changed_cells() == 0 and page.changed_label.text() == "No unsaved changes"
+    assert model.changed_cells() == 0 and page.grid_panel.changed_label.text() == "No unsaved changes"
 
 
 def test_undo_paste_puts_back_every_cell_the_paste_changed(qtbot, page):
@@ -122,10 +127,10 @@ def test_undo_paste_puts_back_every_cell_the_paste_changed(qtbot, page):
     top = submitted_run(page)
     before = [[model.index(top + r, FIRST_MEASURE + c).data() for c in range(4)] for r in range(3)]
     paste(qtbot, page, top, FIRST_MEASURE, "1\t0\t0\t1\n2\t0\t0\t1\n3\t0\t0\t1\n")
-    assert model.index(top + 2, FIRST_MEASURE).data() == "3" and page.undo_button.isEnabled()
+    assert model.index(top + 2, FIRST_MEASURE).data() == "3" and page.grid_panel.undo_button.isEnabled()
     qtbot.keyClick(page.grid_view, Qt.Key.Key_Z, CTRL)
     assert [[model.index(top + r, FIRST_MEASURE + c).data() for c in range(4)] for r in range(3)] == before
-    assert not page.undo_button.isEnabled() and page.changed_label.text() == "No unsaved changes"
+    assert not page.grid_panel.undo_button.isEnabled() and page.grid_panel.changed_label.text() == "No unsaved changes"
 
 
 def test_tab_moves_across_the_measures_and_on_to_the_next_row(qtbot, page):
@@ -177,7 +182,7 @@ def test_an_unusual_figure_in_the_form_needs_a_note_beside_it_before_saving(qtbo
     assert dialog.isVisible() and "more than three times" in dialog.problem.text()
     assert stored(page, row.strand_id)["victims_supported"] == row.values["victims_supported"]
     qtbot.keyClicks(field.note_edit, "Two services merged this quarter")
-    assert field.problem_label.text().startswith("Noted")
+    assert "Noted: " in field.problem_label.text() and "⚠" not in field.problem_label.text()
     dialog.save_button.click()
     qtbot.waitUntil(lambda: page.active_dialog is None)
     form = return_form(db_of(page), row.strand_id, Q4)
@@ -227,17 +232,24 @@ def test_the_completeness_tab_counts_what_completeness_matrix_counts(qtbot, page
     missing = next(i for i, r in enumerate(matrix.rows) if r.cells[3].state == "overdue")
     index = table.model().index(missing, 6)
     table.scrollTo(index)
-    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    where = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)  # Qt 6's test double-click
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)  # needs a press before it
     dialog = page.active_dialog
     assert isinstance(dialog, ReturnDialog) and dialog.data.return_id is None
     assert dialog.data.strand_id == matrix.rows[missing].strand_id
 
 
 def test_the_due_days_setting_is_shown_and_changes_what_is_overdue(qtbot, page):
-    spin = page.completeness.due_spin
-    assert spin.value() == 30 and spin.accessibleName() == "Returns are due"
-    spin.setValue(45)
-    assert due_days(db_of(page)) == 45
+    page.tabs.setCurrentWidget(page.completeness)
+    edit = page.completeness.due_edit
+    assert edit.text() == "30" and edit.accessibleName() == "Returns are due"
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "45")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert due_days(db_of(page)) == 45 and edit.text() == "45"
+    assert "due 45 days" in page.message_label.text()
     assert "Due 15 May 2025" in page.completeness.model.headerData(6, Qt.Orientation.Horizontal)
 
 
@@ -297,7 +309,7 @@ def test_a_whole_quarter_for_72_strands_is_pasted_saved_and_verified_and_checks_
         type_in_cell(qtbot, page, model.row_of(problem.strand_id), model.column_of(problem.measure_key), "0")
     for problem in [p for p in model.problems() if p.mark == "warning"]:
         model.set_note(problem.strand_id, problem.problem.note_key, "Checked with the provider")
-    assert page.save_button.isEnabled()
+    assert page.grid_panel.save_button.isEnabled()
     qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
     assert "Saved" in page.message_label.text(), page.message_label.text()
     grid = quarter_grid(db, Q4)
@@ -310,3 +322,40 @@ def test_a_whole_quarter_for_72_strands_is_pasted_saved_and_verified_and_checks_
     assert matrix.count(4, "overdue") == 0 and matrix.count(4, "verified") == page.last_verify_result.verified
     assert page.completeness.counts_model.counts_of("overdue") is None  # none left in the year
     assert run_checks(db).ok
+
+
+def test_every_input_on_the_page_and_the_form_is_named_by_its_visible_label(qtbot, page):
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QTableView
+
+    dialog = open_form_from_grid(qtbot, page, submitted_run(page, 1))
+    for widget in (page, dialog):
+        pairs = [(label.text(), label.buddy()) for label in widget.findChildren(QLabel) if label.buddy() is not None]
+        assert len(pairs) >= 3
+        for text, buddy in pairs:
+            assert buddy.accessibleName() == text, text
+        assert all(b.text().strip() for b in widget.findChildren(QAbstractButton) if b.isVisibleTo(widget)
+                   and type(b).__name__ != "QToolButton")
+    names = {t.accessibleName() for t in page.findChildren(QTableView)}
+    assert {"Returns grid", "Problems", "Completeness", "Completeness counts"} <= names
+
+
+def test_a_warning_in_the_grid_is_saved_once_the_note_action_explains_it(qtbot, page):
+    model = page.grid_model
+    index = submitted_run(page, 1)
+    row = model.row_at(index)
+    high = 10 * max(row.history.recent["victims_supported"])
+    type_in_cell(qtbot, page, index, FIRST_MEASURE, str(high))
+    assert model.cell_mark(row, "victims_supported") == "warning"
+    assert not page.grid_panel.save_button.isEnabled()
+    assert "add 1 note to warnings" in page.grid_panel.save_reason_label.text()
+    page.grid_view.setCurrentIndex(model.index(index, FIRST_MEASURE))
+    qtbot.keyClick(page.grid_view, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    note = page.active_dialog
+    assert isinstance(note, TextDialog) and "more than three times" in note.intro.text()
+    qtbot.keyClicks(note.text_edit, "A second office opened in January")
+    note.save_button.click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert model.cell_mark(row, "victims_supported") == "noted" and page.grid_panel.save_button.isEnabled()
+    qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
+    form = return_form(db_of(page), row.strand_id, Q4)
+    assert form.values["victims_supported"] == high and form.fields[0].note == "A second office opened in January"

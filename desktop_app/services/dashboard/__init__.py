@@ -54,7 +54,13 @@ from desktop_app.services.funding import span_years
 from desktop_app.services.indicators import list_indicators
 from desktop_app.services.report import year_report
 from desktop_app.store.database import Database, is_demo
-from desktop_app.store.models import Allocation, Budget, FundingStream, Return, ReturnPeriod
+from desktop_app.store.models import (
+    Allocation,
+    Budget,
+    FundingStream,
+    Return,
+    ReturnPeriod,
+)
 
 __all__ = [
     "COMPLETENESS_STATES",

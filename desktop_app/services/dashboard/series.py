@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.services.report import COUNTED
-from desktop_app.store.database import Database
 from desktop_app.store.models import (
     Measure,
     Provider,
@@ -31,10 +30,10 @@ from desktop_app.store.models import (
 
 __all__ = [
     "COMPLETENESS_STATES",
-    "CategorySeries",
-    "CompletenessQuarter",
     "OTHER_PROVIDERS",
     "OTHER_SERVICES",
+    "CategorySeries",
+    "CompletenessQuarter",
     "ProviderBar",
     "QuarterlyVictims",
     "completeness_by_quarter",

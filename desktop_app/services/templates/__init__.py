@@ -2,7 +2,8 @@
 ones back through the same checks as the form, and commit a batch whole or not at all.
 
 - `making`: `make_templates` (the `templates` verb, "Make templates…");
-- `importing`: `preview_import` then `commit_import` (the `import` verb, "Import returns…");
+- `importing`: `preview_import` (the `import` verb and "Import returns…" show it first);
+- `committing`: `commit_import`, the previewed batch in one transaction or nothing;
 - `preview`: the plain data the preview shows.
 
 Every function runs without Qt; long ones take `progress(fraction, text)` and `cancelled()`.
@@ -11,12 +12,8 @@ openpyxl is imported only inside these functions, through `desktop_app.excel`.
 
 from __future__ import annotations
 
-from desktop_app.services.templates.importing import (
-    ImportCancelled,
-    ImportRefused,
-    commit_import,
-    preview_import,
-)
+from desktop_app.services.templates.committing import commit_import
+from desktop_app.services.templates.importing import ImportCancelled, ImportRefused, preview_import
 from desktop_app.services.templates.making import (
     TemplatesCancelled,
     TemplatesMade,

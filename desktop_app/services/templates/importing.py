@@ -1,10 +1,10 @@
 """Importing filled templates: preview every file, then commit the whole batch or nothing.
 
-`preview_import` reads each file (`excel.template_reader`: hostile and broken files refused
+`preview_import` (here) reads each file (`excel.template_reader`: hostile and broken files refused
 before and while parsing), matches its strands and period through the hidden record, and
 checks every strand's figures with THE engine (`core.return_checks`, with the strand's history,
-exactly as the form and the grid do). `commit_import` writes a previewed batch in one
-transaction, after checking again inside it.
+exactly as the form and the grid do). `commit_import` (`committing`) writes a previewed batch
+in one transaction, after checking again inside it.
 
 Decisions:
 
@@ -21,23 +21,20 @@ Decisions:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.periods import PeriodError, Quarter
-from desktop_app.core.return_checks import ReturnCheck
+from desktop_app.core.return_checks import ReturnCheck, ReturnChecker, StrandHistory
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.returns.errors import allowed_or_refuse
-from desktop_app.services.returns.figures import apply_plan, plan_return, stored_values
+from desktop_app.services.returns.figures import plan_return, stored_values
 from desktop_app.services.returns.lookups import (
     checker_for,
-    measure_ids,
     past_figures,
     stored_returns,
     strand_runs_in,
@@ -53,21 +50,24 @@ from desktop_app.services.templates.preview import (
     ImportPreview,
     StrandImport,
     ValueChange,
+    display_name,
 )
-from desktop_app.store.audit import AUDIT_INFO_REASON
 from desktop_app.store.database import Database
 from desktop_app.store.models import Return, Strand
 
 if TYPE_CHECKING:
     from desktop_app.excel.template_reader import FilledStrand, FilledTemplate
 
-__all__ = ["ImportCancelled", "ImportRefused", "commit_import", "preview_import"]
+__all__ = ["ImportCancelled", "ImportRefused", "preview_import"]
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
 
 # The share of the progress bar spent reading files; checking against the database takes the rest.
 _READING_SHARE = 0.85
+_MESSAGE_MAX = 300
+# What a chosen folder is searched for: workbooks, and what is often mistaken for one (refused by name).
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 
 
 class ImportRefused(ServiceError, ValueError):
@@ -97,16 +97,16 @@ def _read_files(paths: list[Path], progress: Progress | None, cancelled: Cancell
         if cancelled is not None and cancelled():
             raise ImportCancelled("The import was cancelled; nothing was imported.")
         if progress is not None:
-            progress(_READING_SHARE * index / len(paths), f"Reading {path.name}")
+            progress(_READING_SHARE * index / len(paths), f"Reading {display_name(path)}")
         try:
             read.append(read_template(path))
         except TemplateRefused as refused:
-            read.append(ImportFile(path, problems=tuple(p.line(path.name) for p in refused.problems)))
+            read.append(ImportFile(path, problems=tuple(p.line(display_name(path)) for p in refused.problems)))
     return read
 
 
 def _quarter_or_problem(filled: FilledTemplate, period: Quarter | None) -> tuple[Quarter | None, str | None]:
-    name = filled.path.name
+    name = display_name(filled.path)
     try:
         quarter = Quarter.parse(filled.period)
     except (PeriodError, TypeError):
@@ -119,13 +119,18 @@ def _quarter_or_problem(filled: FilledTemplate, period: Quarter | None) -> tuple
 
 
 def _problem_lines(check: ReturnCheck, filled: FilledTemplate, strand: FilledStrand, *, errors: bool) -> tuple[str, ...]:
-    skip = {key for key, value in strand.values.items() if value is None and key in _formula_keys(filled, strand)}
+    skip = _formula_keys(filled, strand)  # the reader already named each formula cell
     found = check.errors if errors else check.warnings
     return tuple(
-        _line(filled.path.name, p.message, strand.sheet, strand.cells.get(p.measure_key or ""))
+        _line(display_name(filled.path), _clip(p.message), strand.sheet, strand.cells.get(p.measure_key or ""))
         for p in found
-        if p.measure_key not in skip  # the reader already named each formula cell
+        if p.measure_key not in skip
     )
+
+
+def _clip(message: str) -> str:
+    # The engine quotes what was typed; a cell can hold 32,767 characters.
+    return message if len(message) <= _MESSAGE_MAX else message[: _MESSAGE_MAX - 1] + "…"
 
 
 def _formula_keys(filled: FilledTemplate, strand: FilledStrand) -> set[str]:
@@ -133,7 +138,15 @@ def _formula_keys(filled: FilledTemplate, strand: FilledStrand) -> set[str]:
     return {key for key, cell in strand.cells.items() if cell in cells}
 
 
-def _plan_strand(filled, strand, db_strand, quarter, checker, return_, history) -> StrandImport:
+def _plan_strand(
+    filled: FilledTemplate,
+    strand: FilledStrand,
+    db_strand: Strand,
+    quarter: Quarter,
+    checker: ReturnChecker,
+    return_: Return | None,
+    history: StrandHistory,
+) -> StrandImport:
     """What importing one strand's sheet would do, checked by the engine."""
     status = return_.status if return_ is not None else None
     held = stored_values(return_, checker.keys)
@@ -158,7 +171,7 @@ def _plan_strand(filled, strand, db_strand, quarter, checker, return_, history) 
     errors = _problem_lines(plan.check, filled, strand, errors=True)
     if return_ is None and not strand_runs_in(db_strand, quarter):
         errors += (
-            _line(filled.path.name, f"strand {db_strand.reference} does not run in {quarter.label}", strand.sheet),
+            _line(display_name(filled.path), f"strand {db_strand.reference} does not run in {quarter.label}", strand.sheet),
         )
     if return_ is None and not after and not errors:
         return StrandImport(action=EMPTY, status_after=None, **base)
@@ -174,7 +187,9 @@ def _plan_strand(filled, strand, db_strand, quarter, checker, return_, history) 
     return StrandImport(action=action, status_after=status_after, errors=errors, warnings=warnings, **base)
 
 
-def _check_quarter(session, quarter: Quarter, files: list[FilledTemplate], seen: dict) -> list[ImportFile]:
+def _check_quarter(
+    session: Session, quarter: Quarter, files: list[FilledTemplate], seen: dict[tuple[int, Quarter], Path]
+) -> list[ImportFile]:
     """Match each file's strands to the database and plan them: a handful of queries per quarter."""
     checker = checker_for(session, quarter)
     ids = {s.strand_id for f in files for s in f.strands}
@@ -184,7 +199,7 @@ def _check_quarter(session, quarter: Quarter, files: list[FilledTemplate], seen:
     wanted = set(checker.keys)
     results = []
     for filled in files:
-        name = filled.path.name
+        name = display_name(filled.path)
         problems = [p.line(name) for p in filled.problems]
         planned: list[StrandImport] = []
         for strand in filled.strands:
@@ -199,11 +214,12 @@ def _check_quarter(session, quarter: Quarter, files: list[FilledTemplate], seen:
                     _line(name, f"asks for other measures than {quarter.label} now does: make a fresh template", strand.sheet)
                 )
                 continue
-            other = seen.setdefault((strand.strand_id, quarter), name)
-            if other != name:
+            other = seen.setdefault((strand.strand_id, quarter), filled.path)
+            if other != filled.path:
                 # Still planned below, so its own errors show too.
+                also = display_name(other)
                 problems.append(
-                    _line(name, f"{strand.reference}'s {quarter.label} return is also in {other}; import only one", strand.sheet)
+                    _line(name, f"{strand.reference}'s {quarter.label} return is also in {also}; import only one", strand.sheet)
                 )
             history = past[strand.strand_id].history()
             planned.append(
@@ -211,6 +227,21 @@ def _check_quarter(session, quarter: Quarter, files: list[FilledTemplate], seen:
             )
         results.append(ImportFile(filled.path, quarter, filled.provider_name, tuple(problems), tuple(planned)))
     return results
+
+
+def _expand(paths: Iterable[Path | str]) -> list[Path]:
+    """The files chosen, a folder standing for the workbooks (and look-alikes) directly in it."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir()
+                # Excel's "~$name.xlsx" lock files and hidden files are not returns.
+                if p.is_file() and p.suffix.lower() in _WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+        else:
+            found.append(path)
+    return found
 
 
 def preview_import(
@@ -221,8 +252,9 @@ def preview_import(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportPreview:
-    """Read and check every file; nothing is written. `period`, when given, refuses templates
-    of any other quarter (the window passes the quarter on screen).
+    """Read and check every file; nothing is written. A folder in `paths` stands for the
+    .xlsx files in it (and any .xls, .xlsm or .csv, which are refused by name). `period`, when
+    given, refuses templates of any other quarter (the window passes the quarter on screen).
 
     Each file is ready or refused (one line per problem, naming the file, sheet and cell);
     each strand lists its new and changed figures, the engine's errors and warnings, and what
@@ -230,7 +262,7 @@ def preview_import(
     between files (raises `ImportCancelled`), so the window can run this off the UI thread.
     """
     unique: dict[Path, Path] = {}
-    for path in map(Path, paths):
+    for path in _expand(paths):
         unique.setdefault(path.expanduser().absolute(), path)  # a file chosen twice is read once
     ordered = list(unique.values())
     if not ordered:
@@ -250,7 +282,7 @@ def preview_import(
         else:
             by_quarter.setdefault(quarter, []).append(item)
     checked: dict[Path, ImportFile] = dict(early)
-    seen: dict = {}
+    seen: dict[tuple[int, Quarter], Path] = {}
     with db.reading() as session:
         for quarter in sorted(by_quarter):
             for result in _check_quarter(session, quarter, by_quarter[quarter], seen):
@@ -258,93 +290,3 @@ def preview_import(
     if progress is not None:
         progress(1.0, "Preview ready")
     return ImportPreview(files=tuple(checked[path] for path in ordered))
-
-
-def _held_now(return_: Return | None, keys) -> tuple[ReturnStatus | None, dict[str, int]]:
-    return (return_.status if return_ is not None else None), stored_values(return_, keys)
-
-
-def commit_import(
-    db: Database,
-    preview: ImportPreview,
-    *,
-    received_date: dt.date | None = None,
-    who: str | None = None,
-    today: dt.date | None = None,
-) -> Changed:
-    """Write a previewed batch in one transaction: every return the preview would write, or none.
-
-    Returns written become submitted (a verified return whose figures do not change stays
-    verified) with `received_date` (default today); locked returns are never touched. Each
-    audit row names the file it came from. A SQLite database is backed up first.
-
-    Refuses with `ImportRefused`, writing nothing, when the batch is empty, any file is refused
-    or has an error, or a return changed since the preview (preview again).
-    """
-    today = today or dt.date.today()
-    received = received_date or today
-    if not preview.files:
-        raise ImportRefused("Nothing was imported: no files were chosen.")
-    if not preview.ok:
-        refused = preview.refused_files
-        raise ImportRefused(
-            f"Nothing was imported: {len(refused)} of {len(preview.files)} files refused; "
-            "remove them from the batch or fix them.",
-            [f.refusal_line() for f in refused],
-        )
-    work = preview.to_write
-    if not work:
-        return Changed.of()
-    if db.path is not None:
-        from desktop_app.store.backup import rotating_backup
-
-        rotating_backup(db.path, "before-import")
-    by_quarter: dict[Quarter, list[tuple[ImportFile, StrandImport]]] = {}
-    for item in preview.files:
-        for strand in item.strands:
-            if strand.writes:
-                by_quarter.setdefault(strand.quarter, []).append((item, strand))
-    with db.transaction(who=who) as session:
-        for quarter, pairs in sorted(by_quarter.items()):
-            _write_quarter(session, quarter, pairs, received=received, today=today)
-    return Changed.of(RETURNS)
-
-
-def _write_quarter(session, quarter: Quarter, pairs, *, received: dt.date, today: dt.date) -> None:
-    checker = checker_for(session, quarter)
-    ids = [strand.strand_id for _, strand in pairs]
-    strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(ids)))}
-    returns = stored_returns(session, quarter, ids)
-    past = past_figures(session, quarter, ids)
-    keys = measure_ids(session)
-    reason = None
-    for item, planned in pairs:
-        if f"Imported from {item.name}" != reason:
-            # Each file's audit rows say where the figures came from: flush file by file.
-            session.flush()
-            reason = session.info[AUDIT_INFO_REASON] = f"Imported from {item.name}"
-        return_ = returns.get(planned.strand_id)
-        status, held = _held_now(return_, checker.keys)
-        where = f"{planned.reference} {quarter.label}"
-        if status == ReturnStatus.LOCKED:
-            continue  # locked since the preview: an import never changes a locked return
-        strand = strands.get(planned.strand_id)
-        if strand is None:
-            raise ImportRefused(f"Nothing was imported: {where} was deleted since the preview.")
-        if status != planned.status_before or held != dict(planned.held):
-            raise ImportRefused(
-                f"Nothing was imported: {where} was changed by someone else since the preview; preview the import again."
-            )
-        plan = plan_return(checker, past[planned.strand_id].history(), return_, planned.entered)
-        if plan.check.errors:
-            raise ImportRefused(
-                f"Nothing was imported: {where} no longer passes the checks.",
-                [p.message for p in plan.check.errors],
-            )
-        if planned.status_after != status:
-            allowed_or_refuse(status, planned.status_after, where=where)
-        apply_plan(
-            session, strand=strand, quarter=quarter, return_=return_, plan=plan,
-            status=planned.status_after, received_date=received, measure_ids=keys, today=today,
-        )
-    session.flush()

@@ -115,8 +115,9 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
                 )
             )
     if not by_provider:
-        who = f"{provider}" if provider is not None else "Any provider"
-        raise TemplatesRefused(f"{who} has no strands running in {quarter.label}, so there is no template to make.")
+        if provider is not None:
+            raise TemplatesRefused(f"{provider} has no strands running in {quarter.label}, so there is no template to make.")
+        raise TemplatesRefused(f"No provider has a strand running in {quarter.label}, so there is no template to make.")
     return [
         ProviderTemplate(provider_id, name, quarter, due, measures, tuple(strands))
         for provider_id, (name, strands) in by_provider.items()

@@ -16,7 +16,7 @@ from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
 from desktop_app.core.vocabulary import ReturnStatus
 
-__all__ = ["ImportFile", "ImportPreview", "StrandImport", "ValueChange", "WARNINGS_POLICY"]
+__all__ = ["ImportFile", "ImportPreview", "StrandImport", "ValueChange", "WARNINGS_POLICY", "display_name"]
 
 # Actions on one strand's return.
 NEW = "new"  # no return yet: one is made, submitted
@@ -31,6 +31,16 @@ WARNINGS_POLICY = (
     "Warnings do not stop an import (a workbook cannot carry the officer's notes): the return is "
     "saved as submitted, and each warning must be explained in a note before it can be verified."
 )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def display_name(path: Path) -> str:
+    """The file's name as a message shows it: control characters (a newline is legal in a Linux
+    file name) would break the one-line-per-problem promise."""
+    return "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in path.name)
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,7 @@ class ImportFile:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return display_name(self.path)
 
     @property
     def refused(self) -> bool:
@@ -173,15 +183,15 @@ class ImportPreview:
         parts = [
             f"{len(self.files)} {'file' if len(self.files) == 1 else 'files'}: {ready} ready, "
             f"{len(self.refused_files)} refused",
-            f"{len(self.to_write)} returns to write ({counts.get(NEW, 0)} new, {counts.get(CHANGED, 0)} changed, "
-            f"{counts.get(SUBMIT, 0)} drafts submitted unchanged)",
+            f"{_count(len(self.to_write), 'return')} to write ({counts.get(NEW, 0)} new, "
+            f"{counts.get(CHANGED, 0)} changed, {_count(counts.get(SUBMIT, 0), 'draft')} submitted unchanged)",
         ]
         if counts.get(UNCHANGED):
             parts.append(f"{counts[UNCHANGED]} unchanged")
         if counts.get(LOCKED):
             parts.append(f"{counts[LOCKED]} locked, not changed")
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
+            parts.append(_count(len(self.warnings), "warning"))
         return "; ".join(parts)
 
     def lines(self, *, details: bool = True) -> list[str]:

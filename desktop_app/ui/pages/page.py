@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -22,9 +23,15 @@ class PageContext:
     workspace: Workspace
     settings: QSettings | None
     events: AppEvents
+    # Set by the window: show page `key` and ask it to show `target` (a record, a quarter...).
+    navigate: Callable[[str, object | None], None] | None = None
 
     def publish(self, changed: Changed) -> None:
         self.events.data_changed.emit(changed)
+
+    def go_to(self, key: str, target: object | None = None) -> None:
+        if self.navigate is not None:
+            self.navigate(key, target)
 
 
 class Page(QWidget):
@@ -53,6 +60,9 @@ class Page(QWidget):
 
     def on_data_changed(self, changed: Changed) -> None:
         """Refresh what this page shows if `changed` touches it."""
+
+    def show_target(self, target: object) -> None:
+        """Bring `target` into view (another page sent the officer here); pages that can, do."""
 
     def save_state(self) -> None:
         """Keep column widths and splitters in the settings (called when the window closes)."""

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from pyqtgraph.graphicsItems.LegendItem import ItemSample
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage, QPainter
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -33,24 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.money import format_pence_short
+from desktop_app.ui.pages.dashboard.chart_parts import (
+    AXIS,
+    MUTED,
+    TEXT,
+    CountAxis,
+    SwatchSample,
+    point_font,
+    wrapped,
+)
 
-# Okabe & Ito's palette: told apart by readers with any common colour-vision deficiency.
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#9AA5B1"
-PALETTE = (BLUE, ORANGE, SKY_BLUE, GREEN, VERMILLION, PURPLE, YELLOW)
-
-TEXT = "#1c2b39"
-MUTED = "#5b6b7a"
-AXIS = "#8795a3"
 PICTURE_FILTER = "PNG picture (*.png)"
-HOVER_Z = 100
 
 
 @dataclass(frozen=True)
@@ -59,109 +51,6 @@ class Hit:
 
     text: str
     target: object | None
-    anchor: QPointF  # where, in view coordinates, the hover label points
-
-
-def wrapped(name: str, most: int = 26) -> str:
-    """A legend entry broken over two lines at the space nearest its middle when it is long."""
-    if len(name) <= most or " " not in name:
-        return name
-    middle = len(name) / 2
-    split = min((i for i, c in enumerate(name) if c == " "), key=lambda i: abs(i - middle))
-    return f"{name[:split]}<br>{name[split + 1:]}"
-
-
-def point_font(widget: QWidget, points: float, *, bold: bool = False) -> QFont:
-    font = QFont(widget.font())
-    font.setPointSizeF(points)
-    font.setBold(bold)
-    return font
-
-
-class CountAxis(pg.AxisItem):
-    """Counts with thousands separators (90,793), never pyqtgraph's "x1e+04"."""
-
-    def __init__(self, orientation: str) -> None:
-        super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        return [f"{int(round(v)):,}" if round(v) >= 0 else "" for v in values]
-
-
-class MoneyAxis(pg.AxisItem):
-    """Pence shown as short amounts: £0, £2.0m, £4.5m."""
-
-    def __init__(self, orientation: str) -> None:
-        super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
-        return [format_pence_short(int(round(v))) if round(v) >= 0 else "" for v in values]
-
-
-class NameAxis(pg.AxisItem):
-    """Names at whole-number positions (quarters, years, providers), elided when too long.
-
-    A bottom axis may also be given short names ("Q1" for "Q1 Apr–Jun"), used when the full
-    names would run into each other at the chart's width."""
-
-    def __init__(self, orientation: str, *, most_px: int = 220) -> None:
-        super().__init__(orientation)
-        self.most_px = most_px
-        self.names: list[str] = []
-        self.short_names: list[str] = []
-        self.shown_names: list[str] = []
-
-    def _metrics(self) -> QFontMetrics:
-        return QFontMetrics(self.style["tickFont"] or QFont())
-
-    def set_names(self, names: list[str], short_names: list[str] | None = None) -> None:
-        """Put `names[i]` at position i; too long a name ends in "…" (the hover has it whole)."""
-        self.names = list(names)
-        self.short_names = list(short_names or names)
-        self._choose()
-
-    def _choose(self) -> None:
-        metrics = self._metrics()
-        names = self.names
-        if self.orientation in ("top", "bottom") and self.short_names != self.names:
-            span = (self.range[1] - self.range[0]) or 1
-            room = self.width() / span  # pixels between neighbouring names
-            widest = max((metrics.horizontalAdvance(n) for n in names), default=0)
-            if widest + 12 > room:
-                names = self.short_names
-        shown = [metrics.elidedText(n, Qt.TextElideMode.ElideRight, self.most_px) for n in names]
-        if shown == self.shown_names and self._tickLevels is not None:
-            return
-        self.shown_names = shown
-        self.setTicks([list(enumerate(shown)), []])
-        if self.orientation in ("left", "right"):
-            widest = max((metrics.horizontalAdvance(n) for n in shown), default=40)
-            self.setWidth(widest + 16)
-
-    def setRange(self, mn: float, mx: float) -> None:  # noqa: N802 - pyqtgraph's name
-        super().setRange(mn, mx)
-        if getattr(self, "names", None):  # pyqtgraph calls this before __init__ has finished
-            self._choose()
-
-    def resizeEvent(self, ev=None) -> None:  # noqa: N802
-        super().resizeEvent(ev)
-        if getattr(self, "names", None):  # pyqtgraph calls this before __init__ has finished
-            self._choose()
-
-
-class SwatchSample(ItemSample):
-    """A legend swatch: a square in the bar's colour. Clicking it hides nothing."""
-
-    def paint(self, painter, *args) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(pg.mkPen(AXIS, width=0.8))
-        painter.setBrush(pg.mkBrush(self.item.opts["brush"]))
-        painter.drawRect(QRectF(4, 4, 13, 13))
-
-    def mouseClickEvent(self, event) -> None:  # noqa: N802
-        event.accept()
 
 
 class BarChart(QFrame):
@@ -224,7 +113,6 @@ class BarChart(QFrame):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.vb.setDefaultPadding(0)
-        self.plot.showGrid(x=False, y=True, alpha=0.12)
         tick_font = point_font(self, 9)
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
@@ -244,10 +132,14 @@ class BarChart(QFrame):
             self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
             self.view.addItem(self.legend, row=0, col=1)
             self.view.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
-        self.hover_label = pg.TextItem("", color=TEXT, fill=pg.mkBrush(255, 255, 255, 240), border=pg.mkPen(AXIS))
-        self.hover_label.setZValue(HOVER_Z)
-        self.hover_label.setVisible(False)
-        self.plot.addItem(self.hover_label, ignoreBounds=True)
+        # A label floating over the view, not a plot item: it may cross the plot's edges, and a
+        # saved picture never shows it.
+        self.hover_label = QLabel(self.view)
+        self.hover_label.setObjectName("chartHover")
+        self.hover_label.setAccessibleName(f"{self.title}: figures under the pointer")
+        self.hover_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hover_label.setFont(point_font(self, 9))
+        self.hover_label.hide()
         self.stack.addWidget(self.view)
 
         self.empty_label = QLabel(self)
@@ -259,8 +151,9 @@ class BarChart(QFrame):
         column.addWidget(self.stack, 1)
         self.setStyleSheet(
             "#dashboardChart { background: white; border: 1px solid #d5dce3; border-radius: 4px; }"
-            " #chartTitle { color: %s; }"
-            " QPushButton#chartButton { padding: 2px 8px; }" % TEXT
+            f" #chartTitle {{ color: {TEXT}; }}"
+            " QPushButton#chartButton { padding: 2px 8px; }"
+            f" #chartHover {{ background: rgba(255, 255, 255, 240); border: 1px solid {AXIS}; padding: 4px 6px; }}"
         )
 
     def _make_items(self) -> None:
@@ -271,6 +164,12 @@ class BarChart(QFrame):
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.view.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.view.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        self.view.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.view and event.type() == QEvent.Type.Leave:
+            self.hover_label.hide()  # the scene reports moves inside it, never the way out
+        return super().eventFilter(watched, event)
 
     def _set_axis_titles(self, left: str, bottom: str) -> None:
         self.plot.setLabel("left", left, color=MUTED)
@@ -281,8 +180,9 @@ class BarChart(QFrame):
     def _set_value_range(self, top: float, headroom: float, *, horizontal: bool = False) -> None:
         """Values from 0 to `top` with `headroom` (a share of it) above for the figures.
 
-        The range starts a hair below 0: exactly at 0, rounding can leave the 0 tick just
-        outside the axis and pyqtgraph then drops its label."""
+        The range starts a hair below 0: exactly at 0, rounding can put the 0 tick just outside
+        the axis, and pyqtgraph then drops its label. (No grid lines for the same reason: with
+        a grid, pyqtgraph drops the labels at the ends of an axis.)"""
         high = max(top * (1 + headroom), 1)
         low = -high * 0.004
         if horizontal:
@@ -306,7 +206,7 @@ class BarChart(QFrame):
 
     def show_chart(self, has_data: bool, empty_text: str = "") -> None:
         """The plot when there is something to draw, otherwise a sentence saying why not."""
-        self.hover_label.setVisible(False)
+        self.hover_label.hide()
         self.empty_label.setText(empty_text)
         self.stack.setCurrentWidget(self.view if has_data else self.empty_label)
         for button in (self.save_button, self.copy_button):
@@ -330,7 +230,7 @@ class BarChart(QFrame):
         return self.plot.vb.mapViewToScene(point)
 
     def hover_text(self) -> str:
-        return self.hover_label.toPlainText() if self.hover_label.isVisible() else ""
+        return "" if self.hover_label.isHidden() else self.hover_label.text()
 
     def _hit_at_scene(self, scene_pos: QPointF) -> Hit | None:
         if not self.has_chart() or not self.plot.vb.sceneBoundingRect().contains(scene_pos):
@@ -340,18 +240,23 @@ class BarChart(QFrame):
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
         found = self._hit_at_scene(scene_pos)
         if found is None:
-            self.hover_label.setVisible(False)
+            self.hover_label.hide()
             self.view.unsetCursor()
             return
         self.hover_label.setText(found.text)
-        # Keep the label inside the plot: it opens away from the nearer edges.
-        (x_low, x_high), (y_low, y_high) = self.plot.vb.viewRange()
-        right = found.anchor.x() > (x_low + x_high) / 2
-        inverted = self.plot.vb.state["yInverted"]
-        high = (found.anchor.y() < (y_low + y_high) / 2) == inverted
-        self.hover_label.setAnchor((1.0 if right else 0.0, 0.0 if high else 1.0))
-        self.hover_label.setPos(found.anchor)
-        self.hover_label.setVisible(True)
+        self.hover_label.adjustSize()
+        # Beside the pointer like a tooltip, flipped left or up where it would leave the chart.
+        pointer = self.view.mapFromScene(scene_pos)
+        size, room = self.hover_label.size(), self.view.size()
+        x = pointer.x() + 14
+        if x + size.width() > room.width() - 2:
+            x = pointer.x() - 14 - size.width()
+        y = pointer.y() + 14
+        if y + size.height() > room.height() - 2:
+            y = pointer.y() - 14 - size.height()
+        self.hover_label.move(max(2, x), max(2, y))
+        self.hover_label.show()
+        self.hover_label.raise_()
         if found.target is not None:
             self.view.setCursor(Qt.CursorShape.PointingHandCursor)
         else:
@@ -372,7 +277,6 @@ class BarChart(QFrame):
 
     def picture(self) -> QImage:
         """The chart at twice its on-screen size, under a band with its title and caption."""
-        self.hover_label.setVisible(False)
         exporter = ImageExporter(self.view.scene())
         exporter.parameters()["width"] = self.export_width()
         chart = exporter.export(toBytes=True)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -28,7 +27,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import Changed
-from desktop_app.services.dashboard import Dashboard, dashboard, dashboard_years, default_dashboard_year
+from desktop_app.services.dashboard import (
+    Dashboard,
+    dashboard,
+    dashboard_years,
+    default_dashboard_year,
+)
 from desktop_app.ui.pages.dashboard.progress_charts import (
     AllocationChart,
     CompletenessChart,
@@ -231,17 +235,5 @@ class DashboardPage(Page):
             self.navigate.emit(key, target)
 
     def _on_navigate(self, key: str, target: object) -> None:
-        """Show page `key` through the window, then ask it to show `target` if it can."""
-        show_page = getattr(self.window(), "show_page", None)
-        if show_page is None:
-            return
-        page = show_page(key)
-        show_target = getattr(page, "show_target", None)
-        if target is not None and callable(show_target):
-            show_target(target)
-        elif isinstance(target, ProviderTarget):
-            # Until the Providers page offers `show_target`, filter it the way an officer
-            # would: by typing the provider's name into its search box.
-            search = getattr(page, "search_edit", None)
-            if isinstance(search, QLineEdit):
-                search.setText(target.name)
+        """Show page `key` through the window, which asks it to show `target`."""
+        self.context.go_to(key, target)

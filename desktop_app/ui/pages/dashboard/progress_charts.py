@@ -11,8 +11,13 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.money import format_pence, format_pence_short
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
-from desktop_app.services.dashboard import COMPLETENESS_STATES, CompletenessQuarter, YearMoney
-from desktop_app.ui.pages.dashboard.chart_base import (
+from desktop_app.services.dashboard import (
+    COMPLETENESS_STATES,
+    CompletenessQuarter,
+    YearMoney,
+)
+from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
+from desktop_app.ui.pages.dashboard.chart_parts import (
     BLUE,
     GREEN,
     PURPLE,
@@ -20,9 +25,7 @@ from desktop_app.ui.pages.dashboard.chart_base import (
     TEXT,
     VERMILLION,
     YELLOW,
-    BarChart,
     CountAxis,
-    Hit,
     MoneyAxis,
     NameAxis,
     point_font,
@@ -151,7 +154,6 @@ class AllocationChart(BarChart):
             f"Allocated {format_pence(year.allocated_pence, show_pence=False)}\n{balance}\n"
             "Click to open the strands",
             YearTarget(FinancialYear(year.financial_year)),
-            QPointF(index + BUDGET_WIDTH / 2, max(year.budget_pence, year.allocated_pence) / 2),
         )
 
 
@@ -230,7 +232,6 @@ class CompletenessChart(BarChart):
                     f"{quarter.label}: {words}\n{format_count(count)} of {format_count(quarter.expected)} returns\n"
                     "Click to open these returns",
                     CompletenessTarget(self.year, index + 1, state),
-                    QPointF(index + STACK_WIDTH / 2, running + count / 2),
                 )
             running += count
         return None

@@ -11,14 +11,13 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.dashboard import OTHER_SERVICES, ProviderBar, QuarterlyVictims
-from desktop_app.ui.pages.dashboard.chart_base import (
+from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
+from desktop_app.ui.pages.dashboard.chart_parts import (
     BLUE,
     GREY,
     PALETTE,
     TEXT,
-    BarChart,
     CountAxis,
-    Hit,
     NameAxis,
     point_font,
 )
@@ -150,7 +149,6 @@ class QuarterlyVictimsChart(BarChart):
                     f"{label}: {category.name}\n{format_count(value)} victims supported{share}\n"
                     f"Quarter total {format_count(total)} — click to open these returns",
                     QuarterTarget(victims.year, quarter + 1, key, category.name),
-                    QPointF(quarter + BAR_WIDTH / 2, running + value / 2),
                 )
             running += value
         return None
@@ -168,7 +166,6 @@ class TopProvidersChart(BarChart):
         )
         self.providers: tuple[ProviderBar, ...] = ()
         self.plot.vb.invertY(True)  # the biggest at the top, as a ranking reads
-        self.plot.showGrid(x=True, y=False, alpha=0.12)
         self._set_axis_titles("", "Victims supported")
         self.plot.getAxis("left").setStyle(tickLength=0)
 
@@ -229,11 +226,9 @@ class TopProvidersChart(BarChart):
                 f"{provider.providers} other providers together\n"
                 f"{format_count(provider.victims)} victims supported{share}",
                 None,
-                QPointF(min(provider.victims, point.x()), index),
             )
         return Hit(
             f"{provider.name}\n{format_count(provider.victims)} victims supported{share}\n"
             "Click to open the provider",
             ProviderTarget(provider.provider_id, provider.name),
-            QPointF(min(provider.victims, max(point.x(), 0)), index),
         )

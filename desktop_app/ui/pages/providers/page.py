@@ -88,6 +88,15 @@ class ProvidersPage(Page):
         self.search_edit.selectAll()
         return True
 
+    def show_target(self, target: object) -> None:
+        """Narrow the table to one provider (e.g. a bar clicked on the dashboard) and select it."""
+        provider_id = getattr(target, "provider_id", None)
+        record = next((r for r in self.table.source_model.rows() if r.id == provider_id), None)
+        if record is None:
+            return
+        self.search_edit.setText(record.name)
+        self.table.select_where(lambda r: r.id == provider_id)
+
     def on_data_changed(self, changed: Changed) -> None:
         if changed.kinds & {PROVIDERS, STRANDS}:
             self.refresh()

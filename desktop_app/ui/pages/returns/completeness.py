@@ -9,11 +9,25 @@ The due-days setting sits above the matrix, where its effect (overdue or not) ca
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QIntValidator, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.periods import format_date
-from desktop_app.services.returns import STATE_WORDS, STATES, Completeness, CompletenessRow
+from desktop_app.services.returns import (
+    STATE_WORDS,
+    STATES,
+    Completeness,
+    CompletenessRow,
+)
 
 INFO = ("Reference", "Provider", "Strand")
 INFO_WIDTHS = (96, 190, 0)  # the strand's name takes what is left
@@ -164,6 +178,7 @@ class CompletenessTab(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._due_days = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.setSpacing(6)
@@ -171,17 +186,18 @@ class CompletenessTab(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("pageSubtitle")
         top.addWidget(self.summary_label, 1)
+        # "Returns are due [30] days after the quarter ends": the setting reads as a sentence.
         due_label = QLabel("Returns are due", self)
-        self.due_spin = QSpinBox(self)
-        self.due_spin.setRange(0, 366)
-        self.due_spin.setSuffix(" days after the quarter ends")
-        self.due_spin.setAccessibleName("Returns are due")
-        self.due_spin.setKeyboardTracking(False)  # one change when typing stops, not per digit
-        self.due_spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # typed, or arrow keys
-        self.due_spin.setMinimumWidth(240)
-        due_label.setBuddy(self.due_spin)
+        self.due_edit = QLineEdit(self)
+        self.due_edit.setAccessibleName("Returns are due")
+        self.due_edit.setValidator(QIntValidator(0, 366, self.due_edit))
+        self.due_edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.due_edit.setFixedWidth(56)
+        self.due_edit.setToolTip("0 to 366 days; press Enter to apply")
+        due_label.setBuddy(self.due_edit)
         top.addWidget(due_label)
-        top.addWidget(self.due_spin)
+        top.addWidget(self.due_edit)
+        top.addWidget(QLabel("days after the quarter ends", self))
         layout.addLayout(top)
 
         self.model = CompletenessModel(self)
@@ -213,14 +229,13 @@ class CompletenessTab(QWidget):
         self.table.cell_activated.connect(self._on_table_activated)
         self.table.horizontalHeader().sectionResized.connect(self._on_matrix_section_resized)
         self.table.horizontalScrollBar().valueChanged.connect(self.counts_table.horizontalScrollBar().setValue)
-        self.due_spin.valueChanged.connect(self._on_due_spin_value_changed)
+        self.due_edit.editingFinished.connect(self._on_due_edit_editing_finished)
 
     def load(self, matrix: Completeness, strand_ids: set[int] | None = None) -> None:
         self.model.load(matrix, strand_ids)
         self.counts_model.load(self.model.counts())
-        self.due_spin.blockSignals(True)
-        self.due_spin.setValue(matrix.due_days)
-        self.due_spin.blockSignals(False)
+        self._due_days = matrix.due_days
+        self.due_edit.setText(str(matrix.due_days))
         shown, total = self.model.rowCount(), len(matrix.rows)
         strands = f"{shown:,} strands" if shown == total else f"{shown:,} of {total:,} strands"
         self.summary_label.setText(f"{matrix.year.label}: {strands} running in the year, as at {format_date(matrix.today)}")
@@ -252,5 +267,7 @@ class CompletenessTab(QWidget):
         if cell.state != "not_running":
             self.open_requested.emit(row.strand_id, cell.quarter)
 
-    def _on_due_spin_value_changed(self, days: int) -> None:
-        self.due_days_changed.emit(days)
+    def _on_due_edit_editing_finished(self) -> None:
+        text = self.due_edit.text().strip()
+        if text.isdigit() and int(text) != self._due_days:
+            self.due_days_changed.emit(int(text))

@@ -9,10 +9,20 @@ buttons come from `next_steps`); a locked return is read-only until it is reopen
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.return_checks import RETURN_NOTE, Problem, ReturnCheck
@@ -20,7 +30,14 @@ from desktop_app.core.return_workflow import Transition
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.returns import MeasureField, ReturnForm, ReturnRefused, reopen, return_form, save_return
+from desktop_app.services.returns import (
+    MeasureField,
+    ReturnForm,
+    ReturnRefused,
+    reopen,
+    return_form,
+    save_return,
+)
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.returns.reason_dialog import TextDialog
 from desktop_app.ui.widgets.date_edit import OptionalDateEdit
@@ -29,6 +46,7 @@ from desktop_app.ui.widgets.record_dialog import RecordDialog
 COPIED_NOTICE = "Copied from last quarter — check every figure before you save or submit it."
 LOCKED_NOTICE = "Locked: this return went to the MoJ in a final submission. Reopen it, with a reason, to correct it."
 INPUT_WIDTH, PREVIOUS_WIDTH = 116, 82
+READ_ONLY_STYLE = "background: #eef1f4; color: #5b6b7a;"  # a locked return looks it
 _STYLE = {  # the line under an input: red for an error, amber for a warning, grey once noted
     "error": "color: #b00020; font-weight: 600;",
     "warning": "color: #8a6100; font-weight: 600;",
@@ -69,6 +87,7 @@ class MeasureInput(QWidget):
         span = len(field.previous) + 2
         # What is wrong and the note come straight under the input; the help text after them.
         self.problem_label = QLabel(self)
+        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
         self.problem_label.setWordWrap(True)
         self.problem_label.setVisible(False)
         grid.addWidget(self.problem_label, 1, 0, 1, span)
@@ -95,11 +114,12 @@ class MeasureInput(QWidget):
             self.problem_label.setVisible(False)
             self.note_edit.setVisible(bool(self.note_edit.text().strip()))
             return
-        noted = all(notes.get(p.note_key, "").strip() for p in problems)
-        kind = "error" if any(p.is_error for p in problems) else ("noted" if noted else "warning")
-        prefix = {"error": "✖ ", "warning": "⚠ ", "noted": "Noted: "}[kind]
-        self.problem_label.setText("\n".join(prefix + p.message for p in problems))
-        self.problem_label.setStyleSheet(_STYLE[kind])
+        lines = []
+        for problem in problems:
+            kind = "error" if problem.is_error else "noted" if notes.get(problem.note_key, "").strip() else "warning"
+            prefix = {"error": "✖ ", "warning": "⚠ ", "noted": "Noted: "}[kind]
+            lines.append(f'<div style="{_STYLE[kind]}">{prefix}{html.escape(problem.message)}</div>')
+        self.problem_label.setText("".join(lines))
         self.problem_label.setVisible(True)
         own_note = any(not p.is_error and p.note_key == self.field.key for p in problems)
         self.note_edit.setVisible(own_note or bool(self.note_edit.text().strip()))
@@ -213,10 +233,12 @@ class ReturnDialog(RecordDialog):
             widget = self.inputs[field.key]
             widget.edit.setText(initial.get(field.key, format_count(field.value)))
             widget.note_edit.setText(initial_notes.get(field.key, field.note))
-            widget.edit.setReadOnly(not data.editable)
-            widget.note_edit.setReadOnly(not data.editable)
+            for edit in (widget.edit, widget.note_edit):
+                edit.setReadOnly(not data.editable)
+                edit.setStyleSheet("" if data.editable else READ_ONLY_STYLE)
         self.notes_edit.setPlainText(initial_notes.get(RETURN_NOTE, data.notes))
         self.notes_edit.setReadOnly(not data.editable)
+        self.notes_edit.setStyleSheet("" if data.editable else READ_ONLY_STYLE)
         self.received_edit.set_date_value(data.received_date)
         self.received_edit.setEnabled(data.editable)
         self.status_label.setText(data.status_words if data.status is not None else "New return —")

@@ -14,18 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop_app.core.numbers import CountError, format_count, parse_count
 from desktop_app.core.return_checks import Problem, ReturnCheck, blocking
+from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.returns import GridRow, QuarterGrid
 from desktop_app.ui.table_model import RECORD_ROLE
 
-__all__ = [
-    "ERROR", "FIRST_MEASURE", "INFO_TITLES", "NOTED", "PROBLEMS_ROLE", "WARNING",
-    "GridProblem", "ReturnsGridModel", "marker_icon",
-]
+__all__ = ["ERROR", "FIRST_MEASURE", "NOTED", "PROBLEMS_ROLE", "WARNING", "GridProblem", "ReturnsGridModel", "marker_icon"]
 
 INFO_TITLES = ("Reference", "Provider", "Strand", "Status")
 FIRST_MEASURE = len(INFO_TITLES)
@@ -38,45 +37,20 @@ WARNING_BACKGROUND, WARNING_TEXT = QColor("#fff4d1"), QColor("#6b4e00")
 CHANGED_BACKGROUND = QColor("#e5f0fa")
 LOCKED_BACKGROUND, LOCKED_TEXT = QColor("#eef1f4"), QColor("#7b8794")
 
+# The status in words, tinted as the completeness matrix tints it.
+STATUS_TEXT = {None: QColor("#8a4b00"), ReturnStatus.SUBMITTED: QColor("#1f4f75"), ReturnStatus.VERIFIED: QColor("#1d6b35")}
+
 ERROR, WARNING, NOTED = "error", "warning", "noted"
 MARK_WORDS = {ERROR: "Error", WARNING: "Warning", NOTED: "Noted"}
+_ICONS = {ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical, WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+          NOTED: QStyle.StandardPixmap.SP_MessageBoxInformation}
 
 
 @cache
 def marker_icon(mark: str) -> QIcon:
-    """A small drawn marker: a red disc for an error, an amber triangle for a warning, a blue
-    dot for a warning explained by a note (drawn, so no image file has to be found)."""
-    size = 14
-    pixmap = QPixmap(size * 2, size * 2)  # drawn at double size: sharp on high-DPI screens
-    pixmap.setDevicePixelRatio(2)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    if mark == WARNING:
-        path = QPainterPath(QPointF(7, 1))
-        path.lineTo(13.5, 12.8)
-        path.lineTo(0.5, 12.8)
-        path.closeSubpath()
-        painter.fillPath(path, QColor("#c98a00"))
-        glyph, colour, box = "!", QColor("#ffffff"), QRectF(0, 3, 14, 10)
-    elif mark == ERROR:
-        painter.setBrush(QColor("#c0283e"))
-        painter.drawEllipse(QRectF(0.5, 0.5, 13, 13))
-        glyph, colour, box = "!", QColor("#ffffff"), QRectF(0, 0, 14, 14)
-    else:
-        painter.setBrush(QColor("#2f6f9f"))
-        painter.drawEllipse(QRectF(3, 3, 8, 8))
-        glyph, colour, box = "", QColor("#ffffff"), QRectF()
-    if glyph:
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(10)
-        painter.setFont(font)
-        painter.setPen(colour)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, glyph)
-    painter.end()
-    return QIcon(pixmap)
+    """The cell's marker: a red cross for an error, an amber triangle for a warning, a blue "i"
+    for a warning explained by a note; the style's own, so they read as they do elsewhere."""
+    return QApplication.style().standardIcon(_ICONS[mark])
 
 
 @dataclass(frozen=True)
@@ -90,7 +64,6 @@ class GridProblem:
     problem: Problem
     mark: str  # ERROR, WARNING (needs a note) or NOTED (a note explains it)
     note: str
-    unsaved: bool  # the row has edits not yet saved
 
     @property
     def words(self) -> str:
@@ -99,13 +72,6 @@ class GridProblem:
     @property
     def message(self) -> str:
         return self.problem.message
-
-
-@dataclass
-class _Step:
-    """One paste or clear: every cell it touched and the edit it held before (None: none)."""
-
-    before: dict[tuple[int, str], str | None]
 
 
 class ReturnsGridModel(QAbstractTableModel):
@@ -122,7 +88,8 @@ class ReturnsGridModel(QAbstractTableModel):
         self._edits: dict[int, dict[str, str]] = {}
         self._notes: dict[int, dict[str, str]] = {}
         self._checks: dict[int, ReturnCheck] = {}
-        self._undo: list[_Step] = []
+        # One entry per paste or clear: each cell it touched and the edit it held before it.
+        self._undo: list[dict[tuple[int, str], str | None]] = []
         self._filter: tuple[int | None, str | None] = (None, None)
 
     # ------------------------------------------------------------------ loading and filtering
@@ -155,11 +122,7 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def _apply_filter(self) -> None:
         provider, category = self._filter
-        self._rows = [
-            r for r in self._all
-            if (provider is None or r.provider_id == provider)
-            and (category is None or r.service_category_key == category)
-        ]
+        self._rows = [r for r in self._all if provider in (None, r.provider_id) and category in (None, r.service_category_key)]
 
     # ------------------------------------------------------------------ rows, columns, cells
 
@@ -175,15 +138,10 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def measure_at(self, column: int):
         """The measure of a column, or None for the strand's own columns."""
-        if self.grid is None or column < FIRST_MEASURE:
-            return None
-        return self.grid.columns[column - FIRST_MEASURE]
+        return self.grid.columns[column - FIRST_MEASURE] if self.grid and column >= FIRST_MEASURE else None
 
     def column_of(self, key: str) -> int:
         return FIRST_MEASURE + self._keys.index(key)
-
-    def check_of(self, strand_id: int) -> ReturnCheck:
-        return self._checks[strand_id]
 
     def text_of(self, row: GridRow, key: str) -> str:
         """A cell as shown: what was typed (a readable count with its thousands separator),
@@ -211,12 +169,10 @@ class ReturnsGridModel(QAbstractTableModel):
         return self._checks[row.strand_id].for_measure(key)
 
     def cell_mark(self, row: GridRow, key: str) -> str | None:
-        problems = self.cell_problems(row, key)
-        if not problems:
-            return None
-        if any(p.is_error for p in problems):
-            return ERROR
-        notes = self.notes_of(row)
+        """ERROR, WARNING (a warning with no note), NOTED (every warning explained), or None."""
+        problems, notes = self.cell_problems(row, key), self.notes_of(row)
+        if not problems or any(p.is_error for p in problems):
+            return ERROR if problems else None
         return WARNING if any(not notes.get(p.note_key, "").strip() for p in problems) else NOTED
 
     # ------------------------------------------------------------------ Qt's interface
@@ -262,18 +218,15 @@ class ReturnsGridModel(QAbstractTableModel):
         return self._cell_data(row, measure, role)
 
     def _info_data(self, row: GridRow, column: int, role: int):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == 3:
-                words = "Draft (copied)" if row.copied_from_previous else row.status_words
-                if role == Qt.ItemDataRole.ToolTipRole:
-                    return self._status_tip(row)
-                return words
-            text = (row.reference, row.provider_name, row.strand_name)[column]
-            return text if role == Qt.ItemDataRole.DisplayRole else f"{row.reference} {row.strand_name}\n{row.provider_name}"
-        if role == Qt.ItemDataRole.ForegroundRole and not row.editable:
-            return LOCKED_TEXT
-        if role == Qt.ItemDataRole.BackgroundRole and not row.editable:
-            return LOCKED_BACKGROUND
+        if role == Qt.ItemDataRole.DisplayRole:
+            status = "Draft (copied)" if row.copied_from_previous else row.status_words
+            return (row.reference, row.provider_name, row.strand_name, status)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._status_tip(row) if column == 3 else f"{row.reference} {row.strand_name}\n{row.provider_name}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return LOCKED_TEXT if not row.editable else STATUS_TEXT.get(row.status) if column == 3 else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return None if row.editable else LOCKED_BACKGROUND
         if role == Qt.ItemDataRole.FontRole and column == 0 and row.strand_id in self._edits:
             font = QFont()
             font.setBold(True)  # the row has unsaved changes
@@ -303,28 +256,19 @@ class ReturnsGridModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return self._cell_tip(row, measure, mark)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if not row.editable:
-                return LOCKED_BACKGROUND
-            if mark == ERROR:
-                return ERROR_BACKGROUND
-            if mark == WARNING:
-                return WARNING_BACKGROUND
-            return CHANGED_BACKGROUND if key in self._edits.get(row.strand_id, {}) else None
+            changed = CHANGED_BACKGROUND if key in self._edits.get(row.strand_id, {}) else None
+            return LOCKED_BACKGROUND if not row.editable else {ERROR: ERROR_BACKGROUND, WARNING: WARNING_BACKGROUND}.get(mark, changed)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if not row.editable:
-                return LOCKED_TEXT
-            return {ERROR: ERROR_TEXT, WARNING: WARNING_TEXT}.get(mark)
+            return LOCKED_TEXT if not row.editable else {ERROR: ERROR_TEXT, WARNING: WARNING_TEXT}.get(mark)
         return None
 
     def _cell_tip(self, row: GridRow, measure, mark: str | None) -> str:
         lines = [f"{row.reference} · {measure.label}"]
         notes = self.notes_of(row)
         for problem in self.cell_problems(row, measure.key):
-            words = "Error" if problem.is_error else "Warning"
-            lines.append(f"{words}: {problem.message}")
-            note = notes.get(problem.note_key, "").strip()
-            if not problem.is_error and note:
-                lines.append(f"Note: {note}")
+            lines.append(f"{'Error' if problem.is_error else 'Warning'}: {problem.message}")
+            if not problem.is_error and notes.get(problem.note_key, "").strip():
+                lines.append(f"Note: {notes[problem.note_key].strip()}")
         if measure.key in self._edits.get(row.strand_id, {}):
             before = format_count(row.values.get(measure.key)) or "blank"
             lines.append(f"Changed from {before} (not saved yet)")
@@ -360,11 +304,8 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def clear(self, indexes) -> int:
         """Blank the editable measure cells among `indexes` (not collected); one undo step."""
-        cells = {
-            (self._rows[i.row()].strand_id, self.measure_at(i.column()).key): ""
-            for i in indexes
-            if self.flags(i) & Qt.ItemFlag.ItemIsEditable
-        }
+        cells = {(self._rows[i.row()].strand_id, self.measure_at(i.column()).key): ""
+                 for i in indexes if self.flags(i) & Qt.ItemFlag.ItemIsEditable}
         self._put(cells, undoable=True)
         return len(cells)
 
@@ -375,8 +316,7 @@ class ReturnsGridModel(QAbstractTableModel):
         """Put back every cell of the last paste (or clear) as it was before it."""
         if not self._undo:
             return False
-        step = self._undo.pop()
-        self._put(step.before)
+        self._put(self._undo.pop())
         return True
 
     def _put(self, cells: Mapping[tuple[int, str], str | None], *, undoable: bool = False) -> None:
@@ -385,7 +325,7 @@ class ReturnsGridModel(QAbstractTableModel):
         if not cells:
             return
         if undoable:
-            self._undo.append(_Step({cell: self._edits.get(cell[0], {}).get(cell[1]) for cell in cells}))
+            self._undo.append({cell: self._edits.get(cell[0], {}).get(cell[1]) for cell in cells})
         rows = {r.strand_id: r for r in self._all}
         for (strand_id, key), text in cells.items():
             edits = self._edits.setdefault(strand_id, {})
@@ -397,11 +337,14 @@ class ReturnsGridModel(QAbstractTableModel):
                 del self._edits[strand_id]
         for strand_id in {s for s, _k in cells}:
             self._checks[strand_id] = self._check(rows[strand_id])
-            row = self.row_of(strand_id)
-            if row >= 0:
-                # The whole row: a broken rule marks every measure it involves.
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+            self._row_changed(strand_id)
         self.edits_changed.emit()
+
+    def _row_changed(self, strand_id: int) -> None:
+        # The whole row: a broken rule marks every measure it involves.
+        row = self.row_of(strand_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def _check(self, row: GridRow) -> ReturnCheck:
         return self.grid.check_row(row, self._edits.get(row.strand_id))
@@ -418,9 +361,7 @@ class ReturnsGridModel(QAbstractTableModel):
             notes[note_key] = text
         if not notes:
             del self._notes[strand_id]
-        index = self.row_of(strand_id)
-        if index >= 0:
-            self.dataChanged.emit(self.index(index, 0), self.index(index, self.columnCount() - 1))
+        self._row_changed(strand_id)
         self.edits_changed.emit()
 
     # ------------------------------------------------------------------ what is unsaved
@@ -443,15 +384,11 @@ class ReturnsGridModel(QAbstractTableModel):
         """Forget unsaved edits and notes: one strand's, or all of them."""
         if strand_id is None:
             self._edits, self._notes, self._undo = {}, {}, []
-            ids = [r.strand_id for r in self._all]
         else:
             self._edits.pop(strand_id, None)
             self._notes.pop(strand_id, None)
-            ids = [strand_id]
         self.beginResetModel()
-        for r in self._all:
-            if r.strand_id in ids:
-                self._checks[r.strand_id] = self._check(r)
+        self._checks = {r.strand_id: self._check(r) for r in self._all}
         self.endResetModel()
         self.edits_changed.emit()
 
@@ -465,18 +402,9 @@ class ReturnsGridModel(QAbstractTableModel):
             for problem in self._checks[row.strand_id].problems:
                 note = notes.get(problem.note_key, "").strip()
                 mark = ERROR if problem.is_error else (NOTED if note else WARNING)
-                found.append(
-                    GridProblem(
-                        strand_id=row.strand_id,
-                        reference=row.reference,
-                        measure_key=problem.measure_key,
-                        measure_label=labels.get(problem.measure_key or "", "Whole return"),
-                        problem=problem,
-                        mark=mark,
-                        note="" if problem.is_error else note,
-                        unsaved=row.strand_id in self._edits or row.strand_id in self._notes,
-                    )
-                )
+                label = labels.get(problem.measure_key or "", "Whole return")
+                found.append(GridProblem(row.strand_id, row.reference, problem.measure_key, label, problem, mark,
+                                         "" if problem.is_error else note))
         order = {ERROR: 0, WARNING: 1, NOTED: 2}
         return sorted(found, key=lambda p: order[p.mark])  # stable: grid order within each
 
@@ -484,14 +412,9 @@ class ReturnsGridModel(QAbstractTableModel):
         """(errors, warnings with no note) in the rows with unsaved changes, hidden ones too:
         what `save_grid` would refuse."""
         errors = warnings = 0
-        for row in self._all:
-            if row.strand_id not in self._edits and row.strand_id not in self._notes:
-                continue
+        for row in (r for r in self._all if r.strand_id in self._edits or r.strand_id in self._notes):
             for problem in blocking(self._checks[row.strand_id], self.notes_of(row)):
-                if problem.is_error:
-                    errors += 1
-                else:
-                    warnings += 1
+                errors, warnings = (errors + 1, warnings) if problem.is_error else (errors, warnings + 1)
         return errors, warnings
 
 

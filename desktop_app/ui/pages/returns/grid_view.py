@@ -1,4 +1,4 @@
-"""The returns grid as the officer works it: typed like a spreadsheet, pasted into from one.
+"""The Grid tab as the officer works it: typed like a spreadsheet, pasted into from one.
 
 Typing starts editing; Enter commits and moves down, Tab moves across the measures (skipping
 the strand's own columns), arrows move. Ctrl+V lays a block copied from Excel or LibreOffice
@@ -6,28 +6,59 @@ over the grid from the current cell, Ctrl+C copies the selection the same way, D
 the selected cells, Ctrl+Z undoes the last paste or clear as a whole. Enter on the strand's
 columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form.
 
-Below it, the problems list: one line per problem, naming the strand, the measure and what is
-wrong; clicking a line selects its cell.
+Above the grid, what is unsaved and why "Save grid" cannot run yet; below it, the problems
+list: one line per problem, naming the strand, the measure and what is wrong; clicking a line
+selects its cell. Saving itself is the page's (it needs the quarter and the services).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QPen
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPen,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QLineEdit, QStyle, QStyledItemDelegate,
-    QStyleOptionViewItem, QTableView,
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.core.paste import parse_paste, rectangular
-from desktop_app.ui.pages.returns.grid_model import ERROR, FIRST_MEASURE, NOTED, WARNING, GridProblem, ReturnsGridModel
+from desktop_app.ui.pages.returns.grid_model import (
+    ERROR,
+    FIRST_MEASURE,
+    NOTED,
+    WARNING,
+    GridProblem,
+    ReturnsGridModel,
+)
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable
 
 # Reference, provider, (strand takes what is left), status; a measure is at least this wide.
-REFERENCE_WIDTH, PROVIDER_WIDTH, STRAND_MIN_WIDTH, STATUS_WIDTH = 86, 140, 150, 104
+REFERENCE_WIDTH, PROVIDER_WIDTH, STRAND_MIN_WIDTH, STATUS_WIDTH = 96, 136, 150, 104
 MEASURE_MIN_WIDTH = 76
 SELECTED_BACKGROUND, SELECTED_EDGE = QColor("#d7e7f5"), QColor("#1f5f8b")
+PROBLEMS_HEIGHT = 150  # five lines: enough to work down, the grid keeps the rest
 
 
 class _CellDelegate(QStyledItemDelegate):
@@ -284,3 +315,94 @@ def problems_table(parent=None) -> RecordTable:
         header.resizeSection(column, width)
     header.setStretchLastSection(True)  # the problem in words takes the rest
     return table
+
+
+def plural(n: int, one: str) -> str:
+    """`1 cell`, `2 cells`, `1,234 cells`."""
+    return f"{n:,} {one if n == 1 else one + 's'}"
+
+
+class GridPanel(QWidget):
+    """The Grid tab: the unsaved-changes line and the grid's actions, the grid, the problems."""
+
+    def __init__(self, model: ReturnsGridModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 8, 0, 0)
+        column.setSpacing(6)
+        tools = QHBoxLayout()
+        tools.setSpacing(8)
+        self.changed_label = QLabel(self)
+        self.changed_label.setAccessibleName("Unsaved changes")
+        self.changed_label.setMinimumWidth(150)
+        self.undo_button = self._button(tools, "Undo paste", "Put back the cells as they were before the last paste or clear (Ctrl+Z)")
+        self.discard_button = self._button(tools, "Discard changes", "Forget every unsaved change in the grid")
+        self.note_button = self._button(tools, "Note…", "Explain the selected cell's warning (Ctrl+Shift+N)")
+        self.open_button = self._button(tools, "Open return…", "The selected strand's return form (Ctrl+Enter, or Enter on its name)")
+        tools.insertWidget(0, self.changed_label)
+        tools.addStretch(1)
+        self.save_reason_label = QLabel(self)
+        self.save_reason_label.setObjectName("pageSubtitle")
+        tools.addWidget(self.save_reason_label)
+        self.save_button = self._button(tools, "Save grid", "")
+        self.save_button.setObjectName("primaryButton")
+        column.addLayout(tools)
+        self.view = ReturnsGridView(model, self)
+        column.addWidget(self.view, 1)
+        # The problems list only takes room when there is something in it.
+        self.problems_label = QLabel(self)
+        self.problems_label.setStyleSheet("font-weight: 600;")
+        self.problems_table = problems_table(self)
+        self.problems_table.setFixedHeight(PROBLEMS_HEIGHT)
+        column.addWidget(self.problems_label)
+        column.addWidget(self.problems_table)
+        self._connect_signals()
+
+    def _button(self, row: QHBoxLayout, text: str, tooltip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setToolTip(tooltip)
+        row.addWidget(button)
+        return button
+
+    def _connect_signals(self) -> None:
+        self.undo_button.clicked.connect(self.view.undo_paste)
+        self.note_button.clicked.connect(self.view.note_action.trigger)
+        self.open_button.clicked.connect(self.view.open_action.trigger)
+        self.model.edits_changed.connect(self.update_state)
+        self.problems_table.clicked.connect(self._on_problems_table_clicked)
+
+    def update_state(self) -> None:
+        """Say what is unsaved and what stops saving; list the problems of the rows in view."""
+        model = self.model
+        cells, notes = model.changed_cells(), len(model.notes())
+        parts = [plural(cells, "changed cell")] if cells else []
+        if notes:
+            parts.append(f"{plural(notes, 'row')} with new notes")
+        self.changed_label.setText(", ".join(parts) if parts else "No unsaved changes")
+        errors, warnings = model.blocking_counts()
+        needs = ([f"fix {plural(errors, 'error')}"] if errors else []) + (
+            [f"add {plural(warnings, 'note')} to warnings"] if warnings else []
+        )
+        reason = f"To save, {' and '.join(needs)}" if needs else "" if model.has_changes() else "Nothing to save"
+        self.save_button.setEnabled(model.has_changes() and not needs)
+        self.save_reason_label.setText(reason)
+        self.save_button.setToolTip(reason or "Save every changed row in one go (Ctrl+S)")
+        self.undo_button.setEnabled(model.can_undo())
+        self.discard_button.setEnabled(model.has_changes())
+        problems = model.problems()
+        self.problems_table.source_model.set_rows(problems)
+        self.problems_table.setVisible(bool(problems))
+        open_ = sum(p.mark != NOTED for p in problems)
+        noted = f" ({plural(len(problems), 'noted warning')})" if problems and not open_ else ""
+        self.problems_label.setText(f"Problems ({open_:,})" if open_ else f"Problems — none in the rows shown{noted}")
+
+    def _on_problems_table_clicked(self, index) -> None:
+        self.select_problem(self.problems_table.proxy.record(index.row()))
+
+    def select_problem(self, problem: GridProblem) -> None:
+        """Select (and go to) the cell a line of the problems list is about."""
+        row = self.model.row_of(problem.strand_id)
+        column = self.model.column_of(problem.measure_key) if problem.measure_key else FIRST_MEASURE
+        if row >= 0:
+            self.view.select_cell(row, column)

@@ -15,32 +15,40 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
 )
 
 from desktop_app.core.periods import Quarter, format_date
-from desktop_app.core.return_checks import RETURN_NOTE
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.returns import (
-    GridRefused, completeness_matrix, copy_last_quarter, due_days, quarter_grid, save_grid, set_due_days,
+    GridRefused,
+    completeness_matrix,
+    copy_last_quarter,
+    due_days,
+    quarter_grid,
+    save_grid,
+    set_due_days,
     verify_all_valid,
 )
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.pages.returns.completeness import CompletenessTab
 from desktop_app.ui.pages.returns.form import ReturnDialog
-from desktop_app.ui.pages.returns.grid_model import FIRST_MEASURE, WARNING, ReturnsGridModel
-from desktop_app.ui.pages.returns.grid_view import ReturnsGridView, problems_table
-from desktop_app.ui.pages.returns.reason_dialog import TextDialog
+from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
+from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
+from desktop_app.ui.pages.returns.reason_dialog import note_dialog
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
 
 ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def quarters_to_offer(strands, today: dt.date) -> tuple[list[Quarter], Quarter | None]:
@@ -103,7 +111,12 @@ class ReturnsPage(Page):
 
         self.stack = QStackedWidget(self)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._build_grid_tab(), "Grid")
+        self.grid_model = ReturnsGridModel(self)
+        self.grid_panel = GridPanel(self.grid_model, self)
+        self.grid_view = self.grid_panel.view
+        QShortcut(QKeySequence.StandardKey.Save, self.grid_panel, activated=self.save_grid,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tabs.addTab(self.grid_panel, "Grid")
         self.completeness = CompletenessTab(self)
         self.tabs.addTab(self.completeness, "Completeness")
         self.stack.addWidget(self.tabs)
@@ -135,56 +148,6 @@ class ReturnsPage(Page):
         row.addWidget(combo)
         return combo
 
-    def _build_grid_tab(self) -> QWidget:
-        tab = QWidget(self)
-        column = QVBoxLayout(tab)
-        column.setContentsMargins(0, 8, 0, 0)
-        column.setSpacing(6)
-        tools = QHBoxLayout()
-        tools.setSpacing(8)
-        self.changed_label = QLabel(tab)
-        self.changed_label.setAccessibleName("Unsaved changes")
-        self.changed_label.setMinimumWidth(150)
-        self.undo_button = QPushButton("Undo paste", tab)
-        self.undo_button.setToolTip("Put back the cells as they were before the last paste or clear (Ctrl+Z)")
-        self.discard_button = QPushButton("Discard changes", tab)
-        self.note_button = QPushButton("Note…", tab)
-        self.note_button.setToolTip("Explain the selected cell's warning (Ctrl+Shift+N)")
-        self.open_button = QPushButton("Open return…", tab)
-        self.open_button.setToolTip("The selected strand's return form (Ctrl+Enter, or Enter on its name)")
-        self.save_reason_label = QLabel(tab)
-        self.save_reason_label.setObjectName("pageSubtitle")
-        self.save_button = QPushButton("Save grid", tab)
-        self.save_button.setObjectName("primaryButton")
-        for widget in (self.changed_label, self.undo_button, self.discard_button, self.note_button, self.open_button):
-            tools.addWidget(widget)
-        tools.addStretch(1)
-        tools.addWidget(self.save_reason_label)
-        tools.addWidget(self.save_button)
-        column.addLayout(tools)
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical, tab)
-        self.splitter.setChildrenCollapsible(False)
-        self.grid_model = ReturnsGridModel(self)
-        self.grid_view = ReturnsGridView(self.grid_model, self.splitter)
-        problems = QWidget(self.splitter)
-        problems_column = QVBoxLayout(problems)
-        problems_column.setContentsMargins(0, 6, 0, 0)
-        problems_column.setSpacing(4)
-        self.problems_label = QLabel(problems)
-        self.problems_label.setStyleSheet("font-weight: 600;")
-        self.problems_table = problems_table(problems)
-        self.problems_label.setBuddy(self.problems_table)
-        problems_column.addWidget(self.problems_label)
-        problems_column.addWidget(self.problems_table, 1)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([380, 130])
-        column.addWidget(self.splitter, 1)
-        QShortcut(QKeySequence.StandardKey.Save, tab, activated=self.save_grid,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        return tab
-
     def add_template_action(self, text: str, slot: Callable[[], None], tooltip: str = "") -> QPushButton:
         """A button in the header beside the quarter's actions, for the provider templates
         ("Make templates…", "Import returns…"), which are built elsewhere."""
@@ -200,18 +163,13 @@ class ReturnsPage(Page):
         self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.copy_button.clicked.connect(self.copy_last_quarter)
         self.verify_button.clicked.connect(self.verify_all_valid)
-        self.undo_button.clicked.connect(self.grid_view.undo_paste)
-        self.discard_button.clicked.connect(self._on_discard_clicked)
-        self.note_button.clicked.connect(self.grid_view.note_action.trigger)
-        self.open_button.clicked.connect(self.grid_view.open_action.trigger)
-        self.save_button.clicked.connect(self.save_grid)
-        self.grid_model.edits_changed.connect(self._update_grid_state)
+        self.grid_panel.discard_button.clicked.connect(self._on_discard_clicked)
+        self.grid_panel.save_button.clicked.connect(self.save_grid)
         self.grid_view.open_requested.connect(self._on_grid_open_requested)
         self.grid_view.note_requested.connect(self._on_grid_note_requested)
         self.grid_view.pasted.connect(self._on_grid_pasted)
         self.grid_view.selectionModel().currentChanged.connect(self._update_copy_button)
-        self.problems_table.clicked.connect(self._on_problems_table_clicked)
-        self.problems_table.record_activated.connect(self._on_problem_activated)
+        self.grid_panel.problems_table.record_activated.connect(self._on_problem_activated)
         self.completeness.open_requested.connect(self.open_return)
         self.completeness.due_days_changed.connect(self._on_due_days_changed)
 
@@ -239,7 +197,7 @@ class ReturnsPage(Page):
         _fill(self.category_combo, [(ALL_CATEGORIES, None), *categories], self.category_combo.currentData())
         self._apply_filters()
         due = self.quarter.due_date(due_days(db))
-        self.count_label.setText(f"{self.quarter.label} · {_plural(len(grid.rows), 'strand')} · due {format_date(due)}")
+        self.count_label.setText(f"{self.quarter.label} · {plural(len(grid.rows), 'strand')} · due {format_date(due)}")
 
     def _apply_filters(self) -> None:
         provider, category = self.provider_combo.currentData(), self.category_combo.currentData()
@@ -251,34 +209,6 @@ class ReturnsPage(Page):
         everything = provider is None and category is None
         self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today), None if everything else ids)
         self._update_copy_button()
-
-    def _update_grid_state(self) -> None:
-        model = self.grid_model
-        cells, notes = model.changed_cells(), len(model.notes())
-        parts = [_plural(cells, "changed cell")] if cells else []
-        if notes:
-            parts.append(_plural(notes, "row", "rows") + " with new notes")
-        self.changed_label.setText(", ".join(parts) if parts else "No unsaved changes")
-        errors, warnings = model.blocking_counts()
-        if errors or warnings:
-            needs = ([f"fix {_plural(errors, 'error')}"] if errors else []) + (
-                [f"add {_plural(warnings, 'note')} to warnings"] if warnings else []
-            )
-            reason = f"To save, {' and '.join(needs)}"
-        else:
-            reason = "" if model.has_changes() else "Nothing to save"
-        self.save_button.setEnabled(model.has_changes() and not (errors or warnings))
-        self.save_reason_label.setText(reason)
-        self.save_button.setToolTip(reason or "Save every changed row in one go (Ctrl+S)")
-        self.undo_button.setEnabled(model.can_undo())
-        self.discard_button.setEnabled(model.has_changes())
-        problems = model.problems()
-        self.problems_table.source_model.set_rows(problems)
-        open_ = [p for p in problems if p.mark != "noted"]
-        self.problems_label.setText(
-            f"Problems ({len(open_):,})" if open_ else "Problems — none in the rows shown"
-            + (f" ({_plural(len(problems), 'noted warning')})" if problems else "")
-        )
 
     def _update_copy_button(self, *_args) -> None:
         row = self._current_row()
@@ -323,7 +253,7 @@ class ReturnsPage(Page):
             proceed()
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                          f"{self.quarter.label} has {_plural(model.changed_cells(), 'changed cell')} not saved yet.",
+                          f"{self.quarter.label} has {plural(model.changed_cells(), 'changed cell')} not saved yet.",
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
         box.setInformativeText("Save them first, or discard them?")
         box.finished.connect(lambda _r: self._on_leave_answered(box, proceed))
@@ -350,7 +280,7 @@ class ReturnsPage(Page):
             return True
         errors, warnings = model.blocking_counts()
         if errors or warnings:
-            self._say(f"Nothing was saved. {self.save_reason_label.text()}; the problems list says where.", problem=True)
+            self._say(f"Nothing was saved. {self.grid_panel.save_reason_label.text()}; the problems list says where.", problem=True)
             return False
         cells, rows = model.changed_cells(), len(set(model.edits()) | set(model.notes()))
         try:
@@ -359,7 +289,7 @@ class ReturnsPage(Page):
             self._say(str(refused), problem=True)
             return False
         model.discard()
-        self._say(f"Saved {_plural(cells, 'changed cell')} in {_plural(rows, 'return')} for {self.quarter.label}.")
+        self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.")
         self._publish(changed)
         return True
 
@@ -372,7 +302,7 @@ class ReturnsPage(Page):
         except ServiceError as error:
             self._say(str(error), problem=True)
             return
-        text = f"Verified {_plural(result.verified, 'return')} of {self.quarter.label}."
+        text = f"Verified {plural(result.verified, 'return')} of {self.quarter.label}."
         if result.skipped:
             lines = [f"{ref} — {why}" for ref, why in result.skipped]
             more = f"\n… and {len(lines) - 5:,} more" if len(lines) > 5 else ""
@@ -417,14 +347,8 @@ class ReturnsPage(Page):
         if dialog.changed:
             self._publish(dialog.changed)
 
-    def _open_note(self, strand_id: int, note_key: str, reference: str, about: str, messages: list[str]) -> None:
-        model = self.grid_model
-        explanation = "\n".join(messages) or "A note kept with this figure."
-        dialog = TextDialog(
-            f"Note — {reference} · {about}", explanation, "Note",
-            lambda text: model.set_note(strand_id, note_key, text), text=model.note(strand_id, note_key),
-            button="Keep note", parent=self,
-        )
+    def _open_note(self, strand_id: int, problems, measure=None) -> None:
+        dialog = note_dialog(self.grid_model, strand_id, problems, measure, self)
         dialog.finished.connect(lambda _r: setattr(self, "active_dialog", None))
         self.active_dialog = dialog
         dialog.open()
@@ -462,25 +386,17 @@ class ReturnsPage(Page):
         grid_row = self.grid_model.row_at(row)
         measure = self.grid_model.measure_at(column)
         problems = [p for p in self.grid_model.cell_problems(grid_row, measure.key) if not p.is_error] if measure else []
-        note_key = problems[0].note_key if problems else (measure.key if measure else RETURN_NOTE)
-        about = measure.label if note_key != RETURN_NOTE else "the return's notes"
-        self._open_note(grid_row.strand_id, note_key, grid_row.reference, about, [p.message for p in problems])
+        self._open_note(grid_row.strand_id, problems, measure)
 
     def _on_grid_pasted(self, cells: int, skipped: int) -> None:
-        extra = f"; {_plural(skipped, 'cell')} outside the grid or on locked rows left out" if skipped else ""
-        self._say(f"Pasted {_plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.")
+        extra = f"; {plural(skipped, 'cell')} outside the grid or on locked rows left out" if skipped else ""
+        self._say(f"Pasted {plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.")
 
-    def _on_problems_table_clicked(self, index) -> None:
-        problem = self.problems_table.proxy.record(index.row())
-        row = self.grid_model.row_of(problem.strand_id)
-        column = self.grid_model.column_of(problem.measure_key) if problem.measure_key else FIRST_MEASURE
-        if row >= 0:
-            self.grid_view.select_cell(row, column)
-
-    def _on_problem_activated(self, problem) -> None:
-        if problem.mark == WARNING or problem.mark == "noted":
-            about = problem.measure_label if problem.problem.note_key != RETURN_NOTE else "the return's notes"
-            self._open_note(problem.strand_id, problem.problem.note_key, problem.reference, about, [problem.message])
+    def _on_problem_activated(self, line) -> None:
+        if line.problem.is_error:
+            self.grid_panel.select_problem(line)
+        else:
+            self._open_note(line.strand_id, [line.problem])
 
     def _on_due_days_changed(self, days: int) -> None:
         try:
@@ -488,7 +404,7 @@ class ReturnsPage(Page):
         except (ServiceError, ValueError) as refused:
             self._say(str(refused), problem=True)
             return
-        self._say(f"Returns are now due {_plural(days, 'day')} after the quarter ends.")
+        self._say(f"Returns are now due {plural(days, 'day')} after the quarter ends.")
         self._publish(changed)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
+from desktop_app.core.return_checks import RETURN_NOTE
 from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui.widgets.record_dialog import RecordDialog
@@ -34,7 +35,7 @@ class TextDialog(RecordDialog):
         self.setMinimumWidth(520)
         self.action = action
         self.changed: Changed | None = None
-        intro = QLabel(explanation, self)
+        self.intro = intro = QLabel(explanation, self)
         intro.setObjectName("pageSubtitle")
         intro.setWordWrap(True)
         self.outer.insertWidget(1, intro)
@@ -58,3 +59,20 @@ class TextDialog(RecordDialog):
             self.text_edit.setFocus()
             return
         self.accept()
+
+
+def note_dialog(model, strand_id: int, problems, measure=None, parent: QWidget | None = None) -> TextDialog:
+    """The note for a grid cell's warning (`problems`: its warnings, which say where the note
+    belongs), or on `measure`'s figure when it has none; kept in the grid until it is saved."""
+    note_key = problems[0].note_key if problems else (measure.key if measure else RETURN_NOTE)
+    about = "the return's notes" if note_key == RETURN_NOTE else model.grid.checker.label(note_key)
+    reference = next(r.reference for r in model.rows() if r.strand_id == strand_id)
+    return TextDialog(
+        f"Note — {reference} · {about}",
+        "\n".join(p.message for p in problems) or "A note kept with this figure.",
+        "Note",
+        lambda text: model.set_note(strand_id, note_key, text),
+        text=model.note(strand_id, note_key),
+        button="Keep note",
+        parent=parent,
+    )
