@@ -32,13 +32,13 @@ DESK = r"""
 import time; start = time.perf_counter()
 import sys
 from PySide6.QtCore import QSettings
-from desktop_app.app import build_main_window
+from desktop_app.app import build_main_window, dispose_window
 window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
 window.show()
 from PySide6.QtWidgets import QApplication
 QApplication.processEvents(); window.repaint()
 print(time.perf_counter() - start)
-window.close(); window.workspace.close()
+dispose_window(window)
 """
 
 

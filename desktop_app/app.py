@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORG_NAME, __version__
@@ -35,6 +35,18 @@ def _application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def dispose_window(window: MainWindow) -> None:
+    """Close a window, let go of its database, and delete it now.
+
+    Deleting it before the interpreter exits matters: left to Python's shutdown, the chart
+    widgets' C++ objects are torn down in the wrong order and the process crashes on quit.
+    """
+    window.close()
+    window.workspace.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
 class Launcher:
     """Owns the current window; opens, creates and switches databases for it."""
 
@@ -50,9 +62,7 @@ class Launcher:
         QTimer.singleShot(0, window.take_opening_backup)
         old, self.window = self.window, window
         if old is not None:
-            old.close()
-            old.workspace.close()
-            old.deleteLater()
+            dispose_window(old)
         return window
 
     # -- WindowActions
@@ -120,5 +130,5 @@ def run_gui(target: str | None) -> int:
         return 1
     code = app.exec()
     if launcher.window is not None:
-        launcher.window.workspace.close()
+        dispose_window(launcher.window)
     return code

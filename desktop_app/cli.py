@@ -289,7 +289,7 @@ def _run_screenshot(target: str, out: str) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from desktop_app.app import build_main_window
+    from desktop_app.app import build_main_window, dispose_window
     from desktop_app.ui.screenshot import save_screenshots
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -299,8 +299,7 @@ def _run_screenshot(target: str, out: str) -> int:
         try:
             written = save_screenshots(window, Path(out))
         finally:
-            window.close()
-            window.workspace.close()
+            dispose_window(window)
     for path in written:
         print(path)
     return EXIT_OK

@@ -245,6 +245,7 @@ class ReturnDialog(RecordDialog):
         self.status_combo.setVisible(data.status is None)
         self._build_steps(data.next_steps)
         self.save_button.setEnabled(data.editable)
+        self.cancel_button.setText("Cancel" if data.editable else "Close")  # nothing to cancel on a locked return
         self.save_button.setToolTip("Save (Ctrl+S)" if data.editable else "A locked return cannot be saved; reopen it first")
         if not data.strand_runs:
             self.show_problem(f"{data.strand_reference} does not run in {data.period_label}, so it has no return for it.")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon
@@ -46,7 +45,6 @@ _ICONS = {ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical, WARNING: QStyle.St
           NOTED: QStyle.StandardPixmap.SP_MessageBoxInformation}
 
 
-@cache
 def marker_icon(mark: str) -> QIcon:
     """The cell's marker: a red cross for an error, an amber triangle for a warning, a blue "i"
     for a warning explained by a note; the style's own, so they read as they do elsewhere."""
