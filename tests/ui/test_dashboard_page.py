@@ -28,6 +28,7 @@ def _board(window, year=Y2022):
 
 def _click(qtbot, chart, view_point: QPointF) -> None:
     """A real left click where `view_point` (in the plot's own units) is drawn."""
+    qtbot.wait(100)  # the charts are drawn just after the page's first paint, as an officer sees them
     scene = chart.bar_scene_position(view_point)
     qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=chart.view.mapFromScene(scene))
 

@@ -114,7 +114,7 @@ def test_a_pasted_block_with_one_bad_cell_is_marked_and_nothing_is_saved_until_i
 
     qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
     assert "Saved 7 changed cells in 3 returns" in page.message_label.text()
-    for row, cells in zip(rows, block):
+    for row in rows:
         values = stored(page, row.strand_id)
         assert values["victims_supported"] == row.values["victims_supported"] + 2
         assert values["reported_before"] == row.values["reported_before"] + 1

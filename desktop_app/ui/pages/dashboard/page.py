@@ -13,7 +13,7 @@ out of date and catches up when it is next shown. Clicking a bar asks the window
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -33,19 +33,13 @@ from desktop_app.services.dashboard import (
     dashboard_years,
     default_dashboard_year,
 )
-from desktop_app.ui.pages.dashboard.progress_charts import (
-    AllocationChart,
-    CompletenessChart,
+from desktop_app.ui.pages.dashboard.targets import (
     CompletenessTarget,
+    ProviderTarget,
+    QuarterTarget,
     YearTarget,
 )
 from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
-from desktop_app.ui.pages.dashboard.victims_charts import (
-    ProviderTarget,
-    QuarterlyVictimsChart,
-    QuarterTarget,
-    TopProvidersChart,
-)
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
@@ -132,18 +126,23 @@ class DashboardPage(Page):
         self.basis_label.setWordWrap(True)
         column.addWidget(self.basis_label)
 
-        grid = QGridLayout()
+        # The charts (and pyqtgraph, a third of a second to import) arrive just after the first
+        # paint: the figures are on screen at once, the charts a moment later in these frames.
+        self.chart_grid = grid = QGridLayout()
         grid.setSpacing(8)
-        self.victims_chart = QuarterlyVictimsChart(content)
-        self.providers_chart = TopProvidersChart(content)
-        self.money_chart = AllocationChart(content)
-        self.completeness_chart = CompletenessChart(content)
-        for index, chart in enumerate(self.charts()):
-            chart.setMinimumHeight(CHART_HEIGHT)
-            grid.addWidget(chart, index // 2, index % 2)
+        self._chart_frames = []
+        for index in range(4):
+            frame = QLabel("Drawing the chart…", content)
+            frame.setObjectName("chartPlaceholder")
+            frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            frame.setMinimumHeight(CHART_HEIGHT)
+            grid.addWidget(frame, index // 2, index % 2)
+            self._chart_frames.append(frame)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         column.addLayout(grid)
+        self._charts: tuple | None = None
+        self._content = content
         column.addSpacing(6)
         self.tiles = IndicatorTiles(content)
         column.addWidget(self.tiles)
@@ -152,13 +151,40 @@ class DashboardPage(Page):
 
     def _connect_signals(self) -> None:
         self.year_combo.currentIndexChanged.connect(self._on_year_combo_current_index_changed)
-        for chart in self.charts():
-            chart.bar_clicked.connect(self._on_chart_bar_clicked)
         self.navigate.connect(self._on_navigate)
 
     def charts(self) -> tuple:
-        """The four charts, in reading order."""
-        return (self.victims_chart, self.providers_chart, self.money_chart, self.completeness_chart)
+        """The four charts, in reading order (built now if they are not yet)."""
+        if self._charts is None:
+            self._build_charts()
+        return self._charts
+
+    victims_chart = property(lambda self: self.charts()[0])
+    providers_chart = property(lambda self: self.charts()[1])
+    money_chart = property(lambda self: self.charts()[2])
+    completeness_chart = property(lambda self: self.charts()[3])
+
+    def _build_charts(self) -> None:
+        from desktop_app.ui.pages.dashboard.progress_charts import AllocationChart, CompletenessChart
+        from desktop_app.ui.pages.dashboard.victims_charts import QuarterlyVictimsChart, TopProvidersChart
+
+        content = self._content
+        charts = (
+            QuarterlyVictimsChart(content),
+            TopProvidersChart(content),
+            AllocationChart(content),
+            CompletenessChart(content),
+        )
+        for index, (frame, chart) in enumerate(zip(self._chart_frames, charts)):
+            chart.setMinimumHeight(CHART_HEIGHT)
+            self.chart_grid.replaceWidget(frame, chart)
+            frame.deleteLater()
+            chart.bar_clicked.connect(self._on_chart_bar_clicked)
+        self._chart_frames = []
+        self._charts = charts
+        content.layout().activate()  # lay the charts out now, so they have their size at once
+        if self.data is not None:
+            self._show_series(self.data, self.current_year())
 
     # ------------------------------------------------------------------ data
 
@@ -201,12 +227,17 @@ class DashboardPage(Page):
         self.year_span_label.setText(f"{_date(year.start)} to {_date(year.end)}")
         self.figures.set_headlines(data.headlines)
         self.basis_label.setText(f"{data.basis_words} Changes compare with {year.previous().label}.")
-        self.victims_chart.set_series(data.victims)
-        self.providers_chart.set_series(data.providers, year)
-        self.money_chart.set_series(data.money)
-        self.completeness_chart.set_series(data.completeness, year)
+        if self._charts is not None:
+            self._show_series(data, year)
         self.tiles.set_tiles(data.tiles)
         self.stack.setCurrentWidget(self.scroll)
+
+    def _show_series(self, data: Dashboard, year: FinancialYear) -> None:
+        victims, providers, money, completeness = self._charts
+        victims.set_series(data.victims)
+        providers.set_series(data.providers, year)
+        money.set_series(data.money)
+        completeness.set_series(data.completeness, year)
 
     def on_data_changed(self, changed: Changed) -> None:
         # Every kind of change can move a figure here; a hidden page catches up when shown.
@@ -221,6 +252,8 @@ class DashboardPage(Page):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        if self._charts is None:
+            QTimer.singleShot(0, self.charts)  # after this paint
 
     # ------------------------------------------------------------------ slots
 

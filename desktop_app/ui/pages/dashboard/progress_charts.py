@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
@@ -17,6 +16,7 @@ from desktop_app.services.dashboard import (
     YearMoney,
 )
 from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
+from desktop_app.ui.pages.dashboard.targets import CompletenessTarget, YearTarget
 from desktop_app.ui.pages.dashboard.chart_parts import (
     BLUE,
     GREEN,
@@ -46,22 +46,6 @@ STATE_COLOURS = {
     "overdue": VERMILLION,
 }
 STACK_WIDTH = 0.62
-
-
-@dataclass(frozen=True)
-class YearTarget:
-    """A click on a year's money: the strands and their allocations for that year."""
-
-    year: FinancialYear
-
-
-@dataclass(frozen=True)
-class CompletenessTarget:
-    """A click on a quarter's completeness: that quarter's returns in one state."""
-
-    year: FinancialYear
-    quarter: int
-    state: str
 
 
 def _label(widget: QWidget) -> pg.TextItem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
@@ -12,6 +11,7 @@ from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.dashboard import OTHER_SERVICES, ProviderBar, QuarterlyVictims
 from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
+from desktop_app.ui.pages.dashboard.targets import ProviderTarget, QuarterTarget
 from desktop_app.ui.pages.dashboard.chart_parts import (
     BLUE,
     GREY,
@@ -25,24 +25,6 @@ from desktop_app.ui.pages.dashboard.chart_parts import (
 BAR_WIDTH = 0.62
 # The service categories' pool of stacked bars: the service sends at most eight series.
 MOST_SERIES = len(PALETTE) + 1
-
-
-@dataclass(frozen=True)
-class QuarterTarget:
-    """A click on a quarter's bar: the returns of that quarter (and service, if one was hit)."""
-
-    year: FinancialYear
-    quarter: int
-    service_category_key: str  # "" for the whole quarter or Other services
-    service_category: str
-
-
-@dataclass(frozen=True)
-class ProviderTarget:
-    """A click on a provider's bar: that provider in the register."""
-
-    provider_id: int
-    name: str
 
 
 def legend_name(name: str) -> str:

@@ -13,30 +13,24 @@ selects its cell. Saving itself is the page's (it needs the quarter and the serv
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QBrush,
-    QColor,
     QFont,
     QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
-    QPen,
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -57,32 +51,15 @@ from desktop_app.ui.widgets.record_table import RecordTable
 # Reference, provider, (strand takes what is left), status; a measure is at least this wide.
 REFERENCE_WIDTH, PROVIDER_WIDTH, STRAND_MIN_WIDTH, STATUS_WIDTH = 96, 136, 150, 104
 MEASURE_MIN_WIDTH = 76
-SELECTED_BACKGROUND, SELECTED_EDGE = QColor("#d7e7f5"), QColor("#1f5f8b")
+# A light selection, so a selected cell's marker and figure stay readable. (Drawn by the style
+# sheet, not a delegate's paint(): PySide6 6.12 on Python 3.11 loses a reference to None on
+# every void call, and a paint() override makes one per painted cell.)
+GRID_STYLE = "QTableView#returnsGrid { selection-background-color: #cfe2f3; selection-color: #1c2b39; }"
 PROBLEMS_HEIGHT = 150  # five lines: enough to work down, the grid keeps the rest
 
 
 class _CellDelegate(QStyledItemDelegate):
-    """A right-aligned line editor, as numbers are read; and a light selection that leaves a
-    marked cell's tint showing (a dark fill would hide the very cells that need looking at)."""
-
-    def paint(self, painter, option, index) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if not selected:
-            super().paint(painter, option, index)
-            return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.state &= ~QStyle.StateFlag.State_Selected
-        if index.data(Qt.ItemDataRole.BackgroundRole) is None:
-            opt.backgroundBrush = QBrush(SELECTED_BACKGROUND)
-        widget = option.widget
-        (widget.style() if widget else QApplication.style()).drawControl(
-            QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget
-        )
-        painter.save()
-        painter.setPen(QPen(SELECTED_EDGE, 2 if option.state & QStyle.StateFlag.State_HasFocus else 1))
-        painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
-        painter.restore()
+    """A right-aligned line editor, as numbers are read."""
 
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
         editor = QLineEdit(parent)
@@ -107,6 +84,7 @@ class ReturnsGridView(QTableView):
         self.setModel(model)
         self.setAccessibleName("Returns grid")
         self.setObjectName("returnsGrid")
+        self.setStyleSheet(GRID_STYLE)
         self.setItemDelegate(_CellDelegate(self))
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -184,14 +162,8 @@ class ReturnsGridView(QTableView):
             return 0, 0
         left = max(current.column(), FIRST_MEASURE)
         cells, skipped = self.grid_model.paste(current.row(), left, block)
-        bottom = min(current.row() + len(block), self.grid_model.rowCount()) - 1
-        right = min(left + len(block[0]), self.grid_model.columnCount()) - 1
-        selection = self.selectionModel()
-        selection.select(
-            _range(self.grid_model, current.row(), left, bottom, right),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect,
-        )
-        selection.setCurrentIndex(self.grid_model.index(current.row(), left), QItemSelectionModel.SelectionFlag.NoUpdate)
+        # Only the first cell stays selected: a selected block would hide the marks it got.
+        self.setCurrentIndex(self.grid_model.index(current.row(), left))
         self.pasted.emit(cells, skipped)
         return cells, skipped
 
@@ -286,10 +258,6 @@ class ReturnsGridView(QTableView):
         self.setCurrentIndex(index)
         self.scrollTo(index)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
-
-
-def _range(model, top: int, left: int, bottom: int, right: int) -> QItemSelection:
-    return QItemSelection(model.index(top, left), model.index(bottom, right))
 
 
 _MARK_COLOURS = {ERROR: "#b00020", WARNING: "#8a6100", NOTED: "#2f6f9f"}
