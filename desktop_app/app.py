@@ -41,7 +41,7 @@ def dispose_window(window: MainWindow) -> None:
     Deleting it before the interpreter exits matters: left to Python's shutdown, the chart
     widgets' C++ objects are torn down in the wrong order and the process crashes on quit.
     """
-    window.close()
+    window.close_without_asking()
     window.workspace.close()
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
@@ -59,7 +59,7 @@ class Launcher:
         workspace = open_workspace(target)
         self.settings.setValue(LAST_DATABASE_KEY, str(target))
         window = MainWindow(workspace, settings=self.settings, actions=self)
-        QTimer.singleShot(0, window.take_opening_backup)
+        QTimer.singleShot(0, window, window.take_opening_backup)  # dropped if the window goes first
         old, self.window = self.window, window
         if old is not None:
             dispose_window(old)
@@ -77,6 +77,12 @@ class Launcher:
             return
         if self.window is not None and self.window.workspace.path == Path(path).resolve():
             return
+        if self.window is not None:
+            self.window.confirm_leave_all(lambda: self._switch_to(path))
+        else:
+            self._switch_to(path)
+
+    def _switch_to(self, path: str) -> None:
         try:
             self.build(path).show()
         except OPEN_ERRORS as error:

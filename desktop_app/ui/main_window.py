@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.events = AppEvents(self)
         self.context = PageContext(workspace=workspace, settings=settings, events=self.events, navigate=self.navigate)
         self._pages: dict[str, Page] = {}
+        self._close_confirmed = False
         self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
         self.setMinimumSize(720, 520)
@@ -174,6 +175,22 @@ class MainWindow(QMainWindow):
             page.show_target(target)
         return page
 
+    def has_unsaved_changes(self) -> bool:
+        return any(page.has_unsaved_changes() for page in self._pages.values())
+
+    def confirm_leave_all(self, proceed) -> None:
+        """Ask each page with unsaved work in turn (save, discard or stay), then `proceed`."""
+        pending = [page for page in self._pages.values() if page.has_unsaved_changes()]
+
+        def step(index: int) -> None:
+            if index == len(pending):
+                proceed()
+                return
+            self.show_page(pending[index].key)
+            pending[index].confirm_leave(lambda: step(index + 1))
+
+        step(0)
+
     def current_page(self) -> Page | None:
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, Page) else None
@@ -201,6 +218,11 @@ class MainWindow(QMainWindow):
         self.show_page(start_page)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if not self._close_confirmed and self.has_unsaved_changes():
+            # Typed figures must not vanish with the window: ask, then close for real.
+            event.ignore()
+            self.confirm_leave_all(self._close_after_confirming)
+            return
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/splitter", self.splitter.saveState())
@@ -223,9 +245,27 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ slots
 
+    def _close_after_confirming(self) -> None:
+        self.close_without_asking()
+
+    def close_without_asking(self) -> None:
+        """Close even with unsaved work (the caller has already asked, or decided)."""
+        self._close_confirmed = True
+        self.close()
+
     def _on_sidebar_current_row_changed(self, row: int) -> None:
-        if row >= 0:
-            self.show_page(PAGES[row][0])
+        if row < 0:
+            return
+        current = self.current_page()
+        key = PAGES[row][0]
+        if current is None or current.key == key or not current.has_unsaved_changes():
+            self.show_page(key)
+            return
+        # Stay on the page until it says leaving is safe (it may ask to save first).
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow([k for k, _ in PAGES].index(current.key))
+        self.sidebar.blockSignals(False)
+        current.confirm_leave(lambda: self.show_page(key))
 
     def _on_data_changed(self, _changed) -> None:
         self.overview = self.workspace.overview()

@@ -34,14 +34,13 @@ def test_exploring_the_demo_builds_it_in_the_user_data_folder(qtbot, tmp_path, m
 def test_the_launcher_moves_the_window_to_another_database_and_remembers_it(qtbot, db_path, demo_path, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     launcher = Launcher(settings)
-    first = launcher.build(str(db_path))
-    qtbot.addWidget(first)
+    first = launcher.build(str(db_path))  # the launcher owns (and later deletes) its windows
     launcher.open_database(str(demo_path), create=False)
     second = launcher.window
-    qtbot.addWidget(second)
     assert second is not first
     assert second.demo_banner.isVisibleTo(second)
     assert settings.value("database/last") == str(demo_path)
     open_database(db_path).close()  # the first database was let go
-    second.close()
-    second.workspace.close()
+    from desktop_app.app import dispose_window
+
+    dispose_window(second)

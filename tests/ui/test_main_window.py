@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 
 from desktop_app import APP_NAME
 from desktop_app.app import build_main_window
-from desktop_app.ui.pages.not_built import PLANNED, NotBuiltPage
 from desktop_app.store.database import open_database
 from desktop_app.store.errors import DatabaseInUseError
 
@@ -38,16 +37,6 @@ def test_window_on_the_demo_shows_the_banner_and_the_counts(qtbot, demo_path, se
     ]
     assert window.show_page("providers").count_label.text() == "34 providers"
     assert window.show_page("strands").count_label.text() == "72 strands"
-
-
-@pytest.mark.parametrize("key", sorted(PLANNED))
-def test_pages_not_built_yet_say_so_honestly(qtbot, demo_path, settings, key):
-    window = build_main_window(str(demo_path), settings=settings)
-    qtbot.addWidget(window)
-    page = NotBuiltPage(window.context, key)
-    qtbot.addWidget(page)
-    assert "not available yet" in page.empty_state.title_label.text()
-    assert page.empty_state.message_label.text()
 
 
 def test_ctrl_number_moves_between_pages(qtbot, demo_path, settings):

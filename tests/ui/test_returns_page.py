@@ -359,3 +359,19 @@ def test_a_warning_in_the_grid_is_saved_once_the_note_action_explains_it(qtbot, 
     qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
     form = return_form(db_of(page), row.strand_id, Q4)
     assert form.values["victims_supported"] == high and form.fields[0].note == "A second office opened in January"
+
+
+def test_leaving_the_page_or_closing_the_window_with_unsaved_edits_asks_first(qtbot, page, demo_window):
+    model = page.grid_model
+    model.setData(model.index(submitted_run(page, 1), FIRST_MEASURE), "1")
+    demo_window.sidebar.setCurrentRow(1)  # Providers
+    box = page.active_dialog
+    assert isinstance(box, QMessageBox) and "not saved" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert demo_window.current_page() is page and demo_window.sidebar.currentItem().text() == "Returns"
+
+    demo_window.close()
+    assert demo_window.isVisible()  # not closed: asked first
+    page.active_dialog.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not demo_window.isVisible())
+    assert model.changed_cells() == 0

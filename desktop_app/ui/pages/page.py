@@ -61,6 +61,14 @@ class Page(QWidget):
     def on_data_changed(self, changed: Changed) -> None:
         """Refresh what this page shows if `changed` touches it."""
 
+    def has_unsaved_changes(self) -> bool:
+        """Whether leaving the page now would lose typed work."""
+        return False
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Call `proceed` once it is safe to leave (a page with unsaved work asks first)."""
+        proceed()
+
     def show_target(self, target: object) -> None:
         """Bring `target` into view (another page sent the officer here); pages that can, do."""
 

@@ -43,6 +43,4 @@ def build_page(key: str, context: PageContext) -> Page:
         from desktop_app.ui.pages.exports.page import ExportsPage
 
         return ExportsPage(context)
-    from desktop_app.ui.pages.not_built import NotBuiltPage
-
-    return NotBuiltPage(context, key)
+    raise KeyError(f"no page called {key!r}")

@@ -253,7 +253,7 @@ class DashboardPage(Page):
         if self._stale:
             self.refresh()
         if self._charts is None:
-            QTimer.singleShot(0, self.charts)  # after this paint
+            QTimer.singleShot(0, self, self.charts)  # after this paint; dropped if the page goes first
 
     # ------------------------------------------------------------------ slots
 

@@ -246,6 +246,9 @@ class ReturnsPage(Page):
         if not self._quiet and changed.kinds & {RETURNS, STRANDS, PROVIDERS}:
             self.refresh()
 
+    def has_unsaved_changes(self) -> bool:
+        return self.grid_model.has_changes()
+
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         """Run `proceed` once unsaved grid edits are saved or discarded (asks first), or at once."""
         model = self.grid_model
