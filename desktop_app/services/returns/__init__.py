@@ -39,6 +39,7 @@ from desktop_app.services.returns.grid import (
     QuarterGrid,
     quarter_grid,
     save_grid,
+    write_edits,
 )
 from desktop_app.services.returns.rows import MeasureField, ReturnForm, return_form
 from desktop_app.services.returns.saving import (
