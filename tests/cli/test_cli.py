@@ -8,16 +8,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import run_cli
-
-PUBLISHED_2022_23 = {
-    "victims_supported": 90793,
-    "idva_da_supported": 22989,
-    "isva_sa_supported": 5168,
-    "reported_before": 69041,
-    "reported_after": 410,
-    "referred_mental_health": 1487,
-    "rj_supported": 7667,
-}
+from tests.published import PUBLISHED_2022_23
 
 
 def test_report_json_on_the_demo_gives_the_published_totals(demo_path):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.numbers import CountError, format_change, format_count, format_percent, parse_count
+from desktop_app.core.numbers import (
+    CountError,
+    format_change,
+    format_count,
+    format_percent,
+    parse_count,
+)
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,18 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 
 from desktop_app.core.periods import Quarter
-from desktop_app.excel.file_checks import OLE2_MAGIC, FileRefused, WorkbookLimits, check_workbook_file
-from desktop_app.services.templates import ImportRefused, commit_import, make_templates, preview_import
+from desktop_app.excel.file_checks import (
+    OLE2_MAGIC,
+    FileRefused,
+    WorkbookLimits,
+    check_workbook_file,
+)
+from desktop_app.services.templates import (
+    ImportRefused,
+    commit_import,
+    make_templates,
+    preview_import,
+)
 from desktop_app.store.models import Base
 from tests.excel.test_templates import fill_template
 

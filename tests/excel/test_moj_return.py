@@ -18,16 +18,8 @@ from desktop_app.excel.writer import COUNT, MONEY
 from desktop_app.services.export import ExportPeriod, write_moj_return
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Provider
+from tests.published import PUBLISHED_2022_23
 
-PUBLISHED_2022_23 = {
-    "victims_supported": 90_793,
-    "idva_da_supported": 22_989,
-    "isva_sa_supported": 5_168,
-    "reported_before": 69_041,
-    "reported_after": 410,
-    "referred_mental_health": 1_487,
-    "rj_supported": 7_667,
-}
 INJECTION = '=HYPERLINK("http://example.com","x")'
 
 

@@ -19,7 +19,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from desktop_app.core.vocabulary import AgreementType, AuditAction, OrganisationType, ReturnStatus, Scope
+from desktop_app.core.vocabulary import (
+    AgreementType,
+    AuditAction,
+    OrganisationType,
+    ReturnStatus,
+    Scope,
+)
 from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
 from desktop_app.store.models import (
@@ -37,16 +43,7 @@ from desktop_app.store.models import (
     Strand,
 )
 from tests.conftest import REPO_ROOT, run_cli
-
-PUBLISHED_2022_23 = {
-    "victims_supported": 90793,
-    "idva_da_supported": 22989,
-    "isva_sa_supported": 5168,
-    "reported_before": 69041,
-    "reported_after": 410,
-    "referred_mental_health": 1487,
-    "rj_supported": 7667,
-}
+from tests.published import PUBLISHED_2022_23
 
 
 @pytest.fixture

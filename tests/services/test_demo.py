@@ -16,8 +16,8 @@ from desktop_app.core.vocabulary import (
     Frequency,
     IndicatorUnit,
     OrganisationType,
-    Scope,
     ReturnStatus,
+    Scope,
 )
 from desktop_app.services.checks import run_checks
 from desktop_app.services.demo import DEMO_SEED, DemoSummary, build_demo
@@ -38,16 +38,8 @@ from desktop_app.store.models import (
     Strand,
 )
 from tests.conftest import REPO_ROOT
+from tests.published import PUBLISHED_2022_23
 
-PUBLISHED_2022_23 = {
-    "victims_supported": 90_793,
-    "idva_da_supported": 22_989,
-    "isva_sa_supported": 5_168,
-    "reported_before": 69_041,
-    "reported_after": 410,
-    "referred_mental_health": 1_487,
-    "rj_supported": 7_667,
-}
 BUDGETS = {2022: 460_000_000, 2023: 465_000_000, 2024: 475_000_000}
 
 

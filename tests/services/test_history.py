@@ -6,10 +6,24 @@ import datetime as dt
 
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.services.funding import get_funding_stream, save_funding_stream
-from desktop_app.services.history import funding_stream_history, provider_history, strand_history
-from desktop_app.services.providers import ProviderDraft, delete_provider, save_provider, set_provider_active
+from desktop_app.services.history import (
+    funding_stream_history,
+    provider_history,
+    strand_history,
+)
+from desktop_app.services.providers import (
+    ProviderDraft,
+    delete_provider,
+    save_provider,
+    set_provider_active,
+)
 from desktop_app.services.strands import get_strand, save_strand, set_allocations
-from tests.services.test_strands import add_provider, add_strand, add_stream, strand_draft
+from tests.services.test_strands import (
+    add_provider,
+    add_strand,
+    add_stream,
+    strand_draft,
+)
 
 
 def _changes(entries):

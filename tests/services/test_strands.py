@@ -10,7 +10,11 @@ from sqlalchemy import func, select
 
 from desktop_app.core.vocabulary import AgreementType, OrganisationType, Scope
 from desktop_app.services.changes import ALLOCATIONS, STRANDS
-from desktop_app.services.funding import FundingStreamDraft, budget_position, save_funding_stream
+from desktop_app.services.funding import (
+    FundingStreamDraft,
+    budget_position,
+    save_funding_stream,
+)
 from desktop_app.services.providers import ProviderDraft, save_provider
 from desktop_app.services.strands import (
     StrandDraft,

@@ -8,7 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from desktop_app.core.vocabulary import AgreementType, OrganisationType, ReturnStatus, Scope
+from desktop_app.core.vocabulary import (
+    AgreementType,
+    OrganisationType,
+    ReturnStatus,
+    Scope,
+)
 from desktop_app.store.models import (
     Allocation,
     Budget,

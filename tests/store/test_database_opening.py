@@ -10,10 +10,14 @@ import textwrap
 import pytest
 from sqlalchemy import select, text
 
-from desktop_app.store.database import open_database
-from desktop_app.store.errors import DatabaseDamagedError, DatabaseInUseError, NotADeskDatabaseError
-from desktop_app.store.models import Measure, Provider
 from desktop_app.core.vocabulary import OrganisationType, Scope
+from desktop_app.store.database import open_database
+from desktop_app.store.errors import (
+    DatabaseDamagedError,
+    DatabaseInUseError,
+    NotADeskDatabaseError,
+)
+from desktop_app.store.models import Measure, Provider
 
 
 def test_connections_enforce_foreign_keys_wal_and_full_sync(db):

@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, select
 
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.paths import migrations_dir
+from desktop_app.store import migrations
 from desktop_app.store.backup import backups_dir_for
 from desktop_app.store.database import open_database
-from desktop_app.store import migrations
 from desktop_app.store.migrations import head_revision
 from desktop_app.store.models import Base, Provider
 

@@ -11,7 +11,6 @@ from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
 from desktop_app.ui.pages.strands.strand_form import StrandForm
 
 
-
 def _labelled_inputs(widget: QWidget) -> list[tuple[str, QWidget]]:
     return [(label.text(), label.buddy()) for label in widget.findChildren(QLabel) if label.buddy() is not None]
 

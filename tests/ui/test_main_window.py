@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app import APP_NAME
 from desktop_app.app import build_main_window
 from desktop_app.store.database import open_database
 from desktop_app.store.errors import DatabaseInUseError
-
-import pytest
 
 
 def test_window_on_an_empty_database_says_so_and_shows_no_demo_banner(qtbot, db_path, settings):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from desktop_app.services.funding import budget_position
 from desktop_app.services.history import strand_history
 from desktop_app.services.strands import list_strands

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.field_errors import FieldError
 from desktop_app.ui.widgets.form import FormRows
+from desktop_app.ui.widgets.message_line import show_message
 
 
 class RecordDialog(QDialog):
@@ -91,11 +92,7 @@ class RecordDialog(QDialog):
 
     def show_problem(self, text: str, *, notice: bool = False) -> None:
         """A message under the form: a refusal (red), or with `notice` a caution (amber)."""
-        self.problem.setObjectName("formNotice" if notice else "formProblem")
-        self.problem.style().unpolish(self.problem)
-        self.problem.style().polish(self.problem)
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
+        show_message(self.problem, text, problem=not notice)
 
     def show_errors(self, errors: Iterable[FieldError]) -> None:
         unplaced = self.rows.show_errors(errors)

@@ -49,7 +49,7 @@ from desktop_app.ui.pages.exports.period_picker import (
 )
 from desktop_app.ui.pages.exports.preview_panel import PreviewPanel
 from desktop_app.ui.pages.exports.report_panel import ReportPanel
-from desktop_app.ui.pages.exports.sections import message_line, show_message
+from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.pages.exports.submissions import SubmissionsPanel
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.tasks import run_with_progress

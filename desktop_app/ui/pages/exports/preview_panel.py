@@ -16,12 +16,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.numbers import format_count
 from desktop_app.services.export import DataProblem, ExportPreview
 from desktop_app.services.report import MeasureTotal
-from desktop_app.ui.pages.exports.sections import (
-    message_line,
-    section_heading,
-    show_message,
-    subtitle,
-)
+from desktop_app.ui.pages.exports.sections import section_heading, subtitle
+from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable
 

@@ -36,24 +36,3 @@ def one_line_note(parent: QWidget, accessible_name: str, text: str = "") -> QLab
     label.setText(text)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
-
-
-def message_line(parent: QWidget, accessible_name: str) -> QLabel:
-    """A wrapped, selectable line for a notice or a problem; hidden while empty."""
-    label = QLabel(parent)
-    label.setObjectName("formNotice")
-    label.setAccessibleName(accessible_name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setVisible(False)
-    return label
-
-
-def show_message(label: QLabel, text: str, *, problem: bool = False) -> None:
-    """Amber for a notice, red for a problem (the words carry the meaning too)."""
-    label.setObjectName("formProblem" if problem else "formNotice")
-    # The style sheet picks its rule by object name: re-polish so the colour follows.
-    label.style().unpolish(label)
-    label.style().polish(label)
-    label.setText(text)
-    label.setVisible(bool(text))

@@ -46,6 +46,7 @@ from desktop_app.ui.pages.indicators.table import (
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader, search_box
 from desktop_app.ui.widgets.record_table import RecordTable
 
@@ -132,12 +133,7 @@ class IndicatorsPage(Page):
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
 
-        self.message_label = QLabel(self)
-        self.message_label.setObjectName("formNotice")
-        self.message_label.setAccessibleName("Message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.setVisible(False)
+        self.message_label = message_line(self)
         layout.addWidget(self.message_label)
 
     def _build_detail(self) -> QWidget:
@@ -265,11 +261,7 @@ class IndicatorsPage(Page):
 
     def show_message(self, text: str, *, problem: bool = False) -> None:
         """A line under the page: what was written where, or (in red) what went wrong."""
-        self.message_label.setObjectName("formProblem" if problem else "formNotice")
-        self.message_label.style().unpolish(self.message_label)
-        self.message_label.style().polish(self.message_label)
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+        show_message(self.message_label, text, problem=problem)
         window = self.window()
         if not problem and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 10000)
