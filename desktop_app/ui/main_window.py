@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_signals()
         self._restore_state()
+        self.setAcceptDrops(True)  # filled return templates, handed to the Returns page
 
     # ------------------------------------------------------------------ building
 
@@ -217,7 +218,7 @@ class MainWindow(QMainWindow):
             start_page = "strands"  # an empty database starts where the year is set up
         self.show_page(start_page)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event) -> None:
         if not self._close_confirmed and self.has_unsaved_changes():
             # Typed figures must not vanish with the window: ask, then close for real.
             event.ignore()
@@ -242,6 +243,20 @@ class MainWindow(QMainWindow):
             return
         if copy is not None:
             self.statusBar().showMessage(f"Backup copy kept in {copy.parent}", 5000)
+
+    # ------------------------------------------------------------------ dropped files
+
+    def dragEnterEvent(self, event) -> None:
+        # Files and text alike, so a drop that is not a template is told what is (not just refused).
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        # Imported here: the shell must not load the Returns page's modules before it is needed.
+        from desktop_app.ui.pages.returns.templates_actions import ImportFiles
+
+        event.acceptProposedAction()
+        self.navigate("returns", ImportFiles.from_mime(event.mimeData()))
 
     # ------------------------------------------------------------------ slots
 

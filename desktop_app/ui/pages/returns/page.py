@@ -45,6 +45,7 @@ from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
 from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
+from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
 
@@ -95,6 +96,7 @@ class ReturnsPage(Page):
         self.template_actions = QHBoxLayout()
         self.template_actions.setSpacing(8)
         header.addLayout(self.template_actions)
+        self.templates = TemplateActions(self)  # "Make templates…", "Import returns…"
         self.copy_button = header.add_button("Copy last quarter", tooltip="Start the selected strand's missing return from last quarter's figures, as a draft")
         self.verify_button = header.add_button("Verify all valid", tooltip="Verify every submitted return of the quarter that has no error and no unexplained warning")
         layout.addLayout(header)
@@ -180,7 +182,7 @@ class ReturnsPage(Page):
         self._strands = list_strands(db)
         quarters, default = quarters_to_offer(self._strands, self.today)
         self.stack.setCurrentWidget(self.tabs if quarters else self.empty_state)
-        for widget in (self.copy_button, self.verify_button):
+        for widget in (self.copy_button, self.verify_button, *self.templates.buttons):
             widget.setEnabled(bool(quarters))
         if not quarters:
             return
@@ -248,6 +250,10 @@ class ReturnsPage(Page):
 
     def has_unsaved_changes(self) -> bool:
         return self.grid_model.has_changes()
+
+    def show_target(self, target: object) -> None:
+        if isinstance(target, ImportFiles):  # templates dropped on the window
+            self.templates.import_dropped(target)
 
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         """Run `proceed` once unsaved grid edits are saved or discarded (asks first), or at once."""
