@@ -235,25 +235,24 @@ def provider_history(db: Database, provider_id: int) -> list[HistoryEntry]:
         return _entries(session, _own(session, "provider", provider_id))
 
 
+def _with_children(db: Database, entity: str, record_id: int, child, parent_key: str, child_label: str):
+    """A record's events and those of its yearly children (deleted ones too), newest first."""
+    with db.reading() as session:
+        parent_column = getattr(child, parent_key)
+        current = {
+            c.id: (getattr(c, parent_key), c.financial_year)
+            for c in session.scalars(select(child).where(parent_column == record_id))
+        }
+        labelled = _own(session, entity, record_id)
+        labelled += _child_events(session, child.__tablename__, parent_key, record_id, current, child_label)
+        return _entries(session, labelled)
+
+
 def strand_history(db: Database, strand_id: int) -> list[HistoryEntry]:
     """Every recorded change to a strand and to its allocations (deleted ones too), newest first."""
-    with db.reading() as session:
-        current = {
-            a.id: (a.strand_id, a.financial_year)
-            for a in session.scalars(select(Allocation).where(Allocation.strand_id == strand_id))
-        }
-        labelled = _own(session, "strand", strand_id)
-        labelled += _child_events(session, "allocation", "strand_id", strand_id, current, "Allocation")
-        return _entries(session, labelled)
+    return _with_children(db, "strand", strand_id, Allocation, "strand_id", "Allocation")
 
 
 def funding_stream_history(db: Database, stream_id: int) -> list[HistoryEntry]:
     """Every recorded change to a funding stream and to its yearly budgets, newest first."""
-    with db.reading() as session:
-        current = {
-            b.id: (b.funding_stream_id, b.financial_year)
-            for b in session.scalars(select(Budget).where(Budget.funding_stream_id == stream_id))
-        }
-        labelled = _own(session, "funding_stream", stream_id)
-        labelled += _child_events(session, "budget", "funding_stream_id", stream_id, current, "Budget")
-        return _entries(session, labelled)
+    return _with_children(db, "funding_stream", stream_id, Budget, "funding_stream_id", "Budget")

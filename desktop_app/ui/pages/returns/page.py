@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.core.periods import Quarter, format_date
@@ -47,6 +48,7 @@ from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
 from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
 from desktop_app.ui.widgets.empty_state import EmptyState
+from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader
 
 ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
@@ -101,7 +103,10 @@ class ReturnsPage(Page):
         self.verify_button = header.add_button("Verify all valid", tooltip="Verify every submitted return of the quarter that has no error and no unexplained warning")
         layout.addLayout(header)
 
-        filters = QHBoxLayout()
+        # A widget, not a bare layout, so the whole row can hide while there is nothing to filter.
+        self.filters_bar = QWidget(self)
+        filters = QHBoxLayout(self.filters_bar)
+        filters.setContentsMargins(0, 0, 0, 0)
         filters.setSpacing(8)
         self.quarter_combo = self._combo(filters, "Quarter", 140)
         filters.addSpacing(12)
@@ -109,7 +114,7 @@ class ReturnsPage(Page):
         filters.addSpacing(12)
         self.category_combo = self._combo(filters, "Service category", 230)
         filters.addStretch(1)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters_bar)
 
         self.stack = QStackedWidget(self)
         self.tabs = QTabWidget(self)
@@ -131,17 +136,12 @@ class ReturnsPage(Page):
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
 
-        self.message_label = QLabel(self)
-        self.message_label.setObjectName("formNotice")
-        self.message_label.setAccessibleName("Message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.setVisible(False)
+        self.message_label = message_line(self)
         layout.addWidget(self.message_label)
 
     def _combo(self, row: QHBoxLayout, label: str, width: int) -> QComboBox:
-        caption = QLabel(label, self)
-        combo = QComboBox(self)
+        caption = QLabel(label, self.filters_bar)
+        combo = QComboBox(self.filters_bar)
         combo.setAccessibleName(label)
         combo.setMinimumWidth(width)
         combo.setMaximumWidth(width + 80)
@@ -182,6 +182,7 @@ class ReturnsPage(Page):
         self._strands = list_strands(db)
         quarters, default = quarters_to_offer(self._strands, self.today)
         self.stack.setCurrentWidget(self.tabs if quarters else self.empty_state)
+        self.filters_bar.setVisible(bool(quarters))  # empty boxes would only look broken
         for widget in (self.copy_button, self.verify_button, *self.templates.buttons):
             widget.setEnabled(bool(quarters))
         if not quarters:
@@ -221,11 +222,7 @@ class ReturnsPage(Page):
         return self.grid_model.row_at(index.row()) if index.isValid() else None
 
     def _say(self, text: str, *, problem: bool = False) -> None:
-        self.message_label.setObjectName("formProblem" if problem else "formNotice")
-        self.message_label.style().unpolish(self.message_label)
-        self.message_label.style().polish(self.message_label)
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+        show_message(self.message_label, text, problem=problem)
 
     def _publish(self, changed: Changed | None) -> None:
         if changed:
