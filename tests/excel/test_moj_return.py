@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 
 import openpyxl
 import pytest
+
+from tests.real_programs import missing_program
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
@@ -197,7 +199,7 @@ def test_a_provider_named_like_a_formula_comes_back_as_text_never_a_formula(demo
 def test_libreoffice_reads_the_same_summary(year_workbook, tmp_path):
     soffice = shutil.which("soffice")
     if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed here; the calamine and openpyxl read-backs stand in")
+        missing_program("LibreOffice (soffice) is not installed here; the calamine and openpyxl read-backs stand in")
     result, _, db_path = year_workbook
     copy = tmp_path / "summary.xlsx"
     shutil.copyfile(result.path, copy)

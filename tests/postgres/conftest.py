@@ -11,7 +11,8 @@ it will not go) and the folder removed. Every step has a time limit.
 `pg_url` gives each test its own new database, owned by an ordinary (non-superuser) login role
 as a team's server would have, as a SQLAlchemy URL for `open_database()`.
 
-If the PostgreSQL server programs are not installed, these tests are skipped and say why.
+If the PostgreSQL server programs are not installed, these tests are skipped and say why;
+under CI=true they fail instead (tests/real_programs.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.real_programs import missing_program
 
 APP_ROLE = "desk"  # the login role the program connects as: owns its database, not a superuser
 START_TIMEOUT_S = 60
@@ -289,14 +292,15 @@ class PostgresServer:
 def postgres_server():
     programs = _find_server_programs()
     if programs is None:
-        pytest.skip(
+        missing_program(
             "PostgreSQL server programs (initdb, pg_ctl, postgres) not found on PATH or in "
             "/usr/lib/postgresql/*/bin: install the PostgreSQL server package to run the "
             "team-mode tests"
         )
-    pytest.importorskip(
-        "psycopg", reason="the PostgreSQL driver psycopg is not installed (pip install -e '.[test]')"
-    )
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        missing_program("the PostgreSQL driver psycopg is not installed (pip install -e '.[test]')")
     initdb, pg_ctl = programs
     # Not pytest's tmp_path: its folders are private to root, and the server user must reach this.
     folder = Path(tempfile.mkdtemp(prefix="desk-pg-"))
