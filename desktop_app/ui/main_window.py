@@ -35,6 +35,7 @@ from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
 
 DEMO_BANNER_TEXT = "Demo data — synthetic figures, not real providers or victims"
 DATABASE_FILTER = "Commissioning Desk databases (*.sqlite *.db);;All files (*)"
+PREFERRED_SIZE = (1280, 800)  # what the pages are laid out for; smaller screens get less
 
 
 class WindowActions(Protocol):
@@ -202,10 +203,8 @@ class MainWindow(QMainWindow):
         start_page = LANDING_PAGE
         if self.settings is not None:
             geometry = self.settings.value("window/geometry")
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-            else:
-                self.resize(1280, 800)
+            if geometry is None or not self.restoreGeometry(geometry):
+                self._fit_to_screen()
             splitter = self.settings.value("window/splitter")
             if splitter is not None:
                 self.splitter.restoreState(splitter)
@@ -213,10 +212,27 @@ class MainWindow(QMainWindow):
             if remembered in dict(PAGES):
                 start_page = remembered
         else:
-            self.resize(1280, 800)
+            self._fit_to_screen()
         if self.overview.is_empty and not self.overview.is_demo:
             start_page = "strands"  # an empty database starts where the year is set up
         self.show_page(start_page)
+
+    def _fit_to_screen(self) -> None:
+        """A first window of 1280×800, or smaller where the screen is: on a 1366×768 laptop the
+        status bar and the bottom of the charts must not fall off the screen."""
+        width, height = PREFERRED_SIZE
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            # The frame (title bar, borders) is not known before the window is shown: leave room.
+            width = min(width, available.width() - 16)
+            height = min(height, available.height() - 48)
+            self.resize(width, height)
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+        else:
+            self.resize(width, height)
 
     def closeEvent(self, event) -> None:
         if not self._close_confirmed and self.has_unsaved_changes():
