@@ -119,6 +119,13 @@ def build_main_window(database_url: str | Path, *, settings: QSettings | None = 
 
 def run_gui(target: str | None) -> int:
     """Open the window on `target`, else the last database used, else ask (first launch)."""
+    from desktop_app.ui.system_libraries import x11_problem
+
+    problem = x11_problem()
+    if problem is not None:
+        # Qt would abort with a message that blames the wrong library: name the right ones.
+        print(problem, file=sys.stderr)
+        return 1
     app = _application()
     settings = QSettings()
     launcher = Launcher(settings)
