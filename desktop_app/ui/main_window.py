@@ -131,7 +131,9 @@ class MainWindow(QMainWindow):
 
         go_menu = self.menuBar().addMenu("&Go")
         for number, (key, title) in enumerate(PAGES, start=1):
-            self._action(go_menu, title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{number}")
+            # "&" marks a mnemonic in a menu: "Strands & funding" must show its ampersand.
+            self._action(go_menu, title.replace("&", "&&"), lambda _=False, k=key: self.show_page(k),
+                         f"Ctrl+{number}")
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", self._on_about_triggered)

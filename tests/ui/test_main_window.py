@@ -78,3 +78,13 @@ def test_opening_a_file_in_the_window_keeps_a_backup_copy_beside_it(qtbot, demo_
     backups = demo_path.with_name(f"{demo_path.stem}-backups")
     qtbot.waitUntil(lambda: any(backups.glob("*on-open.sqlite")))
     assert "Backup copy kept" in window.statusBar().currentMessage()
+
+
+def test_the_go_menu_shows_each_page_title_as_the_sidebar_does(qtbot, db_path, settings):
+    window = build_main_window(str(db_path), settings=settings)
+    qtbot.addWidget(window)
+    go_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Go")
+    shown = [action.iconText() for action in go_menu.actions()]  # the text without mnemonics
+    sidebar = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
+    assert "Strands & funding" in shown
+    assert shown == sidebar
