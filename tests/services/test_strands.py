@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -257,14 +256,11 @@ def test_a_year_outside_the_stream_or_the_strand_cannot_be_allocated(db, registe
 
 
 def test_the_demo_strands_list_with_their_allocations(demo_db):
-    started = time.perf_counter()
     rows = list_strands(demo_db)
-    elapsed = time.perf_counter() - started
     assert len(rows) == 72
     assert sum(r.allocated_pence for r in rows) == 1_400_000_000
     assert rows[0].reference == "WY-001" and rows[-1].reference == "WY-072"
     assert all(r.provider_name and r.service_category and r.priority and r.districts for r in rows)
-    assert elapsed < 1.0
     assert next_strand_reference(demo_db) == "WY-073"
 
 
