@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from desktop_app.core.ceilings import COUNT_CEILING
 from desktop_app.core.rules import Rule, RuleBreach, check_rules
 
 
@@ -21,6 +22,8 @@ class MeasureDefinition:
     valid_to: dt.date | None
     order: int
     report_sentence: str = ""
+    # The largest figure one strand's return can plausibly hold; above it is an error.
+    ceiling: int = COUNT_CEILING
 
     def valid_during(self, start: dt.date, end: dt.date) -> bool:
         """Whether the measure was asked for at any time between `start` and `end`."""

@@ -1,8 +1,9 @@
 """The one validation engine for a return's figures: the form, the grid, the services and the
 template import all check a return here, so they never disagree.
 
-Errors block saving: a figure that is not a whole number, negative, a formula or other text, a
-figure for a measure the period does not ask for, or a catalogue rule broken. Warnings let the
+Errors block saving: a figure that is not a whole number, negative, a formula or other text,
+above its measure's ceiling, a figure for a measure the period does not ask for, or a catalogue
+rule broken. Warnings let the
 officer save only with a note: a figure more than three times, or less than a third of, the
 strand's median over its last four quarters (given at least two figures, a median above 0, and
 a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure left empty that was reported
@@ -22,9 +23,12 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
+from desktop_app.core.ceilings import measure_ceiling_message
+from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import CountError, format_count, parse_count
 
 __all__ = [
+    "ABOVE_CEILING",
     "ERROR_KINDS",
     "FORMULA",
     "HISTORY_QUARTERS",
@@ -55,11 +59,12 @@ FORMULA = "formula"
 NOT_A_NUMBER = "not_a_number"
 RULE_BROKEN = "rule_broken"
 UNKNOWN_MEASURE = "unknown_measure"
+ABOVE_CEILING = "above_ceiling"
 # Warning kinds.
 UNUSUAL_VALUE = "unusual_value"
 LEFT_EMPTY = "left_empty"
 
-ERROR_KINDS = frozenset({NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE})
+ERROR_KINDS = frozenset({NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE, ABOVE_CEILING})
 WARNING_KINDS = frozenset({UNUSUAL_VALUE, LEFT_EMPTY})
 
 # The key, in a notes mapping, of the note on the return as a whole. Measure keys are lower-case
@@ -184,13 +189,14 @@ class ReturnChecker:
     Not changed after it is built, so a form, a grid model or an import worker can share one.
     """
 
-    __slots__ = ("_in_sentence", "_keys", "_labels", "_rule_keys", "measures", "rules")
+    __slots__ = ("_by_key", "_in_sentence", "_keys", "_labels", "_rule_keys", "measures", "rules")
 
     def __init__(self, measures: Sequence[MeasureDefinition], rules: Sequence[CatalogueRule]) -> None:
         self.measures: tuple[MeasureDefinition, ...] = tuple(measures)
         self.rules: tuple[CatalogueRule, ...] = tuple(rules)
         self._keys = frozenset(m.key for m in self.measures)
         self._labels = {m.key: m.label for m in self.measures}
+        self._by_key = {m.key: m for m in self.measures}
         # Rule messages read labels mid-sentence ("... is more than victims supported (100)").
         self._in_sentence = Catalogue(measures=self.measures, rules=()).labels_in_sentence
         self._rule_keys = {r.key: _rule_order(r) for r in self.rules}
@@ -210,6 +216,16 @@ class ReturnChecker:
     # ------------------------------------------------------------------ reading one figure
 
     def _read(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
+        value, problem = self._read_number(key, raw)
+        measure = self._by_key[key]
+        if value is not None and value > measure.ceiling:
+            message = measure_ceiling_message(
+                measure.label, measure.unit, _shown(measure.unit, value), _shown(measure.unit, measure.ceiling)
+            )
+            return None, Problem(key, ABOVE_CEILING, message, (key,))
+        return value, problem
+
+    def _read_number(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
         label = self._labels[key]
 
         def problem(kind: str, text: str) -> tuple[None, Problem]:
@@ -229,7 +245,7 @@ class ReturnChecker:
                 return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
             if not raw.is_integer():
                 return problem(NOT_WHOLE, f"'{raw:g}' is not a whole number: counts cannot have a fraction")
-            return self._read(key, int(raw))
+            return self._read_number(key, int(raw))
         if not isinstance(raw, str):
             return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
         try:
@@ -308,6 +324,14 @@ class ReturnChecker:
                 )
             )
         return warnings
+
+
+def _shown(unit: str, value: int) -> str:
+    digits = len(str(value))
+    # A row of nines or a float's 309 digits would bury the message; the length says it all.
+    if digits > 21:
+        return f"a {digits}-digit number"
+    return format_pence(value) if unit == "pence" else format_count(value)
 
 
 def _blank(raw: object) -> bool:
