@@ -25,7 +25,7 @@ from statistics import median
 from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
 from desktop_app.core.ceilings import measure_ceiling_message
 from desktop_app.core.money import format_pence
-from desktop_app.core.numbers import CountError, format_count, parse_count
+from desktop_app.core.numbers import CountError, CountTooLarge, format_count, parse_count
 
 __all__ = [
     "ABOVE_CEILING",
@@ -216,14 +216,19 @@ class ReturnChecker:
     # ------------------------------------------------------------------ reading one figure
 
     def _read(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
-        value, problem = self._read_number(key, raw)
         measure = self._by_key[key]
+        try:
+            value, problem = self._read_number(key, raw)
+        except CountTooLarge as error:
+            return None, self._above_ceiling(measure, f"a {error.digits:,}-digit number")
         if value is not None and value > measure.ceiling:
-            message = measure_ceiling_message(
-                measure.label, measure.unit, _shown(measure.unit, value), _shown(measure.unit, measure.ceiling)
-            )
-            return None, Problem(key, ABOVE_CEILING, message, (key,))
+            return None, self._above_ceiling(measure, _shown(measure.unit, value))
         return value, problem
+
+    @staticmethod
+    def _above_ceiling(measure: MeasureDefinition, shown: str) -> Problem:
+        message = measure_ceiling_message(measure.label, measure.unit, shown, _shown(measure.unit, measure.ceiling))
+        return Problem(measure.key, ABOVE_CEILING, message, (measure.key,))
 
     def _read_number(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
         label = self._labels[key]
@@ -237,7 +242,8 @@ class ReturnChecker:
             return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
         if isinstance(raw, int):
             if raw < 0:
-                return problem(NEGATIVE, f"{format_count(raw)} cannot be negative: enter a count of 0 or more")
+                shown = format_count(raw) if raw > -(10**21) else "a huge negative number"
+                return problem(NEGATIVE, f"{shown} cannot be negative: enter a count of 0 or more")
             return raw, None
         if isinstance(raw, float):
             # Spreadsheets hand over whole numbers as 12.0.
@@ -250,6 +256,8 @@ class ReturnChecker:
             return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
         try:
             return parse_count(raw), None
+        except CountTooLarge:
+            raise  # `_read` says it is above the ceiling
         except CountError as error:
             return problem(_kind_of(raw), str(error))
 
@@ -327,10 +335,11 @@ class ReturnChecker:
 
 
 def _shown(unit: str, value: int) -> str:
-    digits = len(str(value))
     # A row of nines or a float's 309 digits would bury the message; the length says it all.
-    if digits > 21:
-        return f"a {digits}-digit number"
+    if value >= 10**21:
+        # str() of an int past 4,300 digits raises; its logarithm does not.
+        digits = len(str(value)) if value.bit_length() < 10_000 else int(math.log10(value)) + 1
+        return f"a {digits:,}-digit number"
     return format_pence(value) if unit == "pence" else format_count(value)
 
 
