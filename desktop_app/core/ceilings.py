@@ -9,12 +9,18 @@ the range of the database's integers.
 
 from __future__ import annotations
 
+import math
+
+from desktop_app.core.money import MONEY_CEILING_PENCE, format_pence
+from desktop_app.core.numbers import format_count
+
 __all__ = [
     "COUNT_CEILING",
     "INDICATOR_CEILING",
     "LARGEST_STORED",
     "MONEY_CEILING_PENCE",
     "measure_ceiling_message",
+    "shown_figure",
 ]
 
 # PostgreSQL's `integer` (team mode) is 32 bits; SQLite's is 64. A ceiling must fit the smaller.
@@ -22,10 +28,6 @@ LARGEST_STORED = 2**31 - 1
 
 # A quarter's count of victims for one strand: the largest services see a few thousand.
 COUNT_CEILING = 1_000_000
-
-# One amount typed by an officer (a funding stream's total, a year's budget, an allocation):
-# £20m is several times a PCC's whole victims' grant and still fits a PostgreSQL integer.
-MONEY_CEILING_PENCE = 2_000_000_000
 
 # An indicator reading (a count of crimes, a percentage, a rate, days) or its numerator or
 # denominator: a billion is more than any police force area records of anything.
@@ -38,8 +40,18 @@ _WHAT_A_STRAND_COULD = {
 }
 
 
-def measure_ceiling_message(label: str, unit: str, shown: str, ceiling_shown: str) -> str:
+def shown_figure(unit: str, value: int) -> str:
+    """A figure of a measure in `unit` as a message shows it: `1,234`, `£12.34`, or for a row of
+    nines or a float's 309 digits, which would bury the message, `a 309-digit number`."""
+    if value >= 10**21:
+        # str() of an int past 4,300 digits raises; its logarithm does not.
+        digits = len(str(value)) if value.bit_length() < 10_000 else int(math.log10(value)) + 1
+        return f"a {digits:,}-digit number"
+    return format_pence(value) if unit == "pence" else format_count(value)
+
+
+def measure_ceiling_message(label: str, unit: str, shown: str, ceiling: int) -> str:
     """The error for a figure above its measure's ceiling, e.g. "Victims supported: 2,000,000 is
     more than any strand could support in a quarter (at most 1,000,000); check the figure"."""
     could = _WHAT_A_STRAND_COULD.get(unit, "a strand could report in a quarter")
-    return f"{label}: {shown} is more than {could} (at most {ceiling_shown}); check the figure"
+    return f"{label}: {shown} is more than {could} (at most {shown_figure(unit, ceiling)}); check the figure"

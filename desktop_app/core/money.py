@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from desktop_app.core.ceilings import MONEY_CEILING_PENCE
-
 __all__ = [
+    "MONEY_CEILING_PENCE",
     "MoneyError",
     "format_pence",
     "format_pence_short",
@@ -26,6 +25,11 @@ _EXAMPLE = "£1,234.56"
 _GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+"
 _AMOUNT_RE = re.compile(rf"(?P<whole>{_GROUPED}|[0-9]+)?(?:\.(?P<fraction>[0-9]+))?")
 _LOOKS_LIKE_NUMBER_RE = re.compile(r"[0-9,]*(?:\.[0-9]*)?")
+
+# The most one amount typed by an officer can be (a funding stream's total, a year's budget, an
+# allocation): £20m is several times a PCC's whole victims' grant, and still fits the 32-bit
+# integer PostgreSQL stores pence in (`core.ceilings.LARGEST_STORED`). More is a slip of the keys.
+MONEY_CEILING_PENCE = 2_000_000_000
 
 # Shorthand officers use for big sums: £14m, 250k.
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}

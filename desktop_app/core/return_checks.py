@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
-from desktop_app.core.ceilings import measure_ceiling_message
-from desktop_app.core.money import format_pence
+from desktop_app.core.ceilings import measure_ceiling_message, shown_figure
 from desktop_app.core.numbers import CountError, CountTooLarge, format_count, parse_count
 
 __all__ = [
@@ -222,12 +221,12 @@ class ReturnChecker:
         except CountTooLarge as error:
             return None, self._above_ceiling(measure, f"a {error.digits:,}-digit number")
         if value is not None and value > measure.ceiling:
-            return None, self._above_ceiling(measure, _shown(measure.unit, value))
+            return None, self._above_ceiling(measure, shown_figure(measure.unit, value))
         return value, problem
 
     @staticmethod
     def _above_ceiling(measure: MeasureDefinition, shown: str) -> Problem:
-        message = measure_ceiling_message(measure.label, measure.unit, shown, _shown(measure.unit, measure.ceiling))
+        message = measure_ceiling_message(measure.label, measure.unit, shown, measure.ceiling)
         return Problem(measure.key, ABOVE_CEILING, message, (measure.key,))
 
     def _read_number(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
@@ -332,15 +331,6 @@ class ReturnChecker:
                 )
             )
         return warnings
-
-
-def _shown(unit: str, value: int) -> str:
-    # A row of nines or a float's 309 digits would bury the message; the length says it all.
-    if value >= 10**21:
-        # str() of an int past 4,300 digits raises; its logarithm does not.
-        digits = len(str(value)) if value.bit_length() < 10_000 else int(math.log10(value)) + 1
-        return f"a {digits:,}-digit number"
-    return format_pence(value) if unit == "pence" else format_count(value)
 
 
 def _blank(raw: object) -> bool:
