@@ -162,9 +162,11 @@ def report_text(report: YearReport) -> str:
     if report.returns_missing:
         lines.append(f"{format_count(report.returns_missing)} returns for the year have not been received.")
     if report.figures_left_out:
+        n = report.figures_left_out
         lines.append(
-            f"{format_count(report.figures_left_out)} figures above their measure's ceiling are left out of "
-            "these totals; run check to list them, and correct those returns."
+            f"{format_count(n)} {'figure' if n == 1 else 'figures'} above {'its' if n == 1 else 'their'} "
+            f"measure's ceiling {'is' if n == 1 else 'are'} left out of these totals; run check to list "
+            f"{'it' if n == 1 else 'them'}, and correct {'that return' if n == 1 else 'those returns'}."
         )
     return "\n".join(lines)
 
