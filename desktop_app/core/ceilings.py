@@ -20,6 +20,7 @@ __all__ = [
     "LARGEST_STORED",
     "MONEY_CEILING_PENCE",
     "measure_ceiling_message",
+    "money_ceiling_message",
     "shown_figure",
 ]
 
@@ -48,6 +49,15 @@ def shown_figure(unit: str, value: int) -> str:
         digits = len(str(value)) if value.bit_length() < 10_000 else int(math.log10(value)) + 1
         return f"a {digits:,}-digit number"
     return format_pence(value) if unit == "pence" else format_count(value)
+
+
+def money_ceiling_message(what: str, pence: int) -> str:
+    """The error for an amount above `MONEY_CEILING_PENCE`, e.g. "The allocation for 2023/24 of
+    £25,000,000.00 is more than any one amount here can be (at most £20,000,000.00); check the figure"."""
+    return (
+        f"{what} of {shown_figure('pence', pence)} is more than any one amount here can be "
+        f"(at most {format_pence(MONEY_CEILING_PENCE)}); check the figure"
+    )
 
 
 def measure_ceiling_message(label: str, unit: str, shown: str, ceiling: int) -> str:
