@@ -203,7 +203,8 @@ def _above_ceiling(field: str, number: _Number) -> OutOfRangeError:
     shown = number.shown if len(number.shown) <= 30 else number.shown[:20] + "…"
     return OutOfRangeError(
         field,
-        f"{field} '{shown}' is more than any indicator figure could be (at most {INDICATOR_CEILING:,}); check the figure",
+        f"{field} '{shown}' is more than any indicator figure could be (at most {INDICATOR_CEILING:,}); "
+        "check the figure",
     )
 
 

@@ -49,11 +49,11 @@ def _check_int(value: object, name: str) -> int:
     return value
 
 
-def parse_pence(text: str, *, allow_negative: bool = False, ceiling: int = MONEY_CEILING_PENCE) -> int:
+def parse_pence(text: str, *, allow_negative: bool = False) -> int:
     """Read an amount of money such as `£1,234.56`, `1234.5`, `£14m` or `250k` as whole pence.
 
     Raises MoneyError, naming the text, for anything that is not a sum of money to the penny,
-    and for an amount (either sign) above `ceiling` pence, which no grant comes near.
+    and for an amount (either sign) above `MONEY_CEILING_PENCE`, which no grant comes near.
     """
     if not isinstance(text, str):
         # A float has already lost pence; make the caller pass what the officer typed.
@@ -95,14 +95,14 @@ def parse_pence(text: str, *, allow_negative: bool = False, ceiling: int = MONEY
 
     # Past any ceiling already; Decimal arithmetic on a megabyte of digits would overflow.
     if len(whole.lstrip("0")) > 20:
-        raise _above_ceiling(text, ceiling)
+        raise _above_ceiling(text)
     pence = Decimal(f"{whole}.{fraction or '0'}") * _MULTIPLIERS[suffix] * 100
     if pence != pence.to_integral_value():
         # e.g. "£1.2345k" is £1,234.50 but "£1.234567k" is £1,234.567.
         raise fail(f"it does not come to a whole number of pence, e.g. {_EXAMPLE}")
     result = int(pence)
-    if result > ceiling:
-        raise _above_ceiling(text, ceiling)
+    if result > MONEY_CEILING_PENCE:
+        raise _above_ceiling(text)
     if negative:
         result = -result
     if result < 0 and not allow_negative:
@@ -110,8 +110,11 @@ def parse_pence(text: str, *, allow_negative: bool = False, ceiling: int = MONEY
     return result
 
 
-def _above_ceiling(text: str, ceiling: int) -> MoneyError:
-    return MoneyError(f"{text!r} is more than any one amount here can be (at most {format_pence(ceiling)}); check the figure")
+def _above_ceiling(text: str) -> MoneyError:
+    return MoneyError(
+        f"{text!r} is more than any one amount here can be (at most {format_pence(MONEY_CEILING_PENCE)}); "
+        "check the figure"
+    )
 
 
 def format_pence(pence: int, *, show_pence: bool = True) -> str:

@@ -3,11 +3,10 @@ template import all check a return here, so they never disagree.
 
 Errors block saving: a figure that is not a whole number, negative, a formula or other text,
 above its measure's ceiling, a figure for a measure the period does not ask for, or a catalogue
-rule broken. Warnings let the
-officer save only with a note: a figure more than three times, or less than a third of, the
-strand's median over its last four quarters (given at least two figures, a median above 0, and
-a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure left empty that was reported
-last quarter.
+rule broken. Warnings let the officer save only with a note: a figure more than three times, or
+less than a third of, the strand's median over its last four quarters (given at least two
+figures, a median above 0, and a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure
+left empty that was reported last quarter.
 
 Build a `ReturnChecker` once per period (it prepares labels and rules) and call `check()` for
 each return; that is cheap enough to run on every keystroke and every pasted cell.

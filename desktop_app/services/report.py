@@ -161,12 +161,15 @@ def report_text(report: YearReport) -> str:
             )
     if report.returns_missing:
         lines.append(f"{format_count(report.returns_missing)} returns for the year have not been received.")
-    if report.figures_left_out:
-        n = report.figures_left_out
+    if report.figures_left_out == 1:
         lines.append(
-            f"{format_count(n)} {'figure' if n == 1 else 'figures'} above {'its' if n == 1 else 'their'} "
-            f"measure's ceiling {'is' if n == 1 else 'are'} left out of these totals; run check to list "
-            f"{'it' if n == 1 else 'them'}, and correct {'that return' if n == 1 else 'those returns'}."
+            "1 figure above its measure's ceiling is left out of these totals; run check to list it, "
+            "and correct that return."
+        )
+    elif report.figures_left_out:
+        lines.append(
+            f"{format_count(report.figures_left_out)} figures above their measures' ceilings are left out "
+            "of these totals; run check to list them, and correct those returns."
         )
     return "\n".join(lines)
 

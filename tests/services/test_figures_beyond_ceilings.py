@@ -58,7 +58,7 @@ def test_report_leaves_them_out_of_the_totals_and_says_so_instead_of_overflowing
     assert report.totals["victims_supported"] == PUBLISHED_2022_23["victims_supported"] - sum(o for _w, o in replaced)
     assert report.totals["idva_da_supported"] == PUBLISHED_2022_23["idva_da_supported"]
     assert report.figures_left_out == 2
-    assert "2 figures above their measure's ceiling are left out of these totals; run check" in report_text(report)
+    assert "2 figures above their measures' ceilings are left out of these totals; run check" in report_text(report)
 
 
 def test_the_dashboard_sums_only_figures_a_return_can_hold(demo_db):

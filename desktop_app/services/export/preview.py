@@ -72,9 +72,7 @@ class ExportPreview:
         if self.above_ceiling:
             first, more = self.above_ceiling[0], len(self.above_ceiling) - 1
             also = f" (and {format_count(more)} more)" if more else ""
-            return (
-                f"{label} cannot be exported: {first}{also}. Correct that return first (check lists every such figure)."
-            )
+            return f"{label} cannot be exported: {first}{also}. Correct that return first (check lists them all)."
         if self.include_unverified:
             return f"{label} has no returns to export; enter or import the providers' returns first."
         if not self.has_returns:
