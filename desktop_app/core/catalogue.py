@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from desktop_app.core.ceilings import COUNT_CEILING, measure_ceiling_message, shown_figure
 from desktop_app.core.rules import Rule, RuleBreach, check_rules
 
 
@@ -21,6 +22,8 @@ class MeasureDefinition:
     valid_to: dt.date | None
     order: int
     report_sentence: str = ""
+    # The largest figure one strand's return can plausibly hold; above it is an error.
+    ceiling: int = COUNT_CEILING
 
     def valid_during(self, start: dt.date, end: dt.date) -> bool:
         """Whether the measure was asked for at any time between `start` and `end`."""
@@ -61,6 +64,22 @@ class Catalogue:
     def labels_in_sentence(self) -> dict[str, str]:
         """Labels as they read mid-sentence: "victims supported", but "IDVA caseload" kept."""
         return {m.key: _mid_sentence(m.label) for m in self.measures}
+
+    def figures_beyond_ceilings(self, values: Mapping[str, object]) -> dict[str, str]:
+        """Stored figures no return can hold: above their measure's ceiling, or not whole numbers
+        (written by an older version, or into the file by hand). Measure key -> the message."""
+        found: dict[str, str] = {}
+        for measure in self.measures:
+            value = values.get(measure.key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
+                found[measure.key] = f"{measure.label}: {value!r} is not a whole number; correct the figure"
+            elif value > measure.ceiling:
+                found[measure.key] = measure_ceiling_message(
+                    measure.label, measure.unit, shown_figure(measure.unit, value), measure.ceiling
+                )
+        return found
 
     def breaches(self, values: Mapping[str, int | None]) -> list[RuleBreach]:
         """Every catalogue rule the values break (rules over missing measures do not apply)."""

@@ -6,7 +6,9 @@ The same rules serve the reading form, the service that saves the reading and th
 - percent: 0 to 100, at most one decimal place (the Plan's tables quote 82.3%);
 - count: a whole number, 0 or more;
 - days: 0 or more, at most one decimal place;
-- rate: 0 or more (per 1,000 population).
+- rate: 0 or more (per 1,000 population);
+- and none above `INDICATOR_CEILING` (a billion), which no figure for one police force area
+  reaches; past it a float loses whole units and an integer column overflows.
 
 A percentage or a rate may come as a numerator and a denominator (e.g. 1,150 of 14,000 crimes
 had a needs assessment); both are whole, the numerator is 0 or more and the denominator more
@@ -29,6 +31,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop_app.core.ceilings import INDICATOR_CEILING
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import Frequency, IndicatorUnit
 
@@ -195,6 +198,16 @@ def decimal_places(unit: IndicatorUnit | str) -> int | None:
     return _PLACES[IndicatorUnit(unit)]
 
 
+def _above_ceiling(field: str, number: _Number) -> OutOfRangeError:
+    # A key held down would bury the message; its first digits are enough to recognise it.
+    shown = number.shown if len(number.shown) <= 30 else number.shown[:20] + "…"
+    return OutOfRangeError(
+        field,
+        f"{field} '{shown}' is more than any indicator figure could be (at most {INDICATOR_CEILING:,}); "
+        "check the figure",
+    )
+
+
 def _check_number(unit: IndicatorUnit, number: _Number, field: str) -> float:
     shown = number.shown
     if number.percent_sign and unit is not IndicatorUnit.PERCENT:
@@ -205,6 +218,8 @@ def _check_number(unit: IndicatorUnit, number: _Number, field: str) -> float:
         raise OutOfRangeError(field, f"{field} '{shown}' cannot be negative")
     if unit is IndicatorUnit.PERCENT and number.value > 100:
         raise OutOfRangeError(field, f"{field} '{shown}' is more than 100%")
+    if number.value > INDICATOR_CEILING:
+        raise _above_ceiling(field, number)
     places = _PLACES[unit]
     if places == 0 and number.value != number.value.to_integral_value():
         raise NotWholeError(field, f"{field} '{shown}' is not a whole number: a count cannot have a fraction")
@@ -235,6 +250,8 @@ def check_whole(value: int | float | str, field: str, *, minimum: int = 0) -> in
         raise MissingValueError(field, f"{field} is needed: type a whole number like 1,234")
     if number.percent_sign:
         raise NotANumberError(field, f"{field} '{number.shown}' must be a whole number, not a percentage")
+    if number.value > INDICATOR_CEILING:
+        raise _above_ceiling(field, number)
     if number.value != number.value.to_integral_value():
         raise NotWholeError(field, f"{field} '{number.shown}' is not a whole number")
     whole = int(number.value)

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 __all__ = [
+    "MONEY_CEILING_PENCE",
     "MoneyError",
     "format_pence",
     "format_pence_short",
@@ -24,6 +25,11 @@ _EXAMPLE = "£1,234.56"
 _GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+"
 _AMOUNT_RE = re.compile(rf"(?P<whole>{_GROUPED}|[0-9]+)?(?:\.(?P<fraction>[0-9]+))?")
 _LOOKS_LIKE_NUMBER_RE = re.compile(r"[0-9,]*(?:\.[0-9]*)?")
+
+# The most one amount typed by an officer can be (a funding stream's total, a year's budget, an
+# allocation): £20m is several times a PCC's whole victims' grant, and still fits the 32-bit
+# integer PostgreSQL stores pence in (`core.ceilings.LARGEST_STORED`). More is a slip of the keys.
+MONEY_CEILING_PENCE = 2_000_000_000
 
 # Shorthand officers use for big sums: £14m, 250k.
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
@@ -46,7 +52,8 @@ def _check_int(value: object, name: str) -> int:
 def parse_pence(text: str, *, allow_negative: bool = False) -> int:
     """Read an amount of money such as `£1,234.56`, `1234.5`, `£14m` or `250k` as whole pence.
 
-    Raises MoneyError, naming the text, for anything that is not a sum of money to the penny.
+    Raises MoneyError, naming the text, for anything that is not a sum of money to the penny,
+    and for an amount (either sign) above `MONEY_CEILING_PENCE`, which no grant comes near.
     """
     if not isinstance(text, str):
         # A float has already lost pence; make the caller pass what the officer typed.
@@ -86,16 +93,28 @@ def parse_pence(text: str, *, allow_negative: bool = False) -> int:
     if not suffix and len(fraction) > 2:
         raise fail(f"use at most two decimal places, e.g. {_EXAMPLE}")
 
+    # Past any ceiling already; Decimal arithmetic on a megabyte of digits would overflow.
+    if len(whole.lstrip("0")) > 20:
+        raise _above_ceiling(text)
     pence = Decimal(f"{whole}.{fraction or '0'}") * _MULTIPLIERS[suffix] * 100
     if pence != pence.to_integral_value():
         # e.g. "£1.2345k" is £1,234.50 but "£1.234567k" is £1,234.567.
         raise fail(f"it does not come to a whole number of pence, e.g. {_EXAMPLE}")
     result = int(pence)
+    if result > MONEY_CEILING_PENCE:
+        raise _above_ceiling(text)
     if negative:
         result = -result
     if result < 0 and not allow_negative:
         raise fail(f"it cannot be negative here, e.g. {_EXAMPLE}")
     return result
+
+
+def _above_ceiling(text: str) -> MoneyError:
+    return MoneyError(
+        f"{text!r} is more than any one amount here can be (at most {format_pence(MONEY_CEILING_PENCE)}); "
+        "check the figure"
+    )
 
 
 def format_pence(pence: int, *, show_pence: bool = True) -> str:

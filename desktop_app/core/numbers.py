@@ -11,6 +11,7 @@ import re
 
 __all__ = [
     "CountError",
+    "CountTooLarge",
     "format_change",
     "format_count",
     "format_percent",
@@ -30,6 +31,19 @@ _MINUS_SIGNS = ("-", "\u2212")
 
 class CountError(ValueError):
     """Text that is not a count; the message is shown to officers."""
+
+
+class CountTooLarge(CountError):
+    """Digits far past any count (a key held down): `digits` says how many were typed."""
+
+    def __init__(self, text: str, digits: int) -> None:
+        self.digits = digits
+        super().__init__(f"{text[:12]!r}... is a {digits:,}-digit number, far more than any count; check the figure")
+
+
+# Longer than this is past every ceiling by far; reading it would only make Python refuse (it
+# converts at most 4,300 digits) or a message bury its point.
+_MOST_DIGITS = 100
 
 
 def _check_int(value: object, name: str) -> int:
@@ -70,10 +84,12 @@ def parse_count(text: str) -> int | None:
     fraction = match["fraction"] or ""
     if fraction.strip("0"):
         raise fail(f"counts cannot have a fraction, e.g. {_EXAMPLE}")
-    value = int(match["whole"].replace(",", ""))
-    if negative and value:
+    digits = match["whole"].replace(",", "").lstrip("0")
+    if negative and digits:
         raise fail(f"enter a count of 0 or more, e.g. {_EXAMPLE}", "cannot be negative")
-    return value
+    if len(digits) > _MOST_DIGITS:
+        raise CountTooLarge(text.strip(), len(digits))
+    return int(digits or "0")
 
 
 def format_count(n: int | None) -> str:

@@ -1,12 +1,12 @@
 """The one validation engine for a return's figures: the form, the grid, the services and the
 template import all check a return here, so they never disagree.
 
-Errors block saving: a figure that is not a whole number, negative, a formula or other text, a
-figure for a measure the period does not ask for, or a catalogue rule broken. Warnings let the
-officer save only with a note: a figure more than three times, or less than a third of, the
-strand's median over its last four quarters (given at least two figures, a median above 0, and
-a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure left empty that was reported
-last quarter.
+Errors block saving: a figure that is not a whole number, negative, a formula or other text,
+above its measure's ceiling, a figure for a measure the period does not ask for, or a catalogue
+rule broken. Warnings let the officer save only with a note: a figure more than three times, or
+less than a third of, the strand's median over its last four quarters (given at least two
+figures, a median above 0, and a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure
+left empty that was reported last quarter.
 
 Build a `ReturnChecker` once per period (it prepares labels and rules) and call `check()` for
 each return; that is cheap enough to run on every keystroke and every pasted cell.
@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
-from desktop_app.core.numbers import CountError, format_count, parse_count
+from desktop_app.core.ceilings import measure_ceiling_message, shown_figure
+from desktop_app.core.numbers import CountError, CountTooLarge, format_count, parse_count
 
 __all__ = [
+    "ABOVE_CEILING",
     "ERROR_KINDS",
     "FORMULA",
     "HISTORY_QUARTERS",
@@ -55,11 +57,12 @@ FORMULA = "formula"
 NOT_A_NUMBER = "not_a_number"
 RULE_BROKEN = "rule_broken"
 UNKNOWN_MEASURE = "unknown_measure"
+ABOVE_CEILING = "above_ceiling"
 # Warning kinds.
 UNUSUAL_VALUE = "unusual_value"
 LEFT_EMPTY = "left_empty"
 
-ERROR_KINDS = frozenset({NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE})
+ERROR_KINDS = frozenset({NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE, ABOVE_CEILING})
 WARNING_KINDS = frozenset({UNUSUAL_VALUE, LEFT_EMPTY})
 
 # The key, in a notes mapping, of the note on the return as a whole. Measure keys are lower-case
@@ -184,13 +187,14 @@ class ReturnChecker:
     Not changed after it is built, so a form, a grid model or an import worker can share one.
     """
 
-    __slots__ = ("_in_sentence", "_keys", "_labels", "_rule_keys", "measures", "rules")
+    __slots__ = ("_by_key", "_in_sentence", "_keys", "_labels", "_rule_keys", "measures", "rules")
 
     def __init__(self, measures: Sequence[MeasureDefinition], rules: Sequence[CatalogueRule]) -> None:
         self.measures: tuple[MeasureDefinition, ...] = tuple(measures)
         self.rules: tuple[CatalogueRule, ...] = tuple(rules)
         self._keys = frozenset(m.key for m in self.measures)
         self._labels = {m.key: m.label for m in self.measures}
+        self._by_key = {m.key: m for m in self.measures}
         # Rule messages read labels mid-sentence ("... is more than victims supported (100)").
         self._in_sentence = Catalogue(measures=self.measures, rules=()).labels_in_sentence
         self._rule_keys = {r.key: _rule_order(r) for r in self.rules}
@@ -210,6 +214,21 @@ class ReturnChecker:
     # ------------------------------------------------------------------ reading one figure
 
     def _read(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
+        measure = self._by_key[key]
+        try:
+            value, problem = self._read_number(key, raw)
+        except CountTooLarge as error:
+            return None, self._above_ceiling(measure, f"a {error.digits:,}-digit number")
+        if value is not None and value > measure.ceiling:
+            return None, self._above_ceiling(measure, shown_figure(measure.unit, value))
+        return value, problem
+
+    @staticmethod
+    def _above_ceiling(measure: MeasureDefinition, shown: str) -> Problem:
+        message = measure_ceiling_message(measure.label, measure.unit, shown, measure.ceiling)
+        return Problem(measure.key, ABOVE_CEILING, message, (measure.key,))
+
+    def _read_number(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
         label = self._labels[key]
 
         def problem(kind: str, text: str) -> tuple[None, Problem]:
@@ -221,7 +240,8 @@ class ReturnChecker:
             return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
         if isinstance(raw, int):
             if raw < 0:
-                return problem(NEGATIVE, f"{format_count(raw)} cannot be negative: enter a count of 0 or more")
+                shown = format_count(raw) if raw > -(10**21) else "a huge negative number"
+                return problem(NEGATIVE, f"{shown} cannot be negative: enter a count of 0 or more")
             return raw, None
         if isinstance(raw, float):
             # Spreadsheets hand over whole numbers as 12.0.
@@ -229,11 +249,13 @@ class ReturnChecker:
                 return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
             if not raw.is_integer():
                 return problem(NOT_WHOLE, f"'{raw:g}' is not a whole number: counts cannot have a fraction")
-            return self._read(key, int(raw))
+            return self._read_number(key, int(raw))
         if not isinstance(raw, str):
             return problem(NOT_A_NUMBER, f"{raw} is not a count; enter a whole number such as 1,234")
         try:
             return parse_count(raw), None
+        except CountTooLarge:
+            raise  # `_read` says it is above the ceiling
         except CountError as error:
             return problem(_kind_of(raw), str(error))
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.ceilings import MONEY_CEILING_PENCE, money_ceiling_message
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.services.changes import ALLOCATIONS, Changed
@@ -37,6 +38,8 @@ def _amount_errors(amounts: Mapping[int, int], strand: Strand) -> list[FieldErro
             raise TypeError(f"allocation for {label} must be int pence, got {type(pence).__name__}")
         if pence < 0:
             errors.append(FieldError("amounts", f"The allocation for {label} cannot be negative"))
+        elif pence > MONEY_CEILING_PENCE:
+            errors.append(FieldError("amounts", money_ceiling_message(f"The allocation for {label}", pence)))
         elif pence and year not in stream_years:
             errors.append(
                 FieldError(

@@ -24,6 +24,7 @@ def load_catalogue(session: Session) -> Catalogue:
             valid_to=m.valid_to,
             order=m.sort_order,
             report_sentence=m.report_sentence,
+            ceiling=m.ceiling,
         )
         for m in session.scalars(select(Measure).order_by(Measure.sort_order, Measure.key))
     )

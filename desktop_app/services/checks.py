@@ -74,10 +74,14 @@ def run_checks(db: Database) -> CheckResult:
         values[return_id][key] = value
         period = Quarter(FinancialYear(year), quarter).label
         where[return_id] = f"{period}, strand {reference} ({provider})"
-        if value < 0:
+        if isinstance(value, int) and value < 0:
             problems.append(Problem(where[return_id], f"{key} is negative ({value})"))
     for return_id, measured in values.items():
-        for breach in catalogue.breaches(measured):
+        beyond = catalogue.figures_beyond_ceilings(measured)
+        problems += [Problem(where[return_id], message) for message in beyond.values()]
+        # The rules are judged on the figures a return can hold; the others are reported above.
+        sound = {key: value for key, value in measured.items() if key not in beyond}
+        for breach in catalogue.breaches(sound):
             problems.append(Problem(where[return_id], breach.message))
     return CheckResult(
         problems=tuple(problems), returns_checked=len(values), rules_checked=len(catalogue.rules)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.ceilings import MONEY_CEILING_PENCE, money_ceiling_message
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
@@ -218,7 +219,9 @@ def _budget_errors(draft: FundingStreamDraft, allocated: dict[int, int]) -> list
             errors.append(FieldError("budgets", f"{label} is outside the stream's dates ({span})"))
         if not _is_pence(pence) or pence < 0:
             errors.append(FieldError("budgets", f"The budget for {label} cannot be negative"))
-    budgets = {year: pence for year, pence in draft.budgets if _is_pence(pence)}
+        elif pence > MONEY_CEILING_PENCE:
+            errors.append(FieldError("budgets", money_ceiling_message(f"The budget for {label}", pence)))
+    budgets = {year: pence for year, pence in draft.budgets if _is_pence(pence) and pence <= MONEY_CEILING_PENCE}
     for year, held in sorted(allocated.items()):
         if held > budgets.get(year, 0):
             errors.append(
@@ -229,7 +232,7 @@ def _budget_errors(draft: FundingStreamDraft, allocated: dict[int, int]) -> list
                 )
             )
     total = draft.total_pence
-    if _is_pence(total) and total >= 0 and sum(budgets.values()) > total:
+    if _is_pence(total) and 0 <= total <= MONEY_CEILING_PENCE and sum(budgets.values()) > total:
         errors.append(
             FieldError(
                 "budgets",
@@ -259,6 +262,8 @@ def _errors(session: Session, draft: FundingStreamDraft, stream_id: int | None) 
         errors.append(FieldError("funder", f"Shorten the funder to {_MAX_TEXT} characters or fewer"))
     if not _is_pence(draft.total_pence) or draft.total_pence < 0:
         errors.append(FieldError("total_pence", "Enter the total of the grant, £0 or more, e.g. £14,000,000"))
+    elif draft.total_pence > MONEY_CEILING_PENCE:
+        errors.append(FieldError("total_pence", money_ceiling_message("The total", draft.total_pence)))
     if not isinstance(draft.start_date, dt.date):
         errors.append(FieldError("start_date", "Enter the date the stream starts"))
     if not isinstance(draft.end_date, dt.date):

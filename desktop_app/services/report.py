@@ -32,6 +32,9 @@ class YearReport:
     returns_counted: int
     returns_unverified: int
     returns_missing: int
+    # Stored figures above their measure's ceiling (written by an older version): left out of
+    # the totals, which they would swamp or overflow; `check` lists each one.
+    figures_left_out: int = 0
     totals: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -42,20 +45,32 @@ def _statuses(include_unverified: bool) -> tuple[ReturnStatus, ...]:
     return tuple(ReturnStatus) if include_unverified else COUNTED
 
 
+def _counted_values(year: FinancialYear, statuses: tuple[ReturnStatus, ...], *columns):
+    return (
+        select(*columns)
+        .select_from(ReturnValue)
+        .join(ReturnValue.measure)
+        .join(ReturnValue.return_)
+        .join(Return.period)
+        .where(ReturnPeriod.financial_year == year.start_year, Return.status.in_(statuses))
+    )
+
+
 def year_report(db: Database, year: FinancialYear, *, include_unverified: bool = False) -> YearReport:
     """Totals per measure over the year's verified and locked returns (or all, if asked)."""
     statuses = _statuses(include_unverified)
     with db.reading() as session:
         catalogue = load_catalogue(session)
+        # Every figure at or under its ceiling keeps the SQL sum far from overflowing.
         sums = dict(
             session.execute(
-                select(Measure.key, func.sum(ReturnValue.value))
-                .join(ReturnValue.measure)
-                .join(ReturnValue.return_)
-                .join(Return.period)
-                .where(ReturnPeriod.financial_year == year.start_year, Return.status.in_(statuses))
+                _counted_values(year, statuses, Measure.key, func.sum(ReturnValue.value))
+                .where(ReturnValue.value <= Measure.ceiling)
                 .group_by(Measure.key)
             ).all()
+        )
+        left_out = session.scalar(
+            _counted_values(year, statuses, func.count(ReturnValue.id)).where(ReturnValue.value > Measure.ceiling)
         )
         by_status = dict(
             session.execute(
@@ -103,6 +118,7 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
         returns_counted=counted,
         returns_unverified=unverified,
         returns_missing=len(expected - received),
+        figures_left_out=left_out or 0,
     )
 
 
@@ -145,6 +161,16 @@ def report_text(report: YearReport) -> str:
             )
     if report.returns_missing:
         lines.append(f"{format_count(report.returns_missing)} returns for the year have not been received.")
+    if report.figures_left_out == 1:
+        lines.append(
+            "1 figure above its measure's ceiling is left out of these totals; run check to list it, "
+            "and correct that return."
+        )
+    elif report.figures_left_out:
+        lines.append(
+            f"{format_count(report.figures_left_out)} figures above their measures' ceilings are left out "
+            "of these totals; run check to list them, and correct those returns."
+        )
     return "\n".join(lines)
 
 
@@ -156,4 +182,5 @@ def report_json(report: YearReport) -> dict:
         "returns_counted": report.returns_counted,
         "returns_unverified": report.returns_unverified,
         "returns_missing": report.returns_missing,
+        "figures_left_out": report.figures_left_out,
     }

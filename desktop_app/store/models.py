@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop_app.core.ceilings import COUNT_CEILING, LARGEST_STORED
 from desktop_app.core.vocabulary import (
     AgreementType,
     AuditAction,
@@ -129,6 +130,9 @@ class Measure(Base):
     """One entry of the measure catalogue: what a return asks for, valid for a span of time."""
 
     __tablename__ = "measure"
+    __table_args__ = (
+        CheckConstraint(f"ceiling > 0 AND ceiling <= {LARGEST_STORED}", name="ceiling_in_range"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     label: Mapped[str] = mapped_column(String(200))
@@ -141,6 +145,8 @@ class Measure(Base):
     sort_order: Mapped[int] = mapped_column(Integer)
     # How the yearly report says the total, e.g. "{value} victims were referred to ...".
     report_sentence: Mapped[str] = mapped_column(Text, default="")
+    # The largest figure one return can hold for it (revision 0003); above it is an error.
+    ceiling: Mapped[int] = mapped_column(Integer, default=COUNT_CEILING)
 
 
 class MeasureRule(Base):

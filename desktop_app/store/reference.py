@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.ceilings import LARGEST_STORED
 from desktop_app.core.rules import parse_rule
 from desktop_app.core.vocabulary import Direction, Frequency, IndicatorUnit
 from desktop_app.store.audit import AUDIT_INFO_OFF
@@ -55,6 +56,17 @@ def _upsert(session: Session, model: type, match: dict[str, Any], values: dict[s
             if getattr(row, name) != value:
                 setattr(row, name, value)
     return row
+
+
+def _ceiling(entry: dict[str, Any], where: str) -> int:
+    ceiling = entry.get("ceiling")
+    # bool is an int subclass; `ceiling = true` is a slip, not a number.
+    if isinstance(ceiling, bool) or not isinstance(ceiling, int) or not 0 < ceiling <= LARGEST_STORED:
+        raise ReferenceDataError(
+            f"{where}: 'ceiling' must be a whole number from 1 to {LARGEST_STORED:,} "
+            f"(the largest figure one return can hold), found {ceiling!r}"
+        )
+    return ceiling
 
 
 def load_reference_data(session: Session, path: Path) -> None:
@@ -127,6 +139,7 @@ def _load(session: Session, data: dict[str, Any], path: Path) -> None:
     measure_keys = set()
     for entry in data["measures"]:
         measure_keys.add(entry["key"])
+        ceiling = _ceiling(entry, f"{path.name}: measure {entry.get('key')!r}")
         _upsert(
             session,
             Measure,
@@ -141,6 +154,7 @@ def _load(session: Session, data: dict[str, Any], path: Path) -> None:
                 "valid_to": entry.get("valid_to"),
                 "sort_order": entry["order"],
                 "report_sentence": entry.get("report_sentence", ""),
+                "ceiling": ceiling,
             },
         )
     # Rules may also name measures already in the database from earlier catalogues.

@@ -205,3 +205,21 @@ def test_periods_are_named_as_officers_write_them():
     assert period_label(dt.date(2025, 3, 1), dt.date(2025, 3, 31)) == "Mar 2025"
     assert period_label(dt.date(2025, 1, 1), dt.date(2025, 3, 31)) == "2024/25 Q4"
     assert period_label(dt.date(2024, 1, 1), dt.date(2024, 1, 15)) == "1 Jan 2024 – 15 Jan 2024"
+
+
+@pytest.mark.parametrize("unit", ["count", "days", "rate"])
+def test_a_figure_past_a_billion_is_refused_for_every_unit_and_the_billion_itself_is_not(unit):
+    assert check_value(unit, "1,000,000,000") == 1e9
+    for typed in ("1,000,000,001", "99999999999999999999", 2**63, 1e308, "9" * 5000):
+        with pytest.raises(OutOfRangeError, match=r"is more than any indicator figure could be \(at most 1,000,000,000\)"):
+            check_value(unit, typed)
+
+
+def test_parts_past_a_billion_are_refused_naming_the_part():
+    with pytest.raises(OutOfRangeError) as caught:
+        validate_reading("percent", numerator=str(2**63), denominator=str(2**64))
+    assert caught.value.field == "Numerator"
+    with pytest.raises(OutOfRangeError) as caught:
+        validate_reading("rate", numerator="5", denominator="99999999999999999999")
+    assert caught.value.field == "Denominator"
+    assert validate_reading("rate", numerator=5, denominator=1_000_000_000).denominator == 1_000_000_000

@@ -187,3 +187,21 @@ def test_whole_pounds_convert_to_pence() -> None:
         pounds_to_pence(14.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         pounds_to_pence(True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["99999999999999999999", str(2**63), str(2**63 - 1), "£20,000,000.01", "£21m", "25000k", "9" * 5000],
+    ids=["20 nines", "2**63", "2**63-1", "a penny over", "£21m", "25000k", "5000 nines"],
+)
+def test_an_amount_above_any_grant_is_refused_saying_the_ceiling(text: str) -> None:
+    with pytest.raises(MoneyError) as caught:
+        parse_pence(text)
+    assert str(caught.value).endswith("is more than any one amount here can be (at most £20,000,000.00); check the figure")
+    with pytest.raises(MoneyError):
+        parse_pence("-" + text, allow_negative=True)
+
+
+def test_the_money_ceiling_itself_is_accepted() -> None:
+    assert parse_pence("£20m") == 2_000_000_000
+    assert parse_pence("£20,000,000.00") == 2_000_000_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.core.numbers import (
+    CountTooLarge,
     CountError,
     format_change,
     format_count,
@@ -121,3 +122,12 @@ def test_a_percentage_that_is_not_a_number_is_refused() -> None:
         format_percent(float("inf"))
     with pytest.raises(ValueError):
         format_percent(1.0, -1)
+
+
+def test_thousands_of_digits_are_refused_as_too_large_without_python_refusing_to_read_them() -> None:
+    with pytest.raises(CountTooLarge, match=r"is a 5,000-digit number, far more than any count") as caught:
+        parse_count("9" * 5000)
+    assert caught.value.digits == 5000 and len(str(caught.value)) < 120
+    assert parse_count("0" * 200 + "12") == 12  # leading zeros are not digits of the count
+    with pytest.raises(CountError, match="cannot be negative"):
+        parse_count("-" + "9" * 5000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 import desktop_app.core.return_checks as engine
 from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
 from desktop_app.core.return_checks import (
+    ABOVE_CEILING,
     FORMULA,
     LEFT_EMPTY,
     NEGATIVE,
@@ -256,3 +259,68 @@ def test_checking_a_whole_grid_of_72_strands_does_a_fixed_small_amount_of_work_p
 
 def test_check_return_is_the_one_call_form_of_the_checker():
     assert check_return(GOOD, MEASURES, RULES) == CHECKER.check(GOOD)
+
+
+# ---------------------------------------------------------------- ceilings
+
+
+# What a slip of the keyboard, a pasted date serial or a hostile file hands the engine.
+OUT_OF_RANGE = [
+    ("99999999999999999999", "99,999,999,999,999,999,999"),
+    (str(2**63), "9,223,372,036,854,775,808"),
+    (str(2**63 - 1), "9,223,372,036,854,775,807"),
+    (str(10**15), "1,000,000,000,000,000"),
+    ("1,000,001", "1,000,001"),
+    (2**63, "9,223,372,036,854,775,808"),
+    (float(10**15), "1,000,000,000,000,000"),
+    (1e308, "a 309-digit number"),
+    ("9" * 5000, "a 5,000-digit number"),
+    (10**5000, "a 5,001-digit number"),
+]
+
+
+OUT_OF_RANGE_IDS = [
+    "20 nines", "2**63 typed", "2**63-1 typed", "10**15 typed", "one over", "2**63", "10**15 float",
+    "1e308 float", "5000 nines typed", "10**5000",
+]
+
+
+@pytest.mark.parametrize(("entered", "shown"), OUT_OF_RANGE, ids=OUT_OF_RANGE_IDS)
+def test_a_figure_above_its_ceiling_is_an_error_naming_the_measure_and_the_ceiling(entered, shown):
+    check = CHECKER.check({**GOOD, "victims_supported": entered})
+    assert kinds(check.errors) == [("victims_supported", ABOVE_CEILING)]
+    assert check.errors[0].message == (
+        f"Victims supported: {shown} is more than any strand could support in a quarter "
+        "(at most 1,000,000); check the figure"
+    )
+    assert check.values["victims_supported"] is None and "victims_supported" not in check.collected()
+    assert check.warnings == ()
+
+
+@pytest.mark.parametrize("entered", ["1e308", "inf", "nan", float("inf"), float("nan"), float("-inf")])
+def test_infinities_and_exponents_are_not_counts(entered):
+    check = CHECKER.check({**GOOD, "victims_supported": entered})
+    assert kinds(check.errors) == [("victims_supported", NOT_A_NUMBER)]
+    assert check.errors[0].message.startswith("Victims supported: ")
+
+
+def test_the_ceiling_itself_is_accepted_and_each_measure_has_its_own():
+    small = tuple(
+        dataclasses.replace(m, ceiling=500) if m.key == "rj_supported" else m for m in MEASURES
+    )
+    checker = ReturnChecker(small, RULES)
+    assert checker.check({**GOOD, "victims_supported": "1,000,000"}).ok
+    check = checker.check({**GOOD, "rj_supported": 501})
+    assert [p.message for p in check.errors] == [
+        "Supported by restorative justice: 501 is more than any strand could support in a quarter "
+        "(at most 500); check the figure"
+    ]
+
+
+def test_a_measure_in_pence_shows_its_ceiling_as_money():
+    spend = dataclasses.replace(MEASURES[0], key="spend", label="Spend", unit="pence", ceiling=10_000_000_00)
+    check = ReturnChecker((spend,), ()).check({"spend": 10_000_000_01})
+    assert [p.message for p in check.errors] == [
+        "Spend: £10,000,000.01 is more than any strand could spend in a quarter (at most £10,000,000.00); "
+        "check the figure"
+    ]

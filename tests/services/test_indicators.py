@@ -185,6 +185,43 @@ def test_bad_readings_are_refused_and_nothing_is_written(demo_db, code, kwargs, 
     assert _count(demo_db, AuditEvent) == audit_before
 
 
+IMPOSSIBLE = "is more than any indicator figure could be (at most 1,000,000,000); check the figure"
+
+
+@pytest.mark.parametrize(
+    ("code", "kwargs", "field", "words"),
+    [
+        ("1.5", {"value": "99999999999999999999"}, "value", f"Value '99999999999999999999' {IMPOSSIBLE}"),
+        ("1.5", {"value": str(2**63)}, "value", IMPOSSIBLE),
+        ("1.5", {"value": str(2**63 - 1)}, "value", IMPOSSIBLE),
+        ("1.5", {"value": "1,000,000,000,000,000"}, "value", IMPOSSIBLE),
+        ("1.5", {"value": 1e308}, "value", IMPOSSIBLE),
+        ("1.6", {"value": "1" + "0" * 40 + ".55"}, "value", IMPOSSIBLE),  # more places than Decimal's 28 digits
+        ("1.6", {"value": "9" * 5000}, "value", f"Value '{'9' * 20}…' {IMPOSSIBLE}"),
+        ("1.5", {"value": "1e308"}, "value", "not a number"),
+        ("1.5", {"value": "inf"}, "value", "not a number"),
+        ("1.5", {"value": "nan"}, "value", "not a number"),
+        ("1.5", {"value": float("inf")}, "value", "not a number"),
+        ("1.5", {"value": float("nan")}, "value", "not a number"),
+        ("1.1", {"numerator": str(2**63), "denominator": str(2**63 + 1)}, "numerator", f"Numerator '{2**63}' {IMPOSSIBLE}"),
+        ("1.1", {"numerator": "5", "denominator": "99999999999999999999"}, "denominator", IMPOSSIBLE),
+    ],
+    ids=[
+        "20 nines", "2**63", "2**63-1", "10**15", "1e308 float", "41 digits and a fraction", "5000 nines",
+        "1e308 typed", "inf typed", "nan typed", "inf", "nan", "numerator 2**63", "denominator 20 nines",
+    ],
+)
+def test_a_reading_no_indicator_could_have_is_refused_naming_the_field(demo_db, code, kwargs, field, words):
+    row = _by_code(demo_db)[code]
+    readings_before, audit_before = _count(demo_db, IndicatorReading), _count(demo_db, AuditEvent)
+    with pytest.raises(ValidationFailed) as caught:
+        add_reading(demo_db, row.id, dt.date(2025, 4, 1), today=TODAY, **kwargs)
+    assert caught.value.fields == {field}
+    assert words in str(caught.value) and len(str(caught.value)) < 200
+    assert _count(demo_db, IndicatorReading) == readings_before
+    assert _count(demo_db, AuditEvent) == audit_before
+
+
 def test_a_second_reading_for_the_same_month_is_refused_naming_indicator_and_period(demo_db):
     row = _by_code(demo_db)["1.1"]
     before = readings(demo_db, row.id)

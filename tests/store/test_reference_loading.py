@@ -77,3 +77,32 @@ def test_a_broken_file_is_named_in_the_message(db, tmp_path):
     with pytest.raises(ReferenceDataError, match="reference_data.toml"):
         with db.transaction() as session:
             load_reference_data(session, broken)
+
+
+def test_every_measure_gets_its_ceiling_from_the_file_by_key(db, tmp_path):
+    with db.reading() as session:
+        assert set(session.scalars(select(Measure.ceiling))) == {1_000_000}
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    marker = 'key = "rj_supported"'
+    head, tail = text.split(marker)
+    edited.write_text(head + marker + tail.replace("ceiling = 1_000_000", "ceiling = 5_000", 1), encoding="utf-8")
+    with db.transaction() as session:
+        load_reference_data(session, edited)
+    with db.reading() as session:
+        ceilings = dict(session.execute(select(Measure.key, Measure.ceiling)).all())
+    assert ceilings["rj_supported"] == 5_000 and ceilings["victims_supported"] == 1_000_000
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "true", '"lots"', "2_147_483_648", None])
+def test_a_missing_or_impossible_ceiling_is_refused_naming_the_measure(db, tmp_path, bad):
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    head, tail = text.split('key = "isva_sa_supported"')
+    replacement = "" if bad is None else f"ceiling = {bad}"
+    edited.write_text(
+        head + 'key = "isva_sa_supported"' + tail.replace("ceiling = 1_000_000", replacement, 1), encoding="utf-8"
+    )
+    with pytest.raises(ReferenceDataError, match=r"measure 'isva_sa_supported': 'ceiling' must be a whole number from 1 to 2,147,483,647"):
+        with db.transaction() as session:
+            load_reference_data(session, edited)

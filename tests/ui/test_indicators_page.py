@@ -370,3 +370,18 @@ def test_the_suggested_period_follows_the_latest_reading(demo_window, today):
     quarterly = _select(page, "1.2")  # latest 2024/25 Q4
     assert suggested_period(quarterly, today) == dt.date(2025, 4, 1)
     assert suggested_period(quarterly, dt.date(2025, 3, 31)) == dt.date(2025, 1, 1)
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", str(2**63), "1000000000000000", "inf", "nan", "1e308"])
+def test_an_impossible_reading_is_refused_beside_its_field_and_nothing_is_saved(qtbot, window, capfd, typed):
+    page = window.show_page("indicators")
+    row = _select(page, "1.5")  # a quarterly count
+    dialog = page.new_record() and page.active_dialog
+    qtbot.keyClicks(dialog.value_edit, typed)
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.value_edit.text() == typed
+    words = "is not a number" if typed in ("inf", "nan", "1e308") else "is more than any indicator figure could be"
+    assert dialog.rows.error_text("value").startswith(f"Value '{typed}' {words}")
+    assert readings(window.workspace.db, row.id) == []
+    assert "Traceback" not in capfd.readouterr().err
+    dialog.reject()

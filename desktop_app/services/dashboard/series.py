@@ -140,6 +140,9 @@ def _victims(year: FinancialYear, *columns):
             Measure.key == VICTIMS,
             ReturnPeriod.financial_year == year.start_year,
             Return.status.in_(COUNTED),
+            # A figure above its ceiling (an older version let one in) would swamp or overflow
+            # the sum; `check` lists it for correcting.
+            ReturnValue.value <= Measure.ceiling,
         )
         .group_by(*columns)
     )

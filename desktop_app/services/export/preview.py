@@ -15,6 +15,7 @@ __all__ = ["DataProblem", "ExportPreview", "NothingToExportError", "export_previ
 
 RULE_BREACH = "rule breach"
 MISSING = "missing return"
+ABOVE_CEILING = "figure above ceiling"
 
 
 class NothingToExportError(ServiceError):
@@ -25,7 +26,7 @@ class NothingToExportError(ServiceError):
 class DataProblem:
     """Something an officer should look at before sending: where, and what is wrong."""
 
-    kind: str  # RULE_BREACH or MISSING
+    kind: str  # RULE_BREACH, MISSING or ABOVE_CEILING
     where: str  # "2022/23 Q1, strand WY-004 (Victim Support)"
     message: str
 
@@ -54,8 +55,13 @@ class ExportPreview:
         return self.returns_in_period > 0
 
     @property
+    def above_ceiling(self) -> tuple[DataProblem, ...]:
+        """Counted figures no return can hold (an older version let them in): never sent."""
+        return tuple(p for p in self.problems if p.kind == ABOVE_CEILING)
+
+    @property
     def can_export(self) -> bool:
-        return self.returns_counted > 0
+        return self.returns_counted > 0 and not self.above_ceiling
 
     @property
     def refusal(self) -> str | None:
@@ -63,6 +69,10 @@ class ExportPreview:
         if self.can_export:
             return None
         label = self.period.label
+        if self.above_ceiling:
+            first, more = self.above_ceiling[0], len(self.above_ceiling) - 1
+            also = f" (and {format_count(more)} more)" if more else ""
+            return f"{label} cannot be exported: {first}{also}. Correct that return first (check lists them all)."
         if self.include_unverified:
             return f"{label} has no returns to export; enter or import the providers' returns first."
         if not self.has_returns:
@@ -88,11 +98,13 @@ def _where(quarter_label: str, strand_ref: str, provider: str) -> str:
 def preview_of(snapshot: PeriodSnapshot) -> ExportPreview:
     """The preview of an already-read snapshot (the workbook writer uses the same numbers)."""
     catalogue = snapshot.catalogue
-    problems = [
-        DataProblem(RULE_BREACH, _where(r.quarter.label, r.strand.reference, r.strand.provider), breach.message)
-        for r in snapshot.counted
-        for breach in catalogue.breaches(r.values)
-    ]
+    problems: list[DataProblem] = []
+    for r in snapshot.counted:
+        where = _where(r.quarter.label, r.strand.reference, r.strand.provider)
+        beyond = catalogue.figures_beyond_ceilings(r.values)
+        problems += [DataProblem(ABOVE_CEILING, where, message) for message in beyond.values()]
+        sound = {key: value for key, value in r.values.items() if key not in beyond}
+        problems += [DataProblem(RULE_BREACH, where, breach.message) for breach in catalogue.breaches(sound)]
     problems += [
         DataProblem(MISSING, _where(quarter.label, strand.reference, strand.provider), "no return has been entered")
         for strand, quarter in snapshot.missing

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
-from desktop_app.core.money import format_pence
+from desktop_app.core.money import MoneyError, format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services import strands as strand_service
 from desktop_app.services.changes import Changed
@@ -96,8 +96,14 @@ class AllocationDialog(RecordDialog):
             self.save_button.setEnabled(False)
 
     def amounts(self) -> dict[int, int]:
-        """Pence per year as typed; raises MoneyError for text that is not money."""
-        return {year: edit.pence() or 0 for year, edit in self.amount_edits.items()}
+        """Pence per year as typed; raises MoneyError, naming the year, for text that is not money."""
+        amounts = {}
+        for year, edit in self.amount_edits.items():
+            try:
+                amounts[year] = edit.pence() or 0
+            except MoneyError as error:
+                raise MoneyError(f"Allocation for {FinancialYear(year).label}: {error}") from None
+        return amounts
 
     def _update_totals(self) -> None:
         for year, edit in self.amount_edits.items():

@@ -1,0 +1,63 @@
+"""Revision 0003 on a database revision 0001's code wrote: every figure survives, every measure
+gets its ceiling, and the ceilings then hold for the officers' next edits."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.services.report import year_report
+from desktop_app.services.returns import ReturnRefused, save_return
+from desktop_app.store.database import open_database
+from desktop_app.store.models import Strand
+from tests.published import PUBLISHED_2022_23
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-rev0001.sqlite.gz"
+
+
+@pytest.fixture
+def old_file(tmp_path) -> Path:
+    target = tmp_path / "desk.sqlite"
+    with gzip.open(FIXTURE, "rb") as source, open(target, "wb") as out:
+        shutil.copyfileobj(source, out)
+    return target
+
+
+def _figures(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT return_id, measure_id, value, note FROM return_value ORDER BY id"
+        ).fetchall()
+
+
+def test_an_old_database_keeps_every_figure_and_each_measure_gets_its_ceiling(old_file):
+    with sqlite3.connect(old_file) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert "ceiling" not in {row[1] for row in connection.execute("PRAGMA table_info(measure)")}
+    before = _figures(old_file)
+    assert len(before) > 1000
+
+    with open_database(old_file) as db:
+        report = year_report(db, FinancialYear(2022))
+    assert report.totals == PUBLISHED_2022_23
+    assert _figures(old_file) == before
+    with sqlite3.connect(old_file) as connection:
+        ceilings = dict(connection.execute("SELECT key, ceiling FROM measure").fetchall())
+        # A ceiling the schema itself refuses to go without, or past what PostgreSQL stores.
+        with pytest.raises(sqlite3.IntegrityError, match="ceiling_in_range"):
+            connection.execute("UPDATE measure SET ceiling = 0")
+    assert ceilings == dict.fromkeys(PUBLISHED_2022_23, 1_000_000)
+
+
+def test_after_the_upgrade_a_figure_above_the_ceiling_is_refused(old_file):
+    with open_database(old_file) as db:
+        with db.reading() as session:
+            strand_id = session.scalar(select(Strand.id).order_by(Strand.id).limit(1))
+        with pytest.raises(ReturnRefused, match=r"at most 1,000,000"):
+            save_return(db, strand_id, Quarter.parse("2024/25 Q4"), {"victims_supported": "1,000,001"})
