@@ -57,6 +57,8 @@ def _set_sqlite_pragmas(foreign_keys: bool):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        # REPLACE then fires the audit trail's DELETE trigger (a second guard, see audit_guards).
+        cursor.execute("PRAGMA recursive_triggers = ON")
         cursor.close()
 
     return on_connect
