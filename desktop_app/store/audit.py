@@ -47,6 +47,11 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def as_audit_text(value: Any) -> str | None:
+    """A value as the trail writes it (`check` compares each record with its latest line)."""
+    return _text(value)
+
+
 def _describe(item: Any) -> str:
     for name in ("name", "key", "reference", "code"):
         if hasattr(item, name):

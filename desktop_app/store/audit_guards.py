@@ -93,3 +93,25 @@ def missing_audit_guards(connection: Connection) -> list[str]:
         present = _postgresql_triggers(connection)
         return [name for name in POSTGRESQL_TRIGGERS if not present.get(name, False)]
     return []
+
+
+def highest_audit_id_handed_out(connection: Connection) -> int | None:
+    """The highest audit id the database has ever handed out, or None when it cannot say.
+
+    SQLite (AUTOINCREMENT) keeps it in sqlite_sequence, inside the transaction, so a rolled-back
+    save hands its ids back; a PostgreSQL sequence never goes back, so rollbacks leave gaps."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        has_sequence = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+        ).scalar()
+        if not has_sequence:
+            return None
+        return connection.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_event'")
+        ).scalar()
+    if dialect == "postgresql":
+        return connection.execute(
+            text("SELECT pg_sequence_last_value(pg_get_serial_sequence('audit_event', 'id'))")
+        ).scalar()
+    return None

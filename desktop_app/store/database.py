@@ -212,6 +212,8 @@ def _ensure_reference_data(db: Database) -> None:
         if stored is not None and stored.value == wanted:
             return  # another copy loaded it while this one waited
         load_reference_data(session, reference_data_file())
+        # Bookkeeping of the load, not a setting anyone chose: unaudited like the load itself.
+        session.info[audit.AUDIT_INFO_OFF] = True
         session.merge(Setting(key=REFERENCE_HASH_KEY, value=wanted))
 
 
