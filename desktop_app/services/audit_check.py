@@ -101,11 +101,12 @@ def _id_and_time_findings(connection: Connection, is_sqlite: bool) -> list[Findi
         if latest_at is None or at > latest_at[0]:
             latest_at = (at, event_id)
     findings = _limited(odd_ids, "rows with impossible ids") + _limited(gaps, "gaps")
-    # None: SQLite without AUTOINCREMENT (before revision 0004), nothing to compare with.
-    handed_out = highest_audit_id_handed_out(connection) or 0
-    if is_sqlite and handed_out > previous:
+    handed_out = highest_audit_id_handed_out(connection)
+    if handed_out is None:
+        pass  # nothing to compare with (see highest_audit_id_handed_out)
+    elif is_sqlite and handed_out > previous:
         findings.append((TRAIL, f"{_missing(previous + 1, handed_out, 'its newest ')} after being written."))
-    if not is_sqlite and previous > handed_out:
+    elif not is_sqlite and previous > handed_out:
         findings.append(
             (
                 TRAIL,

@@ -14,6 +14,7 @@ statement trigger refuses TRUNCATE, which row triggers never see.
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 REFUSAL = "the audit trail is append-only"
 
@@ -99,7 +100,9 @@ def highest_audit_id_handed_out(connection: Connection) -> int | None:
     """The highest audit id the database has ever handed out, or None when it cannot say.
 
     SQLite (AUTOINCREMENT) keeps it in sqlite_sequence, inside the transaction, so a rolled-back
-    save hands its ids back; a PostgreSQL sequence never goes back, so rollbacks leave gaps."""
+    save hands its ids back; a PostgreSQL sequence never goes back, so rollbacks leave gaps.
+    None: a SQLite table without AUTOINCREMENT (before revision 0004), a sequence not yet used
+    or not readable by this login."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         has_sequence = connection.execute(
@@ -111,7 +114,13 @@ def highest_audit_id_handed_out(connection: Connection) -> int | None:
             text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_event'")
         ).scalar()
     if dialect == "postgresql":
-        return connection.execute(
-            text("SELECT pg_sequence_last_value(pg_get_serial_sequence('audit_event', 'id'))")
-        ).scalar()
+        # A login without rights on the sequence cannot read it; the savepoint keeps the rest of
+        # the caller's transaction usable.
+        try:
+            with connection.begin_nested():
+                return connection.execute(
+                    text("SELECT pg_sequence_last_value(pg_get_serial_sequence('audit_event', 'id'))")
+                ).scalar()
+        except DBAPIError:
+            return None
     return None

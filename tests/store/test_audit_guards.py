@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.core.vocabulary import OrganisationType, Scope
+from desktop_app.services.checks import run_checks
 from desktop_app.store import migrations
 from desktop_app.store.audit_guards import REFUSAL, missing_audit_guards
 from desktop_app.store.database import open_database
@@ -96,6 +97,8 @@ def test_a_revision_0001_database_is_guarded_after_upgrade_and_keeps_every_audit
     with open_database(path) as db:
         with db.engine.connect() as connection:
             assert missing_audit_guards(connection) == []
+        # The old trail, with its final submission and locked returns, checks out as whole.
+        assert run_checks(db).problems == ()
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
         assert connection.execute("SELECT * FROM audit_event ORDER BY id").fetchall() == trail_before
