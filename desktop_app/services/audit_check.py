@@ -19,6 +19,7 @@ Each finding is one sentence; at most `EXAMPLES` per kind are listed, then a cou
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Mapper
@@ -159,31 +160,51 @@ def _id_list(ids: list[int]) -> str:
     return shown + (f" and {len(ids) - EXAMPLES:,} more" if len(ids) > EXAMPLES else "")
 
 
-def _record_findings(connection: Connection) -> list[Finding]:
+@dataclass(frozen=True)
+class _TrailIndex:
+    """What the trail says about each record, read once for all the tables."""
+
+    # (entity, entity id, field) -> (row id, action, new value) of the field's newest line
+    latest: dict[tuple[str, int, str], tuple[int, AuditAction, str | None]]
+    # (entity, entity id) -> (row id, action) of the record's newest line
+    ending: dict[tuple[str, int], tuple[int, AuditAction]]
+    # records whose creation is in the trail
+    created: set[tuple[str, int]]
+
+
+def _trail_index(connection: Connection) -> _TrailIndex:
     latest = _latest_lines(connection)
-    # The newest line of each record: a record whose trail ends in a deletion must be gone.
     ending: dict[tuple[str, int], tuple[int, AuditAction]] = {}
     for (entity, entity_id, _field), (row_id, action, _value) in latest.items():
         key = (entity, entity_id)
         if key not in ending or row_id > ending[key][0]:
             ending[key] = (row_id, action)
-    created = {
-        (entity, entity_id)
-        for entity, entity_id in connection.execute(
-            select(AuditEvent.entity, AuditEvent.entity_id)
-            .where(AuditEvent.action == AuditAction.INSERT)
-            .distinct()
-        )
-    }
+    inserts = select(AuditEvent.entity, AuditEvent.entity_id).where(AuditEvent.action == AuditAction.INSERT)
+    created = {(entity, entity_id) for entity, entity_id in connection.execute(inserts.distinct())}
+    return _TrailIndex(latest=latest, ending=ending, created=created)
+
+
+def _changed_outside(where: str, what: str, current: str | None, line: tuple) -> Finding:
+    return (
+        where,
+        f"{what} {_shown(current)} but the audit trail's latest line for it (row {line[0]}) "
+        f"says {_shown(line[2])}: it was changed outside the program.",
+    )
+
+
+def _record_findings(connection: Connection) -> list[Finding]:
+    trail = _trail_index(connection)
     findings: list[Finding] = []
     changed: list[Finding] = []
     for mapper in _audited_mappers():
-        findings += _table_findings(connection, mapper, latest, ending, created, changed)
-    findings += _setting_findings(connection, latest, changed)
+        findings += _table_findings(connection, mapper, trail, changed)
+    findings += _setting_findings(connection, trail, changed)
     return findings + _limited(changed, "changes made outside the program")
 
 
-def _table_findings(connection, mapper, latest, ending, created, changed) -> list[Finding]:
+def _table_findings(
+    connection: Connection, mapper: Mapper, trail: _TrailIndex, changed: list[Finding]
+) -> list[Finding]:
     table = mapper.local_table
     entity = table.name
     name = entity.replace("_", " ")
@@ -194,31 +215,30 @@ def _table_findings(connection, mapper, latest, ending, created, changed) -> lis
     ]
     present: set[int] = set()
     uncreated: list[int] = []
-    undeleted: list[Finding] = []
-    for row in connection.execute(select(table.c.id, *(column for _key, column in fields)).order_by(table.c.id)):
-        record_id = row[0]
+    put_back: list[Finding] = []
+    rows = connection.execute(select(table.c.id, *(column for _key, column in fields)).order_by(table.c.id))
+    for record_id, *values in rows:
         present.add(record_id)
-        if entity not in _CREATED_BY_REFERENCE_DATA and (entity, record_id) not in created:
+        where = f"{name} {record_id}"
+        if entity not in _CREATED_BY_REFERENCE_DATA and (entity, record_id) not in trail.created:
             uncreated.append(record_id)
-        end = ending.get((entity, record_id))
+        end = trail.ending.get((entity, record_id))
         if end is not None and end[1] == AuditAction.DELETE:
-            undeleted.append(
-                (f"{name} {record_id}", f"it is still there though the audit trail recorded its deletion (row {end[0]}): it was put back outside the program.")
+            put_back.append(
+                (
+                    where,
+                    f"it is still there though the audit trail recorded its deletion (row {end[0]}): "
+                    "it was put back outside the program.",
+                )
             )
             continue
-        for (key, _column), value in zip(fields, row[1:]):
-            line = latest.get((entity, record_id, key))
+        for (key, _column), value in zip(fields, values):
+            line = trail.latest.get((entity, record_id, key))
             if line is None:
                 continue  # never set through the program (empty when created, or reference data)
             current = as_audit_text(value)
             if not _same(current, line[2]):
-                changed.append(
-                    (
-                        f"{name} {record_id}",
-                        f"{key} is {_shown(current)} but the audit trail's latest line for it "
-                        f"(row {line[0]}) says {_shown(line[2])}: it was changed outside the program.",
-                    )
-                )
+                changed.append(_changed_outside(where, f"{key} is", current, line))
     findings: list[Finding] = []
     if uncreated:
         plural = "records have" if len(uncreated) > 1 else "record has"
@@ -231,7 +251,7 @@ def _table_findings(connection, mapper, latest, ending, created, changed) -> lis
         )
     vanished = sorted(
         record_id
-        for (e, record_id), (_row, action) in ending.items()
+        for (e, record_id), (_row, action) in trail.ending.items()
         if e == entity and record_id not in present and action != AuditAction.DELETE
     )
     if vanished:
@@ -243,21 +263,33 @@ def _table_findings(connection, mapper, latest, ending, created, changed) -> lis
                 f"(ids {_id_list(vanished)}): deleted outside the program.",
             )
         )
-    return findings + _limited(undeleted, "records put back")
+    return findings + _limited(put_back, "records put back")
 
 
-def _setting_findings(connection, latest, changed) -> list[Finding]:
+def _setting_findings(connection: Connection, trail: _TrailIndex, changed: list[Finding]) -> list[Finding]:
     stored = {key: value for key, value in connection.execute(select(Setting.key, Setting.value))}
     findings: list[Finding] = []
-    for (entity, _id, key), (row_id, action, value) in sorted(latest.items()):
+    for (entity, _id, key), line in sorted(trail.latest.items(), key=lambda item: item[0]):
         if entity != SETTING_ENTITY:
             continue
-        where = f"setting {key}"
+        where, (row_id, action, _value) = f"setting {key}", line
         if action == AuditAction.DELETE:
             if key in stored:
-                findings.append((where, f"it is set to {_shown(stored[key])} though the audit trail recorded its removal (row {row_id}): it was set outside the program."))
+                findings.append(
+                    (
+                        where,
+                        f"it is set to {_shown(stored[key])} though the audit trail recorded its "
+                        f"removal (row {row_id}): it was set outside the program.",
+                    )
+                )
         elif key not in stored:
-            findings.append((where, f"it is gone though the audit trail never recorded its removal (last line: row {row_id}): it was removed outside the program."))
-        elif not _same(stored[key], value):
-            changed.append((where, f"it is {_shown(stored[key])} but the audit trail's latest line for it (row {row_id}) says {_shown(value)}: it was changed outside the program."))
+            findings.append(
+                (
+                    where,
+                    "it is gone though the audit trail never recorded its removal (last line: "
+                    f"row {row_id}): it was removed outside the program.",
+                )
+            )
+        elif not _same(stored[key], line[2]):
+            changed.append(_changed_outside(where, "it is", stored[key], line))
     return findings

@@ -14,14 +14,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.services.checks import run_checks
+from desktop_app.services.report import year_report
 from desktop_app.store import migrations
 from desktop_app.store.audit_guards import REFUSAL, missing_audit_guards
 from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
 from desktop_app.store.models import AuditEvent, Provider
 from tests.conftest import REPO_ROOT
+from tests.published import PUBLISHED_2022_23
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "demo-rev0001.sqlite.gz"
 
@@ -99,6 +102,7 @@ def test_a_revision_0001_database_is_guarded_after_upgrade_and_keeps_every_audit
             assert missing_audit_guards(connection) == []
         # The old trail, with its final submission and locked returns, checks out as whole.
         assert run_checks(db).problems == ()
+        assert year_report(db, FinancialYear(2022)).totals == PUBLISHED_2022_23
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
         assert connection.execute("SELECT * FROM audit_event ORDER BY id").fetchall() == trail_before
