@@ -54,9 +54,9 @@ def _guard_findings(connection: Connection) -> list[Finding]:
     return [
         (
             TRAIL,
-            f"the trigger {name} that keeps it append-only is missing or switched off, so its "
-            "rows can be rewritten: the database was changed outside the program; compare it "
-            "with the newest backup copy.",
+            f"its guard {name}, which keeps it append-only, is missing, switched off or no "
+            "longer refuses, so its rows can be rewritten: the database was changed outside the "
+            "program; compare it with the newest backup copy.",
         )
         for name in missing_audit_guards(connection)
     ]
@@ -107,6 +107,14 @@ def _id_and_time_findings(connection: Connection, is_sqlite: bool) -> list[Findi
         pass  # nothing to compare with (see highest_audit_id_handed_out)
     elif is_sqlite and handed_out > previous:
         findings.append((TRAIL, f"{_missing(previous + 1, handed_out, 'its newest ')} after being written."))
+    elif is_sqlite and previous > handed_out:
+        findings.append(
+            (
+                TRAIL,
+                f"its id counter was wound back to {handed_out} though it holds rows up to id "
+                f"{previous}: the file was changed outside the program.",
+            )
+        )
     elif not is_sqlite and previous > handed_out:
         findings.append(
             (

@@ -81,16 +81,22 @@ def _postgresql_triggers(connection: Connection) -> dict[str, bool]:
 
 
 def missing_audit_guards(connection: Connection) -> list[str]:
-    """The guards that are absent or switched off (empty when the trail is protected)."""
+    """The guards that are absent, switched off or no longer refusing (empty when the trail is
+    protected). A trigger of the right name that does nothing counts as missing."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        present = set(
+        present = dict(
             connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
-            ).scalars()
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
+            ).all()
         )
-        return [name for name in SQLITE_TRIGGERS if name not in present]
+        return [name for name in SQLITE_TRIGGERS if REFUSAL not in (present.get(name) or "")]
     if dialect == "postgresql":
+        body = connection.execute(
+            text("SELECT prosrc FROM pg_proc WHERE proname = 'audit_event_refuse'")
+        ).scalar()
+        if REFUSAL not in (body or ""):
+            return ["audit_event_refuse", *POSTGRESQL_TRIGGERS]
         present = _postgresql_triggers(connection)
         return [name for name in POSTGRESQL_TRIGGERS if not present.get(name, False)]
     return []
@@ -101,26 +107,28 @@ def highest_audit_id_handed_out(connection: Connection) -> int | None:
 
     SQLite (AUTOINCREMENT) keeps it in sqlite_sequence, inside the transaction, so a rolled-back
     save hands its ids back; a PostgreSQL sequence never goes back, so rollbacks leave gaps.
-    None: a SQLite table without AUTOINCREMENT (before revision 0004), a sequence not yet used
-    or not readable by this login."""
+    None: a SQLite table without AUTOINCREMENT (before revision 0004), or a sequence this login
+    may not read."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        has_sequence = connection.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+        table_sql = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_event'")
         ).scalar()
-        if not has_sequence:
+        if "AUTOINCREMENT" not in (table_sql or "").upper():
             return None
-        return connection.execute(
+        last = connection.execute(
             text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_event'")
         ).scalar()
+        return last or 0  # no row: nothing handed out yet (or the row was removed)
     if dialect == "postgresql":
         # A login without rights on the sequence cannot read it; the savepoint keeps the rest of
         # the caller's transaction usable.
         try:
             with connection.begin_nested():
-                return connection.execute(
+                last = connection.execute(
                     text("SELECT pg_sequence_last_value(pg_get_serial_sequence('audit_event', 'id'))")
                 ).scalar()
+            return last or 0  # NULL: the sequence has handed out nothing yet
         except DBAPIError:
             return None
     return None

@@ -98,6 +98,19 @@ def test_a_team_database_made_at_revision_0001_is_guarded_after_the_upgrade(pg_u
         assert len(_trail(db)) == 1
 
 
+def test_check_reports_a_refusal_function_emptied_by_the_owner(pg_db):
+    _add_provider(pg_db)
+    with pg_db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION audit_event_refuse() RETURNS trigger LANGUAGE plpgsql"
+                " AS $$ BEGIN RETURN NULL; END $$"
+            )
+        )
+    problems = [str(p) for p in run_checks(pg_db).problems]
+    assert any(p.startswith("audit trail: its guard audit_event_refuse, which keeps it append-only") for p in problems)
+
+
 def test_check_reports_a_trail_forged_with_the_guards_switched_off(pg_db):
     provider_id = _add_provider(pg_db)
     assert run_checks(pg_db).ok
@@ -112,7 +125,7 @@ def test_check_reports_a_trail_forged_with_the_guards_switched_off(pg_db):
             )
         )
     problems = [str(p) for p in run_checks(pg_db).problems]
-    assert "audit trail: the trigger audit_event_no_truncate that keeps it append-only is missing or switched off, so its rows can be rewritten: the database was changed outside the program; compare it with the newest backup copy." in problems
+    assert "audit trail: its guard audit_event_no_truncate, which keeps it append-only, is missing, switched off or no longer refuses, so its rows can be rewritten: the database was changed outside the program; compare it with the newest backup copy." in problems
     assert any(p.startswith(f"provider {provider_id}: name is 'Renamed Quietly' but the audit trail's latest line") for p in problems)
     assert any("it holds rows up to id 9000 but the server has handed out ids only up to" in p for p in problems)
     assert any(p.startswith("setting return_due_days: it is gone though the audit trail never recorded its removal") for p in problems)

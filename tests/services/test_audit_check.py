@@ -52,7 +52,7 @@ def _problems(path: Path) -> list[str]:
 
 
 def _audit_problems(path: Path) -> list[str]:
-    return [p for p in _problems(path) if "trigger audit_event" not in p]
+    return [p for p in _problems(path) if "its guard audit_event" not in p]
 
 
 def test_an_honest_trail_passes(trail_path):
@@ -63,7 +63,20 @@ def test_dropped_guards_are_reported_one_sentence_each(trail_path):
     _forge(trail_path)
     problems = _problems(trail_path)
     assert len(problems) == 3
-    assert all("keeps it append-only is missing or switched off" in p for p in problems)
+    assert all("which keeps it append-only, is missing, switched off or no longer refuses" in p for p in problems)
+
+
+def test_a_guard_replaced_by_a_trigger_that_does_nothing_is_reported(trail_path):
+    connection = sqlite3.connect(trail_path)
+    connection.execute("DROP TRIGGER audit_event_no_update")
+    connection.execute(
+        "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event BEGIN SELECT 1; END"
+    )
+    connection.commit()
+    connection.close()
+    problems = _problems(trail_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("audit trail: its guard audit_event_no_update, which keeps it append-only, is missing")
 
 
 def _provider_name_line(path: Path) -> int:
@@ -113,6 +126,16 @@ def test_the_newest_rows_deleted_are_reported_from_the_sequence(trail_path):
     assert f"audit trail: its newest row {newest} is missing: it was deleted after being written." in _audit_problems(trail_path)
 
 
+def test_a_wound_back_id_counter_is_reported(trail_path):
+    with sqlite3.connect(trail_path) as connection:
+        newest = connection.execute("SELECT max(id) FROM audit_event").fetchone()[0]
+    _forge(trail_path, "DELETE FROM sqlite_sequence WHERE name = 'audit_event'")
+    assert _audit_problems(trail_path) == [
+        f"audit trail: its id counter was wound back to 0 though it holds rows up to id {newest}: "
+        "the file was changed outside the program."
+    ]
+
+
 def test_a_rolled_back_save_leaves_no_gap_and_no_finding(trail_path):
     with open_database(trail_path) as db:
         with pytest.raises(RuntimeError):
@@ -155,4 +178,4 @@ def test_check_on_the_command_line_names_each_forgery_and_exits_1(trail_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "provider 2: name is 'Renamed Quietly'" in result.stdout
-    assert "keeps it append-only is missing" in result.stdout
+    assert "which keeps it append-only, is missing" in result.stdout
