@@ -1,4 +1,5 @@
-"""The `check` verb: is the file sound, and does every return keep every catalogue rule?"""
+"""The `check` verb: is the file sound, is the audit trail whole, and does every return keep
+every catalogue rule?"""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 
 from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.services.audit_check import audit_trail_problems
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.store.database import Database
 from desktop_app.store.models import Measure, Provider, Return, ReturnPeriod, ReturnValue, Strand
@@ -47,8 +49,9 @@ def _sqlite_problems(db: Database) -> list[Problem]:
 
 
 def run_checks(db: Database) -> CheckResult:
-    """Integrity of the file (SQLite) and every measure rule on every return."""
+    """Integrity of the file (SQLite), the audit trail, and every measure rule on every return."""
     problems = _sqlite_problems(db) if db.is_sqlite else []
+    problems += [Problem(where, message) for where, message in audit_trail_problems(db)]
     with db.reading() as session:
         catalogue = load_catalogue(session)
         rows = session.execute(

@@ -3,7 +3,8 @@
 Mapper events write the rows on the flush's own connection, so an audit row exists exactly when
 the change it describes was committed (same transaction). Who and why come from
 `session.info` (set by `Database.transaction`); the OS user is the default who.
-The table itself refuses UPDATE and DELETE (triggers in the first migration).
+Settings are audited too, named by their key (`SETTING_ENTITY`). The table itself refuses
+UPDATE, DELETE, REPLACE and TRUNCATE (`store.audit_guards`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, object_session
 
 from desktop_app.core.vocabulary import AuditAction
-from desktop_app.store.models import AuditEvent, Base
+from desktop_app.store.models import AuditEvent, Base, Setting
 
 AUDIT_INFO_WHO = "audit_who"
 AUDIT_INFO_REASON = "audit_reason"
 AUDIT_INFO_OFF = "audit_off"
+# A setting is named by its key, not an integer id: its rows carry the key as the field.
+SETTING_ENTITY = "setting"
+SETTING_ENTITY_ID = 0
 
 
 def current_user() -> str:
@@ -41,6 +45,11 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+def as_audit_text(value: Any) -> str | None:
+    """A value as the trail writes it (`check` compares each record with its latest line)."""
+    return _text(value)
 
 
 def _describe(item: Any) -> str:
@@ -66,20 +75,27 @@ def _context(target: Any) -> tuple[str, str | None, bool] | None:
     return info.get(AUDIT_INFO_WHO) or current_user(), info.get(AUDIT_INFO_REASON), True
 
 
-def _write(connection, target: Any, action: AuditAction, changes: list[tuple[str, Any, Any]]):
+def _write(
+    connection,
+    target: Any,
+    action: AuditAction,
+    changes: list[tuple[str, Any, Any]],
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+):
     context = _context(target)
     if context is None or not changes:
         return
     who, reason, _ = context
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    entity = type(target).__tablename__
     rows = [
         {
             "at": now,
             "who": who,
             "action": action,
-            "entity": entity,
-            "entity_id": target.id,
+            "entity": entity or type(target).__tablename__,
+            "entity_id": target.id if entity_id is None else entity_id,
             "field": field,
             "old_value": _text(old),
             "new_value": _text(new),
@@ -147,6 +163,34 @@ def _before_delete(mapper: Mapper, connection, target: Any) -> None:
     _write(connection, target, AuditAction.DELETE, changes)
 
 
+def _write_setting(connection, target: Setting, action: AuditAction, old: Any, new: Any) -> None:
+    if _text(old) == _text(new):
+        return
+    _write(
+        connection,
+        target,
+        action,
+        [(target.key, old, new)],
+        entity=SETTING_ENTITY,
+        entity_id=SETTING_ENTITY_ID,
+    )
+
+
+def _after_setting_insert(mapper: Mapper, connection, target: Setting) -> None:
+    _write_setting(connection, target, AuditAction.INSERT, None, target.value)
+
+
+def _after_setting_update(mapper: Mapper, connection, target: Setting) -> None:
+    history = inspect(target).attrs.value.history
+    if history.has_changes():
+        old = history.deleted[0] if history.deleted else None
+        _write_setting(connection, target, AuditAction.UPDATE, old, target.value)
+
+
+def _before_setting_delete(mapper: Mapper, connection, target: Setting) -> None:
+    _write_setting(connection, target, AuditAction.DELETE, target.value, None)
+
+
 def _always_load_old_values(mapper: Mapper) -> None:
     # Without active history, setting an attribute that was not loaded yet would leave the
     # old value unknown, and the trail would say "changed from nothing".
@@ -168,3 +212,8 @@ def install() -> None:
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__audited__", False):
             _always_load_old_values(mapper)
+    # Settings (due days, the demo flag...) change how every page reads the data: audited too.
+    event.listen(Setting, "after_insert", _after_setting_insert)
+    event.listen(Setting, "after_update", _after_setting_update)
+    event.listen(Setting, "before_delete", _before_setting_delete)
+    event.listen(Setting.value, "set", _noop_set, active_history=True)

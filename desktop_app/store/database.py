@@ -57,6 +57,8 @@ def _set_sqlite_pragmas(foreign_keys: bool):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        # REPLACE then fires the audit trail's DELETE trigger (a second guard, see audit_guards).
+        cursor.execute("PRAGMA recursive_triggers = ON")
         cursor.close()
 
     return on_connect
@@ -210,6 +212,8 @@ def _ensure_reference_data(db: Database) -> None:
         if stored is not None and stored.value == wanted:
             return  # another copy loaded it while this one waited
         load_reference_data(session, reference_data_file())
+        # Bookkeeping of the load, not a setting anyone chose: unaudited like the load itself.
+        session.info[audit.AUDIT_INFO_OFF] = True
         session.merge(Setting(key=REFERENCE_HASH_KEY, value=wanted))
 
 

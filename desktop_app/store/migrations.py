@@ -62,3 +62,7 @@ def upgrade_to_head(connection: Connection) -> None:
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+    # A revision that rebuilt audit_event in batch mode dropped its triggers with the old table.
+    from desktop_app.store.audit_guards import install_audit_guards
+
+    install_audit_guards(connection)

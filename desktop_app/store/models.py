@@ -447,7 +447,11 @@ class AuditEvent(Base):
     """Append-only: who changed which field of which record, when, from what to what."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    # AUTOINCREMENT: sqlite_sequence keeps the highest id ever used, so `check` sees deleted rows.
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity", "entity_id"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     who: Mapped[str] = mapped_column(String(100))

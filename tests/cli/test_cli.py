@@ -79,9 +79,11 @@ def test_check_lists_a_return_that_breaks_a_rule_and_exits_1(demo_path):
         )
     result = run_cli("check", "--db", str(demo_path))
     assert result.returncode == 1
-    assert "1 problems found" in result.stdout or "1 problem found" in result.stdout
+    # The rule it breaks, and a figure that differs from its audit trail (typed around the program).
+    assert "2 problems found" in result.stdout
     assert strand_ref in result.stdout
     assert f"({supported + 5:,}) is more than" in result.stdout
+    assert f"value is '{supported + 5}' but the audit trail's latest line" in result.stdout
 
 
 def test_check_reports_a_dangling_reference(demo_path):
