@@ -1,7 +1,7 @@
 """Audit trail guards: REPLACE, UPSERT and TRUNCATE refused; ids never reused on SQLite
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-01
 
 On SQLite `REPLACE INTO audit_event` with an existing id rewrote a row without firing the
@@ -21,7 +21,7 @@ from desktop_app.store.audit_guards import (
 )
 
 revision = "0004"
-down_revision = "0001"
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
