@@ -65,6 +65,8 @@ class GridRow:
     values: dict[str, int | None]  # every column's key; None = not collected / no return
     notes: dict[str, str]  # measure key → note; the return's own notes under RETURN_NOTE
     history: StrandHistory = field(repr=False)
+    # The return's version when the grid loaded it (0: no return yet); `save_grid` takes it back.
+    version: int = 0
 
     @property
     def editable(self) -> bool:
@@ -148,6 +150,7 @@ def quarter_grid(
                     values={key: stored.get(key) for key in checker.keys},
                     notes=stored_notes(return_),
                     history=past[strand.id].history(),
+                    version=return_.version if return_ is not None else 0,
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
