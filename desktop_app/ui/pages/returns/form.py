@@ -29,7 +29,7 @@ from desktop_app.core.return_checks import RETURN_NOTE, Problem, ReturnCheck
 from desktop_app.core.return_workflow import Transition
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.returns import (
     MeasureField,
     ReturnForm,
@@ -149,6 +149,10 @@ class ReturnDialog(RecordDialog):
         self.active_dialog: TextDialog | None = None
         self.step_buttons: dict[str, QPushButton] = {}
         self._build()
+        # Offered when a save is refused because someone else saved the return meanwhile.
+        self.reload_button = self.add_left_button("Reload", self.reload)
+        self.reload_button.setToolTip("Show the figures saved by the other officer (what you typed is replaced)")
+        self.reload_button.setVisible(False)
         self._load(initial or {}, initial_notes or {})
         self._connect_signals()
         self._recheck()
@@ -267,6 +271,18 @@ class ReturnDialog(RecordDialog):
     def entered(self) -> dict[str, str]:
         return {key: widget.edit.text() for key, widget in self.inputs.items()}
 
+    def changed_figures(self) -> dict[str, str]:
+        """Only the inputs the officer changed from what the form loaded (what a save writes)."""
+        loaded = {f.key: format_count(f.value) for f in self.data.fields}
+        return {key: text for key, text in self.entered().items() if text.strip() != loaded[key].strip()}
+
+    def changed_notes(self) -> dict[str, str]:
+        loaded = {f.key: f.note for f in self.data.fields}
+        return {
+            key: text for key, text in self.notes().items()
+            if key != RETURN_NOTE and text.strip() != (loaded.get(key) or "").strip()
+        }
+
     def notes(self) -> dict[str, str]:
         notes = {key: widget.note_edit.text() for key, widget in self.inputs.items()}
         notes[RETURN_NOTE] = self.notes_edit.toPlainText()
@@ -299,13 +315,22 @@ class ReturnDialog(RecordDialog):
             return
         if data.status is None and status is None:
             status = self.status_combo.currentData()
+        return_notes = self.notes_edit.toPlainText()
+        received = self.received_edit.date_value()
         try:
+            # Only what the officer changed, with the version the form loaded: a return someone
+            # else saved since is refused, and the typed figures stay in the form.
             result = save_return(
-                self.workspace.db, data.strand_id, data.quarter, self.entered(),
-                {k: v for k, v in self.notes().items() if k != RETURN_NOTE},
-                received_date=self.received_edit.date_value(), status=status,
-                return_notes=self.notes_edit.toPlainText(),
+                self.workspace.db, data.strand_id, data.quarter, self.changed_figures(), self.changed_notes(),
+                received_date=received if received != data.received_date else None, status=status,
+                return_notes=return_notes if return_notes.strip() != data.notes.strip() else None,
+                version=data.version,
             )
+        except StaleRecordError as stale:
+            self.show_problem(str(stale))
+            self.reload_button.setVisible(True)
+            self.reload_button.setFocus()
+            return
         except ReturnRefused as refused:
             self.show_check(refused.check)
             self._focus_first(refused.problems)
@@ -317,6 +342,14 @@ class ReturnDialog(RecordDialog):
         if result.changed:
             self.changed = result.changed if self.changed is None else self.changed | result.changed
         self.accept()
+
+    def reload(self) -> None:
+        """Load the return as it is stored now (the other officer's figures) in place of the form's."""
+        self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
+        self._load({}, {})
+        self._recheck()
+        self.reload_button.setVisible(False)
+        self.show_problem("Reloaded: these are the figures saved now. Make your changes again and save.", notice=True)
 
     def _focus_first(self, problems) -> None:
         for problem in problems:
