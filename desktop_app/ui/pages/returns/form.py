@@ -149,10 +149,7 @@ class ReturnDialog(RecordDialog):
         self.active_dialog: TextDialog | None = None
         self.step_buttons: dict[str, QPushButton] = {}
         self._build()
-        # Offered when a save is refused because someone else saved the return meanwhile.
-        self.reload_button = self.add_left_button("Reload", self.reload)
-        self.reload_button.setToolTip("Show the figures saved by the other officer (what you typed is replaced)")
-        self.reload_button.setVisible(False)
+
         self._load(initial or {}, initial_notes or {})
         self._connect_signals()
         self._recheck()
@@ -327,9 +324,7 @@ class ReturnDialog(RecordDialog):
                 version=data.version,
             )
         except StaleRecordError as stale:
-            self.show_problem(str(stale))
-            self.reload_button.setVisible(True)
-            self.reload_button.setFocus()
+            self.offer_reload(str(stale))
             return
         except ReturnRefused as refused:
             self.show_check(refused.check)
@@ -348,8 +343,6 @@ class ReturnDialog(RecordDialog):
         self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
         self._load({}, {})
         self._recheck()
-        self.reload_button.setVisible(False)
-        self.show_problem("Reloaded: these are the figures saved now. Make your changes again and save.", notice=True)
 
     def _focus_first(self, problems) -> None:
         for problem in problems:
