@@ -4,6 +4,7 @@ is refused (naming who and when), nothing of it is written, and the other office
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -117,3 +118,85 @@ def test_an_import_previewed_before_a_colleague_changed_only_a_note_is_refused(d
     with demo_db.reading() as session:
         assert session.scalar(select(Return.version).where(Return.id == row.return_id)) == before
     assert quarter_grid(demo_db, Q4).row_for(row.strand_id).values == row.values
+
+
+# ---------------------------------------------------------------- the register and the indicators
+
+
+def test_a_provider_saved_by_a_colleague_refuses_the_stale_form_and_keeps_their_change(db):
+    from desktop_app.services.providers import get_provider, save_provider
+
+    provider_id = add_provider(db)
+    opened = get_provider(db, provider_id)
+    save_provider(db, replace(opened.draft, contact_name="Jo Smith"), provider_id, who="jsmith", version=opened.version)
+    with pytest.raises(StaleRecordError, match="^Provider Bradford Women's Aid was changed by jsmith at "):
+        save_provider(db, replace(opened.draft, notes="Moved office"), provider_id, version=opened.version)
+    now = get_provider(db, provider_id)
+    assert (now.contact_name, now.notes) == ("Jo Smith", "")
+
+
+def test_changing_only_a_providers_districts_still_moves_its_version(db):
+    from desktop_app.services.providers import get_provider, save_provider
+
+    provider_id = add_provider(db)
+    opened = get_provider(db, provider_id)
+    save_provider(db, replace(opened.draft, district_keys=("leeds",)), provider_id, who="jsmith", version=opened.version)
+    with pytest.raises(StaleRecordError, match="changed by jsmith"):
+        save_provider(db, replace(opened.draft, notes="x"), provider_id, version=opened.version)
+
+
+def test_a_stale_provider_delete_is_refused(db):
+    from desktop_app.services.providers import delete_provider, get_provider, save_provider
+
+    provider_id = add_provider(db)
+    opened = get_provider(db, provider_id)
+    save_provider(db, replace(opened.draft, notes="Still funded"), provider_id, who="jsmith", version=opened.version)
+    with pytest.raises(StaleRecordError, match="changed by jsmith"):
+        delete_provider(db, provider_id, version=opened.version)
+    assert get_provider(db, provider_id).notes == "Still funded"
+
+
+def test_a_strand_saved_by_a_colleague_refuses_the_stale_form(db, strand):
+    from desktop_app.services.strands import get_strand, save_strand
+
+    opened = get_strand(db, strand)
+    save_strand(db, replace(opened.draft, theme_keys=()), strand, who="jsmith", version=opened.version)
+    with pytest.raises(StaleRecordError, match="^Strand WY-001 was changed by jsmith at "):
+        save_strand(db, replace(opened.draft, name="Bradford IDVA and ISVA"), strand, version=opened.version)
+    assert get_strand(db, strand).name == "Bradford IDVA service"
+
+
+def test_a_funding_stream_whose_budget_a_colleague_changed_refuses_the_stale_form(db):
+    from desktop_app.services.funding import get_funding_stream, save_funding_stream
+
+    stream_id = add_stream(db)
+    opened = get_funding_stream(db, stream_id)
+    budgets = dict(opened.budgets)
+    save_funding_stream(db, replace(opened.draft, budgets=tuple({**budgets, 2024: 470_000_000}.items())), stream_id,
+                        who="jsmith", version=opened.version)
+    with pytest.raises(StaleRecordError, match="^Funding stream .* was changed by jsmith at "):
+        save_funding_stream(db, replace(opened.draft, notes="Year two agreed"), stream_id, version=opened.version)
+    assert get_funding_stream(db, stream_id).budgets[2024] == 470_000_000
+
+
+def test_allocations_a_colleague_changed_refuse_the_stale_dialog(db, strand):
+    from desktop_app.services.strands import get_strand, set_allocations
+
+    set_allocations(db, strand, {2022: 10_000_000})
+    opened = get_strand(db, strand)
+    set_allocations(db, strand, {2022: 12_000_000, 2023: 5_000_000}, who="jsmith", versions=opened.allocation_versions)
+    with pytest.raises(StaleRecordError, match="allocation of WY-001 was changed by jsmith at "):
+        set_allocations(db, strand, {2022: 11_000_000}, versions=opened.allocation_versions)
+    assert get_strand(db, strand).allocations == {2022: 12_000_000, 2023: 5_000_000}
+
+
+def test_indicator_settings_a_colleague_changed_refuse_the_stale_dialog(demo_db):
+    from desktop_app.services.indicators import get_indicator, list_indicators, update_indicator_settings
+
+    opened = list_indicators(demo_db)[0]
+    update_indicator_settings(demo_db, opened.id, opened.baseline_value, opened.baseline_period, opened.target_value,
+                              "Agreed with the Panel", opened.tolerance_pct, who="jsmith", version=opened.version)
+    with pytest.raises(StaleRecordError, match=f"^Indicator {opened.code} .* was changed by jsmith at "):
+        update_indicator_settings(demo_db, opened.id, opened.baseline_value, opened.baseline_period,
+                                  opened.target_value, opened.target_note, 5, version=opened.version)
+    assert get_indicator(demo_db, opened.id).target_note == "Agreed with the Panel"

@@ -3,6 +3,8 @@ who and when, every typed figure stays where it was typed, and Reload shows the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop_app.core.periods import Quarter
@@ -120,3 +122,116 @@ def test_the_grid_refuses_a_row_saved_elsewhere_keeps_the_typing_and_reload_show
     assert model.row_edits(mine.strand_id) == {"victims_supported": str(mine.values["victims_supported"] + 1)}
     assert page.save_grid() is True
     assert return_form(db_of(page), mine.strand_id, Q4).values["victims_supported"] == mine.values["victims_supported"] + 1
+
+
+# ---------------------------------------------------------------- the register and the indicators
+
+
+@pytest.fixture
+def register(qtbot, tmp_path, db_path):
+    """A workspace on a fresh file with one provider, one stream and one strand."""
+    from tests.services.test_strands import add_provider, add_strand, add_stream
+
+    workspace = Workspace(open_database(db_path))
+    provider = add_provider(workspace.db)
+    stream = add_stream(workspace.db)
+    strand = add_strand(workspace.db, provider, stream)
+    yield workspace, provider, stream, strand
+    workspace.close()
+
+
+def _shown(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _refused_with_reload(dialog) -> None:
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert " was changed by jsmith at " in dialog.problem.text()
+    assert dialog.problem.text().endswith("what you typed is still in the form.")
+    assert dialog.reload_button.isVisible()
+
+
+def test_the_provider_form_refuses_a_stale_save_keeps_the_typing_and_reloads(qtbot, register):
+    from desktop_app.services.providers import get_provider, save_provider
+    from desktop_app.ui.pages.providers.form import ProviderForm
+
+    workspace, provider_id, *_ = register
+    row = get_provider(workspace.db, provider_id)
+    form = _shown(qtbot, ProviderForm(workspace, row))
+    save_provider(workspace.db, replace(row.draft, contact_name="Jo Smith"), provider_id, who="jsmith", version=row.version)
+    retype(qtbot, form.contact_phone_edit, "0113 496 0000")
+    _refused_with_reload(form)
+    assert form.contact_phone_edit.text() == "0113 496 0000" and form.contact_name_edit.text() == ""
+    assert get_provider(workspace.db, provider_id).contact_name == "Jo Smith"
+
+    form.reload_button.click()
+    assert form.contact_name_edit.text() == "Jo Smith" and not form.reload_button.isVisible()
+    retype(qtbot, form.contact_phone_edit, "0113 496 0000")
+    form.save_button.click()
+    assert not form.isVisible()
+    saved = get_provider(workspace.db, provider_id)
+    assert (saved.contact_name, saved.contact_phone) == ("Jo Smith", "0113 496 0000")
+
+
+def test_the_strand_form_refuses_a_stale_save_and_keeps_the_typing(qtbot, register):
+    from desktop_app.services.strands import get_strand, save_strand
+    from desktop_app.ui.pages.strands.strand_form import StrandForm
+
+    workspace, _provider, _stream, strand_id = register
+    row = get_strand(workspace.db, strand_id)
+    form = _shown(qtbot, StrandForm(workspace, row))
+    save_strand(workspace.db, replace(row.draft, notes="Contract extended"), strand_id, who="jsmith", version=row.version)
+    retype(qtbot, form.name_edit, "Bradford IDVA and outreach")
+    _refused_with_reload(form)
+    assert form.name_edit.text() == "Bradford IDVA and outreach"
+    form.reload_button.click()
+    assert form.notes_edit.toPlainText() == "Contract extended" and form.name_edit.text() == "Bradford IDVA service"
+
+
+def test_the_allocations_dialog_refuses_a_stale_save_and_keeps_the_typing(qtbot, register):
+    from desktop_app.services.strands import get_strand, set_allocations
+    from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
+
+    workspace, _provider, _stream, strand_id = register
+    set_allocations(workspace.db, strand_id, {2022: 10_000_000})
+    dialog = _shown(qtbot, AllocationDialog(workspace, get_strand(workspace.db, strand_id)))
+    set_allocations(workspace.db, strand_id, {2022: 12_000_000}, who="jsmith")
+    retype(qtbot, dialog.amount_edits[2022], "110,000")
+    _refused_with_reload(dialog)
+    assert dialog.amount_edits[2022].pence() == 11_000_000
+    assert get_strand(workspace.db, strand_id).allocations == {2022: 12_000_000}
+    dialog.reload_button.click()
+    assert dialog.amount_edits[2022].pence() == 12_000_000
+
+
+def test_the_funding_stream_form_refuses_a_stale_save_and_keeps_the_typing(qtbot, register):
+    from desktop_app.services.funding import get_funding_stream, save_funding_stream
+    from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
+
+    workspace, _provider, stream_id, _strand = register
+    row = get_funding_stream(workspace.db, stream_id)
+    form = _shown(qtbot, FundingStreamForm(workspace, row))
+    save_funding_stream(workspace.db, replace(row.draft, funder="MoJ"), stream_id, who="jsmith", version=row.version)
+    retype(qtbot, form.name_edit, "MoJ victims' grant 2022 to 2025")
+    _refused_with_reload(form)
+    assert form.name_edit.text() == "MoJ victims' grant 2022 to 2025"
+    form.reload_button.click()
+    assert form.funder_edit.text() == "MoJ"
+
+
+def test_the_indicator_settings_dialog_refuses_a_stale_save_and_keeps_the_typing(qtbot, workspace):
+    from desktop_app.services.indicators import list_indicators, update_indicator_settings
+    from desktop_app.ui.pages.indicators.settings_dialog import IndicatorSettingsDialog
+
+    row = list_indicators(workspace.db)[0]
+    dialog = _shown(qtbot, IndicatorSettingsDialog(workspace, row))
+    update_indicator_settings(workspace.db, row.id, row.baseline_value, row.baseline_period, row.target_value,
+                              "Agreed with the Panel", row.tolerance_pct, who="jsmith")
+    retype(qtbot, dialog.tolerance_edit, "5")
+    _refused_with_reload(dialog)
+    assert dialog.tolerance_edit.text() == "5"
+    dialog.reload_button.click()
+    assert dialog.target_note_edit.text() == "Agreed with the Panel"
