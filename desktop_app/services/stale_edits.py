@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.services.errors import StaleRecordError
 from desktop_app.store.database import Database
+from desktop_app.store.errors import ConcurrentChangeError
 from desktop_app.store.models import AuditEvent
 
 __all__ = ["EditedRecord", "refuse_if_stale", "refused_when_raced", "return_record", "stale_error"]
@@ -95,7 +96,7 @@ def refused_when_raced(
     read afresh once the losing transaction has rolled back."""
     try:
         yield
-    except StaleDataError as error:
+    except (ConcurrentChangeError, StaleDataError) as error:
         with db.reading() as session:
             record = describe(session)
             if record is None:

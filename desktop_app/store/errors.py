@@ -15,3 +15,7 @@ class NotADeskDatabaseError(StoreError):
 
 class DatabaseDamagedError(StoreError):
     """SQLite's own check found damage in the file."""
+
+
+class ConcurrentChangeError(StoreError):
+    """Another copy saved a row between this transaction's read and its write (team mode)."""

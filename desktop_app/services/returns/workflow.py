@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.core.periods import FinancialYear, Quarter
@@ -190,6 +191,21 @@ def copy_last_quarter(db: Database, strand_id: int, quarter: Quarter, *, who: st
     Refuses (`CopyRefused`) when the quarter already has a return or last quarter has no
     figures; `StrandNotRunning` when the strand does not run in the quarter.
     """
+    try:
+        return _copy_last_quarter(db, strand_id, quarter, who=who)
+    except IntegrityError:
+        # Another officer started the same return at the same moment: it exists now.
+        with db.reading() as session:
+            strand = strand_or_refuse(session, strand_id)
+            if stored_returns(session, quarter, [strand_id]).get(strand_id) is None:
+                raise
+        raise CopyRefused(
+            f"{strand.reference} already has a return for {quarter.label}: someone else started it just now; "
+            "open it instead of copying last quarter."
+        ) from None
+
+
+def _copy_last_quarter(db: Database, strand_id: int, quarter: Quarter, *, who: str | None) -> Changed:
     previous = quarter.previous()
     with db.transaction(who=who) as session:
         strand = strand_or_refuse(session, strand_id)

@@ -24,6 +24,7 @@ from desktop_app.services.templates.importing import ImportRefused
 from desktop_app.services.templates.preview import ImportFile, ImportPreview, StrandImport
 from desktop_app.store.audit import AUDIT_INFO_REASON, current_user
 from desktop_app.store.database import Database
+from desktop_app.store.errors import ConcurrentChangeError
 from desktop_app.store.models import Return, Strand
 
 __all__ = ["CHANGED_SINCE_PREVIEW", "commit_import"]
@@ -80,7 +81,7 @@ def commit_import(
         with db.transaction(who=who or current_user()) as session:
             for quarter, pairs in sorted(by_quarter.items()):
                 _write_quarter(session, quarter, pairs, received=received, today=today)
-    except (StaleDataError, IntegrityError) as error:
+    except (ConcurrentChangeError, StaleDataError, IntegrityError) as error:
         # Another copy wrote one of these returns between this one's check and its write (an
         # UPDATE that found the row at a newer version, or a second insert of the same return):
         # the transaction rolled back whole, so nothing of this batch was written.

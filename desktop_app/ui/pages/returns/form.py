@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -128,7 +129,8 @@ class MeasureInput(QWidget):
 class ReturnDialog(RecordDialog):
     """`changed` holds what was changed once the dialog closes (None if nothing was).
 
-    `initial` (measure key → text) and `initial_notes` start the inputs from unsaved grid edits."""
+    `initial` (measure key → text) and `initial_notes` start the inputs from unsaved grid edits;
+    `version` is then the return's version the grid loaded, so a save over a newer one is refused."""
 
     def __init__(
         self,
@@ -139,9 +141,13 @@ class ReturnDialog(RecordDialog):
         *,
         initial: Mapping[str, str] | None = None,
         initial_notes: Mapping[str, str] | None = None,
+        version: int | None = None,
     ) -> None:
         self.workspace = workspace
         self.data: ReturnForm = return_form(workspace.db, strand_id, quarter)
+        if version is not None:
+            # The grid's edits were typed over the return as the grid loaded it, not as it is now.
+            self.data = replace(self.data, version=version)
         super().__init__(f"{self.data.strand_reference} · {self.data.period_label}", parent)
         self.setWindowTitle(f"Return — {self.data.strand_reference} {self.data.period_label}")
         self.setMinimumWidth(880)

@@ -359,8 +359,10 @@ class ReturnsPage(Page):
     def open_return(self, strand_id: int, quarter: Quarter) -> ReturnDialog:
         here = quarter == self.quarter
         notes = self.grid_model.notes().get(strand_id, {}) if here else {}
+        edited = here and (self.grid_model.row_edits(strand_id) or notes)
         dialog = ReturnDialog(self.workspace, strand_id, quarter, self,
-                              initial=self.grid_model.row_edits(strand_id) if here else None, initial_notes=notes)
+                              initial=self.grid_model.row_edits(strand_id) if here else None, initial_notes=notes,
+                              version=self.grid_model.versions().get(strand_id) if edited else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda result: self._on_return_finished(dialog, strand_id, here, result))
         self.active_dialog = dialog
