@@ -288,7 +288,7 @@ def _save(
 
 def set_provider_active(db: Database, provider_id: int, active: bool, *, who: str | None = None) -> Changed:
     """Deactivate (or reactivate) a provider; its strands and history are kept."""
-    with db.transaction(who=who) as session:
+    with refused_when_raced(db, _described(provider_id)), db.transaction(who=who) as session:
         _get(session, provider_id).active = active
     return Changed.of(PROVIDERS)
 

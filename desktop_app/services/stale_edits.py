@@ -101,8 +101,8 @@ def refused_when_raced(
             record = describe(session)
             if record is None:
                 raise StaleRecordError(
-                    "Someone else saved this record while you were saving; nothing was saved. Reload to "
-                    f"see their changes; what you typed is still in the {holder}."
+                    "Someone else saved one of these records at the same moment, so nothing was saved. "
+                    "Reload to see their change, then try again."
                 ) from error
             raise stale_error(session, record, holder=holder) from error
 

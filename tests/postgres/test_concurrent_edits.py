@@ -181,6 +181,29 @@ def test_a_provider_saved_by_both_officers_at_once_keeps_the_first_and_refuses_t
     assert kept == ("A" if isinstance(results[1], StaleRecordError) else "B")
 
 
+def test_a_status_change_racing_a_figure_save_is_one_clear_refusal_not_a_traceback(officers):
+    from desktop_app.core.vocabulary import ReturnStatus
+    from desktop_app.services.errors import REFUSALS
+    from desktop_app.services.returns import set_status
+
+    first, second, strand = officers
+    save_return(first, strand, Q3, GOOD, status=ReturnStatus.SUBMITTED)
+    loaded = return_form(first, strand, Q3).version
+    results = _race(
+        first,
+        'SELECT id FROM "return" WHERE id = :id FOR UPDATE',
+        {"id": _return_id(first, strand)},
+        [
+            lambda: save_return(first, strand, Q3, {"victims_supported": "104"}, who="jsmith", version=loaded),
+            lambda: set_status(second, (strand, Q3), ReturnStatus.VERIFIED, who="akhan"),
+        ],
+    )
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], REFUSALS), results  # shown as a message
+    assert isinstance(refused[0], StaleRecordError), refused  # a ServiceError: every page shows it
+    assert "was changed by " in str(refused[0])
+
+
 # ---------------------------------------------------------------- two copies importing the same quarter
 
 

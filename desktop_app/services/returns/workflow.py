@@ -19,6 +19,7 @@ from desktop_app.core.return_checks import ReturnChecker, blocking
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.stale_edits import EditedRecord, refused_when_raced, return_record
 from desktop_app.services.returns.errors import (
     ReturnRefused,
     StatusRefused,
@@ -132,10 +133,16 @@ def set_status(
     """
     today = today or dt.date.today()
     reason = (reason or "").strip() or None
-    with db.transaction(who=who, reason=reason) as session:
-        return_ = _find(session, target)
-        moved = _move(session, return_, ReturnStatus(new_status), reason=reason, today=today)
+    with refused_when_raced(db, lambda session: _record(_find(session, target))):
+        with db.transaction(who=who, reason=reason) as session:
+            return_ = _find(session, target)
+            moved = _move(session, return_, ReturnStatus(new_status), reason=reason, today=today)
     return Changed.of(RETURNS) if moved else Changed.of()
+
+
+def _record(return_: Return) -> EditedRecord:
+    quarter = _quarter_of(return_)
+    return return_record(return_.strand.reference, quarter.label, return_.id)
 
 
 def reopen(db: Database, return_id: int, reason: str, *, who: str | None = None) -> Changed:
@@ -146,7 +153,8 @@ def reopen(db: Database, return_id: int, reason: str, *, who: str | None = None)
         raise StatusRefused(
             "Give a reason for reopening a locked return; it is kept in the audit trail with the change."
         )
-    with db.transaction(who=who, reason=reason) as session:
+    with refused_when_raced(db, lambda session: _record(_find(session, return_id))), \
+            db.transaction(who=who, reason=reason) as session:
         return_ = _find(session, return_id)
         if return_.status != ReturnStatus.LOCKED:
             raise StatusRefused(
@@ -161,7 +169,8 @@ def verify_all_valid(db: Database, quarter: Quarter, *, who: str | None = None) 
     note, in one transaction; the others are listed with the first thing that stopped them."""
     skipped: list[tuple[str, str]] = []
     verified = 0
-    with db.transaction(who=who) as session:
+    # A return saved by someone else while this ran: refused whole, the message says so.
+    with refused_when_raced(db, lambda session: None), db.transaction(who=who) as session:
         checker = checker_for(session, quarter)
         submitted = sorted(
             (r for r in stored_returns(session, quarter).values() if r.status == ReturnStatus.SUBMITTED),
