@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.core.ceilings import MONEY_CEILING_PENCE, money_ceiling_message
@@ -22,6 +23,7 @@ from desktop_app.services.validation import (
     YearOverAllocation,
     refuse_if_any,
 )
+from desktop_app.services.stale_edits import EditedRecord, refused_when_raced, stale_error
 from desktop_app.store.database import Database
 from desktop_app.store.models import Allocation, Budget, Strand
 
@@ -86,6 +88,7 @@ def set_allocations(
     *,
     reason: str | None = None,
     who: str | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> Changed:
     """Set what a strand gets each financial year (start year -> pence); 0 or missing removes it.
 
@@ -93,26 +96,64 @@ def set_allocations(
     refused with OverAllocationError, unless `reason` is given: then it is saved and the reason
     is written on every audit row of the change. Lowering an allocation never needs a reason.
     Raises ValidationFailed for a negative amount or a year outside the stream or the strand.
-    Nothing is written on a refusal."""
+    `versions` (year → version, `StrandRow.allocation_versions` as the dialog loaded them; a
+    year with no allocation is absent) refuses with StaleRecordError when any year's allocation
+    was added, changed or removed by someone else since. Nothing is written on a refusal."""
     reason = (reason or "").strip() or None
-    with db.transaction(who=who, reason=reason) as session:
-        strand = session.get(Strand, strand_id)
-        if strand is None:
-            raise RecordNotFound(f"Strand {strand_id} is not in the database; it may have been deleted.")
-        refuse_if_any(_amount_errors(amounts, strand))
-        wanted = {year: pence for year, pence in amounts.items() if pence}
-        existing = {a.financial_year: a for a in strand.allocations}
-        increased = {y: p for y, p in wanted.items() if p > (existing[y].amount_pence if y in existing else 0)}
-        if increased and reason is None:
-            over = _over_budget(session, strand, increased)
-            if over:
-                raise OverAllocationError(over)
-        for year, allocation in existing.items():
-            if year not in wanted:
-                session.delete(allocation)
-            elif allocation.amount_pence != wanted[year]:
-                allocation.amount_pence = wanted[year]
-        for year, pence in sorted(wanted.items()):
-            if year not in existing:
-                session.add(Allocation(strand_id=strand.id, financial_year=year, amount_pence=pence))
+    try:
+        with refused_when_raced(db, lambda session: _allocations_record(session, strand_id)):
+            with db.transaction(who=who, reason=reason) as session:
+                return _set(session, strand_id, amounts, reason, versions)
+    except IntegrityError:
+        # Another officer added the same year's allocation at the same moment (one per year).
+        with db.reading() as session:
+            record = _allocations_record(session, strand_id)
+            if record is None:
+                raise
+            raise stale_error(session, record) from None
+
+
+def _allocations_record(session: Session, strand_id: int) -> EditedRecord | None:
+    strand = session.get(Strand, strand_id)
+    if strand is None:
+        return None
+    return EditedRecord(f"The allocations of {strand.reference}", "strand", strand.id, children=("allocation", "strand_id"))
+
+
+def _refuse_if_stale(session: Session, strand: Strand, existing: dict[int, Allocation], versions: Mapping[int, int]) -> None:
+    for year in sorted(set(existing) | set(versions)):
+        stored = existing[year].version if year in existing else 0
+        if stored != versions.get(year, 0):
+            label = f"The {FinancialYear(year).label} allocation of {strand.reference}"
+            if year in existing:
+                record = EditedRecord(label, "allocation", existing[year].id)
+            else:  # removed since: its row is gone, so name the strand's last allocation change
+                record = _allocations_record(session, strand.id)
+            raise stale_error(session, record)
+
+
+def _set(
+    session: Session, strand_id: int, amounts: Mapping[int, int], reason: str | None, versions: Mapping[int, int] | None
+) -> Changed:
+    strand = session.get(Strand, strand_id)
+    if strand is None:
+        raise RecordNotFound(f"Strand {strand_id} is not in the database; it may have been deleted.")
+    refuse_if_any(_amount_errors(amounts, strand))
+    wanted = {year: pence for year, pence in amounts.items() if pence}
+    existing = {a.financial_year: a for a in strand.allocations}
+    if versions is not None:
+        _refuse_if_stale(session, strand, existing, versions)
+    increased = {y: p for y, p in wanted.items() if p > (existing[y].amount_pence if y in existing else 0)}
+    if increased and reason is None:
+        over = _over_budget(session, strand, increased)
+        if over:
+            raise OverAllocationError(over)
+    for year, allocation in existing.items():
+        if year not in wanted:
+            session.delete(allocation)
+        elif allocation.amount_pence != wanted[year]:
+            allocation.amount_pence = wanted[year]
+    for year, pence in sorted(wanted.items()):
+        if year not in existing:
+            session.add(Allocation(strand_id=strand.id, financial_year=year, amount_pence=pence))
     return Changed.of(ALLOCATIONS)

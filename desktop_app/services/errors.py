@@ -18,3 +18,15 @@ def _refusals() -> tuple[type[BaseException], ...]:
 # What the window and the terminal show an officer as a message, never as a crash:
 # a refused action, a database that cannot be opened, bad input, a file that cannot be written.
 REFUSALS = _refusals()
+
+
+class StaleRecordError(ServiceError):
+    """Someone else saved the record after this form or grid loaded it; nothing was written.
+
+    `who` and `at` (local time, or None when the trail does not say) come from the audit trail.
+    """
+
+    def __init__(self, message: str, *, who: str | None = None, at=None) -> None:
+        super().__init__(message)
+        self.who = who
+        self.at = at

@@ -19,6 +19,7 @@ from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import FUNDING, Changed
 from desktop_app.services.validation import RecordNotFound, refuse_if_any
+from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.store.database import Database
 from desktop_app.store.models import Allocation, Budget, FundingStream, Strand
 
@@ -76,6 +77,7 @@ class FundingStreamRow:
     budgets: dict[int, int] = field(hash=False)
     allocated: dict[int, int] = field(hash=False)
     strand_count: int = 0
+    version: int = 1  # the stream's (its budgets included), as loaded: the form hands it back
 
     @property
     def years(self) -> list[int]:
@@ -158,6 +160,7 @@ def _rows(session: Session, stream_id: int | None = None) -> list[FundingStreamR
             budgets=dict(sorted(by_stream[s.id].items())),
             allocated=dict(sorted(allocated[s.id].items())),
             strand_count=strand_counts.get(s.id, 0),
+            version=s.version,
         )
         for s in session.scalars(streams)
     ]
@@ -318,22 +321,51 @@ def validate_funding_stream(
 # ---------------------------------------------------------------- changing
 
 
+def _record(stream: FundingStream) -> EditedRecord:
+    # A budget is a row of its own, but the form edits it as part of the stream.
+    return EditedRecord(f"Funding stream {stream.name}", "funding_stream", stream.id, children=("budget", "funding_stream_id"))
+
+
+def _described(stream_id: int | None):
+    def describe(session: Session) -> EditedRecord | None:
+        stream = session.get(FundingStream, stream_id) if stream_id is not None else None
+        return _record(stream) if stream is not None else None
+
+    return describe
+
+
 def save_funding_stream(
-    db: Database, draft: FundingStreamDraft, stream_id: int | None = None, *, who: str | None = None
+    db: Database,
+    draft: FundingStreamDraft,
+    stream_id: int | None = None,
+    *,
+    who: str | None = None,
+    version: int | None = None,
 ) -> tuple[int, Changed]:
     """Add or update a funding stream and replace its yearly budgets, in one transaction.
 
     Budgets are changed in place (a changed amount is one audit row, not a delete and an
-    insert). Raises ValidationFailed, writing nothing, when the draft has errors."""
+    insert). `version` is `FundingStreamRow.version` as the form loaded it (None: no comparison).
+    Raises ValidationFailed, writing nothing, when the draft has errors, and StaleRecordError
+    when someone else saved the stream or its budgets after the form loaded it."""
+    with refused_when_raced(db, _described(stream_id)):
+        return _save(db, draft, stream_id, who=who, version=version)
+
+
+def _save(
+    db: Database, draft: FundingStreamDraft, stream_id: int | None, *, who: str | None, version: int | None
+) -> tuple[int, Changed]:
     with db.transaction(who=who) as session:
-        refuse_if_any(_errors(session, draft, stream_id))
         if stream_id is None:
             stream = FundingStream()
-            session.add(stream)
         else:
             stream = session.get(FundingStream, stream_id)
             if stream is None:
                 raise RecordNotFound(f"Funding stream {stream_id} is not in the database; it may have been deleted.")
+            refuse_if_stale(session, stream.version, version, _record(stream))
+        refuse_if_any(_errors(session, draft, stream_id))
+        if stream_id is None:
+            session.add(stream)
         stream.name = draft.name.strip()
         stream.funder = draft.funder.strip()
         stream.start_date = draft.start_date
@@ -343,13 +375,19 @@ def save_funding_stream(
         session.flush()
         wanted = dict(draft.budgets)
         existing = {b.financial_year: b for b in session.scalars(select(Budget).where(Budget.funding_stream_id == stream.id))}
+        budgets_changed = False
         for year, budget in existing.items():
             if year not in wanted:
                 session.delete(budget)
+                budgets_changed = True
             elif budget.amount_pence != wanted[year]:
                 budget.amount_pence = wanted[year]
+                budgets_changed = True
         for year, pence in sorted(wanted.items()):
             if year not in existing:
                 session.add(Budget(funding_stream_id=stream.id, financial_year=year, amount_pence=pence))
+                budgets_changed = True
+        if budgets_changed and stream_id is not None:
+            stream.version = stream.version + 1  # so a form opened before this save is refused
         session.flush()
         return stream.id, Changed.of(FUNDING)

@@ -23,6 +23,7 @@ from desktop_app.core.field_errors import FieldError
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.services.changes import PROVIDERS, Changed
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.services.validation import RecordNotFound, refuse_if_any
 from desktop_app.store.database import Database
 from desktop_app.store.models import District, Provider, Strand, provider_district
@@ -88,6 +89,7 @@ class ProviderRow:
     contact_email: str
     contact_phone: str
     notes: str
+    version: int  # as loaded: the form hands it back with the save
 
     @property
     def draft(self) -> ProviderDraft:
@@ -132,6 +134,7 @@ def _rows(session: Session, provider_id: int | None = None) -> list[ProviderRow]
             contact_email=p.contact_email or "",
             contact_phone=p.contact_phone or "",
             notes=p.notes or "",
+            version=p.version,
         )
         for p in session.scalars(providers)
     ]
@@ -220,13 +223,42 @@ def _get(session: Session, provider_id: int) -> Provider:
     return provider
 
 
+def _record(provider: Provider) -> EditedRecord:
+    return EditedRecord(f"Provider {provider.name}", "provider", provider.id)
+
+
+def _described(provider_id: int | None):
+    def describe(session: Session) -> EditedRecord | None:
+        provider = session.get(Provider, provider_id) if provider_id is not None else None
+        return _record(provider) if provider is not None else None
+
+    return describe
+
+
 def save_provider(
-    db: Database, draft: ProviderDraft, provider_id: int | None = None, *, who: str | None = None
+    db: Database,
+    draft: ProviderDraft,
+    provider_id: int | None = None,
+    *,
+    who: str | None = None,
+    version: int | None = None,
 ) -> tuple[int, Changed]:
     """Add a provider (`provider_id=None`) or update one; returns its id and what changed.
 
-    Raises ValidationFailed, writing nothing, when the draft has errors."""
+    `version` is `ProviderRow.version` as the form loaded it (None: no comparison).
+    Raises ValidationFailed, writing nothing, when the draft has errors, and StaleRecordError
+    when someone else saved the provider after the form loaded it."""
+    with refused_when_raced(db, _described(provider_id)):
+        return _save(db, draft, provider_id, who=who, version=version)
+
+
+def _save(
+    db: Database, draft: ProviderDraft, provider_id: int | None, *, who: str | None, version: int | None
+) -> tuple[int, Changed]:
     with db.transaction(who=who) as session:
+        if provider_id is not None:
+            current = _get(session, provider_id)
+            refuse_if_stale(session, current.version, version, _record(current))
         # Checked in the same transaction as the write, so the check holds for what is saved.
         refuse_if_any(_errors(session, draft, provider_id))
         tidy, _ = _cleaned(draft)
@@ -245,6 +277,9 @@ def save_provider(
         # Replacing an unchanged list would still be written to the audit trail as a change.
         if provider_id is None or {d.key for d in provider.districts} != wanted:
             provider.districts = districts
+            if provider_id is not None:
+                # The districts are rows of a link table: the provider's own version must move too.
+                provider.version = provider.version + 1
         if provider_id is None:
             session.add(provider)
         session.flush()
@@ -253,7 +288,7 @@ def save_provider(
 
 def set_provider_active(db: Database, provider_id: int, active: bool, *, who: str | None = None) -> Changed:
     """Deactivate (or reactivate) a provider; its strands and history are kept."""
-    with db.transaction(who=who) as session:
+    with refused_when_raced(db, _described(provider_id)), db.transaction(who=who) as session:
         _get(session, provider_id).active = active
     return Changed.of(PROVIDERS)
 
@@ -272,12 +307,16 @@ def deletion_blocker(db: Database, provider_id: int) -> str | None:
         return _blocker(session, _get(session, provider_id))
 
 
-def delete_provider(db: Database, provider_id: int, *, who: str | None = None) -> Changed:
+def delete_provider(
+    db: Database, provider_id: int, *, who: str | None = None, version: int | None = None
+) -> Changed:
     """Delete a provider that has no strands; the audit trail keeps what it held.
 
-    Raises ServiceError (with the `deletion_blocker` message) when it has strands."""
-    with db.transaction(who=who) as session:
+    Raises ServiceError (with the `deletion_blocker` message) when it has strands, and
+    StaleRecordError when someone else saved it after the form loaded `version`."""
+    with refused_when_raced(db, _described(provider_id)), db.transaction(who=who) as session:
         provider = _get(session, provider_id)
+        refuse_if_stale(session, provider.version, version, _record(provider))
         blocker = _blocker(session, provider)
         if blocker:
             raise ServiceError(blocker)

@@ -20,6 +20,7 @@ from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services.changes import STRANDS, Changed
 from desktop_app.services.reference_lists import current_plan_id, priority_label
+from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.services.validation import (
     RecordNotFound,
     refuse_if_any,
@@ -104,6 +105,9 @@ class StrandRow:
     allocations: dict[int, int] = field(hash=False)
     active: bool = True
     notes: str = ""
+    version: int = 1  # the strand's, as loaded: the form hands it back with the save
+    # Financial year → that allocation's version as loaded, for the allocations dialog.
+    allocation_versions: dict[int, int] = field(default_factory=dict, hash=False)
 
     @property
     def allocated_pence(self) -> int:
@@ -142,9 +146,11 @@ def _rows(session: Session, *, provider_id: int | None = None, strand_id: int | 
     for owner, key, name in session.execute(only(query, strand_district.c.strand_id).order_by(District.name)):
         districts[owner].append((key, name))
     allocations: dict[int, dict[int, int]] = defaultdict(dict)
-    query = select(Allocation.strand_id, Allocation.financial_year, Allocation.amount_pence)
-    for owner, year, pence in session.execute(only(query, Allocation.strand_id).order_by(Allocation.financial_year)):
+    allocation_versions: dict[int, dict[int, int]] = defaultdict(dict)
+    query = select(Allocation.strand_id, Allocation.financial_year, Allocation.amount_pence, Allocation.version)
+    for owner, year, pence, version in session.execute(only(query, Allocation.strand_id).order_by(Allocation.financial_year)):
         allocations[owner][year] = pence
+        allocation_versions[owner][year] = version
 
     query = (
         select(Strand, Provider.name, FundingStream.name, ServiceCategory.name, ServiceCategory.key, Priority)
@@ -179,6 +185,8 @@ def _rows(session: Session, *, provider_id: int | None = None, strand_id: int | 
                 allocations=allocations[strand.id],
                 active=strand.active,
                 notes=strand.notes or "",
+                version=strand.version,
+                allocation_versions=allocation_versions[strand.id],
             )
         )
     return rows
@@ -334,13 +342,45 @@ def validate_strand(db: Database, draft: StrandDraft, strand_id: int | None = No
 # ---------------------------------------------------------------- changing
 
 
+def strand_record(strand: Strand) -> EditedRecord:
+    """The strand as a stale refusal names it."""
+    return EditedRecord(f"Strand {strand.reference}", "strand", strand.id)
+
+
+def _described(strand_id: int | None):
+    def describe(session: Session) -> EditedRecord | None:
+        strand = session.get(Strand, strand_id) if strand_id is not None else None
+        return strand_record(strand) if strand is not None else None
+
+    return describe
+
+
 def save_strand(
-    db: Database, draft: StrandDraft, strand_id: int | None = None, *, who: str | None = None
+    db: Database,
+    draft: StrandDraft,
+    strand_id: int | None = None,
+    *,
+    who: str | None = None,
+    version: int | None = None,
 ) -> tuple[int, Changed]:
     """Add or update a strand; returns its id and what changed.
 
-    Raises ValidationFailed, writing nothing, when the draft has errors."""
+    `version` is `StrandRow.version` as the form loaded it (None: no comparison).
+    Raises ValidationFailed, writing nothing, when the draft has errors, and StaleRecordError
+    when someone else saved the strand after the form loaded it."""
+    with refused_when_raced(db, _described(strand_id)):
+        return _save_strand(db, draft, strand_id, who=who, version=version)
+
+
+def _save_strand(
+    db: Database, draft: StrandDraft, strand_id: int | None, *, who: str | None, version: int | None
+) -> tuple[int, Changed]:
     with db.transaction(who=who) as session:
+        if strand_id is not None:
+            current = session.get(Strand, strand_id)
+            if current is None:
+                raise RecordNotFound(f"Strand {strand_id} is not in the database; it may have been deleted.")
+            refuse_if_stale(session, current.version, version, strand_record(current))
         resolved, errors = _errors(session, draft, strand_id)
         refuse_if_any(errors)
         strand = Strand() if strand_id is None else session.get(Strand, strand_id)
@@ -356,10 +396,16 @@ def save_strand(
         strand.active = draft.active
         strand.notes = draft.notes.strip()
         # Replacing an unchanged list would still be written to the audit trail as a change.
+        links_changed = False
         if strand_id is None or {t.id for t in strand.themes} != {t.id for t in resolved.themes}:
             strand.themes = resolved.themes
+            links_changed = True
         if strand_id is None or {d.id for d in strand.districts} != {d.id for d in resolved.districts}:
             strand.districts = resolved.districts
+            links_changed = True
+        if strand_id is not None and links_changed:
+            # Themes and districts are rows of link tables: the strand's own version must move too.
+            strand.version = strand.version + 1
         if strand_id is None:
             session.add(strand)
         session.flush()

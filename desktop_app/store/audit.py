@@ -106,8 +106,12 @@ def _write(
     connection.execute(insert(AuditEvent), rows)
 
 
+# The edit counter moves on every save; the trail records what the officer changed.
+_NOT_AUDITED = {"id", "version"}
+
+
 def _column_keys(mapper: Mapper) -> list[str]:
-    return [p.key for p in mapper.iterate_properties if isinstance(p, ColumnProperty) and p.key != "id"]
+    return [p.key for p in mapper.iterate_properties if isinstance(p, ColumnProperty) and p.key not in _NOT_AUDITED]
 
 
 def _many_to_many_keys(mapper: Mapper) -> list[str]:

@@ -17,11 +17,17 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.paths import reference_data_file
 from desktop_app.store import audit
 from desktop_app.store.backup import rotating_backup
-from desktop_app.store.errors import DatabaseDamagedError, NotADeskDatabaseError, StoreError
+from desktop_app.store.errors import (
+    ConcurrentChangeError,
+    DatabaseDamagedError,
+    NotADeskDatabaseError,
+    StoreError,
+)
 from desktop_app.store.lock import DatabaseLock
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
 from desktop_app.store.models import Setting
@@ -99,12 +105,20 @@ class Database:
     @contextmanager
     def transaction(self, *, who: str | None = None, reason: str | None = None) -> Iterator[Session]:
         """One user action: commits when the block ends, rolls everything back on an error."""
-        with self.sessions.begin() as session:
-            if who:
-                session.info[audit.AUDIT_INFO_WHO] = who
-            if reason:
-                session.info[audit.AUDIT_INFO_REASON] = reason
-            yield session
+        try:
+            with self.sessions.begin() as session:
+                if who:
+                    session.info[audit.AUDIT_INFO_WHO] = who
+                if reason:
+                    session.info[audit.AUDIT_INFO_REASON] = reason
+                yield session
+        except StaleDataError as error:
+            # A row's version moved between this action's read and its write: another copy saved
+            # it first. Everything was rolled back; services name the record when they can.
+            raise ConcurrentChangeError(
+                "Someone else saved the same record while this change was being saved, so nothing was "
+                "saved. Reload to see their change, then try again."
+            ) from error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -1,5 +1,7 @@
 """Errors the store raises: each message is written for an officer and names the file."""
 
+from sqlalchemy.orm.exc import StaleDataError
+
 
 class StoreError(Exception):
     """A database could not be opened or used; the message says why and what to do."""
@@ -15,3 +17,10 @@ class NotADeskDatabaseError(StoreError):
 
 class DatabaseDamagedError(StoreError):
     """SQLite's own check found damage in the file."""
+
+
+class ConcurrentChangeError(StoreError, StaleDataError):
+    """Another copy saved a row between this transaction's read and its write (team mode).
+
+    Still a `StaleDataError` (an `SQLAlchemyError`), so code that catches those to undo work of
+    its own (the final export puts its file back) keeps doing so."""

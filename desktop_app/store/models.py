@@ -76,6 +76,11 @@ def _non_negative(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} >= 0", name=f"{column}_not_negative")
 
 
+def _version() -> Mapped[int]:
+    """The row's edit counter (`version_id_col`): a save that loaded an older one is stale."""
+    return mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+
 # ---------------------------------------------------------------- reference data (from db/)
 
 
@@ -174,6 +179,8 @@ class Indicator(Base):
         CheckConstraint("tolerance_pct >= 0", name="tolerance_not_negative"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     code: Mapped[str] = mapped_column(String(10), unique=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"))
     title: Mapped[str] = mapped_column(String(200))
@@ -208,6 +215,8 @@ class FundingStream(Base):
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(String(200), unique=True)
     funder: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[dt.date] = mapped_column(Date)
@@ -231,6 +240,8 @@ class Budget(Base):
         _non_negative("amount_pence"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     funding_stream_id: Mapped[int] = mapped_column(ForeignKey("funding_stream.id"))
     # The calendar year the financial year starts in: 2022 for 2022/23.
     financial_year: Mapped[int] = mapped_column(Integer)
@@ -251,6 +262,8 @@ class Provider(Base):
     __tablename__ = "provider"
     __audited__ = True
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(String(200), unique=True)
     organisation_type: Mapped[OrganisationType] = mapped_column(
         _text_enum(OrganisationType, "organisation_type")
@@ -292,6 +305,8 @@ class Strand(Base):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
     funding_stream_id: Mapped[int] = mapped_column(ForeignKey("funding_stream.id"))
@@ -328,6 +343,8 @@ class Allocation(Base):
         _non_negative("amount_pence"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     strand_id: Mapped[int] = mapped_column(ForeignKey("strand.id"))
     financial_year: Mapped[int] = mapped_column(Integer)
     amount_pence: Mapped[int] = mapped_column(Integer)
@@ -358,6 +375,8 @@ class Return(Base):
     __audited__ = True
     __table_args__ = (UniqueConstraint("strand_id", "period_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     strand_id: Mapped[int] = mapped_column(ForeignKey("strand.id"))
     period_id: Mapped[int] = mapped_column(ForeignKey("return_period.id"))
     status: Mapped[ReturnStatus] = mapped_column(
@@ -382,6 +401,8 @@ class ReturnValue(Base):
     __audited__ = True
     __table_args__ = (UniqueConstraint("return_id", "measure_id"), _non_negative("value"))
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     return_id: Mapped[int] = mapped_column(ForeignKey("return.id", ondelete="CASCADE"))
     measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id"))
     value: Mapped[int] = mapped_column(Integer)
@@ -411,6 +432,8 @@ class IndicatorReading(Base):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)

@@ -209,7 +209,7 @@ def test_a_return_changed_since_the_preview_refuses_the_commit(demo_db, tmp_path
         strand_id = session.execute(text("SELECT id FROM strand WHERE reference = 'WY-004'")).scalar()
     save_return(demo_db, strand_id, Q4, {"victims_supported": held + 1})  # an officer's edit meanwhile
     before = _fingerprint(demo_db)
-    with pytest.raises(ImportRefused, match="WY-004 2024/25 Q4 was changed by someone else since the preview"):
+    with pytest.raises(ImportRefused, match=r"the figures changed since your preview: preview again \(WY-004 2024/25 Q4 was saved by someone else\)"):
         commit_import(demo_db, preview)
     assert _fingerprint(demo_db) == before
 

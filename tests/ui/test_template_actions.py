@@ -160,7 +160,7 @@ def test_a_return_changed_since_the_preview_is_not_overwritten_and_reading_again
     dialog.import_button.click()
     qtbot.waitUntil(lambda: not page.templates.is_busy(), timeout=30000)
     assert page.templates.dialog is dialog and dialog.isVisible()
-    assert "changed by someone else since the preview" in dialog.reason_label.text()
+    assert "the figures changed since your preview: preview again" in dialog.reason_label.text()
     assert dialog.reason_label.objectName() == "formProblem"
     assert return_form(db, row.strand_id, Q4).values["victims_supported"] == held + 1
 

@@ -1,7 +1,7 @@
 """measure ceilings
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01
 
 Each measure gets a ceiling: the largest figure one strand's return can plausibly hold for it.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

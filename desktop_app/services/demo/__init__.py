@@ -12,7 +12,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.core.money import format_pence
@@ -50,6 +51,7 @@ from desktop_app.store.models import (
 __all__ = ["DEMO_SEED", "DemoSummary", "build_demo"]
 
 DEMO_SEED = 20230714
+DEMO_LOCK_KEY = 7_318_204_552  # a PostgreSQL advisory lock of its own (the schema's is ...551)
 # Any row in these tables is someone's data, which the demo must never be mixed into.
 _USER_DATA = (Provider, Strand, FundingStream, Return, IndicatorReading, Allocation, Submission)
 
@@ -129,7 +131,22 @@ def build_demo(db: Database, *, progress: Callable[[str], None] | None = None) -
     """
     say = progress or (lambda _text: None)
     rng = random.Random(DEMO_SEED)
+    try:
+        return _build(db, rng, say)
+    except IntegrityError as error:
+        # Only a second copy writing the same rows at the same moment breaks a unique rule here.
+        raise DemoRefusedError(
+            f"Another copy of the program wrote data into {db.display_name} while the demo was being "
+            "built, so the demo was not written and nothing was changed."
+        ) from error
+
+
+def _build(db: Database, rng: random.Random, say: Callable[[str], None]) -> DemoSummary:
     with db.transaction(who="demo", reason="synthetic demo data") as session:
+        if db.url.get_backend_name() == "postgresql":
+            # Two copies building into one empty server database take turns: the second waits
+            # here, then finds the first one's demo and is refused like any non-empty database.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
         _refuse_unless_empty(session, db)
         say("Providers and strands…")
         stream = write_funding_stream(session)

@@ -24,6 +24,7 @@ from desktop_app.core.indicator_values import (
 )
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.changes import INDICATORS, Changed
+from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.services.validation import RecordNotFound, ValidationFailed, refuse_if_any
 from desktop_app.store.database import Database
 from desktop_app.store.models import Indicator, IndicatorReading
@@ -165,37 +166,57 @@ def update_indicator_settings(
     *,
     who: str | None = None,
     reason: str | None = None,
+    version: int | None = None,
 ) -> Changed:
     """Change an indicator's baseline, target and tolerance, in one audited transaction.
 
     Baseline and target are checked as figures in the indicator's unit; a baseline needs the
     period it is from; the tolerance is 0–100 (% of the baseline; blank means the default 2%).
-    Refused with `ValidationFailed` naming each field at fault; nothing is written then.
+    Refused with `ValidationFailed` naming each field at fault, or `StaleRecordError` when
+    someone else saved the indicator after the dialog loaded `version` (`IndicatorRow.version`);
+    nothing is written then.
     """
-    with db.transaction(who=who, reason=reason) as session:
-        indicator = session.get(Indicator, indicator_id)
-        if indicator is None:
-            raise RecordNotFound(f"Indicator {indicator_id} is not in this database.")
-        errors: list[FieldError] = []
-        baseline = _optional_figure(indicator.unit, baseline_value, "baseline_value", "Baseline", errors)
-        period = _text(baseline_period, "baseline_period", "Baseline period", errors, _MAX_PERIOD_TEXT)
-        if baseline is not None and period is None:
-            errors.append(
-                FieldError("baseline_period", "Baseline period is needed: say which period the "
-                           "baseline is from, e.g. 2021/22")
+    with refused_when_raced(db, lambda session: _record(session.get(Indicator, indicator_id))):
+        with db.transaction(who=who, reason=reason) as session:
+            return _update_settings(
+                session, indicator_id, baseline_value, baseline_period, target_value, target_note, tolerance_pct,
+                version,
             )
-        target = _optional_figure(indicator.unit, target_value, "target_value", "Target", errors)
-        note = _text(target_note, "target_note", "Target note", errors)
-        tolerance = _tolerance(tolerance_pct, errors)
-        refuse_if_any(errors)
-        # Assigning only what differs keeps the audit trail to real changes.
-        for name, new in (
-            ("baseline_value", baseline),
-            ("baseline_period", period),
-            ("target_value", target),
-            ("target_note", note),
-            ("tolerance_pct", tolerance),
-        ):
-            if getattr(indicator, name) != new:
-                setattr(indicator, name, new)
+
+
+def _record(indicator: Indicator | None) -> EditedRecord | None:
+    if indicator is None:
+        return None
+    return EditedRecord(f"Indicator {indicator.code} {indicator.title}", "indicator", indicator.id)
+
+
+def _update_settings(
+    session, indicator_id, baseline_value, baseline_period, target_value, target_note, tolerance_pct, version
+) -> Changed:
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise RecordNotFound(f"Indicator {indicator_id} is not in this database.")
+    refuse_if_stale(session, indicator.version, version, _record(indicator))
+    errors: list[FieldError] = []
+    baseline = _optional_figure(indicator.unit, baseline_value, "baseline_value", "Baseline", errors)
+    period = _text(baseline_period, "baseline_period", "Baseline period", errors, _MAX_PERIOD_TEXT)
+    if baseline is not None and period is None:
+        errors.append(
+            FieldError("baseline_period", "Baseline period is needed: say which period the "
+                       "baseline is from, e.g. 2021/22")
+        )
+    target = _optional_figure(indicator.unit, target_value, "target_value", "Target", errors)
+    note = _text(target_note, "target_note", "Target note", errors)
+    tolerance = _tolerance(tolerance_pct, errors)
+    refuse_if_any(errors)
+    # Assigning only what differs keeps the audit trail to real changes.
+    for name, new in (
+        ("baseline_value", baseline),
+        ("baseline_period", period),
+        ("target_value", target),
+        ("target_note", note),
+        ("tolerance_pct", tolerance),
+    ):
+        if getattr(indicator, name) != new:
+            setattr(indicator, name, new)
     return Changed.of(INDICATORS)

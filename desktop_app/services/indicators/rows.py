@@ -65,6 +65,7 @@ class IndicatorRow:
     change_pct: float | None
     status: Status
     status_words: str
+    version: int = 1  # the indicator's, as loaded: the settings dialog hands it back
 
     @property
     def theme_keys(self) -> frozenset[str]:
@@ -151,6 +152,7 @@ def _row(indicator: Indicator, priority: Priority, themes, latest: IndicatorRead
         change_pct=judged.change_pct,
         status=judged.status,
         status_words=judged.words,
+        version=indicator.version,
     )
 
 

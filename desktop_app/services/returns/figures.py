@@ -135,6 +135,7 @@ def apply_plan(
 ) -> Return:
     """Write the plan: create the period and return when missing, add, change or delete figure
     rows, notes, status and received date. The caller has checked `plan.blocked` is False."""
+    created = return_ is None
     if return_ is None:
         return_ = Return(
             strand=strand,
@@ -172,4 +173,8 @@ def apply_plan(
     # An officer's edit makes a copied draft their own.
     if return_.copied_from_previous and (plan.changed or status_changed):
         return_.copied_from_previous = False
+    # A figure is a row of its own; changing one is still a change to the return, so its
+    # version moves and a form opened before this save is refused (see services.stale_edits).
+    if not created and plan.changed:
+        return_.version = return_.version + 1
     return return_

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.core.catalogue import MeasureDefinition
@@ -42,6 +43,14 @@ from desktop_app.services.returns.lookups import (
     strand_runs_in,
 )
 from desktop_app.services.returns.saving import not_running_message
+from desktop_app.services.errors import StaleRecordError
+from desktop_app.services.stale_edits import (
+    EditedRecord,
+    refuse_if_stale,
+    refused_when_raced,
+    return_record,
+    stale_error,
+)
 from desktop_app.store.database import Database
 from desktop_app.store.models import Provider, ServiceCategory, Strand
 
@@ -65,6 +74,8 @@ class GridRow:
     values: dict[str, int | None]  # every column's key; None = not collected / no return
     notes: dict[str, str]  # measure key → note; the return's own notes under RETURN_NOTE
     history: StrandHistory = field(repr=False)
+    # The return's version when the grid loaded it (0: no return yet); `save_grid` takes it back.
+    version: int = 0
 
     @property
     def editable(self) -> bool:
@@ -148,6 +159,7 @@ def quarter_grid(
                     values={key: stored.get(key) for key in checker.keys},
                     notes=stored_notes(return_),
                     history=past[strand.id].history(),
+                    version=return_.version if return_ is not None else 0,
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
@@ -167,6 +179,7 @@ def save_grid(
     received_date: dt.date | None = None,
     who: str | None = None,
     today: dt.date | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> Changed:
     """Save the grid's edits for `quarter` in one transaction: every row, or none.
 
@@ -177,16 +190,42 @@ def save_grid(
     unless every cell of its row is blank. Statuses of existing returns stay, except that a
     verified return whose figures change goes back to submitted.
 
+    `versions` maps strand id → the return's version the grid loaded (`GridRow.version`); a row
+    saved by someone else since refuses the whole save with `StaleRecordError`, writing nothing.
+
     Raises `GridRefused` naming each strand reference and its problems, writing nothing, when any
     row has an error or an unexplained warning, is locked and would change, or is not a strand
     running in the quarter.
     """
-    with db.transaction(who=who) as session:
-        written = write_edits(
-            session, quarter, edits, notes, new_status=new_status, received_date=received_date,
-            today=today or dt.date.today(),
-        )
+    edited = sorted(set(edits) | set(notes or {}))
+    try:
+        with refused_when_raced(db, _first_return(quarter, edited), holder="grid"):
+            with db.transaction(who=who) as session:
+                written = write_edits(
+                    session, quarter, edits, notes, new_status=new_status, received_date=received_date,
+                    today=today or dt.date.today(), versions=versions,
+                )
+    except IntegrityError:
+        # Another officer created one of these returns at the same moment.
+        with db.reading() as session:
+            record = _first_return(quarter, edited)(session)
+            if record is None:
+                raise
+            raise stale_error(session, record, holder="grid") from None
     return Changed.of(RETURNS) if written else Changed.of()
+
+
+def _first_return(quarter: Quarter, strand_ids: list[int]):
+    """Names, for a refusal, the most recently changed of the edited rows' returns."""
+
+    def describe(session: Session) -> EditedRecord | None:
+        returns = stored_returns(session, quarter, strand_ids)
+        if not returns:
+            return None
+        newest = max(returns.values(), key=lambda r: r.version)
+        return return_record(newest.strand.reference, quarter.label, newest.id)
+
+    return describe
 
 
 def write_edits(
@@ -198,6 +237,7 @@ def write_edits(
     new_status: ReturnStatus = ReturnStatus.SUBMITTED,
     received_date: dt.date | None = None,
     today: dt.date,
+    versions: Mapping[int, int] | None = None,
 ) -> int:
     """`save_grid`'s work inside the caller's transaction (the template import writes several
     quarters in one): check every edited row, raise `GridRefused` before writing anything if
@@ -217,6 +257,17 @@ def write_edits(
             refused[f"strand {strand_id}"] = ["This strand is not in the database; it may have been deleted."]
             continue
         return_ = returns.get(strand_id)
+        if versions is not None and strand_id in versions:
+            # Any save by someone else since the grid loaded refuses the batch (all or nothing).
+            loaded = versions[strand_id]
+            if return_ is None and loaded:
+                raise StaleRecordError(
+                    f"Return {strand.reference} {quarter.label} was deleted after you opened the grid; "
+                    "nothing was saved. Reload the grid; what you typed is still in it."
+                )
+            if return_ is not None:
+                refuse_if_stale(session, return_.version, loaded,
+                                return_record(strand.reference, quarter.label, return_.id), holder="grid")
         row_edits = edits.get(strand_id, {})
         row_notes = notes.get(strand_id, {})
         if return_ is None and all(_blank(v) for v in row_edits.values()) and not any(

@@ -74,6 +74,8 @@ class ReturnForm:
     previous_quarters: tuple[Quarter, ...]
     history: StrandHistory = field(repr=False)
     checker: ReturnChecker = field(repr=False, compare=False)
+    # The return's version when the form loaded it (0: no return yet); the save hands it back.
+    version: int = 0
 
     @property
     def period_label(self) -> str:
@@ -153,4 +155,5 @@ def return_form(db: Database, strand_id: int, quarter: Quarter) -> ReturnForm:
             previous_quarters=past.quarters,
             history=past.history(),
             checker=checker,
+            version=return_.version if return_ is not None else 0,
         )

@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import ReturnCheck
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.returns.errors import ReturnLocked, ReturnRefused
 from desktop_app.services.returns.figures import apply_plan, next_status, plan_return
 from desktop_app.services.returns.lookups import (
@@ -21,7 +23,15 @@ from desktop_app.services.returns.lookups import (
     strand_or_refuse,
     strand_runs_in,
 )
+from desktop_app.services.stale_edits import (
+    EditedRecord,
+    refuse_if_stale,
+    refused_when_raced,
+    return_record,
+    stale_error,
+)
 from desktop_app.store.database import Database
+from desktop_app.store.models import Strand
 
 __all__ = ["SaveResult", "StrandNotRunning", "save_return"]
 
@@ -61,6 +71,7 @@ def save_return(
     return_notes: str | None = None,
     who: str | None = None,
     today: dt.date | None = None,
+    version: int | None = None,
 ) -> SaveResult:
     """Check and save `strand_id`'s return for `quarter`, creating it (and the period) when new.
 
@@ -71,14 +82,53 @@ def save_return(
     without it a new return is a draft and a verified one whose figures change goes back to
     submitted. A return that becomes submitted with no received date gets `today`.
 
+    `version` is the return's version the form loaded (`ReturnForm.version`; 0 when there was
+    no return yet); None skips the comparison (a caller that did not load a form).
+
     Refuses, writing nothing: `ReturnRefused` (errors, or warnings with no note; carries the
-    check), `ReturnLocked`, `StatusRefused`, `StrandNotRunning`, `RecordNotFound`.
+    check), `StaleRecordError` (someone else saved the return after the form loaded it),
+    `ReturnLocked`, `StatusRefused`, `StrandNotRunning`, `RecordNotFound`.
     """
     today = today or dt.date.today()
+    try:
+        with refused_when_raced(db, _describer(strand_id, quarter)):
+            return _save(db, strand_id, quarter, values, notes, received_date=received_date, status=status,
+                         return_notes=return_notes, who=who, today=today, version=version)
+    except IntegrityError:
+        # Two officers creating the same return at once: the second insert breaks the
+        # one-return-per-quarter rule. The first one's return is there now; name its change.
+        with db.reading() as session:
+            strand = strand_or_refuse(session, strand_id)
+            return_ = stored_returns(session, quarter, [strand_id]).get(strand_id)
+            if return_ is None:
+                raise
+            raise stale_error(session, return_record(strand.reference, quarter.label, return_.id)) from None
+
+
+def _describer(strand_id: int, quarter: Quarter):
+    def describe(session) -> EditedRecord | None:
+        strand = session.get(Strand, strand_id)
+        return_ = stored_returns(session, quarter, [strand_id]).get(strand_id)
+        if strand is None or return_ is None:
+            return None
+        return return_record(strand.reference, quarter.label, return_.id)
+
+    return describe
+
+
+def _save(db, strand_id, quarter, values, notes, *, received_date, status, return_notes, who, today, version):
     with db.transaction(who=who) as session:
         strand = strand_or_refuse(session, strand_id)
         where = f"{strand.reference} {quarter.label}"
         return_ = stored_returns(session, quarter, [strand_id]).get(strand_id)
+        if return_ is None and version:
+            raise StaleRecordError(
+                f"Return {where} was deleted after you opened it; nothing was saved. Close the form and "
+                "open the return again."
+            )
+        if return_ is not None:
+            refuse_if_stale(session, return_.version, version,
+                            return_record(strand.reference, quarter.label, return_.id))
         if return_ is not None and return_.status == ReturnStatus.LOCKED:
             raise ReturnLocked(where)
         if return_ is None and not strand_runs_in(strand, quarter):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.core.periods import FinancialYear, Quarter
@@ -18,6 +19,7 @@ from desktop_app.core.return_checks import ReturnChecker, blocking
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.stale_edits import EditedRecord, refused_when_raced, return_record
 from desktop_app.services.returns.errors import (
     ReturnRefused,
     StatusRefused,
@@ -131,10 +133,16 @@ def set_status(
     """
     today = today or dt.date.today()
     reason = (reason or "").strip() or None
-    with db.transaction(who=who, reason=reason) as session:
-        return_ = _find(session, target)
-        moved = _move(session, return_, ReturnStatus(new_status), reason=reason, today=today)
+    with refused_when_raced(db, lambda session: _record(_find(session, target))):
+        with db.transaction(who=who, reason=reason) as session:
+            return_ = _find(session, target)
+            moved = _move(session, return_, ReturnStatus(new_status), reason=reason, today=today)
     return Changed.of(RETURNS) if moved else Changed.of()
+
+
+def _record(return_: Return) -> EditedRecord:
+    quarter = _quarter_of(return_)
+    return return_record(return_.strand.reference, quarter.label, return_.id)
 
 
 def reopen(db: Database, return_id: int, reason: str, *, who: str | None = None) -> Changed:
@@ -145,7 +153,8 @@ def reopen(db: Database, return_id: int, reason: str, *, who: str | None = None)
         raise StatusRefused(
             "Give a reason for reopening a locked return; it is kept in the audit trail with the change."
         )
-    with db.transaction(who=who, reason=reason) as session:
+    with refused_when_raced(db, lambda session: _record(_find(session, return_id))), \
+            db.transaction(who=who, reason=reason) as session:
         return_ = _find(session, return_id)
         if return_.status != ReturnStatus.LOCKED:
             raise StatusRefused(
@@ -160,7 +169,8 @@ def verify_all_valid(db: Database, quarter: Quarter, *, who: str | None = None) 
     note, in one transaction; the others are listed with the first thing that stopped them."""
     skipped: list[tuple[str, str]] = []
     verified = 0
-    with db.transaction(who=who) as session:
+    # A return saved by someone else while this ran: refused whole, the message says so.
+    with refused_when_raced(db, lambda session: None), db.transaction(who=who) as session:
         checker = checker_for(session, quarter)
         submitted = sorted(
             (r for r in stored_returns(session, quarter).values() if r.status == ReturnStatus.SUBMITTED),
@@ -190,6 +200,21 @@ def copy_last_quarter(db: Database, strand_id: int, quarter: Quarter, *, who: st
     Refuses (`CopyRefused`) when the quarter already has a return or last quarter has no
     figures; `StrandNotRunning` when the strand does not run in the quarter.
     """
+    try:
+        return _copy_last_quarter(db, strand_id, quarter, who=who)
+    except IntegrityError:
+        # Another officer started the same return at the same moment: it exists now.
+        with db.reading() as session:
+            strand = strand_or_refuse(session, strand_id)
+            if stored_returns(session, quarter, [strand_id]).get(strand_id) is None:
+                raise
+        raise CopyRefused(
+            f"{strand.reference} already has a return for {quarter.label}: someone else started it just now; "
+            "open it instead of copying last quarter."
+        ) from None
+
+
+def _copy_last_quarter(db: Database, strand_id: int, quarter: Quarter, *, who: str | None) -> Changed:
     previous = quarter.previous()
     with db.transaction(who=who) as session:
         strand = strand_or_refuse(session, strand_id)

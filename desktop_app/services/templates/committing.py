@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session
 
 from desktop_app.core.periods import Quarter
@@ -22,9 +24,12 @@ from desktop_app.services.templates.importing import ImportRefused
 from desktop_app.services.templates.preview import ImportFile, ImportPreview, StrandImport
 from desktop_app.store.audit import AUDIT_INFO_REASON, current_user
 from desktop_app.store.database import Database
+from desktop_app.store.errors import ConcurrentChangeError
 from desktop_app.store.models import Return, Strand
 
-__all__ = ["commit_import"]
+__all__ = ["CHANGED_SINCE_PREVIEW", "commit_import"]
+
+CHANGED_SINCE_PREVIEW = "Nothing was imported: the figures changed since your preview: preview again"
 
 
 def _held_now(return_: Return | None, keys: tuple[str, ...]) -> tuple[ReturnStatus | None, dict[str, int]]:
@@ -72,9 +77,15 @@ def commit_import(
             if strand.writes:
                 by_quarter.setdefault(strand.quarter, []).append((item, strand))
     # Looked up once, not for each of the hundreds of audit rows a batch writes.
-    with db.transaction(who=who or current_user()) as session:
-        for quarter, pairs in sorted(by_quarter.items()):
-            _write_quarter(session, quarter, pairs, received=received, today=today)
+    try:
+        with db.transaction(who=who or current_user()) as session:
+            for quarter, pairs in sorted(by_quarter.items()):
+                _write_quarter(session, quarter, pairs, received=received, today=today)
+    except (ConcurrentChangeError, StaleDataError, IntegrityError) as error:
+        # Another copy wrote one of these returns between this one's check and its write (an
+        # UPDATE that found the row at a newer version, or a second insert of the same return):
+        # the transaction rolled back whole, so nothing of this batch was written.
+        raise ImportRefused(CHANGED_SINCE_PREVIEW) from error
     return Changed.of(RETURNS)
 
 
@@ -108,10 +119,9 @@ def _write_quarter(
         strand = strands.get(planned.strand_id)
         if strand is None:
             raise ImportRefused(f"Nothing was imported: {where} was deleted since the preview.")
-        if status != planned.status_before or held != dict(planned.held):
-            raise ImportRefused(
-                f"Nothing was imported: {where} was changed by someone else since the preview; preview the import again."
-            )
+        version = return_.version if return_ is not None else 0
+        if version != planned.version_before or status != planned.status_before or held != dict(planned.held):
+            raise ImportRefused(f"{CHANGED_SINCE_PREVIEW} ({where} was saved by someone else).")
         plan = plan_return(checker, past[planned.strand_id].history(), return_, planned.entered)
         if plan.check.errors:
             raise ImportRefused(

@@ -164,7 +164,7 @@ def _plan_strand(
     base = dict(
         strand_id=db_strand.id, reference=db_strand.reference, name=db_strand.name, sheet=strand.sheet,
         quarter=quarter, status_before=status, new_values=new_values, changed_values=changed_values,
-        entered=dict(strand.values), held=held,
+        entered=dict(strand.values), held=held, version_before=return_.version if return_ is not None else 0,
     )
     if status == ReturnStatus.LOCKED:
         return StrandImport(action=LOCKED, status_after=status, **base)

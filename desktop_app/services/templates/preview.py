@@ -81,6 +81,8 @@ class StrandImport:
     warnings: tuple[str, ...] = ()  # one line each; saved anyway (see WARNINGS_POLICY)
     entered: Mapping[str, object] = field(default_factory=dict, repr=False)  # key → as typed
     held: Mapping[str, int] = field(default_factory=dict, repr=False)  # figures held at preview
+    # The return's version at preview (0: none yet): any save since, even of a note, refuses the commit.
+    version_before: int = 0
 
     @property
     def writes(self) -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.field_errors import FieldError
+from desktop_app.services.errors import ServiceError
 from desktop_app.ui.widgets.form import FormRows
 from desktop_app.ui.widgets.message_line import show_message
 
@@ -74,6 +75,10 @@ class RecordDialog(QDialog):
         self.save_button.setDefault(True)
         self.outer.addLayout(self.buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        # Shown only after a save was refused because someone else saved the record meanwhile.
+        self.reload_button = self.add_left_button("Reload", self._on_reload_button_clicked)
+        self.reload_button.setToolTip("Show the record as saved now, by the other officer (replaces what you typed)")
+        self.reload_button.setVisible(False)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         # As tall as the whole form where the screen allows; the scroll area takes the rest.
@@ -101,3 +106,22 @@ class RecordDialog(QDialog):
     def save(self) -> None:
         """Subclasses validate and save; on success they call `accept()`."""
         raise NotImplementedError
+
+    def offer_reload(self, message: str) -> None:
+        """A stale save was refused: say who changed the record and when, keep every typed value
+        where it is, and offer Reload."""
+        self.show_problem(message)
+        self.reload_button.setVisible(True)
+
+    def reload(self) -> None:
+        """Subclasses load the record as stored now into the form (forms that can be refused as stale)."""
+        raise NotImplementedError
+
+    def _on_reload_button_clicked(self) -> None:
+        try:
+            self.reload()
+        except ServiceError as gone:  # deleted meanwhile, say
+            self.show_problem(str(gone))
+            return
+        self.reload_button.setVisible(False)
+        self.show_problem("Reloaded: this is what is saved now. Make your changes again and save.", notice=True)

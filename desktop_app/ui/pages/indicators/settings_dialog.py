@@ -12,8 +12,13 @@ from desktop_app.core.indicator_status import DEFAULT_TOLERANCE_PCT, indicator_s
 from desktop_app.core.indicator_values import ReadingValueError, check_value, parse_number
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
-from desktop_app.services.indicators import IndicatorRow, indicator_history, update_indicator_settings
+from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.indicators import (
+    IndicatorRow,
+    get_indicator,
+    indicator_history,
+    update_indicator_settings,
+)
 from desktop_app.services.validation import ValidationFailed
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.indicators.reading_dialog import VALUE_HINTS
@@ -144,15 +149,24 @@ class IndicatorSettingsDialog(RecordDialog):
         reason = self.reason_edit.text().strip() or None
         try:
             self.changed = update_indicator_settings(
-                self.workspace.db, self.indicator.id, **self.value(), reason=reason
+                self.workspace.db, self.indicator.id, **self.value(), reason=reason, version=self.indicator.version
             )
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
+            return
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
             return
         except ServiceError as refused:
             self.show_problem(str(refused))
             return
         self.accept()
+
+    def reload(self) -> None:
+        """Load the baseline, target and tolerance as stored now (the other officer's) into the dialog."""
+        self.indicator = get_indicator(self.workspace.db, self.indicator.id)
+        self.set_value(self.indicator)
+        self._update_preview()
 
     def _on_history_clicked(self) -> None:
         entries = indicator_history(self.workspace.db, self.indicator.id)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPlainTextEdit,
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.services import providers as provider_service
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.history import provider_history
 from desktop_app.services.providers import ProviderDraft, ProviderRow
 from desktop_app.services.reference_lists import districts
@@ -106,12 +106,26 @@ class ProviderForm(RecordDialog):
 
     def save(self) -> None:
         provider_id = self.provider.id if self.provider else None
+        version = self.provider.version if self.provider else None
         try:
-            _id, self.changed = provider_service.save_provider(self.workspace.db, self.value(), provider_id)
+            _id, self.changed = provider_service.save_provider(
+                self.workspace.db, self.value(), provider_id, version=version
+            )
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
             return
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return
+        except ServiceError as refused:
+            self.show_problem(str(refused))
+            return
         self.accept()
+
+    def reload(self) -> None:
+        """Load the provider as it is stored now (the other officer's changes) into the form."""
+        self.provider = provider_service.get_provider(self.workspace.db, self.provider.id)
+        self.set_value(self.provider.draft)
 
     def _on_name_edit_text_edited(self, _text: str) -> None:
         self.rows.clear_errors()
@@ -130,7 +144,12 @@ class ProviderForm(RecordDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.changed = provider_service.delete_provider(self.workspace.db, self.provider.id)
+            self.changed = provider_service.delete_provider(
+                self.workspace.db, self.provider.id, version=self.provider.version
+            )
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return
         except ServiceError as refused:
             self.show_problem(str(refused))
             return

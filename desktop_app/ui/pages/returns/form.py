@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,7 +30,7 @@ from desktop_app.core.return_checks import RETURN_NOTE, Problem, ReturnCheck
 from desktop_app.core.return_workflow import Transition
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.returns import (
     MeasureField,
     ReturnForm,
@@ -128,7 +129,8 @@ class MeasureInput(QWidget):
 class ReturnDialog(RecordDialog):
     """`changed` holds what was changed once the dialog closes (None if nothing was).
 
-    `initial` (measure key → text) and `initial_notes` start the inputs from unsaved grid edits."""
+    `initial` (measure key → text) and `initial_notes` start the inputs from unsaved grid edits;
+    `version` is then the return's version the grid loaded, so a save over a newer one is refused."""
 
     def __init__(
         self,
@@ -139,9 +141,13 @@ class ReturnDialog(RecordDialog):
         *,
         initial: Mapping[str, str] | None = None,
         initial_notes: Mapping[str, str] | None = None,
+        version: int | None = None,
     ) -> None:
         self.workspace = workspace
         self.data: ReturnForm = return_form(workspace.db, strand_id, quarter)
+        if version is not None:
+            # The grid's edits were typed over the return as the grid loaded it, not as it is now.
+            self.data = replace(self.data, version=version)
         super().__init__(f"{self.data.strand_reference} · {self.data.period_label}", parent)
         self.setWindowTitle(f"Return — {self.data.strand_reference} {self.data.period_label}")
         self.setMinimumWidth(880)
@@ -149,6 +155,7 @@ class ReturnDialog(RecordDialog):
         self.active_dialog: TextDialog | None = None
         self.step_buttons: dict[str, QPushButton] = {}
         self._build()
+
         self._load(initial or {}, initial_notes or {})
         self._connect_signals()
         self._recheck()
@@ -267,6 +274,18 @@ class ReturnDialog(RecordDialog):
     def entered(self) -> dict[str, str]:
         return {key: widget.edit.text() for key, widget in self.inputs.items()}
 
+    def changed_figures(self) -> dict[str, str]:
+        """Only the inputs the officer changed from what the form loaded (what a save writes)."""
+        loaded = {f.key: format_count(f.value) for f in self.data.fields}
+        return {key: text for key, text in self.entered().items() if text.strip() != loaded[key].strip()}
+
+    def changed_notes(self) -> dict[str, str]:
+        loaded = {f.key: f.note for f in self.data.fields}
+        return {
+            key: text for key, text in self.notes().items()
+            if key != RETURN_NOTE and text.strip() != (loaded.get(key) or "").strip()
+        }
+
     def notes(self) -> dict[str, str]:
         notes = {key: widget.note_edit.text() for key, widget in self.inputs.items()}
         notes[RETURN_NOTE] = self.notes_edit.toPlainText()
@@ -299,13 +318,20 @@ class ReturnDialog(RecordDialog):
             return
         if data.status is None and status is None:
             status = self.status_combo.currentData()
+        return_notes = self.notes_edit.toPlainText()
+        received = self.received_edit.date_value()
         try:
+            # Only what the officer changed, with the version the form loaded: a return someone
+            # else saved since is refused, and the typed figures stay in the form.
             result = save_return(
-                self.workspace.db, data.strand_id, data.quarter, self.entered(),
-                {k: v for k, v in self.notes().items() if k != RETURN_NOTE},
-                received_date=self.received_edit.date_value(), status=status,
-                return_notes=self.notes_edit.toPlainText(),
+                self.workspace.db, data.strand_id, data.quarter, self.changed_figures(), self.changed_notes(),
+                received_date=received if received != data.received_date else None, status=status,
+                return_notes=return_notes if return_notes.strip() != data.notes.strip() else None,
+                version=data.version,
             )
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return
         except ReturnRefused as refused:
             self.show_check(refused.check)
             self._focus_first(refused.problems)
@@ -317,6 +343,12 @@ class ReturnDialog(RecordDialog):
         if result.changed:
             self.changed = result.changed if self.changed is None else self.changed | result.changed
         self.accept()
+
+    def reload(self) -> None:
+        """Load the return as it is stored now (the other officer's figures) in place of the form's."""
+        self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
+        self._load({}, {})
+        self._recheck()
 
     def _focus_first(self, problems) -> None:
         for problem in problems:

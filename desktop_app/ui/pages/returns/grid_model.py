@@ -89,6 +89,8 @@ class ReturnsGridModel(QAbstractTableModel):
         # One entry per paste or clear: each cell it touched and the edit it held before it.
         self._undo: list[dict[tuple[int, str], str | None]] = []
         self._filter: tuple[int | None, str | None] = (None, None)
+        # Each row's return version as it was when the officer started editing it (see `versions`).
+        self._versions: dict[int, int] = {}
 
     # ------------------------------------------------------------------ loading and filtering
 
@@ -106,6 +108,10 @@ class ReturnsGridModel(QAbstractTableModel):
             self._notes = {s: n for s, n in self._notes.items() if s in editable}
         else:
             self._edits, self._notes, self._undo = {}, {}, []
+        # A refresh keeps an edited row's old version, so saving over a return someone else saved
+        # meanwhile is refused instead of quietly taking their save as seen.
+        kept = {s: v for s, v in self._versions.items() if s in self._edits or s in self._notes}
+        self._versions = {r.strand_id: kept.get(r.strand_id, r.version) for r in grid.rows}
         self._checks = {r.strand_id: self._check(r) for r in grid.rows}
         self._apply_filter()
         self.endResetModel()
@@ -378,6 +384,10 @@ class ReturnsGridModel(QAbstractTableModel):
         """Strand id → {note key: note}, the return's own notes under `RETURN_NOTE`."""
         return {s: dict(n) for s, n in self._notes.items()}
 
+    def versions(self) -> dict[int, int]:
+        """Strand id → the return's version the edits were made over, for every edited row."""
+        return {s: self._versions[s] for s in set(self._edits) | set(self._notes) if s in self._versions}
+
     def discard(self, strand_id: int | None = None) -> None:
         """Forget unsaved edits and notes: one strand's, or all of them."""
         if strand_id is None:
@@ -385,6 +395,9 @@ class ReturnsGridModel(QAbstractTableModel):
         else:
             self._edits.pop(strand_id, None)
             self._notes.pop(strand_id, None)
+        # What is shown now is what the row is edited over from here on.
+        self._versions = {r.strand_id: self._versions.get(r.strand_id, r.version) if r.strand_id in self._edits
+                          or r.strand_id in self._notes else r.version for r in self._all}
         self.beginResetModel()
         self._checks = {r.strand_id: self._check(r) for r in self._all}
         self.endResetModel()

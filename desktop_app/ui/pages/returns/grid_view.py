@@ -313,6 +313,11 @@ class GridPanel(QWidget):
         self.save_reason_label = QLabel(self)
         self.save_reason_label.setObjectName("pageSubtitle")
         tools.addWidget(self.save_reason_label)
+        # Offered when a save is refused because someone else saved one of the edited returns.
+        self.reload_button = self._button(
+            tools, "Reload", "Show the figures saved by the other officer in the rows they changed (your typing there is replaced)"
+        )
+        self.reload_button.setVisible(False)
         self.save_button = self._button(tools, "Save grid", "")
         self.save_button.setObjectName("primaryButton")
         column.addLayout(tools)

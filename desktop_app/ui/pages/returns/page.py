@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.periods import Quarter, format_date
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.returns import (
     GridRefused,
     completeness_matrix,
@@ -166,6 +166,7 @@ class ReturnsPage(Page):
         self.copy_button.clicked.connect(self.copy_last_quarter)
         self.verify_button.clicked.connect(self.verify_all_valid)
         self.grid_panel.discard_button.clicked.connect(self._on_discard_clicked)
+        self.grid_panel.reload_button.clicked.connect(self.reload_changed_rows)
         self.grid_panel.save_button.clicked.connect(self.save_grid)
         self.grid_view.open_requested.connect(self._on_grid_open_requested)
         self.grid_view.note_requested.connect(self._on_grid_note_requested)
@@ -290,14 +291,34 @@ class ReturnsPage(Page):
             return False
         cells, rows = model.changed_cells(), len(set(model.edits()) | set(model.notes()))
         try:
-            changed = save_grid(self.workspace.db, self.quarter, model.edits(), model.notes())
+            changed = save_grid(self.workspace.db, self.quarter, model.edits(), model.notes(), versions=model.versions())
+        except StaleRecordError as stale:
+            self._say(str(stale), problem=True)
+            self.grid_panel.reload_button.setVisible(True)
+            return False
         except (GridRefused, ServiceError, ValueError) as refused:
             self._say(str(refused), problem=True)
             return False
         model.discard()
+        self.grid_panel.reload_button.setVisible(False)
         self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.")
         self._publish(changed)
         return True
+
+    def reload_changed_rows(self) -> None:
+        """After a stale refusal: show what is stored now in the rows someone else saved since
+        they were edited here (their figures replace the typing there); other rows keep theirs."""
+        model = self.grid_model
+        loaded = model.versions()
+        grid = quarter_grid(self.workspace.db, self.quarter)
+        stored = {r.strand_id: r.version for r in grid.rows}
+        model.load(grid, keep_edits=True)
+        stale = sorted(s for s, v in loaded.items() if stored.get(s, 0) != v)
+        for strand_id in stale:
+            model.discard(strand_id)
+        self.grid_panel.reload_button.setVisible(False)
+        references = ", ".join(r.reference for r in grid.rows if r.strand_id in stale)
+        self._say(f"Reloaded {references}: their rows show the figures saved now. Your other changes are still unsaved.")
 
     def verify_all_valid(self) -> None:
         if self.grid_model.has_changes():
@@ -338,8 +359,10 @@ class ReturnsPage(Page):
     def open_return(self, strand_id: int, quarter: Quarter) -> ReturnDialog:
         here = quarter == self.quarter
         notes = self.grid_model.notes().get(strand_id, {}) if here else {}
+        edited = here and (self.grid_model.row_edits(strand_id) or notes)
         dialog = ReturnDialog(self.workspace, strand_id, quarter, self,
-                              initial=self.grid_model.row_edits(strand_id) if here else None, initial_notes=notes)
+                              initial=self.grid_model.row_edits(strand_id) if here else None, initial_notes=notes,
+                              version=self.grid_model.versions().get(strand_id) if edited else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda result: self._on_return_finished(dialog, strand_id, here, result))
         self.active_dialog = dialog

@@ -14,7 +14,7 @@ from desktop_app.core.money import MoneyError, format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services import strands as strand_service
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.funding import budget_position
 from desktop_app.services.strands import StrandRow
 from desktop_app.services.validation import OverAllocationError
@@ -127,6 +127,17 @@ class AllocationDialog(RecordDialog):
     def over_years(self) -> list[int]:
         return [y for y, label in self.remaining_labels.items() if label.property("overBudget")]
 
+    def reload(self) -> None:
+        """Load the strand's allocations as stored now (the other officer's) into the dialog."""
+        self.strand = strand_service.get_strand(self.workspace.db, self.strand.id)
+        positions = budget_position(self.workspace.db, self.strand.funding_stream_id)
+        self._others = {
+            p.financial_year: p.allocated_pence - self.strand.allocations.get(p.financial_year, 0) for p in positions
+        }
+        for year, edit in self.amount_edits.items():
+            edit.set_pence(self.strand.allocations.get(year) or None)
+        self._update_totals()
+
     def save(self) -> None:
         try:
             amounts = self.amounts()
@@ -135,7 +146,12 @@ class AllocationDialog(RecordDialog):
             return
         reason = self.reason_edit.text().strip() or None
         try:
-            self.changed = strand_service.set_allocations(self.workspace.db, self.strand.id, amounts, reason=reason)
+            self.changed = strand_service.set_allocations(
+                self.workspace.db, self.strand.id, amounts, reason=reason, versions=self.strand.allocation_versions
+            )
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return
         except OverAllocationError as refused:
             self.show_problem(f"{refused}\nGive a reason for over-allocating to save anyway; it is kept in the audit trail.")
             self.reason_edit.setFocus()

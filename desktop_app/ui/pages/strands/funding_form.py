@@ -10,6 +10,7 @@ from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services import funding as funding_service
 from desktop_app.services.changes import Changed
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.core.field_errors import FieldError
 from desktop_app.services.funding import FundingStreamDraft, FundingStreamRow
 from desktop_app.services.history import funding_stream_history
@@ -170,12 +171,24 @@ class FundingStreamForm(RecordDialog):
             self.show_errors(errors)
             return
         stream_id = self.stream.id if self.stream else None
+        version = self.stream.version if self.stream else None
         try:
-            _id, self.changed = funding_service.save_funding_stream(self.workspace.db, draft, stream_id)
+            _id, self.changed = funding_service.save_funding_stream(self.workspace.db, draft, stream_id, version=version)
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
             return
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return
+        except ServiceError as refused:
+            self.show_problem(str(refused))
+            return
         self.accept()
+
+    def reload(self) -> None:
+        """Load the stream and its budgets as stored now (the other officer's changes) into the form."""
+        self.stream = funding_service.get_funding_stream(self.workspace.db, self.stream.id)
+        self.set_value(self.stream.draft)
 
     def _on_history_clicked(self) -> None:
         entries = funding_stream_history(self.workspace.db, self.stream.id)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services import strands as strand_service
 from desktop_app.services.changes import Changed
+from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.history import strand_history
 from desktop_app.services.reference_lists import (
     districts,
@@ -139,12 +140,24 @@ class StrandForm(RecordDialog):
 
     def save(self) -> None:
         strand_id = self.strand.id if self.strand else None
+        version = self.strand.version if self.strand else None
         try:
-            _id, self.changed = strand_service.save_strand(self.workspace.db, self.value(), strand_id)
+            _id, self.changed = strand_service.save_strand(self.workspace.db, self.value(), strand_id, version=version)
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
             return
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return
+        except ServiceError as refused:
+            self.show_problem(str(refused))
+            return
         self.accept()
+
+    def reload(self) -> None:
+        """Load the strand as it is stored now (the other officer's changes) into the form."""
+        self.strand = strand_service.get_strand(self.workspace.db, self.strand.id)
+        self.set_value(self.strand.draft)
 
     def _on_history_clicked(self) -> None:
         entries = strand_history(self.workspace.db, self.strand.id)
