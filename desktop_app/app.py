@@ -120,6 +120,9 @@ def build_main_window(database_url: str | Path, *, settings: QSettings | None = 
 def run_gui(target: str | None) -> int:
     """Open the window on `target`, else the last database used, else ask (first launch)."""
     app = _application()
+    from desktop_app.ui.last_resort import install_last_resort
+
+    install_last_resort()
     settings = QSettings()
     launcher = Launcher(settings)
     chosen = target or settings.value(LAST_DATABASE_KEY)

@@ -23,6 +23,11 @@ class Workspace:
     def path(self) -> Path | None:
         return self.db.path
 
+    @property
+    def read_only(self) -> bool:
+        """The file's permissions forbid changes: the window shows it and saves nothing."""
+        return self.db.read_only
+
     def take_opening_backup(self) -> Path | None:
         """The rotating copy taken each time the window opens a file (after it is on screen)."""
         if self.db.path is None or self.db.created:

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.field_errors import FieldError
+from desktop_app.services.errors import REFUSALS
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.form import FormRows
 from desktop_app.ui.widgets.message_line import show_message
 
@@ -66,14 +68,15 @@ class RecordDialog(QDialog):
         self.save_button = QPushButton("Save", self)
         self.save_button.setObjectName("primaryButton")
         self.save_button.setToolTip("Save (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._on_save_requested)
+        mark_editing(self.save_button)
         self.buttons.addWidget(self.cancel_button)
         self.buttons.addWidget(self.save_button)
         # Enter in a one-line input saves; no other button may quietly become the default.
         self.cancel_button.setAutoDefault(False)
         self.save_button.setDefault(True)
         self.outer.addLayout(self.buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._on_save_requested)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         # As tall as the whole form where the screen allows; the scroll area takes the rest.
@@ -101,3 +104,10 @@ class RecordDialog(QDialog):
     def save(self) -> None:
         """Subclasses validate and save; on success they call `accept()`."""
         raise NotImplementedError
+
+    def _on_save_requested(self) -> None:
+        try:
+            self.save()
+        except REFUSALS as refused:
+            # A full disk, a read-only file...: said under the form, which keeps what was typed.
+            self.show_problem(str(refused))
