@@ -115,8 +115,11 @@ class ProviderForm(RecordDialog):
             return
         self.accept()
 
-    def _on_name_edit_text_edited(self, _text: str) -> None:
+    def _on_name_edit_text_edited(self, text: str) -> None:
         self.rows.clear_errors()
+        provider_id = self.provider.id if self.provider else None
+        # A lookalike of an existing provider is only a notice: the officer decides.
+        self.show_problem(provider_service.provider_name_warning(self.workspace.db, text, provider_id) or "", notice=True)
 
     def _on_history_clicked(self) -> None:
         entries = provider_history(self.workspace.db, self.provider.id)
