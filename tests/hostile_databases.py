@@ -96,6 +96,24 @@ def read_only_file(folder: Path, sound: Path) -> Path:
     return path
 
 
+class read_only_folder:  # noqa: N801 - used like a function: read_only_folder(folder).undo()
+    """Make `folder` one nobody may add files to (as root: chattr +i; otherwise: mode 0555)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        if os.geteuid() == 0:
+            if shutil.which("chattr") is None or not _immutable(folder, True):
+                pytest.skip("running as root on a filesystem without chattr +i: every folder is writable to root")
+        else:
+            folder.chmod(0o555)
+
+    def undo(self) -> None:
+        if os.geteuid() == 0:
+            _immutable(self.folder, False)
+        else:
+            self.folder.chmod(0o755)
+
+
 def release(path: Path) -> None:
     """Undo read_only_file, so the test's folder can be removed."""
     if os.geteuid() == 0 and path.exists():

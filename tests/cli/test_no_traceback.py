@@ -6,6 +6,9 @@ as a row of CASES (with the verbs that rightly succeed on it), or a verb as a ro
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,3 +100,35 @@ def test_check_refuses_every_hostile_database_in_one_sentence_naming_it(case, de
 @pytest.mark.parametrize("verb", [verb for verb in VERBS if verb != "check"])
 def test_no_verb_shows_a_traceback_on_a_hostile_database(case, verb, demo_path, tmp_path):
     _run_verb_over(case, verb, demo_path, tmp_path)
+
+
+# A fault nobody foresaw, planted in the one service `check` runs: the last resort must catch it.
+PLANTED_FAULT = """
+import sys
+import desktop_app.services.checks as checks
+def broken(db):
+    return {}["returns_checked"]
+checks.run_checks = broken
+from desktop_app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_unforeseen_error_gives_one_sentence_and_the_log_that_holds_the_details(demo_path, tmp_path):
+    state = tmp_path / "state"
+    result = subprocess.run(
+        [sys.executable, "-c", PLANTED_FAULT, "check", "--db", str(demo_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XDG_STATE_HOME": str(state)},
+    )
+    log = state / "Commissioning Desk" / "log" / "errors.log"
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip() == (
+        "commissioning-desk: Commissioning Desk met a problem it did not expect (KeyError: "
+        f"'returns_checked') and stopped what it was doing. The details were written to {log}."
+    )
+    details = log.read_text()
+    assert "Traceback (most recent call last)" in details and "in broken" in details

@@ -180,15 +180,16 @@ def test_a_backup_onto_a_full_disk_leaves_no_partial_file(tmp_path, demo_path):
 
 
 def test_a_read_only_folder_is_named_as_such(tmp_path, db_path):
-    if os.geteuid() == 0:
-        pytest.skip("root may write in any folder; the read-only disk test covers this as root")
     folder = tmp_path / "shared"
     folder.mkdir()
     path = Path(shutil.copyfile(db_path, folder / "desk.sqlite"))
-    folder.chmod(0o555)
+    # Root ignores permission bits but not the immutable attribute (no new files in the folder).
+    made_read_only = hostile.read_only_folder(folder)
     try:
         with pytest.raises(DiskRefusedError) as refused:
             open_database(path)
     finally:
-        folder.chmod(0o755)
+        made_read_only.undo()
     assert f"its folder {folder} cannot be written to" in str(refused.value)
+    assert "damaged" not in str(refused.value)
+    assert sorted(p.name for p in folder.iterdir()) == ["desk.sqlite"]
