@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from urllib.parse import quote
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy import exc as sa_exc
@@ -122,7 +122,7 @@ class Database:
                     session.info[audit.AUDIT_INFO_REASON] = reason
                 yield session
         except (sa_exc.DatabaseError, UnicodeDecodeError) as error:
-            # A full or failing disk: the transaction was rolled back, so nothing was half-written.
+            # A full or failing disk, or damage: rolled back, so nothing was half-written.
             explained = _explain_failure(self.display_name, error)
             if explained is None:
                 raise
