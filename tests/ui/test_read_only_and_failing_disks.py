@@ -128,3 +128,16 @@ def test_a_known_refusal_that_escapes_a_page_is_shown_as_worded(qtbot, tmp_path,
     assert not (tmp_path / "state").exists()  # a refusal is not a crash: nothing to log
     handler.box.close()
     assert QApplication.instance() is not None
+
+
+def test_a_return_opened_on_a_read_only_file_offers_no_save_and_no_workflow_step(qtbot, read_only_window):
+    from tests.ui.test_returns_page import open_form_from_grid
+
+    read_only_window.activateWindow()
+    qtbot.waitUntil(read_only_window.isActiveWindow)
+    page = read_only_window.show_page("returns")
+    dialog = open_form_from_grid(qtbot, page, 0)
+    assert dialog.step_buttons  # the return has a next step (submit, verify...) on a writable file
+    assert not dialog.save_button.isEnabled()
+    assert not any(button.isEnabled() for button in dialog.step_buttons.values())
+    dialog.reject()
