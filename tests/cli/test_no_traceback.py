@@ -7,6 +7,7 @@ as a row of CASES (with the verbs that rightly succeed on it), or a verb as a ro
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -132,3 +133,22 @@ def test_an_unforeseen_error_gives_one_sentence_and_the_log_that_holds_the_detai
     )
     details = log.read_text()
     assert "Traceback (most recent call last)" in details and "in broken" in details
+
+
+def test_a_backup_onto_a_full_disk_is_refused_and_leaves_no_partial_file(demo_path, tmp_path):
+    with hostile.small_disk(tmp_path / "stick", "1m") as stick:
+        result = run_cli("backup", "--db", str(demo_path), "--out", str(stick / "copy.sqlite"))
+        left = sorted(p.name for p in stick.iterdir())
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"The backup could not be written to {stick / 'copy.sqlite'} (database or disk is full)" in result.stderr
+    assert left == []
+
+
+def test_a_database_on_a_read_only_disk_is_said_to_be_so_not_damaged(demo_path, tmp_path):
+    with hostile.small_disk(tmp_path / "cd", "8m") as disk:
+        path = shutil.copyfile(demo_path, disk / "desk.sqlite")
+        hostile.remount_read_only(disk)
+        result = run_cli("report", "--year", "2022/23", "--db", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{path} cannot be opened here: it is on a read-only disk" in result.stderr
+    assert "damaged" not in result.stderr
