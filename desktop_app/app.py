@@ -54,9 +54,9 @@ class Launcher:
         self.settings = settings
         self.window: MainWindow | None = None
 
-    def build(self, target: str) -> MainWindow:
+    def build(self, target: str, *, create: bool = False) -> MainWindow:
         """Open `target` and make it the current window (closing the previous one)."""
-        workspace = open_workspace(target)
+        workspace = open_workspace(target, create=create)
         self.settings.setValue(LAST_DATABASE_KEY, str(target))
         window = MainWindow(workspace, settings=self.settings, actions=self)
         QTimer.singleShot(0, window, window.take_opening_backup)  # dropped if the window goes first
@@ -78,13 +78,13 @@ class Launcher:
         if self.window is not None and self.window.workspace.path == Path(path).resolve():
             return
         if self.window is not None:
-            self.window.confirm_leave_all(lambda: self._switch_to(path))
+            self.window.confirm_leave_all(lambda: self._switch_to(path, create))
         else:
-            self._switch_to(path)
+            self._switch_to(path, create)
 
-    def _switch_to(self, path: str) -> None:
+    def _switch_to(self, path: str, create: bool = False) -> None:
         try:
-            self.build(path).show()
+            self.build(path, create=create).show()
         except OPEN_ERRORS as error:
             QMessageBox.warning(self.window, APP_NAME, f"{APP_NAME} could not open {path}.\n\n{error}")
 
@@ -127,17 +127,23 @@ def run_gui(target: str | None) -> int:
         print(problem, file=sys.stderr)
         return 1
     app = _application()
+    from desktop_app.ui.last_resort import install_last_resort
+
+    install_last_resort()
     settings = QSettings()
     launcher = Launcher(settings)
     chosen = target or settings.value(LAST_DATABASE_KEY)
+    create = False
+    if not target and chosen and "://" not in str(chosen) and not Path(chosen).exists():
+        chosen = None  # the last database was moved or deleted: start as on a first launch
     if not chosen:
         from desktop_app.ui.first_launch import ask_how_to_start
 
-        chosen = ask_how_to_start()
+        chosen, create = ask_how_to_start()
         if chosen is None:
             return 0
     try:
-        launcher.build(str(chosen)).show()
+        launcher.build(str(chosen), create=create).show()
     except OPEN_ERRORS as error:
         QMessageBox.critical(None, APP_NAME, f"{APP_NAME} could not open {chosen}.\n\n{error}")
         return 1

@@ -113,16 +113,23 @@ def _default_target() -> str:
     return str(default_database_path())
 
 
-def _open(target: str, *, exclusive: bool):
+def _open(target: str, *, exclusive: bool, create: bool = False):
     from desktop_app.store.database import open_database
 
-    return open_database(target, exclusive=exclusive)
+    # Only `demo` makes a database: a mistyped or empty path is refused, never made a new one.
+    db = open_database(target, exclusive=exclusive, create=create)
+    if exclusive and db.read_only:  # the verbs that write say so now, not half-way through
+        db.close()
+        from desktop_app.store.errors import StoreError
+
+        raise StoreError(f"{db.display_name} is read-only (its file permissions): this command writes to it, so nothing was done.")
+    return db
 
 
 def _run_demo(target: str) -> int:
     from desktop_app.services.demo import build_demo
 
-    with _open(target, exclusive=True) as db:
+    with _open(target, exclusive=True, create=True) as db:
         summary = build_demo(db, progress=lambda text: print(text, file=sys.stderr))
     print(summary.describe())
     return EXIT_OK
@@ -309,14 +316,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     target = _target(args, parser)
-    if args.verb is None:
-        from desktop_app.app import run_gui
-
-        return run_gui(target)
-    target = target or _default_target()
     from desktop_app.services.errors import REFUSALS
 
     try:
+        if args.verb is None:
+            from desktop_app.app import run_gui
+
+            return run_gui(target)
+        target = target or _default_target()
         if args.verb == "demo":
             return _run_demo(target)
         if args.verb == "report":
@@ -337,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
             return _run_screenshot(target, args.out)
     except REFUSALS as error:
         print(f"commissioning-desk: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception as error:  # noqa: BLE001 - the last resort: a sentence and a log, never a traceback
+        from desktop_app.crash_log import crash_sentence, record_crash
+
+        print(f"commissioning-desk: {crash_sentence(error, record_crash(error, args.verb or 'window'))}", file=sys.stderr)
         return EXIT_REJECTED
     parser.error(f"unknown verb {args.verb}")
     return EXIT_USAGE

@@ -35,6 +35,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop_app.core.names import safe_for_file_name
 from desktop_app.core.periods import Quarter, format_date
 from desktop_app.excel.writer import (
     COUNT,
@@ -169,7 +170,8 @@ def layout_checksum(version: object, period: object, provider_id: object, rows: 
 
 def template_file_name(quarter: Quarter, provider_name: str) -> str:
     """`2023-24 Q1 - <provider>.xlsx`, safe on every file system (no `/`, `:`, `?`...)."""
-    cleaned = _UNSAFE_IN_FILE_NAME.sub("-", provider_name)
+    # Never a control, bidirectional or invisible character: U+202E once reversed a file name.
+    cleaned = _UNSAFE_IN_FILE_NAME.sub("-", safe_for_file_name(provider_name))
     # Windows drops trailing dots and spaces; a leading dot hides the file on Linux and macOS.
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" .") or "provider"
     year = quarter.year.label.replace("/", "-")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.ceilings import MONEY_CEILING_PENCE, money_ceiling_message
 from desktop_app.core.field_errors import FieldError
+from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import FUNDING, Changed
@@ -32,6 +33,7 @@ __all__ = [
     "list_funding_streams",
     "save_funding_stream",
     "span_years",
+    "stream_name_warning",
     "validate_funding_stream",
 ]
 
@@ -259,6 +261,7 @@ def _errors(session: Session, draft: FundingStreamDraft, stream_id: int | None) 
             if other_id != stream_id and other.casefold() == wanted:
                 errors.append(FieldError("name", f"A funding stream called '{other}' already exists"))
                 break
+    errors += name_errors((("name", "The name", draft.name), ("funder", "The funder", draft.funder)))
     if not draft.funder.strip():
         errors.append(FieldError("funder", "Enter the funder, e.g. Ministry of Justice"))
     elif len(draft.funder.strip()) > _MAX_TEXT:
@@ -308,6 +311,14 @@ def _strands_outside(session: Session, draft: FundingStreamDraft, stream_id: int
             "change their dates first",
         )
     ]
+
+
+def stream_name_warning(db: Database, name: str, stream_id: int | None = None) -> str | None:
+    """A notice (never a refusal) when `name` looks just like another funding stream's name."""
+    with db.reading() as session:
+        others = session.scalars(select(FundingStream.name).where(FundingStream.id != (stream_id or 0)))
+        other = lookalike(name.strip(), others)
+    return lookalike_warning("funding stream", other) if other else None
 
 
 def validate_funding_stream(

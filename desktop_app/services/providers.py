@@ -20,6 +20,7 @@ from desktop_app.core.contact_details import (
     parse_phone,
 )
 from desktop_app.core.field_errors import FieldError
+from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.services.changes import PROVIDERS, Changed
 from desktop_app.services.errors import ServiceError
@@ -35,6 +36,7 @@ __all__ = [
     "deletion_blocker",
     "get_provider",
     "list_providers",
+    "provider_name_warning",
     "save_provider",
     "set_provider_active",
     "validate_provider",
@@ -188,6 +190,7 @@ def _errors(session: Session, draft: ProviderDraft, provider_id: int | None) -> 
             if other_id != provider_id and other_name.casefold() == wanted:
                 errors.append(FieldError("name", f"A provider called '{other_name}' already exists"))
                 break
+    errors += name_errors((("name", "The name", draft.name), ("contact_name", "The contact name", draft.contact_name)))
     if not isinstance(draft.organisation_type, OrganisationType):
         errors.append(FieldError("organisation_type", "Choose the type of organisation"))
     if not isinstance(draft.scope, Scope):
@@ -205,6 +208,14 @@ def _errors(session: Session, draft: ProviderDraft, provider_id: int | None) -> 
     if len(tidy.get("contact_phone", "")) > _MAX_PHONE:
         errors.append(FieldError("contact_phone", f"Write the number in {_MAX_PHONE} characters or fewer"))
     return errors
+
+
+def provider_name_warning(db: Database, name: str, provider_id: int | None = None) -> str | None:
+    """A notice (never a refusal) when `name` looks just like another provider's name."""
+    with db.reading() as session:
+        others = session.scalars(select(Provider.name).where(Provider.id != (provider_id or 0)))
+        other = lookalike(name.strip(), others)
+    return lookalike_warning("provider", other) if other else None
 
 
 def validate_provider(db: Database, draft: ProviderDraft, provider_id: int | None = None) -> list[FieldError]:

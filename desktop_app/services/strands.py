@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.field_errors import FieldError
+from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services.changes import STRANDS, Changed
@@ -47,6 +48,7 @@ __all__ = [
     "next_strand_reference",
     "save_strand",
     "set_allocations",
+    "strand_name_warning",
     "validate_strand",
 ]
 
@@ -326,11 +328,22 @@ def _errors(session: Session, draft: StrandDraft, strand_id: int | None) -> tupl
         errors.append(FieldError("name", "Enter the strand's name, e.g. Leeds IDVA service"))
     elif len(name) > _MAX_NAME:
         errors.append(FieldError("name", f"Shorten the name to {_MAX_NAME} characters or fewer"))
+    errors += name_errors((("name", "The name", draft.name),))
     if not isinstance(draft.agreement_type, AgreementType):
         errors.append(FieldError("agreement_type", "Choose contract or grant"))
     errors += _date_errors(draft, stream, existing)
     resolved, lookup_errors = _resolve(session, draft, existing)
     return resolved, errors + lookup_errors
+
+
+def strand_name_warning(db: Database, name: str, provider_id: int | None, strand_id: int | None = None) -> str | None:
+    """A notice (never a refusal) when `name` looks just like another of the provider's strands."""
+    with db.reading() as session:
+        others = session.scalars(
+            select(Strand.name).where(Strand.provider_id == provider_id, Strand.id != (strand_id or 0))
+        )
+        other = lookalike(name.strip(), others)
+    return lookalike_warning("strand", other) if other else None
 
 
 def validate_strand(db: Database, draft: StrandDraft, strand_id: int | None = None) -> list[FieldError]:

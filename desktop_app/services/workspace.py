@@ -23,6 +23,11 @@ class Workspace:
     def path(self) -> Path | None:
         return self.db.path
 
+    @property
+    def read_only(self) -> bool:
+        """The file's permissions forbid changes: the window shows it and saves nothing."""
+        return self.db.read_only
+
     def take_opening_backup(self) -> Path | None:
         """The rotating copy taken each time the window opens a file (after it is on screen)."""
         if self.db.path is None or self.db.created:
@@ -38,7 +43,10 @@ class Workspace:
         self.db.close()
 
 
-def open_workspace(target: str | Path) -> Workspace:
+def open_workspace(target: str | Path, *, create: bool = False) -> Workspace:
     """Open a database for the window, exclusively. The caller takes the opening backup
-    (`take_opening_backup`) once the window is on screen, so start-up does not wait for it."""
-    return Workspace(open_database(target, exclusive=True))
+    (`take_opening_backup`) once the window is on screen, so start-up does not wait for it.
+
+    Only New database… and the first launch's empty database pass `create`: opening a
+    missing or empty file is refused, never turned into a new database."""
+    return Workspace(open_database(target, exclusive=True, create=create))

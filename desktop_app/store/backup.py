@@ -10,6 +10,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from desktop_app.store.errors import DiskRefusedError
+
 KEEP = 10
 
 
@@ -19,18 +21,27 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
-            src.backup(dst)
-            # A backup must be one self-contained file, not a WAL pair.
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # A backup must be one self-contained file, not a WAL pair.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    partial.replace(target)
+            src.close()
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as error:
+        # A full or failing disk: leave nothing half-copied behind.
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise DiskRefusedError(
+            f"The backup could not be written to {target} ({error}); nothing was left there. "
+            "Free some space on that disk or choose another place."
+        ) from error
     return target
 
 

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,11 +24,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop_app.paths import reference_data_file
 from desktop_app.store import audit
 from desktop_app.store.backup import rotating_backup
+from desktop_app.store.database_file import examine_database_file
 from desktop_app.store.errors import (
     ConcurrentChangeError,
     DatabaseDamagedError,
     NotADeskDatabaseError,
     StoreError,
+    explain_damage,
+    explain_write_failure,
 )
 from desktop_app.store.lock import DatabaseLock
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
@@ -56,12 +61,13 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def _set_sqlite_pragmas(foreign_keys: bool):
+def _set_sqlite_pragmas(foreign_keys: bool, read_only: bool = False):
     def on_connect(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        if not read_only:  # a read-only file keeps the journal mode it has
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         # REPLACE then fires the audit trail's DELETE trigger (a second guard, see audit_guards).
         cursor.execute("PRAGMA recursive_triggers = ON")
@@ -70,10 +76,13 @@ def _set_sqlite_pragmas(foreign_keys: bool):
     return on_connect
 
 
-def _make_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
+def _make_engine(url: URL, *, foreign_keys: bool = True, read_only: bool = False) -> Engine:
+    if read_only:
+        # SQLite's own read-only mode: nothing this process does can change the file.
+        url = URL.create("sqlite", database=f"file:{quote(url.database)}", query={"mode": "ro", "uri": "true"})
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas(foreign_keys))
+        event.listen(engine, "connect", _set_sqlite_pragmas(foreign_keys, read_only))
     return engine
 
 
@@ -87,6 +96,8 @@ class Database:
     lock: DatabaseLock | None = None
     # True when this open created the file: there is nothing yet worth a backup copy.
     created: bool = False
+    # The file may not be written (its permissions): opened so that nothing tries to.
+    read_only: bool = False
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -105,6 +116,8 @@ class Database:
     @contextmanager
     def transaction(self, *, who: str | None = None, reason: str | None = None) -> Iterator[Session]:
         """One user action: commits when the block ends, rolls everything back on an error."""
+        if self.read_only:
+            raise StoreError(f"{self.display_name} is read-only (its file permissions), so nothing can be saved to it.")
         try:
             with self.sessions.begin() as session:
                 if who:
@@ -119,14 +132,26 @@ class Database:
                 "Someone else saved the same record while this change was being saved, so nothing was "
                 "saved. Reload to see their change, then try again."
             ) from error
+        except (sa_exc.DatabaseError, UnicodeDecodeError) as error:
+            # A full or failing disk, or damage: rolled back, so nothing was half-written.
+            explained = _explain_failure(self.display_name, error)
+            if explained is None:
+                raise
+            raise explained from error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries; anything written in it is discarded when it closes.
 
         Objects read stay usable afterwards (closing detaches them without expiring them)."""
-        with self.sessions() as session:
-            yield session
+        try:
+            with self.sessions() as session:
+                yield session
+        except (sa_exc.DatabaseError, UnicodeDecodeError) as error:
+            explained = _explain_failure(self.display_name, error)
+            if explained is None:
+                raise
+            raise explained from error
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as session:
@@ -176,8 +201,9 @@ def _inspect_sqlite_file(path: Path) -> tuple[str | None, set[str]]:
         if "alembic_version" in tables:
             found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = found[0] if found else None
-    except sqlite3.DatabaseError as error:
-        raise _damaged(path, str(error)) from error
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        # UnicodeDecodeError: scribbled bytes where SQLite keeps its text.
+        raise _damaged(path, str(error)[:120]) from error
     finally:
         connection.close()
     return revision, {t for t in tables if not t.startswith("sqlite_")}
@@ -231,30 +257,61 @@ def _ensure_reference_data(db: Database) -> None:
         session.merge(Setting(key=REFERENCE_HASH_KEY, value=wanted))
 
 
+# Tables only Commissioning Desk has: with them, an unknown revision is a newer version of ours.
+OUR_TABLES = {"setting", "measure", "provider", "strand"}
+
+
+def _refuse_unknown_schema(where: object, current: str | None, tables: set[str], emptied_version: bool) -> None:
+    ours = OUR_TABLES <= tables
+    if current is None and emptied_version and ours:
+        raise NotADeskDatabaseError(
+            f"{where} has Commissioning Desk's tables but its record of which version wrote them "
+            "(the alembic_version table) is empty, so it cannot be opened safely; nothing was "
+            "changed. Open a backup copy instead, or ask your IT support to look at the file."
+        )
+    if current is None and tables:
+        raise NotADeskDatabaseError(
+            f"{where} holds other tables ({', '.join(sorted(tables)[:5])}) and is not a "
+            "Commissioning Desk database; nothing was changed."
+        )
+    if current is not None and current not in known_revisions():
+        if not ours:
+            raise NotADeskDatabaseError(
+                f"{where} is another program's database (schema {current}, tables "
+                f"{', '.join(sorted(tables)[:5])}), not a Commissioning Desk one; nothing was changed."
+            )
+        raise NotADeskDatabaseError(
+            f"{where} was written by a newer version of Commissioning Desk "
+            f"(schema {current}); install the newer version to open it."
+        )
+
+
 def open_database(
-    target: str | Path, *, exclusive: bool = True, backup_on_open: bool = False
+    target: str | Path, *, exclusive: bool = True, backup_on_open: bool = False, create: bool = True
 ) -> Database:
     """Open (creating or upgrading as needed) the database at a path or URL.
 
     `exclusive` takes the lock file so no second copy of the program writes to the same SQLite
-    file; read-only verbs open without it. Raises `StoreError` subclasses with messages meant
-    for an officer.
+    file; read-only verbs open without it. With `create=False` a missing or empty file is
+    refused instead of becoming a new database (only the demo and New database… make files).
+    A file its permissions make read-only opens read-only (`Database.read_only`). Raises
+    `StoreError` subclasses with messages meant for an officer.
     """
     url = database_url(target)
     path = _sqlite_file(url)
     lock: DatabaseLock | None = None
     existed = False
+    read_only = False
     if path is not None:
-        if path.is_dir():
-            raise NotADeskDatabaseError(f"{path} is a folder, not a database file.")
-        existed = path.exists() and path.stat().st_size > 0
+        found = examine_database_file(path, create=create)
+        existed, read_only = found.has_data, found.read_only
         if existed:
             _check_sqlite_header(path)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-        if exclusive:
+        if exclusive and not read_only:  # nothing is written, so no writer's lock is needed
             lock = DatabaseLock(path).acquire()
-    engine = _make_engine(url)
+    engine = _make_engine(url, read_only=read_only)
     try:
         if path is not None:
             current, tables = _inspect_sqlite_file(path) if existed else (None, set())
@@ -263,16 +320,13 @@ def open_database(
                 current = stored_revision(connection)
                 tables = set(inspect(connection).get_table_names())
         # alembic_version alone is a schema taken back to the start: ours, just empty.
+        emptied_version = "alembic_version" in tables
         tables.discard("alembic_version")
-        if current is None and tables:
-            raise NotADeskDatabaseError(
-                f"{path or url} holds other tables ({', '.join(sorted(tables)[:5])}) and is not a "
-                "Commissioning Desk database; nothing was changed."
-            )
-        if current is not None and current not in known_revisions():
-            raise NotADeskDatabaseError(
-                f"{path or url} was written by a newer version of Commissioning Desk "
-                f"(schema {current}); install the newer version to open it."
+        _refuse_unknown_schema(path or url, current, tables, emptied_version)
+        if current != head_revision() and read_only:
+            raise StoreError(
+                f"{path} was written by an older version and must be upgraded before use, but it "
+                "is read-only; nothing was changed. Make the file writable (or copy it) and open it again."
             )
         if current != head_revision():
             if path is not None and lock is None:
@@ -282,14 +336,29 @@ def open_database(
                 _upgrade(url, path, existed)
         if backup_on_open and path is not None and existed:
             rotating_backup(path, "on-open")
-        database = Database(url=url, engine=engine, path=path, lock=lock, created=path is not None and not existed)
-        _ensure_reference_data(database)
+        database = Database(
+            url=url, engine=engine, path=path, lock=lock, created=path is not None and not existed, read_only=read_only
+        )
+        if not read_only:  # a read-only file keeps the reference data it was written with
+            _ensure_reference_data(database)
         return database
-    except BaseException:
+    except BaseException as error:
         engine.dispose()
         if lock is not None:
             lock.release()
-        raise
+        explained = _explain_failure(path or url, error)
+        if explained is None:
+            raise
+        raise explained from error
+
+
+def _explain_failure(where: object, error: BaseException) -> StoreError | None:
+    """SQLite's error as the officer's sentence (full disk, damage...), or None to pass it on."""
+    if isinstance(error, (sa_exc.OperationalError, sqlite3.OperationalError)):
+        return explain_write_failure(where, error)
+    if isinstance(error, (sa_exc.DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError)):
+        return explain_damage(where, error)
+    return None
 
 
 def is_demo(db: Database) -> bool:

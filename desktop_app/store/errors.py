@@ -24,3 +24,48 @@ class ConcurrentChangeError(StoreError, StaleDataError):
 
     Still a `StaleDataError` (an `SQLAlchemyError`), so code that catches those to undo work of
     its own (the final export puts its file back) keeps doing so."""
+
+
+class DatabaseNotFoundError(StoreError):
+    """No database at the path given, and this action may not create one."""
+
+
+class DiskRefusedError(StoreError):
+    """The disk refused a write (full, read-only, failing): the file itself may be sound."""
+
+
+# SQLite's words for a write the disk refused, and what to tell the officer about each.
+_DISK_PROBLEMS = (
+    ("database or disk is full", "the disk is full"),
+    ("attempt to write a readonly database", "the file is read-only"),
+    ("disk i/o error", "the disk reported an error (disk I/O error)"),
+    ("unable to open database file", "its folder cannot be written to"),
+)
+# SQLite's (and its text decoding's) words for pages that do not hold what they should.
+_DAMAGE_SIGNS = ("malformed", "file is not a database", "codec can't decode", "could not decode")
+
+
+def explain_write_failure(path: object, error: BaseException) -> StoreError | None:
+    """The officer's sentence for a failed write to the database at `path`, if SQLite said why."""
+    error = getattr(error, "orig", None) or error  # SQLAlchemy's wrapper: SQLite's own words
+    words = str(error).lower()
+    for sign, reason in _DISK_PROBLEMS:
+        if sign in words:
+            return DiskRefusedError(
+                f"Nothing was saved to {path}: {reason}. Free some space or fix the disk, "
+                "then try again."
+            )
+    return explain_damage(path, error)
+
+
+def explain_damage(path: object, error: BaseException) -> StoreError | None:
+    """The officer's sentence for pages of `path` that cannot be read, if that is what `error` is."""
+    error = getattr(error, "orig", None) or error
+    words = str(error).lower()
+    if any(sign in words for sign in _DAMAGE_SIGNS):
+        return DatabaseDamagedError(
+            f"{path} is damaged: part of it cannot be read ({str(error).splitlines()[0][:120]}). "
+            "Nothing was written to it. Open the newest copy from the backups folder beside it, "
+            "or run `commissioning-desk check` for details."
+        )
+    return None

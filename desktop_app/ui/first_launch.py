@@ -25,6 +25,7 @@ class FirstLaunchDialog(QDialog):
         super().__init__(parent)
         self.default_database = default_database
         self.chosen: str | None = None
+        self.creates = False  # only the empty database is made by opening it
         self.setWindowTitle(f"Welcome to {APP_NAME}")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -88,6 +89,7 @@ class FirstLaunchDialog(QDialog):
 
     def _on_empty_clicked(self) -> None:
         self.chosen = str(self.default_database)
+        self.creates = True
         self.accept()
 
     def _on_open_clicked(self) -> None:
@@ -99,9 +101,10 @@ class FirstLaunchDialog(QDialog):
             self.accept()
 
 
-def ask_how_to_start() -> str | None:
+def ask_how_to_start() -> tuple[str | None, bool]:
+    """The database to open (None if cancelled), and whether opening it may create it."""
     from desktop_app.paths import default_database_path
 
     dialog = FirstLaunchDialog(default_database_path())
     dialog.exec()
-    return dialog.chosen
+    return dialog.chosen, dialog.creates

@@ -32,6 +32,7 @@ from desktop_app.services.maintenance import backup_to
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.page import AppEvents, Page, PageContext
 from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
+from desktop_app.ui.read_only import READ_ONLY_BANNER_TEXT, ReadOnlyGuard
 
 DEMO_BANNER_TEXT = "Demo data — synthetic figures, not real providers or victims"
 DATABASE_FILTER = "Commissioning Desk databases (*.sqlite *.db);;All files (*)"
@@ -86,6 +87,16 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(self.overview.is_demo)
         outer.addWidget(self.demo_banner)
 
+        self.read_only_banner = QLabel(READ_ONLY_BANNER_TEXT, central)
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setAccessibleName("Read-only banner")
+        self.read_only_banner.setVisible(self.workspace.read_only)
+        outer.addWidget(self.read_only_banner)
+        # Every button that would save stays off while the file cannot be written.
+        self.read_only_guard = ReadOnlyGuard(self) if self.workspace.read_only else None
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -128,6 +139,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         self.new_record_action = self._action(edit_menu, "&New record", self._on_new_record_triggered, "Ctrl+N")
         self.find_action = self._action(edit_menu, "&Find", self._on_find_triggered, "Ctrl+F")
+        self.new_record_action.setEnabled(not self.workspace.read_only)
 
         go_menu = self.menuBar().addMenu("&Go")
         for number, (key, title) in enumerate(PAGES, start=1):
@@ -250,6 +262,8 @@ class MainWindow(QMainWindow):
                 self.settings.setValue("window/page", current.key)
         for page in self._pages.values():
             page.save_state()
+        if self.read_only_guard is not None:
+            self.read_only_guard.remove()
         super().closeEvent(event)
 
     def take_opening_backup(self) -> None:

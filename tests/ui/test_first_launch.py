@@ -44,3 +44,31 @@ def test_the_launcher_moves_the_window_to_another_database_and_remembers_it(qtbo
     from desktop_app.app import dispose_window
 
     dispose_window(second)
+
+
+def test_opening_an_empty_or_missing_file_is_refused_and_only_new_database_makes_one(qtbot, tmp_path):
+    import pytest
+
+    from desktop_app.app import dispose_window
+    from desktop_app.store.errors import DatabaseNotFoundError, NotADeskDatabaseError
+
+    launcher = Launcher(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with pytest.raises(NotADeskDatabaseError, match="is empty"):
+        launcher.build(str(empty))  # File › Open…, the last database, --db
+    assert empty.stat().st_size == 0
+    with pytest.raises(DatabaseNotFoundError):
+        launcher.build(str(tmp_path / "typo.sqlite"))
+    assert not (tmp_path / "typo.sqlite").exists()
+    window = launcher.build(str(tmp_path / "new.sqlite"), create=True)  # New database…, first launch
+    assert window.workspace.db.created
+    dispose_window(window)
+
+
+def test_the_first_launchs_empty_database_is_the_one_choice_that_creates(qtbot, tmp_path):
+    dialog = FirstLaunchDialog(tmp_path / "desk.sqlite")
+    qtbot.addWidget(dialog)
+    assert not dialog.creates
+    dialog.empty_button.click()
+    assert dialog.creates

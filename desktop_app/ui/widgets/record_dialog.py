@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.field_errors import FieldError
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.errors import REFUSALS, ServiceError
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.form import FormRows
 from desktop_app.ui.widgets.message_line import show_message
 
@@ -67,14 +68,15 @@ class RecordDialog(QDialog):
         self.save_button = QPushButton("Save", self)
         self.save_button.setObjectName("primaryButton")
         self.save_button.setToolTip("Save (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._on_save_requested)
+        mark_editing(self.save_button)
         self.buttons.addWidget(self.cancel_button)
         self.buttons.addWidget(self.save_button)
         # Enter in a one-line input saves; no other button may quietly become the default.
         self.cancel_button.setAutoDefault(False)
         self.save_button.setDefault(True)
         self.outer.addLayout(self.buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._on_save_requested)
         # Shown only after a save was refused because someone else saved the record meanwhile.
         self.reload_button = self.add_left_button("Reload", self._on_reload_button_clicked)
         self.reload_button.setToolTip("Show the record as saved now, by the other officer (replaces what you typed)")
@@ -125,3 +127,10 @@ class RecordDialog(QDialog):
             return
         self.reload_button.setVisible(False)
         self.show_problem("Reloaded: this is what is saved now. Make your changes again and save.", notice=True)
+
+    def _on_save_requested(self) -> None:
+        try:
+            self.save()
+        except REFUSALS as refused:
+            # A full disk, a read-only file...: said under the form, which keeps what was typed.
+            self.show_problem(str(refused))

@@ -52,6 +52,7 @@ from desktop_app.ui.pages.exports.report_panel import ReportPanel
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.pages.exports.submissions import SubmissionsPanel
 from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.tasks import run_with_progress
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
@@ -94,6 +95,7 @@ class ExportsPage(Page):
             "Final MoJ return…", primary=True,
             tooltip="Save the workbook to send, lock the returns it includes and record the submission",
         )
+        mark_editing(self.final_button)
         layout.addLayout(header)
 
         self.picker = PeriodPicker(self)

@@ -43,6 +43,7 @@ from desktop_app.ui.pages.indicators.table import (
     indicator_table_model,
     latest_text,
 )
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.widgets.empty_state import EmptyState
@@ -155,6 +156,7 @@ class IndicatorsPage(Page):
         self.detail_title.setWordWrap(True)
         heading.addWidget(self.detail_title, 1)
         self.add_reading_button = QPushButton("Add reading…", detail)
+        mark_editing(self.add_reading_button)
         self.add_reading_button.setObjectName("primaryButton")
         self.add_reading_button.setToolTip("Add a reading for the selected indicator (Enter or Ctrl+N)")
         self.settings_button = QPushButton("Edit baseline and target…", detail)

@@ -13,6 +13,7 @@ from desktop_app.services.providers import ProviderDraft, ProviderRow
 from desktop_app.services.reference_lists import districts
 from desktop_app.services.validation import ValidationFailed
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.choice_list import ChoiceList
 from desktop_app.ui.widgets.enum_combo import EnumCombo
 from desktop_app.ui.widgets.history_dialog import HistoryDialog
@@ -59,6 +60,7 @@ class ProviderForm(RecordDialog):
 
         self.history_button = self.add_left_button("History", self._on_history_clicked)
         self.delete_button = self.add_left_button("Delete…", self._on_delete_clicked)
+        mark_editing(self.delete_button)
         is_new = self.provider is None
         self.history_button.setVisible(not is_new)
         self.delete_button.setVisible(not is_new)
@@ -127,8 +129,11 @@ class ProviderForm(RecordDialog):
         self.provider = provider_service.get_provider(self.workspace.db, self.provider.id)
         self.set_value(self.provider.draft)
 
-    def _on_name_edit_text_edited(self, _text: str) -> None:
+    def _on_name_edit_text_edited(self, text: str) -> None:
         self.rows.clear_errors()
+        provider_id = self.provider.id if self.provider else None
+        # A lookalike of an existing provider is only a notice: the officer decides.
+        self.show_problem(provider_service.provider_name_warning(self.workspace.db, text, provider_id) or "", notice=True)
 
     def _on_history_clicked(self) -> None:
         entries = provider_history(self.workspace.db, self.provider.id)

@@ -9,6 +9,7 @@ from desktop_app.core.numbers import format_count
 from desktop_app.services.changes import PROVIDERS, STRANDS, Changed
 from desktop_app.services.providers import ProviderRow, list_providers
 from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.providers.form import ProviderForm
 from desktop_app.ui.pages.providers.table import provider_table_model
 from desktop_app.ui.widgets.empty_state import EmptyState
@@ -58,7 +59,7 @@ class ProvidersPage(Page):
             "trusts. Add the first one to start the register.",
             self,
         )
-        self.empty_state.add_action("Add the first provider", self.new_record)
+        mark_editing(self.new_button, self.empty_state.add_action("Add the first provider", self.new_record))
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
 

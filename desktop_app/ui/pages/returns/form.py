@@ -41,6 +41,7 @@ from desktop_app.services.returns import (
 )
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.returns.reason_dialog import TextDialog
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.date_edit import OptionalDateEdit
 from desktop_app.ui.widgets.record_dialog import RecordDialog
 
@@ -266,6 +267,7 @@ class ReturnDialog(RecordDialog):
             button.setAutoDefault(False)
             button.setToolTip("Ask for a reason, then reopen" if step.needs_reason else f"Save and {step.action.lower()}")
             button.clicked.connect(lambda _=False, s=step: self._on_step_clicked(s))
+            mark_editing(button)
             self.step_row.addWidget(button)
             self.step_buttons[step.action] = button
 

@@ -45,6 +45,7 @@ from desktop_app.ui.pages.returns.grid_model import (
     GridProblem,
     ReturnsGridModel,
 )
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable
 
@@ -319,6 +320,7 @@ class GridPanel(QWidget):
         )
         self.reload_button.setVisible(False)
         self.save_button = self._button(tools, "Save grid", "")
+        mark_editing(self.save_button)
         self.save_button.setObjectName("primaryButton")
         column.addLayout(tools)
         self.view = ReturnsGridView(model, self)

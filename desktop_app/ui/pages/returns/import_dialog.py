@@ -36,6 +36,7 @@ from desktop_app.services.templates import (
     StrandImport,
 )
 from desktop_app.ui.pages.returns.grid_view import plural
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.date_edit import DateEdit
 from desktop_app.ui.widgets.record_table import RecordTable
@@ -285,6 +286,7 @@ class ImportDialog(QDialog):
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAutoDefault(False)
         self.import_button = QPushButton("Import", self)
+        mark_editing(self.import_button)
         self.import_button.setObjectName("primaryButton")
         self.import_button.setAutoDefault(False)  # Enter in the date must not import
         buttons.addWidget(self.cancel_button)

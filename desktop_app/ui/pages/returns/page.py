@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.periods import Quarter, format_date
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.errors import REFUSALS, ServiceError, StaleRecordError
 from desktop_app.services.returns import (
     GridRefused,
     completeness_matrix,
@@ -46,6 +46,7 @@ from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
 from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
@@ -101,6 +102,7 @@ class ReturnsPage(Page):
         self.templates = TemplateActions(self)  # "Make templates…", "Import returns…"
         self.copy_button = header.add_button("Copy last quarter", tooltip="Start the selected strand's missing return from last quarter's figures, as a draft")
         self.verify_button = header.add_button("Verify all valid", tooltip="Verify every submitted return of the quarter that has no error and no unexplained warning")
+        mark_editing(self.copy_button, self.verify_button)
         layout.addLayout(header)
 
         # A widget, not a bare layout, so the whole row can hide while there is nothing to filter.
@@ -296,7 +298,7 @@ class ReturnsPage(Page):
             self._say(str(stale), problem=True)
             self.grid_panel.reload_button.setVisible(True)
             return False
-        except (GridRefused, ServiceError, ValueError) as refused:
+        except (GridRefused, ValueError, *REFUSALS) as refused:  # REFUSALS: a full disk or read-only file too
             self._say(str(refused), problem=True)
             return False
         model.discard()

@@ -30,6 +30,7 @@ from desktop_app.services.templates import (
 )
 from desktop_app.ui.pages.returns.grid_view import plural
 from desktop_app.ui.pages.returns.import_dialog import ImportDialog
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ class TemplateActions(QObject):
             "Read filled templates back (choose workbooks or a folder; or drop them on the window), "
             "see what would change, then import them",
         )
+        mark_editing(self.import_button)
         self.task = None
         self.progress_dialog = None
         self.dialog: ImportDialog | None = None

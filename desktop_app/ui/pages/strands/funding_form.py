@@ -69,6 +69,7 @@ class FundingStreamForm(RecordDialog):
         self.history_button.setVisible(self.stream is not None)
 
     def _connect_signals(self) -> None:
+        self.name_edit.textEdited.connect(self._on_name_edit_text_edited)
         self.start_edit.dateChanged.connect(self._rebuild_budget_rows)
         self.end_edit.dateChanged.connect(self._rebuild_budget_rows)
         self.total_edit.textChanged.connect(self._update_budget_total)
@@ -189,6 +190,10 @@ class FundingStreamForm(RecordDialog):
         """Load the stream and its budgets as stored now (the other officer's changes) into the form."""
         self.stream = funding_service.get_funding_stream(self.workspace.db, self.stream.id)
         self.set_value(self.stream.draft)
+
+    def _on_name_edit_text_edited(self, text: str) -> None:
+        stream_id = self.stream.id if self.stream else None
+        self.show_problem(funding_service.stream_name_warning(self.workspace.db, text, stream_id) or "", notice=True)
 
     def _on_history_clicked(self) -> None:
         entries = funding_stream_history(self.workspace.db, self.stream.id)

@@ -28,6 +28,7 @@ from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
 from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
 from desktop_app.ui.pages.strands.strand_form import StrandForm
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.strands.table import BUDGET_COLUMNS, strand_table_model
 from desktop_app.ui.table_model import RecordTableModel
 from desktop_app.ui.widgets.empty_state import EmptyState
@@ -74,7 +75,11 @@ class StrandsPage(Page):
             "of provision the grant pays for, and what each strand gets each year.",
             self,
         )
-        self.empty_state.add_action("Add the funding stream", self._on_new_stream_clicked)
+        mark_editing(
+            self.new_stream_button,
+            self.new_strand_button,
+            self.empty_state.add_action("Add the funding stream", self._on_new_stream_clicked),
+        )
         self.stack.addWidget(self.empty_state)
 
         body = QWidget(self)

@@ -53,6 +53,7 @@ class StrandForm(RecordDialog):
         self.changed: Changed | None = None
         self.history_dialog: HistoryDialog | None = None
         self._build()
+        self.name_edit.textEdited.connect(self._on_name_edit_text_edited)
         if strand is not None:
             self.set_value(strand.draft)
         else:
@@ -158,6 +159,12 @@ class StrandForm(RecordDialog):
         """Load the strand as it is stored now (the other officer's changes) into the form."""
         self.strand = strand_service.get_strand(self.workspace.db, self.strand.id)
         self.set_value(self.strand.draft)
+
+    def _on_name_edit_text_edited(self, text: str) -> None:
+        provider = self.provider_combo.currentData()
+        strand_id = self.strand.id if self.strand else None
+        warning = strand_service.strand_name_warning(self.workspace.db, text, int(provider) if provider else None, strand_id)
+        self.show_problem(warning or "", notice=True)
 
     def _on_history_clicked(self) -> None:
         entries = strand_history(self.workspace.db, self.strand.id)
