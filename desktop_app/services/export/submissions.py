@@ -41,6 +41,7 @@ from desktop_app.services.export.workbook import (
     save_workbook,
     sha256_of,
 )
+from desktop_app.services.output_paths import check_output_file
 from desktop_app.services.validation import RecordNotFound
 from desktop_app.store.audit import current_user
 from desktop_app.store.database import Database
@@ -165,6 +166,7 @@ def final_export(
 
     started = time.perf_counter()
     target = Path(target).expanduser().absolute()
+    check_output_file(db, target, "the final MoJ return")
     if target.is_dir():
         raise WorkbookWriteError(f"Cannot save {target}: it is a folder; choose a file name ending in .xlsx.")
     snapshot, _, data = prepare(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.services.returns.figures import stored_values
 from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
@@ -177,6 +178,7 @@ def make_templates(
     from desktop_app.excel.template_writer import write_template
 
     out_dir = Path(out_dir).expanduser()
+    check_output_folder(db, out_dir, "the templates")
     if out_dir.exists() and not out_dir.is_dir():
         raise TemplatesRefused(f"{out_dir} is a file; give a folder for the templates.")
     if progress is not None:
@@ -187,6 +189,8 @@ def make_templates(
     except OSError as error:
         raise TemplatesRefused(f"Cannot make the folder {out_dir}: {error.strerror or error}.") from None
     targets = _targets(out_dir, templates, replace)
+    for target in targets:
+        check_output_file(db, target, "a template")
     replaced = {t.absolute() for t in targets if t.exists()}
     written: list[Path] = []
     try:
