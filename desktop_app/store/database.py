@@ -22,7 +22,7 @@ from desktop_app.paths import reference_data_file
 from desktop_app.store import audit
 from desktop_app.store.backup import rotating_backup
 from desktop_app.store.errors import DatabaseDamagedError, NotADeskDatabaseError, StoreError
-from desktop_app.store.lock import DatabaseLock
+from desktop_app.store.lock import DatabaseLock, refuse_second_names
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
 from desktop_app.store.models import Setting
 
@@ -232,6 +232,7 @@ def open_database(
         existed = path.exists() and path.stat().st_size > 0
         if existed:
             _check_sqlite_header(path)
+            refuse_second_names(path)  # readers too: a second name has its own, empty, journal
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         if exclusive:
