@@ -40,5 +40,15 @@ class Workspace:
 
 def open_workspace(target: str | Path) -> Workspace:
     """Open a database for the window, exclusively. The caller takes the opening backup
-    (`take_opening_backup`) once the window is on screen, so start-up does not wait for it."""
-    return Workspace(open_database(target, exclusive=True))
+    (`take_opening_backup`) once the window is on screen, so start-up does not wait for it.
+
+    A final export killed between recording its submission and moving its workbook into place
+    is finished here, so the window never lists a submission whose file is not there."""
+    from desktop_app.services.export.submission_files import finish_interrupted_exports
+
+    db = open_database(target, exclusive=True)
+    try:
+        finish_interrupted_exports(db)
+    except OSError:
+        pass  # a folder out of reach now: the next export tries again
+    return Workspace(db)

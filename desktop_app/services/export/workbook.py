@@ -142,8 +142,11 @@ def write_moj_return(
     `NothingToExportError` when no return would be counted, `ExportCancelled`, and
     `excel.writer.WorkbookWriteError` when the target cannot be written.
     """
+    from desktop_app.services.export.submission_files import tidy_export_folder  # it imports this module
+
     started = time.perf_counter()
     check_output_file(db, target, "the MoJ return")
+    tidy_export_folder(db, Path(target).expanduser().absolute().parent)
     _, preview, data = prepare(
         db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
     )
