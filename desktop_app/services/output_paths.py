@@ -27,7 +27,7 @@ class OutputRefused(ServiceError):
 def _companions(database: Path) -> list[tuple[Path, str]]:
     """The files beside the database that writing over would lose data, and what each is."""
     return [
-        (database, "it is the open database itself"),
+        (database, "it is the database itself"),
         (database.with_name(database.name + "-wal"), "it is the open database's write-ahead log, which holds saved edits"),
         (database.with_name(database.name + "-shm"), "it is the open database's shared-memory file"),
         (database.with_name(database.name + "-journal"), "it is the open database's rollback journal"),

@@ -115,7 +115,7 @@ def test_an_export_over_the_database_named_like_a_workbook_is_refused(demo_path)
         for extra in ([], ["--final"]):
             result = run_cli("export", "--db", str(database), "--year", "2022/23", "--out", str(database), *extra)
             _refused(result, database)
-            assert "the open database itself" in result.stderr
+            assert "the database itself" in result.stderr
     assert edits_kept(database) == EDITS
     assert sqlite3.connect(database).execute("SELECT count(*) FROM submission").fetchone()[0] == 0
     # Only the database and the files SQLite and the lock keep beside it: no workbook, no temporary file.
