@@ -144,6 +144,8 @@ def test_templates_into_the_backups_folder_are_refused(demo_path):
 def test_screenshots_into_the_backups_folder_are_refused(db_path):
     backups = db_path.with_name(f"{db_path.stem}-backups")
     backups.mkdir()
-    result = run_cli("screenshot", "--db", str(db_path), "--out", str(backups / "pictures"))
-    _refused(result, backups / "pictures")
+    with edits_held_open(db_path):
+        result = run_cli("screenshot", "--db", str(db_path), "--out", str(backups / "pictures"))
+        _refused(result, backups / "pictures")
     assert not (backups / "pictures").exists()
+    assert edits_kept(db_path) == EDITS
