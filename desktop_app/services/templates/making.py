@@ -17,11 +17,11 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export.workbook import sha256_of
 from desktop_app.services.output_paths import check_output_file, check_output_folder
-from desktop_app.services.templates.run_record import TemplateRunRecord
-from desktop_app.services.temporary_files import remove_stale_temporaries
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.services.returns.figures import stored_values
 from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
+from desktop_app.services.templates.run_record import TemplateRunRecord
+from desktop_app.services.temporary_files import remove_stale_temporaries
 from desktop_app.store.database import Database
 from desktop_app.store.models import Provider, Strand
 

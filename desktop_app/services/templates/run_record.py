@@ -57,12 +57,17 @@ class TemplateRunRecord:
         self._save()
 
     def forget(self, targets: list[Path]) -> None:
+        """Drop files a failed or cancelled run removed again (never raises: it runs while
+        another error is on its way to the officer)."""
         for target in targets:
             self.written.pop(target.name, None)
-        if self.written:
-            self._save()
-        else:
+        if not self.written:
             self.finish()
+            return
+        try:
+            self._save()
+        except OSError:
+            pass  # the record still lists them; is_ours() finds no file under those names
 
     def finish(self) -> None:
         """The run is over: its files are ordinary templates now, never written over again."""
