@@ -48,5 +48,14 @@ def open_workspace(target: str | Path, *, create: bool = False) -> Workspace:
     (`take_opening_backup`) once the window is on screen, so start-up does not wait for it.
 
     Only New database… and the first launch's empty database pass `create`: opening a
-    missing or empty file is refused, never turned into a new database."""
-    return Workspace(open_database(target, exclusive=True, create=create))
+    missing or empty file is refused, never turned into a new database. A final export killed
+    between recording its submission and moving its workbook into place is finished here, so
+    the window never lists a submission whose file is not there."""
+    from desktop_app.services.export.submission_files import finish_interrupted_exports
+
+    db = open_database(target, exclusive=True, create=create)
+    try:
+        finish_interrupted_exports(db)
+    except OSError:
+        pass  # a folder out of reach now: the next export tries again
+    return Workspace(db)

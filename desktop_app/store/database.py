@@ -33,7 +33,7 @@ from desktop_app.store.errors import (
     explain_damage,
     explain_write_failure,
 )
-from desktop_app.store.lock import DatabaseLock
+from desktop_app.store.lock import DatabaseLock, refuse_second_names
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
 from desktop_app.store.models import Setting
 
@@ -307,6 +307,7 @@ def open_database(
         existed, read_only = found.has_data, found.read_only
         if existed:
             _check_sqlite_header(path)
+            refuse_second_names(path)  # readers too: a second name has its own, empty, journal
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         if exclusive and not read_only:  # nothing is written, so no writer's lock is needed

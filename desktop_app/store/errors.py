@@ -11,6 +11,10 @@ class DatabaseInUseError(StoreError):
     """Another copy of the program has the database open."""
 
 
+class DatabaseHasTwoNamesError(StoreError):
+    """The database file has a second name (a hard link), so one lock cannot cover it."""
+
+
 class NotADeskDatabaseError(StoreError):
     """The file is not a Commissioning Desk database (or is newer than this program)."""
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.pages.registry import PAGES
 
@@ -14,7 +15,14 @@ SCREENSHOT_SIZE = (1366, 768)
 
 
 def save_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
-    """Show each page in turn and save `<out_dir>/<page>.png`; returns the files written."""
+    """Show each page in turn and save `<out_dir>/<page>.png`; returns the files written.
+
+    Refuses (`OutputRefused`, before writing anything) a folder or file name that is the open
+    database or one of its companions."""
+    db = window.workspace.db
+    check_output_folder(db, out_dir, "the screenshots")
+    for key, _title in PAGES:
+        check_output_file(db, out_dir / f"{key}.png", "a screenshot")
     out_dir.mkdir(parents=True, exist_ok=True)
     window.resize(*SCREENSHOT_SIZE)
     window.show()

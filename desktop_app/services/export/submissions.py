@@ -1,18 +1,20 @@
 """Final exports: the workbook sent to the MoJ, the returns it locks, and the record of it.
 
-Order of work, chosen so that the file on disk and the database never disagree:
+Order of work, chosen so that the file on disk and the database agree even if the process is
+killed at any point:
 
-1. The workbook is written to a staging file beside the target (`.~<name>.final-<hex>.xlsx`)
-   and hashed. A cancel or a write failure stops here: nothing is changed.
-2. One transaction re-reads the period and refuses if any counted figure changed meanwhile,
+1. Recorded final exports still staged from a crash are finished (`submission_files`), and
+   hidden temporary files that crashes left in the target's folder are removed.
+2. The workbook is written to a staging file beside the target (`.~<name>.final-<hex>.xlsx`)
+   and hashed. A cancel, a write failure or a kill stops here: nothing is recorded, the old
+   file is as it was, and the staging file is removed (now, or by step 1 next time).
+3. One transaction re-reads the period and refuses if any counted figure changed meanwhile,
    locks every included return (audited, with the reason "final export"), records the
-   Submission (who, when, period, frozen totals and per-strand values, file name, SHA-256) and
-   flushes, so a database refusal surfaces before the file moves.
-3. Still inside the transaction, the staging file is renamed over the target. If that fails
-   (open in Excel, say) the transaction rolls back: no lock, no record, old file as it was.
-4. The transaction commits. If the commit itself fails after the rename, the previous file
-   (copied aside before step 3) is put back, so again nothing has changed, and the message
-   says so.
+   Submission (who, when, period, frozen totals and per-strand values, file name, SHA-256)
+   and commits. A refusal or a failed commit changes nothing, on disk or in the database.
+4. The staging file is renamed over the target. Killed before this, the database holds the
+   record and the staging file holds exactly the recorded bytes: step 1 of the next export
+   (or the next time the window opens the database) finishes the rename.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import datetime as dt
 import json
 import os
 import secrets
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from desktop_app.services.changes import RETURNS, SUBMISSIONS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export.period import ExportPeriod
 from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
+from desktop_app.services.export.submission_files import tidy_export_folder
 from desktop_app.services.export.workbook import (
     Cancelled,
     Progress,
@@ -41,6 +43,7 @@ from desktop_app.services.export.workbook import (
     save_workbook,
     sha256_of,
 )
+from desktop_app.services.output_paths import check_output_file
 from desktop_app.services.validation import RecordNotFound
 from desktop_app.store.audit import current_user
 from desktop_app.store.database import Database
@@ -118,6 +121,7 @@ def frozen_values(snapshot: PeriodSnapshot) -> list[dict]:
 
 
 def _staging_path(target: Path) -> Path:
+    # submission_files.staging_name_pattern must match this name.
     return target.with_name(f".~{target.stem}.final-{secrets.token_hex(4)}{target.suffix}")
 
 
@@ -143,6 +147,37 @@ def _refused_move(target: Path, error: OSError) -> ServiceError:
     )
 
 
+def _check_replaceable(target: Path) -> None:
+    """Refuse before anything is recorded if the rename is bound to fail: on Windows a workbook
+    open in Excel cannot be replaced, and opening it for writing fails the same way."""
+    if os.name != "nt" or not target.exists():
+        return
+    try:
+        with open(target, "r+b"):
+            pass
+    except OSError as error:
+        raise _refused_move(target, error) from error
+
+
+def _move_into_place(staging: Path, target: Path, digest: str, submission_id: int) -> None:
+    try:
+        os.replace(staging, target)
+    except FileNotFoundError:
+        # Another copy finishing interrupted exports may have moved it already: that is fine.
+        if target.exists() and sha256_of(target) == digest:
+            return
+        raise
+    except OSError as error:
+        from desktop_app.excel.writer import WorkbookWriteError
+
+        raise WorkbookWriteError(
+            f"Submission {submission_id} was recorded and its returns locked, but {target} could not be "
+            f"replaced ({error.strerror or error}). The workbook is kept beside it as {staging.name}; "
+            f"close {target.name} wherever it is open, and it is moved into place the next time you "
+            "export or open this database."
+        ) from error
+
+
 def final_export(
     db: Database,
     period: ExportPeriod,
@@ -158,15 +193,18 @@ def final_export(
     All or nothing (see the module notes for the order): on any refusal the old file at
     `target` is as it was, no return is locked and nothing is recorded. Refusals:
     `NothingToExportError`, `ExportCancelled`, `WorkbookWriteError` (target not writable),
-    `SubmissionNotRecorded` (a figure changed meanwhile, or the database refused).
+    `SubmissionNotRecorded` (a figure changed meanwhile, or the database refused),
+    `OutputRefused` (the target is the database or one of its files).
     Tell the window `FINAL_EXPORT_CHANGED`.
     """
     from desktop_app.excel.writer import WorkbookWriteError
 
     started = time.perf_counter()
     target = Path(target).expanduser().absolute()
+    check_output_file(db, target, "the final MoJ return")
     if target.is_dir():
         raise WorkbookWriteError(f"Cannot save {target}: it is a folder; choose a file name ending in .xlsx.")
+    tidy_export_folder(db, target.parent)
     snapshot, _, data = prepare(
         db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
     )
@@ -176,51 +214,46 @@ def final_export(
     except WorkbookWriteError as error:
         # Name the file the officer chose, not the staging file beside it.
         raise WorkbookWriteError(str(error).replace(str(staging), str(target))) from error
-    previous: Path | None = None
-    moved = False
+    recorded = False
     try:
         digest = sha256_of(staging)
-        if target.exists():
-            previous = target.with_name(f".~{target.stem}.previous-{secrets.token_hex(4)}{target.suffix}")
-            shutil.copy2(target, previous)
+        _check_replaceable(target)
         reason = f"Included in the final MoJ return for {period.label}"
-        with db.transaction(who=who, reason=reason) as session:
-            submission = _lock_and_record(session, snapshot, period, include_unverified, who, target, digest)
-            try:
-                os.replace(staging, target)
-            except OSError as error:
-                raise _refused_move(target, error) from error
-            moved = True
+        try:
+            with db.transaction(who=who, reason=reason) as session:
+                submission = _lock_and_record(session, snapshot, period, include_unverified, who, target, digest)
+        except SQLAlchemyError as error:
+            raise SubmissionNotRecorded(
+                f"The final export of {period.label} could not be recorded ({type(error).__name__}: "
+                f"{str(error).splitlines()[0]}). Nothing was changed: no return was locked, no submission "
+                f"recorded, and {target.name} is as it was before."
+            ) from error
+        # Committed: from here the staging file is the submission's workbook and must survive
+        # until it is in place (a crash now is finished by finish_interrupted_exports).
+        recorded = True
+        _move_into_place(staging, target, digest, submission.id)
+        _sync_folder(target.parent)
         record = submission_record(submission, seconds=time.perf_counter() - started)
-    except SQLAlchemyError as error:
-        if moved:
-            _put_back(target, previous)
-        raise SubmissionNotRecorded(
-            f"The final export of {period.label} could not be recorded ({type(error).__name__}: "
-            f"{str(error).splitlines()[0]}). Nothing was changed: no return was locked, no submission "
-            f"recorded, and {target.name} is as it was before."
-        ) from error
-    except BaseException:
-        if moved:
-            _put_back(target, previous)
-        raise
     finally:
-        _remove(staging)
-        _remove(previous)
+        if not recorded:
+            _remove(staging)
     if progress is not None:
         progress(1.0, f"Recorded as submission {record.id}")
     return record
 
 
-def _put_back(target: Path, previous: Path | None) -> None:
-    # The commit failed after the new file took the target's place: restore the old one.
+def _sync_folder(folder: Path) -> None:
+    # So the rename itself survives a power cut; folders cannot be opened like this on Windows.
     try:
-        if previous is not None:
-            os.replace(previous, target)
-        else:
-            target.unlink(missing_ok=True)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
     except OSError:
         pass
+    finally:
+        os.close(handle)
 
 
 def _lock_and_record(
@@ -253,7 +286,7 @@ def _lock_and_record(
         values_json=json.dumps(frozen_values(snapshot)),
     )
     session.add(submission)
-    session.flush()  # a database refusal surfaces here, before the file is moved into place
+    session.flush()
     return submission
 
 

@@ -15,6 +15,7 @@ from desktop_app.services.export.period import ExportPeriod
 from desktop_app.services.export.preview import ExportPreview, preview_of
 from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
 from desktop_app.services.export.workbook_data import read_details, workbook_data
+from desktop_app.services.output_paths import check_output_file
 from desktop_app.services.report import MeasureTotal
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.store.database import Database, is_demo
@@ -141,7 +142,11 @@ def write_moj_return(
     `NothingToExportError` when no return would be counted, `ExportCancelled`, and
     `excel.writer.WorkbookWriteError` when the target cannot be written.
     """
+    from desktop_app.services.export.submission_files import tidy_export_folder  # it imports this module
+
     started = time.perf_counter()
+    check_output_file(db, target, "the MoJ return")
+    tidy_export_folder(db, Path(target).expanduser().absolute().parent)
     _, preview, data = prepare(
         db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
     )

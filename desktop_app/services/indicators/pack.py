@@ -12,6 +12,7 @@ from sqlalchemy import select
 from desktop_app.core.indicator_status import Status
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows
+from desktop_app.services.output_paths import check_output_file
 from desktop_app.store.database import Database, is_demo
 from desktop_app.store.models import Indicator, IndicatorReading
 
@@ -78,6 +79,7 @@ def export_indicator_pack(db: Database, target: Path | str) -> Path:
     """
     from desktop_app.excel.indicator_pack import write_indicator_pack
 
+    check_output_file(db, target, "the indicator pack")
     return write_indicator_pack(indicator_pack(db), Path(target))
 
 

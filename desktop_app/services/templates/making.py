@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +15,13 @@ from sqlalchemy import select
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.export.workbook import sha256_of
+from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.services.returns.figures import stored_values
 from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
+from desktop_app.services.templates.run_record import TemplateRunRecord
+from desktop_app.services.temporary_files import remove_stale_temporaries
 from desktop_app.store.database import Database
 from desktop_app.store.models import Provider, Strand
 
@@ -124,7 +130,9 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
     ]
 
 
-def _targets(out_dir: Path, templates: list[ProviderTemplate], replace: bool) -> list[Path]:
+def _targets(
+    out_dir: Path, templates: list[ProviderTemplate], replace: bool, run: TemplateRunRecord
+) -> list[Path]:
     from desktop_app.excel.template_writer import template_file_name
 
     taken: set[str] = set()
@@ -137,7 +145,8 @@ def _targets(out_dir: Path, templates: list[ProviderTemplate], replace: bool) ->
             name, number = f"{stem} ({number}).xlsx", number + 1
         taken.add(name.casefold())
         targets.append(out_dir / name)
-    existing = [t for t in targets if t.exists()]
+    # A file an interrupted run of this quarter wrote, unchanged since, is finished, not refused.
+    existing = [t for t in targets if t.exists() and not run.is_ours(t)]
     if existing and not replace:
         shown = ", ".join(t.name for t in existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
         raise TemplatesRefused(
@@ -153,6 +162,30 @@ def _remove(paths: list[Path]) -> None:
             path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _write_staged(template: ProviderTemplate, target: Path, run: TemplateRunRecord) -> Path:
+    """Write under a hidden name, note it in the run's record, then rename it into place: a
+    kill at any moment leaves a file a rerun will finish, never one it must refuse."""
+    from desktop_app.excel.template_writer import write_template
+    from desktop_app.excel.writer import WorkbookWriteError
+
+    staged = target.with_name(f".~{target.stem}.partial-{secrets.token_hex(4)}.xlsx")
+    try:
+        write_template(template, staged)
+        run.note(target, sha256_of(staged))
+        os.replace(staged, target)
+    except WorkbookWriteError as error:
+        _remove([staged])
+        # Name the file the officer will look for, not the hidden one beside it.
+        raise WorkbookWriteError(str(error).replace(str(staged), str(target))) from None
+    except OSError as error:
+        _remove([staged])
+        raise WorkbookWriteError(f"Cannot save {target}: {error.strerror or error}. Nothing was changed.") from error
+    except BaseException:
+        _remove([staged])
+        raise
+    return target
 
 
 def make_templates(
@@ -172,11 +205,13 @@ def make_templates(
     All or nothing: nothing is written if a file is in the way (unless `replace`), and if a file
     cannot be written or `cancelled()` turns True, the new files this call wrote are removed
     (files it replaced stay replaced). Refusals:
-    `TemplatesRefused`, `TemplatesCancelled`, `excel.writer.WorkbookWriteError`.
-    """
-    from desktop_app.excel.template_writer import write_template
+    `TemplatesRefused`, `TemplatesCancelled`, `excel.writer.WorkbookWriteError`, `OutputRefused`.
 
+    Restartable: a rerun after a killed run of the same quarter into the same folder writes
+    over the templates the killed run wrote (while unchanged since) and finishes the rest.
+    """
     out_dir = Path(out_dir).expanduser()
+    check_output_folder(db, out_dir, "the templates")
     if out_dir.exists() and not out_dir.is_dir():
         raise TemplatesRefused(f"{out_dir} is a file; give a folder for the templates.")
     if progress is not None:
@@ -186,7 +221,11 @@ def make_templates(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise TemplatesRefused(f"Cannot make the folder {out_dir}: {error.strerror or error}.") from None
-    targets = _targets(out_dir, templates, replace)
+    remove_stale_temporaries(out_dir)  # what a killed run was still writing
+    run = TemplateRunRecord(out_dir, quarter)
+    targets = _targets(out_dir, templates, replace, run)
+    for target in targets:
+        check_output_file(db, target, "a template")
     replaced = {t.absolute() for t in targets if t.exists()}
     written: list[Path] = []
     try:
@@ -195,10 +234,13 @@ def make_templates(
                 raise TemplatesCancelled("Making the templates was cancelled; no template was kept.")
             if progress is not None:
                 progress(index / len(templates), f"Writing {target.name}")
-            written.append(write_template(template, target))
+            written.append(_write_staged(template, target, run))
     except BaseException:
-        _remove([path for path in written if path.absolute() not in replaced])
+        new = [path for path in written if path.absolute() not in replaced]
+        _remove(new)
+        run.forget(new)
         raise
+    run.finish()
     if progress is not None:
         progress(1.0, f"{len(written)} {'template' if len(written) == 1 else 'templates'} written")
     return TemplatesMade(
