@@ -37,6 +37,10 @@ class CellFill:
     kind: str
     value: float
     shown: str
+    offered: tuple[str, ...] = ()  # what AutoInput could have completed the typing to
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "offered", tuple(self.offered))
 
 
 class LibreOffice:

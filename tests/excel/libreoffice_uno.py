@@ -5,7 +5,9 @@ it, and files to fill. For each file: open it hidden, enter each text into its c
 keyboard entry is taken (the cell's `FormulaLocal`: the document's locale and input parsing, so
 `5 apr` becomes a date and gets a date format, as typed; only AutoInput, which needs a window,
 is left out), save it with the filter named, and close it. Prints one JSON line: per file,
-what each cell then held (its type, value and shown text), to see what LibreOffice made of it.
+what each cell then held (its type, value and shown text), to see what LibreOffice made of it,
+and what AutoInput would have offered to complete the typing with: by its rule, the text cells
+of the same column that start with what was typed.
 
 Not `setFormula`: it parses in en-US formula syntax and kept `5 apr` as text. Not the
 `.uno:EnterString` command either: it parses like typing, but LibreOffice 7.4 headless aborts
@@ -39,6 +41,19 @@ def _connect(pipe, timeout):
             time.sleep(0.25)
 
 
+def _offered(sheet, cell, typed):
+    """The texts of the cell's column that AutoInput could complete `typed` to."""
+    column = sheet.getColumns().getByIndex(cell.getCellAddress().Column)
+    texts = column.queryContentCells(uno.getConstantByName("com.sun.star.sheet.CellFlags.STRING"))
+    found = set()
+    cells = texts.getCells().createEnumeration()
+    while cells.hasMoreElements():
+        text = cells.nextElement().getString()
+        if text.casefold().startswith(typed.casefold()) and text != typed:
+            found.add(text)
+    return sorted(found)
+
+
 def _fill(context, job):
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     url = uno.systemPathToFileUrl(job["source"])
@@ -46,9 +61,11 @@ def _fill(context, job):
     held = []
     try:
         for sheet_name, address, typed in job["cells"]:
-            cell = document.getSheets().getByName(sheet_name).getCellRangeByName(address)
+            sheet = document.getSheets().getByName(sheet_name)
+            cell = sheet.getCellRangeByName(address)
+            offered = _offered(sheet, cell, typed)
             cell.FormulaLocal = typed
-            held.append([sheet_name, address, typed, cell.getType().value.lower(), cell.getValue(), cell.getString()])
+            held.append([sheet_name, address, typed, cell.getType().value.lower(), cell.getValue(), cell.getString(), offered])
         target = uno.systemPathToFileUrl(job["target"])
         document.storeToURL(target, (_property("FilterName", job["filter"]), _property("Overwrite", True)))
     finally:

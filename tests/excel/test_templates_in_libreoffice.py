@@ -2,10 +2,10 @@
 
 LibreOffice runs headless; each figure is entered through the UNO bridge as the cell's local
 input, the way a keyboard entry is taken (`libreoffice_uno.py`), so its own number and date
-parsing applies: `3-4` and
-`5 apr` become dates there, as typed. Dates are refused naming the cell; numbers are stored as
-typed. AutoInput itself acts only on typing in a window (see `test_templates.py` for the layout
-that leaves it nothing to complete from).
+parsing applies: `3-4` and `5 apr` become dates there, as typed. Dates are refused naming the
+cell; numbers are stored as typed. AutoInput acts only on typing in a window, which this
+headless LibreOffice has none of (Debian's calc-nogui); the script reports what it would have
+offered by its rule (text above in the same column), and the tests assert it is nothing.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def test_figures_typed_in_libreoffice_and_saved_as_xlsx_are_stored_as_typed(calc
     saved = tmp_path / "filled in LibreOffice.xlsx"
     held = calc.fill(template, saved, _cells(template, TYPED_NUMBERS))
     assert [(c.kind, c.shown) for c in held] == [("value", text) for text in TYPED_NUMBERS.values()]
+    # Typed in a window, AutoInput would have had nothing to complete them to (it once offered
+    # "30 Apr 2025" for 3 and "2024/25 Q4 (Jan–Mar 2025)" for 2).
+    assert [c.offered for c in held] == [()] * len(TYPED_NUMBERS)
 
     preview = preview_import(demo_db, [saved])
     assert preview.ok, preview.lines()
