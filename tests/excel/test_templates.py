@@ -7,7 +7,6 @@ Also home of `fill_template`, which types figures into a template the way a prov
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Mapping
@@ -26,9 +25,11 @@ from desktop_app.excel.template_writer import (
     ProviderTemplate,
     TemplateMeasure,
     TemplateStrand,
+    layout_checksum,
     template_file_name,
     write_template,
 )
+from tests.real_programs import libreoffice
 
 Q1 = Quarter.parse("2023/24 Q1")
 MEASURES = (
@@ -194,6 +195,21 @@ def test_a_number_under_a_date_format_is_refused_as_a_date(template_path):
     assert problem.message.startswith("holds a date (5 Apr 2023), not a count")
 
 
+def test_a_template_sent_out_before_the_layout_changed_version_1_still_imports(template_path):
+    # Providers hold version 1 templates for the quarter under way; the record names every cell.
+    from desktop_app.excel.template_reader import _hidden_record
+
+    fill_template(template_path, {"WY-001": {"Victims supported": 131}})
+    workbook = load_workbook(template_path)
+    facts, layout = _hidden_record(workbook)
+    record = workbook[HIDDEN_SHEET]
+    record["B2"] = 1
+    record["B6"] = layout_checksum(1, facts["period"], facts["provider_id"], layout)
+    workbook.save(template_path)
+    filled = read_template(template_path)
+    assert filled.version == 1 and filled.strands[0].values["victims_supported"] == 131
+
+
 def test_a_locked_return_has_no_input_cells(tmp_path):
     path = write_template(_template(locked=True), tmp_path / "locked.xlsx")
     assert set(input_cells(path)) == {"WY-001"}
@@ -245,9 +261,7 @@ def test_an_edited_label_is_refused_naming_the_cell(template_path):
 
 
 def test_a_template_saved_again_by_libreoffice_still_imports(template_path, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed here; the openpyxl round trip stands in")
+    soffice = libreoffice()
     fill_template(template_path, {"WY-002": {"Victims supported": 17}})
     subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
