@@ -228,11 +228,8 @@ def _layout(template: ProviderTemplate, titles: Sequence[str]) -> list[LayoutRow
     for strand, title in zip(template.strands, titles, strict=True):
         texts = dict(facts, **{"@strand": f"{strand.reference} {strand.name}"})
         for key in FACT_KEYS:
-            rows.append(
-                LayoutRow(
-                    title, strand.strand_id, strand.reference, key, f"{_FACT_LETTER}{_FACT_ROWS[key]}", _text(texts[key])
-                )
-            )
+            cell = f"{_FACT_LETTER}{_FACT_ROWS[key]}"
+            rows.append(LayoutRow(title, strand.strand_id, strand.reference, key, cell, _text(texts[key])))
         for offset, measure in enumerate(template.measures):
             row = _FIRST_MEASURE_ROW + offset
             rows.append(

@@ -67,7 +67,9 @@ class LibreOffice:
         )
         log.close()
 
-    def fill(self, source: Path, target: Path, cells: list[tuple[str, str, str]], filter_name: str = XLSX_FILTER) -> list[CellFill]:
+    def fill(
+        self, source: Path, target: Path, cells: list[tuple[str, str, str]], filter_name: str = XLSX_FILTER
+    ) -> list[CellFill]:
         """Open `source`, enter each (sheet, address, text) as typed, save as `target` with `filter_name`."""
         job = {
             "pipe": self._pipe,

@@ -65,7 +65,8 @@ def _fill(context, job):
             cell = sheet.getCellRangeByName(address)
             offered = _offered(sheet, cell, typed)
             cell.FormulaLocal = typed
-            held.append([sheet_name, address, typed, cell.getType().value.lower(), cell.getValue(), cell.getString(), offered])
+            kind = cell.getType().value.lower()  # value, text, formula or empty
+            held.append([sheet_name, address, typed, kind, cell.getValue(), cell.getString(), offered])
         target = uno.systemPathToFileUrl(job["target"])
         document.storeToURL(target, (_property("FilterName", job["filter"]), _property("Overwrite", True)))
     finally:
