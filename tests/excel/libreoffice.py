@@ -8,6 +8,7 @@ and `stop()` ends the process group this started, and nothing else.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -66,6 +67,7 @@ class LibreOffice:
             start_new_session=True,  # its own process group, so stop() ends soffice.bin too
         )
         log.close()
+        atexit.register(self.stop)  # also when the run ends before the fixture's teardown
 
     def fill(
         self, source: Path, target: Path, cells: list[tuple[str, str, str]], filter_name: str = XLSX_FILTER
