@@ -84,7 +84,10 @@ class LibreOffice:
         )
         if done.returncode != 0:
             log = (self._folder / "soffice.log").read_text(errors="replace")
-            raise AssertionError(f"LibreOffice could not fill {source.name}:\n{done.stderr}\nsoffice said:\n{log}")
+            raise AssertionError(
+                f"LibreOffice could not fill {source.name} (exit {done.returncode}):\n{done.stderr}\n"
+                f"soffice said:\n{log}"
+            )
         (held,) = json.loads(done.stdout)
         return [CellFill(*row) for row in held]
 

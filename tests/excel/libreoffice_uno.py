@@ -15,6 +15,7 @@ when a document is closed (or another opened) after any dispatch.
 """
 
 import json
+import os
 import sys
 import time
 
@@ -77,7 +78,10 @@ def _fill(context, job):
 def main():
     job = json.load(sys.stdin)
     context = _connect(job["pipe"], job["connect_timeout"])
-    print(json.dumps([_fill(context, item) for item in job["files"]]))
+    print(json.dumps([_fill(context, item) for item in job["files"]]), flush=True)
+    # pyuno can crash while the interpreter tears the bridge down (a signal, nothing on stderr):
+    # the work is done and said, so leave without that teardown.
+    os._exit(0)
 
 
 main()
