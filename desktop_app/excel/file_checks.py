@@ -3,8 +3,8 @@
 Only the standard library's `zipfile` and `struct`: the file's size, its first bytes, the zip's
 directory (how many parts, their declared sizes and compression ratios) and the first bytes of
 each XML part. So a zip bomb, an XML bomb, an old `.xls`, a password-protected or macro-enabled
-workbook, a CSV renamed to `.xlsx` or an empty file is refused in milliseconds, whatever its
-name says.
+workbook, a LibreOffice `.ods`, a CSV renamed to `.xlsx` or an empty file is refused in
+milliseconds, whatever its name says.
 
 Declared sizes are enough to trust: Python's zip reader stops at an entry's declared size (and
 checks its CRC), and openpyxl reads through it, so a part can never inflate past what its
@@ -26,6 +26,7 @@ __all__ = [
     "MAX_PART_BYTES",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
+    "ODS_REFUSAL",
     "FileRefused",
     "WorkbookLimits",
     "check_workbook_file",
@@ -51,6 +52,16 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ROOT_START = re.compile(rb"<[A-Za-z_:]")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# An OpenDocument file's first part names its type.
+_ODF_MIMETYPE = "mimetype"
+_ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# Not read: the import reads one format, .xlsx, with every check above, and saving as .xlsx
+# from LibreOffice takes the provider a moment (the template's instructions say how).
+ODS_REFUSAL = (
+    "is a LibreOffice (OpenDocument .ods) spreadsheet, not an Excel workbook: ask the provider to "
+    'open it in LibreOffice Calc, choose File › Save As…, set the file type to "Excel 2007-365 '
+    '(.xlsx)", click Save, then "Use Excel 2007-365!", and send that .xlsx file'
+)
 
 
 class FileRefused(ValueError):
@@ -117,6 +128,11 @@ def _not_a_zip(head: bytes, path: Path) -> FileRefused:
     return FileRefused("is not an Excel workbook (.xlsx)")
 
 
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    with archive.open(_ODF_MIMETYPE) as stream:
+        return stream.read(len(_ODS_TYPE) + 8).strip().startswith(_ODS_TYPE)
+
+
 def _check_entries(archive: zipfile.ZipFile, limits: WorkbookLimits) -> list[zipfile.ZipInfo]:
     entries = archive.infolist()
     if len(entries) > limits.max_entries:
@@ -154,6 +170,8 @@ def _check_entries(archive: zipfile.ZipFile, limits: WorkbookLimits) -> list[zip
             f"unpacks to {_megabytes(total)}, over the {_megabytes(limits.max_total_bytes)} limit (a zip bomb?)"
         )
     if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+        if _ODF_MIMETYPE in names and _is_ods(archive):
+            raise FileRefused(ODS_REFUSAL)
         raise FileRefused("is a zip file but not an Excel workbook (.xlsx)")
     return entries
 

@@ -6,7 +6,9 @@ in an input cell is seen as one, not as the number Excel last cached for it. ope
 with defusedxml (installed as a dependency).
 
 The reader judges the file, not the figures: a wrong marker or version, a broken checksum, an
-edited label or fixed cell, a missing sheet or a formula in an input cell are refusals here.
+edited label or fixed cell, a missing sheet, a formula in an input cell, or a date or time in one
+(its value, or a date format on a number: what Excel and LibreOffice make of a typed `5 apr` or
+`3-4`) are refusals here.
 The figures themselves (text, negative, fraction...) go to the one validation engine in
 `core.return_checks`, called by the import service, which names the cell from the layout.
 """
@@ -19,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
+from desktop_app.core.periods import format_date
 from desktop_app.excel.file_checks import FileRefused, WorkbookLimits, check_workbook_file
 from desktop_app.excel.template_writer import (
     FACT_KEYS,
@@ -83,7 +87,7 @@ class FilledTemplate:
     provider_id: int
     provider_name: str
     strands: tuple[FilledStrand, ...]
-    problems: tuple[TemplateProblem, ...] = field(default=())  # formulas in input cells
+    problems: tuple[TemplateProblem, ...] = field(default=())  # formulas and dates in input cells
 
 
 def _fail(message: str, sheet: str | None = None, cell: str | None = None) -> TemplateRefused:
@@ -91,6 +95,9 @@ def _fail(message: str, sheet: str | None = None, cell: str | None = None) -> Te
 
 
 _FRESH = "make a fresh template for the provider"
+# Version 1 (the due date and facts above the input cells) is still read: templates already
+# sent out come back in it, and the record names every cell, so the same checks apply.
+_READABLE_VERSIONS = (1, TEMPLATE_VERSION)
 
 
 def _hidden_record(workbook) -> tuple[dict[str, object], list[LayoutRow]]:
@@ -100,7 +107,7 @@ def _hidden_record(workbook) -> tuple[dict[str, object], list[LayoutRow]]:
     facts = {str(row[0]): row[1] for row in rows[: HIDDEN_FIRST_LAYOUT_ROW - 2] if row and len(row) > 1 and row[0]}
     if facts.get("marker") != MARKER:
         raise _fail("is not a Commissioning Desk return template (its hidden Template sheet is not ours)")
-    if facts.get("version") != TEMPLATE_VERSION:
+    if facts.get("version") not in _READABLE_VERSIONS:
         raise _fail(
             f"was made by another version of the template ({facts.get('version')!r}; this program reads "
             f"version {TEMPLATE_VERSION}): {_FRESH}"
@@ -119,22 +126,23 @@ def _hidden_record(workbook) -> tuple[dict[str, object], list[LayoutRow]]:
     return facts, layout
 
 
-def _sheet_cells(worksheet, wanted: set[str]) -> dict[str, tuple[object, str]]:
-    """Address → (value, data type) for the `wanted` cells, in one pass over the sheet's rows."""
+def _sheet_cells(worksheet, wanted: set[str]) -> dict[str, tuple[object, str, str | None]]:
+    """Address → (value, data type, number format) for the `wanted` cells, in one pass over the
+    sheet's rows."""
     positions = {}
     for address in wanted:
         letters, row = coordinate_from_string(address)
         positions[(row, column_index_from_string(letters))] = address
     last_row = max(row for row, _ in positions)
     last_column = max(column for _, column in positions)
-    found: dict[str, tuple[object, str]] = {}
+    found: dict[str, tuple[object, str, str | None]] = {}
     for row_number, row in enumerate(
         worksheet.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_column), start=1
     ):
         for column_number, cell in enumerate(row, start=1):
             address = positions.get((row_number, column_number))
             if address is not None:
-                found[address] = (cell.value, cell.data_type)
+                found[address] = (cell.value, cell.data_type, getattr(cell, "number_format", None))
     return found
 
 
@@ -142,11 +150,23 @@ def _same_text(shown: object, recorded: str) -> bool:
     return ("" if shown is None else str(shown)) == recorded
 
 
-def _input_value(value: object) -> object:
-    # Dates are not counts; hand them on as text so the engine names them plainly.
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return value
+def _as_date(value: object, number_format: str | None) -> str | None:
+    """What a date or time in an input cell is, in words ("a date (5 Apr 2026)"), or None when it
+    holds none. A number under a date format counts too: it is a date serial, not a figure."""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return f"a date ({format_date(value.date())})"
+        return f"a date and time ({format_date(value.date())} {value:%H:%M})"
+    if isinstance(value, dt.date):
+        return f"a date ({format_date(value)})"
+    if isinstance(value, dt.time):
+        return f"a time ({value:%H:%M})"
+    if isinstance(value, dt.timedelta):
+        return f"a duration ({value})"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and number_format:
+        if is_date_format(number_format) or is_timedelta_format(number_format):
+            return f"a date ({value:g} formatted as {number_format})"
+    return None
 
 
 def _read_strands(workbook, layout: list[LayoutRow]) -> tuple[list[FilledStrand], list[TemplateProblem]]:
@@ -163,7 +183,7 @@ def _read_strands(workbook, layout: list[LayoutRow]) -> tuple[list[FilledStrand]
         values: dict[str, object] = {}
         addresses: dict[str, str] = {}
         for row in rows:
-            shown = cells.get(row.label_cell, (None, "n"))[0]
+            shown = cells.get(row.label_cell, (None, "n", None))[0]
             if not _same_text(shown, row.label):
                 raise _fail(
                     f"the layout was edited: this cell should read {row.label!r} but reads {shown!r}; "
@@ -173,12 +193,16 @@ def _read_strands(workbook, layout: list[LayoutRow]) -> tuple[list[FilledStrand]
                 )
             if row.key in FACT_KEYS:
                 continue
-            value, data_type = cells.get(row.input_cell, (None, "n"))
+            value, data_type, number_format = cells.get(row.input_cell, (None, "n", None))
             addresses[row.key] = row.input_cell
             if data_type == "f":
                 problems.append(TemplateProblem("holds a formula; type the number itself", sheet, row.input_cell))
                 value = None
-            values[row.key] = _input_value(value)
+            elif (date := _as_date(value, number_format)) is not None:
+                message = f"holds {date}, not a count: type the number for {row.label} as a whole number"
+                problems.append(TemplateProblem(message, sheet, row.input_cell))
+                value = None
+            values[row.key] = value
         strands.append(FilledStrand(rows[0].strand_id, rows[0].strand_reference, sheet, values, addresses))
     return strands, problems
 

@@ -7,12 +7,20 @@ per measure the quarter asks for: its label, the input cell (yellow, the only un
 whole number ≥ 0 by data validation with an input and an error message), the strand's last four
 quarters for reference and the measure's help text.
 
+The input cells have a column to themselves that holds no text at all: LibreOffice's AutoInput
+completes what is typed from the text above it in the same column, so a `3` typed under the due
+date became "30 Apr 2025". The facts and the due date sit to the right of it, and the table's
+header spans the label and input columns from the label's cell. The input cells keep the General
+number format, so a date typed into one (`5 apr`, `3-4`) is stored with a date format, which the
+import sees and refuses; under `#,##0` LibreOffice keeps that format and the date reads as a count.
+
 The figures already held for the quarter are filled in, so a provider corrects rather than
 retypes, and the instructions say so. A locked return's cells stay locked: the import never
 changes it.
 
 Sheet and workbook protection have no password. They stop accidental edits; they are not
-security, and anyone can lift them from the Review tab. What guards the import is the hidden
+security, and anyone can lift them from the Review tab (LibreOffice does not honour the
+structure lock at all: Show Sheet reveals the hidden sheet). What guards the import is the hidden
 sheet's layout record — template version, period, provider, and every sheet's fixed cells and
 measure rows (key, label, cells) — and its SHA-256 checksum: the import refuses a file whose
 record does not match its checksum or whose visible labels no longer match the record.
@@ -31,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -65,7 +74,8 @@ __all__ = [
 ]
 
 # Raised whenever the layout or the hidden record changes shape; the import refuses other versions.
-TEMPLATE_VERSION = 1
+# 2: nothing but input cells in the input column (see the module docstring).
+TEMPLATE_VERSION = 2
 MARKER = "Commissioning Desk provider return template"
 INSTRUCTIONS_SHEET = "Instructions"
 HIDDEN_SHEET = "Template"
@@ -79,6 +89,11 @@ _DUE_ROW, _NOTE_ROW, _HEADER_ROW = 6, 8, 10
 _FIRST_MEASURE_ROW = _HEADER_ROW + 1
 LABEL_COLUMN, INPUT_COLUMN, FIRST_HISTORY_COLUMN, HISTORY_COLUMNS = 1, 2, 3, 4
 HELP_COLUMN = FIRST_HISTORY_COLUMN + HISTORY_COLUMNS
+# The facts and the due date: right of the input column, never in it (AutoInput).
+FACT_COLUMN = FIRST_HISTORY_COLUMN
+_FACT_LETTER = get_column_letter(FACT_COLUMN)
+# Excel's and LibreOffice's default format: a date typed over it brings its own (see above).
+INPUT_FORMAT = "General"
 
 # The hidden sheet: a few facts, then one layout row per fixed cell and measure.
 HIDDEN_LAYOUT_HEADER = ("sheet", "strand_id", "strand_reference", "key", "label_cell", "label", "input_cell")
@@ -215,9 +230,8 @@ def _layout(template: ProviderTemplate, titles: Sequence[str]) -> list[LayoutRow
     for strand, title in zip(template.strands, titles, strict=True):
         texts = dict(facts, **{"@strand": f"{strand.reference} {strand.name}"})
         for key in FACT_KEYS:
-            rows.append(
-                LayoutRow(title, strand.strand_id, strand.reference, key, f"B{_FACT_ROWS[key]}", _text(texts[key]))
-            )
+            cell = f"{_FACT_LETTER}{_FACT_ROWS[key]}"
+            rows.append(LayoutRow(title, strand.strand_id, strand.reference, key, cell, _text(texts[key])))
         for offset, measure in enumerate(template.measures):
             row = _FIRST_MEASURE_ROW + offset
             rows.append(
@@ -228,7 +242,7 @@ def _layout(template: ProviderTemplate, titles: Sequence[str]) -> list[LayoutRow
     return rows
 
 
-def _header(worksheet: Worksheet, row: int, headings: Sequence[str]) -> None:
+def _header(worksheet: Worksheet, row: int, headings: Sequence[str | None]) -> None:
     for column, heading in enumerate(headings, start=1):
         cell = write_cell(worksheet, row, column, heading, font=HEADER_FONT)
         cell.fill = HEADER_FILL
@@ -256,8 +270,12 @@ def _instructions(workbook, template: ProviderTemplate, titles: Sequence[str]) -
         "6. The rest of each sheet is protected (no password) so the layout stays as our import "
         "expects. Do not unprotect it, insert or delete rows, rename sheets or change any label, "
         "or the file will be refused.",
-        "7. Save it as an Excel workbook (.xlsx, not .xls, .xlsm or .csv) and email it back to the "
-        "commissioning team. Keeping the file name helps us.",
+        "7. Not every spreadsheet program honours the workbook's structure lock (LibreOffice lets the "
+        "hidden sheet be shown and sheets be moved). It is only a convenience: a checksum guards the "
+        "layout, and a file whose layout was changed is refused.",
+        "8. Save it as an Excel workbook (.xlsx, not .xls, .xlsm, .csv or .ods) and email it back to "
+        "the commissioning team. Keeping the file name helps us. In LibreOffice Calc: File › Save "
+        'As…, file type "Excel 2007-365 (.xlsx)", then "Use Excel 2007-365!".',
     )
     for offset, line in enumerate(steps):
         cell = write_cell(sheet, 6 + offset, 1, line, font=LABEL_FONT if offset == 0 else None)
@@ -306,10 +324,10 @@ def _strand_sheet(workbook, template: ProviderTemplate, strand: TemplateStrand, 
         "@period": _period_words(template.quarter),
     }
     for key in FACT_KEYS:
-        write_cell(sheet, _FACT_ROWS[key], 1, _FACT_WORDS[key], font=LABEL_FONT)
-        write_cell(sheet, _FACT_ROWS[key], 2, texts[key])
-    write_cell(sheet, _DUE_ROW, 1, "Please return by", font=LABEL_FONT)
-    write_cell(sheet, _DUE_ROW, 2, format_date(template.due_date))
+        write_cell(sheet, _FACT_ROWS[key], LABEL_COLUMN, _FACT_WORDS[key], font=LABEL_FONT)
+        write_cell(sheet, _FACT_ROWS[key], FACT_COLUMN, texts[key])
+    write_cell(sheet, _DUE_ROW, LABEL_COLUMN, "Please return by", font=LABEL_FONT)
+    write_cell(sheet, _DUE_ROW, FACT_COLUMN, format_date(template.due_date))
     if strand.locked:
         note = (
             "This return is locked: it has been sent to the Ministry of Justice, so its figures "
@@ -326,13 +344,15 @@ def _strand_sheet(workbook, template: ProviderTemplate, strand: TemplateStrand, 
     _header(
         sheet,
         _HEADER_ROW,
-        ("Measure", f"{template.quarter.label} (your figure)", *(label for label, _ in history), "Help"),
+        (f"Measure, and your figure for {template.quarter.label}", None, *(label for label, _ in history), "Help"),
     )
+    # The heading lives in the label's cell and spans the input column, which holds no text.
+    sheet.merge_cells(start_row=_HEADER_ROW, start_column=LABEL_COLUMN, end_row=_HEADER_ROW, end_column=INPUT_COLUMN)
     fill = LOCKED_INPUT_FILL if strand.locked else INPUT_FILL
     for offset, measure in enumerate(template.measures):
         row = _FIRST_MEASURE_ROW + offset
         write_cell(sheet, row, LABEL_COLUMN, measure.label).alignment = WRAP
-        cell = write_cell(sheet, row, INPUT_COLUMN, strand.values.get(measure.key), COUNT)
+        cell = write_cell(sheet, row, INPUT_COLUMN, strand.values.get(measure.key), INPUT_FORMAT)
         cell.fill = fill
         if not strand.locked:
             cell.protection = Protection(locked=False)

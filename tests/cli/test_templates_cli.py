@@ -109,5 +109,20 @@ def test_import_of_another_quarters_template_exits_1(demo_path, tmp_path):
     assert f"{AIRE_FILE}: is the template for 2024/25 Q4, not 2024/25 Q3" in result.stderr
 
 
+def test_import_of_a_folder_holding_only_ods_files_exits_1_saying_how_to_save_as_xlsx(demo_path, tmp_path):
+    from tests.excel.test_hostile_files import make_ods
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    make_ods(folder / "Aire Q4.ods")
+    before = _state(demo_path)
+    result = run_cli("import", "--db", str(demo_path), str(folder))
+    assert result.returncode == 1
+    assert "commissioning-desk: nothing was imported: 1 of 1 files refused" in result.stderr
+    line = next(line for line in result.stderr.splitlines() if line.startswith("Aire Q4.ods: "))
+    assert 'File › Save As…, set the file type to "Excel 2007-365 (.xlsx)"' in line
+    assert "Traceback" not in result.stderr and _state(demo_path) == before
+
+
 def test_import_without_files_is_bad_usage(demo_path):
     assert run_cli("import", "--db", str(demo_path)).returncode == 2

@@ -3,6 +3,7 @@ the sheet and cell where there is one) and the problem, and the database is left
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import struct
 import zipfile
@@ -131,10 +132,21 @@ CASES: dict[str, tuple[Callable[[Path, Path], Path], tuple[str, ...]]] = {
     "edited hidden record": (lambda good, t: _edit(good, t, _edited_record), ("checksum does not match",)),
     "deleted sheet": (lambda good, t: _edit(good, t, lambda wb: wb.remove(wb["WY-003"])), ("sheet WY-003 is missing",)),
     "formula": (_typed("=SUM(C11:F11)"), ("sheet WY-002, cell B11: holds a formula; type the number itself",)),
+    "date": (_typed(dt.date(2025, 4, 5)), ("sheet WY-002, cell B11: holds a date (5 Apr 2025), not a count",)),
+    "libreoffice ods": (lambda good, t: make_ods(t), ("LibreOffice (OpenDocument .ods) spreadsheet", "File › Save As…", '"Excel 2007-365 (.xlsx)"')),
     "text": (_typed("twelve"), ("sheet WY-002, cell B11: Victims supported: 'twelve' is not a whole number",)),
     "negative": (_typed(-5), ("sheet WY-002, cell B11: Victims supported: -5 cannot be negative",)),
     "fraction": (_typed(2.5), ("sheet WY-002, cell B11: Victims supported: '2.5' is not a whole number", "fraction")),
 }
+
+
+def make_ods(target: Path) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice lays one out: `mimetype` first, stored."""
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content/>')
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest/>')
+    return target
 
 
 def _zip_of_text(target: Path) -> Path:

@@ -10,8 +10,6 @@ from collections import Counter, defaultdict
 
 import openpyxl
 import pytest
-
-from tests.real_programs import missing_program
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
@@ -21,6 +19,7 @@ from desktop_app.services.export import ExportPeriod, write_moj_return
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Provider
 from tests.published import PUBLISHED_2022_23
+from tests.real_programs import libreoffice
 
 INJECTION = '=HYPERLINK("http://example.com","x")'
 
@@ -197,9 +196,7 @@ def test_a_provider_named_like_a_formula_comes_back_as_text_never_a_formula(demo
 
 
 def test_libreoffice_reads_the_same_summary(year_workbook, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        missing_program("LibreOffice (soffice) is not installed here; the calamine and openpyxl read-backs stand in")
+    soffice = libreoffice()
     result, _, db_path = year_workbook
     copy = tmp_path / "summary.xlsx"
     shutil.copyfile(result.path, copy)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.real_programs import missing_program
+from tests.real_programs import require
 
 APP_ROLE = "desk"  # the login role the program connects as: owns its database, not a superuser
 START_TIMEOUT_S = 60
@@ -292,7 +292,8 @@ class PostgresServer:
 def postgres_server():
     programs = _find_server_programs()
     if programs is None:
-        missing_program(
+        require(
+            False,
             "PostgreSQL server programs (initdb, pg_ctl, postgres) not found on PATH or in "
             "/usr/lib/postgresql/*/bin: install the PostgreSQL server package to run the "
             "team-mode tests"
@@ -300,7 +301,7 @@ def postgres_server():
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        missing_program("the PostgreSQL driver psycopg is not installed (pip install -e '.[test]')")
+        require(False, "the PostgreSQL driver psycopg is not installed (pip install -e '.[test]')")
     initdb, pg_ctl = programs
     # Not pytest's tmp_path: its folders are private to root, and the server user must reach this.
     folder = Path(tempfile.mkdtemp(prefix="desk-pg-"))

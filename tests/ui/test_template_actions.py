@@ -215,6 +215,19 @@ def test_a_template_dropped_on_the_window_opens_the_import_preview(qtbot, demo_w
     assert {r.strand.reference for r in dialog.strand_rows()} == {"WY-001", "WY-002", "WY-003", "WY-004"}
 
 
+def test_a_libreoffice_ods_dropped_on_the_window_is_refused_saying_how_to_save_it_as_xlsx(qtbot, demo_window, tmp_path):
+    from tests.excel.test_hostile_files import make_ods
+
+    path = make_ods(tmp_path / "Aire Q4.ods")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    _drop(demo_window, mime)
+    dialog = _preview_dialog(qtbot, demo_window.current_page())
+    state = dialog.file_states()["Aire Q4.ods"]
+    assert 'File › Save As…, set the file type to "Excel 2007-365 (.xlsx)"' in state
+    assert not dialog.import_button.isEnabled()
+
+
 def test_dropping_something_else_says_what_can_be_dropped(qtbot, demo_window, tmp_path):
     notes = tmp_path / "minutes.pdf"
     notes.write_bytes(b"%PDF-1.4")

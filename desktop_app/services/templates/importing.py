@@ -66,8 +66,9 @@ Cancelled = Callable[[], bool]
 # The share of the progress bar spent reading files; checking against the database takes the rest.
 _READING_SHARE = 0.85
 _MESSAGE_MAX = 300
-# What a chosen folder is searched for: workbooks, and what is often mistaken for one (refused by name).
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+# What a chosen folder is searched for: workbooks, and what is often mistaken for one (refused with
+# what to do, e.g. a LibreOffice .ods: how to save it as .xlsx).
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
 
 
 class ImportRefused(ServiceError, ValueError):
@@ -119,7 +120,7 @@ def _quarter_or_problem(filled: FilledTemplate, period: Quarter | None) -> tuple
 
 
 def _problem_lines(check: ReturnCheck, filled: FilledTemplate, strand: FilledStrand, *, errors: bool) -> tuple[str, ...]:
-    skip = _formula_keys(filled, strand)  # the reader already named each formula cell
+    skip = _formula_keys(filled, strand)  # the reader already named each formula or date cell
     found = check.errors if errors else check.warnings
     return tuple(
         _line(display_name(filled.path), _clip(p.message), strand.sheet, strand.cells.get(p.measure_key or ""))
@@ -253,7 +254,7 @@ def preview_import(
     cancelled: Cancelled | None = None,
 ) -> ImportPreview:
     """Read and check every file; nothing is written. A folder in `paths` stands for the
-    .xlsx files in it (and any .xls, .xlsm or .csv, which are refused by name). `period`, when
+    .xlsx files in it (and any .xls, .xlsm, .csv or .ods, each refused saying what to do). `period`, when
     given, refuses templates of any other quarter (the window passes the quarter on screen).
 
     Each file is ready or refused (one line per problem, naming the file, sheet and cell);

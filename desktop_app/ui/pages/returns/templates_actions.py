@@ -42,6 +42,8 @@ WORKBOOK_FILTER = "Filled return templates (*.xlsx);;All files (*)"
 ACCEPTED = "Drop filled return templates here: Excel workbooks (.xlsx), or a folder of them."
 TEMPLATES_FOLDER_KEY = "returns/templatesFolder"
 IMPORT_FOLDER_KEY = "returns/importFolder"
+# A LibreOffice .ods is taken too, so the preview can say how to save it as .xlsx.
+_DROPPED_SUFFIXES = (".xlsx", ".ods")
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,14 @@ class ImportFiles:
     """What was dropped on the window, for the Returns page to preview (a `show_target`)."""
 
     paths: tuple[Path, ...] = ()
-    others: tuple[str, ...] = ()  # dropped things that are neither an .xlsx file nor a folder
+    others: tuple[str, ...] = ()  # dropped things that are neither an .xlsx (or .ods) file nor a folder
 
     @classmethod
     def from_mime(cls, mime: QMimeData) -> ImportFiles:
         paths, others = [], []
         for url in mime.urls():
             path = Path(url.toLocalFile()) if url.isLocalFile() else None
-            if path is not None and (path.is_dir() or path.suffix.lower() == ".xlsx"):
+            if path is not None and (path.is_dir() or path.suffix.lower() in _DROPPED_SUFFIXES):
                 paths.append(path)
             else:
                 others.append(path.name if path is not None else url.toDisplayString())
