@@ -50,3 +50,16 @@ def test_a_database_with_no_readings_says_so(db_path):
 
 def test_a_bad_format_is_bad_usage(demo_path):
     assert run_cli("indicators", "--db", str(demo_path), "--format", "csv").returncode == 2
+
+
+def test_json_rows_carry_rolling_12_months_change_and_significance(demo_path):
+    indicators = json.loads(run_cli("indicators", "--db", str(demo_path), "--format", "json").stdout)
+    for item in indicators:
+        assert {"rolling_12m", "previous_12m", "change", "significance"} <= item.keys()
+        assert item["significance"] in {"increase", "decrease", "none", "not testable"}
+    tested = {item["significance"] for item in indicators}
+    assert {"increase", "decrease", "none", "not testable"} <= tested
+    pleas = next(item for item in indicators if item["code"] == "1.5")  # a quarterly count
+    assert isinstance(pleas["rolling_12m"], int) and isinstance(pleas["previous_12m"], int)
+    assert pleas["change"] == pleas["rolling_12m"] - pleas["previous_12m"]
+    assert pleas["rolling_12m_period"] == "Apr 2024 – Mar 2025"

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from desktop_app.core.indicator_status import Status
-from desktop_app.core.vocabulary import IndicatorUnit
+from desktop_app.core.indicator_trend import Comparison, Window
+from desktop_app.core.indicator_values import period_label, reading_period
+from desktop_app.core.vocabulary import Frequency, IndicatorUnit
 from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows
 from desktop_app.store.database import Database, is_demo
 from desktop_app.store.models import Indicator, IndicatorReading
@@ -87,6 +89,26 @@ def _json_number(unit: IndicatorUnit, value: float | None) -> float | int | None
     return int(value) if unit is IndicatorUnit.COUNT and float(value).is_integer() else value
 
 
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _rounded(value: float | None) -> float | None:
+    # Differences of decimals carry float noise (72.1 − 70.0 = 2.0999...): two places is plenty.
+    return None if value is None else round(value, 2)
+
+
+def _reference(comparison: Comparison) -> float | None:
+    return comparison.reference.value if comparison.reference is not None else None
+
+
+def _window_label(window: Window | None) -> str | None:
+    if window is None or window.start is None:
+        return None
+    return f"{period_label(*reading_period(Frequency.MONTHLY, window.start))} – " \
+        f"{period_label(*reading_period(Frequency.MONTHLY, window.end))}"
+
+
 def indicators_json(rows: Sequence[IndicatorRow]) -> list[dict]:
     """The `indicators --format json` objects: one per indicator, status as a lower-case key."""
     return [
@@ -101,11 +123,22 @@ def indicators_json(rows: Sequence[IndicatorRow]) -> list[dict]:
             "baseline_period": row.baseline_period,
             "latest": _json_number(row.unit, row.latest_value),
             "latest_period": row.latest_period_label,
-            "change": _json_number(row.unit, row.change),
-            "change_pct": None if row.change_pct is None else round(row.change_pct, 1),
+            # The latest reading against the baseline, which the status judges.
+            "latest_change": _json_number(row.unit, row.change),
+            "latest_change_pct": _pct(row.change_pct),
             "target": _json_number(row.unit, row.target_value),
             "status": row.status.value,
             "status_words": row.status_words,
+            # The rolling 12 months against the previous 12, and whether that change is real.
+            "rolling_12m": _json_number(row.unit, row.rolling_12m),
+            "rolling_12m_period": _window_label(row.trend.rolling),
+            "previous_12m": _json_number(row.unit, row.previous_12m),
+            "change": _json_number(row.unit, _rounded(row.trend.previous.change)),
+            "change_pct": _pct(row.trend.previous.change_pct),
+            "significance": row.significance.value,
+            "baseline_12m": _json_number(row.unit, _reference(row.trend.baseline)),
+            "change_from_baseline": _json_number(row.unit, _rounded(row.trend.baseline.change)),
+            "significance_from_baseline": row.trend.baseline.significance.value,
             "themes": sorted(row.theme_keys),
         }
         for row in rows
@@ -137,6 +170,11 @@ def indicators_text(rows: Sequence[IndicatorRow], *, is_demo: bool = False) -> s
             words += f", {row.change_pct:+.1f}%"
         if row.target_value is not None:
             words += f"; target {row.formatted(row.target_value)}"
+        if row.rolling_12m is not None:
+            words += f"; 12 months {row.formatted(row.rolling_12m)}"
+            if row.previous_12m is not None:
+                words += f" against {row.formatted(row.previous_12m)}"
+            words += f": {row.significance.words}"
         return words
 
     widths = [max(len(part(row)) for row in rows) for part in (lambda r: r.title, latest, baseline)]

@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.indicator_status import Status, indicator_status
+from desktop_app.core.indicator_trend import SeriesReading, Significance, Trend, indicator_trend
 from desktop_app.core.indicator_values import format_value, period_label
 from desktop_app.core.vocabulary import Direction, Frequency, IndicatorUnit
 from desktop_app.services.errors import ServiceError
@@ -65,6 +66,23 @@ class IndicatorRow:
     change_pct: float | None
     status: Status
     status_words: str
+    # The rolling 12 months to the latest reading (None without twelve months of readings),
+    # against the previous 12 months and the baseline year; see `core.indicator_trend`.
+    trend: Trend
+
+    @property
+    def rolling_12m(self) -> float | None:
+        return self.trend.rolling.value if self.trend.rolling else None
+
+    @property
+    def previous_12m(self) -> float | None:
+        reference = self.trend.previous.reference
+        return reference.value if reference else None
+
+    @property
+    def significance(self) -> Significance:
+        """Whether the rolling 12 months moved for real against the previous 12."""
+        return self.trend.previous.significance
 
     @property
     def theme_keys(self) -> frozenset[str]:
@@ -108,23 +126,24 @@ def _themes_by_indicator(session: Session) -> dict[int, tuple[ThemeRef, ...]]:
     return {indicator_id: tuple(themes) for indicator_id, themes in found.items()}
 
 
-def _latest_readings(session: Session) -> dict[int, IndicatorReading]:
-    newest = (
-        select(IndicatorReading.indicator_id, func.max(IndicatorReading.period_start).label("start"))
-        .group_by(IndicatorReading.indicator_id)
-        .subquery()
-    )
-    query = select(IndicatorReading).join(
-        newest,
-        and_(
-            IndicatorReading.indicator_id == newest.c.indicator_id,
-            IndicatorReading.period_start == newest.c.start,
-        ),
-    )
-    return {reading.indicator_id: reading for reading in session.scalars(query)}
+def _series_by_indicator(session: Session) -> dict[int, list[SeriesReading]]:
+    # Every reading in one query, oldest first: the latest and the rolling 12 months come from it.
+    found: dict[int, list[SeriesReading]] = defaultdict(list)
+    query = select(
+        IndicatorReading.indicator_id,
+        IndicatorReading.period_start,
+        IndicatorReading.period_end,
+        IndicatorReading.value,
+        IndicatorReading.numerator,
+        IndicatorReading.denominator,
+    ).order_by(IndicatorReading.period_start)
+    for indicator_id, *fields in session.execute(query):
+        found[indicator_id].append(SeriesReading(*fields))
+    return found
 
 
-def _row(indicator: Indicator, priority: Priority, themes, latest: IndicatorReading | None) -> IndicatorRow:
+def _row(indicator: Indicator, priority: Priority, themes, series: Sequence[SeriesReading]) -> IndicatorRow:
+    latest = series[-1] if series else None
     value = latest.value if latest is not None else None
     judged = indicator_status(indicator.direction, indicator.baseline_value, value, indicator.tolerance_pct)
     return IndicatorRow(
@@ -151,6 +170,9 @@ def _row(indicator: Indicator, priority: Priority, themes, latest: IndicatorRead
         change_pct=judged.change_pct,
         status=judged.status,
         status_words=judged.words,
+        trend=indicator_trend(
+            indicator.unit, indicator.frequency, series, indicator.baseline_value, indicator.baseline_period
+        ),
     )
 
 
@@ -169,9 +191,9 @@ def _indicator_rows(session: Session, *, theme_key: str | None = None, indicator
         query = query.where(Indicator.id.in_(tagged))
     # Three queries in all, whatever the number of indicators.
     themes = _themes_by_indicator(session)
-    latest = _latest_readings(session)
+    series = _series_by_indicator(session)
     rows = [
-        _row(indicator, priority, themes.get(indicator.id, ()), latest.get(indicator.id))
+        _row(indicator, priority, themes.get(indicator.id, ()), series.get(indicator.id, ()))
         for indicator, priority in session.execute(query)
     ]
     return sorted(rows, key=lambda row: (row.priority_number, _code_order(row.code)))
