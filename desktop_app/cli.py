@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     indicators = verb("indicators", "every Police and Crime Plan indicator: latest reading, baseline, status")
     indicators.add_argument("--format", choices=("text", "json"), default="text")
+    indicators.add_argument("--plan", metavar="KEY", help="a plan's key, e.g. pcp-2021-24 (default: the plan in force)")
 
     export = verb("export", "write the MoJ return workbook for a financial year, half year or quarter")
     export.add_argument("--year", required=True, help="financial year, e.g. 2022/23")
@@ -147,7 +148,7 @@ def _run_indicators(target: str, args: argparse.Namespace) -> int:
     from desktop_app.store.database import is_demo
 
     with _open(target, exclusive=False) as db:
-        rows = list_indicators(db)
+        rows = list_indicators(db, plan_key=args.plan)
         demo = is_demo(db)
     if args.format == "json":
         print(json.dumps(indicators_json(rows), indent=2))

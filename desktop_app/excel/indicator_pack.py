@@ -69,6 +69,14 @@ class PackIndicator:
     change_pct: float | None
     status: Status
     status_words: str
+    # The rolling 12 months (see core.indicator_trend); defaults keep older callers working.
+    priority_heading: str = ""
+    rolling_12m: float | None = None
+    rolling_period: str | None = None
+    previous_12m: float | None = None
+    change_12m: float | None = None
+    significance_words: str = ""
+    continues: str = ""
 
     @property
     def priority(self) -> str:
@@ -88,6 +96,8 @@ class PackReading:
     numerator: int | None
     denominator: int | None
     note: str
+    # Set when the reading was recorded under an earlier plan's indicator, e.g. `3.1 (pcp-2021-24)`.
+    recorded_under: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ class IndicatorPackData:
     generated_at: dt.datetime
     database: str
     is_demo: bool
+    plan_name: str = ""
 
 
 def _value_format(unit: IndicatorUnit, *, signed: bool = False) -> str:

@@ -11,7 +11,7 @@ STATUS_KEYS = {"green", "amber", "red", "monitor", "no_data"}
 
 
 def test_json_on_the_demo_lists_29_indicators_under_4_priorities(demo_path):
-    result = run_cli("indicators", "--db", str(demo_path), "--format", "json")
+    result = run_cli("indicators", "--db", str(demo_path), "--format", "json", "--plan", "pcp-2021-24")
     assert result.returncode == 0, result.stderr
     indicators = json.loads(result.stdout)
     assert isinstance(indicators, list) and len(indicators) == 29
@@ -19,6 +19,7 @@ def test_json_on_the_demo_lists_29_indicators_under_4_priorities(demo_path):
     for item in indicators:
         assert REQUIRED_KEYS | {"status_words"} <= item.keys()
         assert item["status"] in STATUS_KEYS
+        assert item["plan"] == "pcp-2021-24"
     statuses = {item["status"] for item in indicators}
     assert {"green", "amber", "red", "monitor"} <= statuses
     officers = next(item for item in indicators if item["code"] == "3.8")
@@ -27,7 +28,7 @@ def test_json_on_the_demo_lists_29_indicators_under_4_priorities(demo_path):
 
 
 def test_text_is_grouped_by_priority_with_words_and_separators(demo_path):
-    result = run_cli("--db", str(demo_path), "indicators")
+    result = run_cli("--db", str(demo_path), "indicators", "--plan", "pcp-2021-24")
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "synthetic demo data" in text
@@ -50,6 +51,24 @@ def test_a_database_with_no_readings_says_so(db_path):
 
 def test_a_bad_format_is_bad_usage(demo_path):
     assert run_cli("indicators", "--db", str(demo_path), "--format", "csv").returncode == 2
+
+
+def test_without_a_plan_it_shows_the_plan_in_force_with_series_carried_across(demo_path):
+    indicators = json.loads(run_cli("indicators", "--db", str(demo_path), "--format", "json").stdout)
+    assert {item["plan"] for item in indicators} == {"pcp-2024-28"} and len(indicators) == 23
+    homicides = next(item for item in indicators if item["code"] == "S.1")
+    assert homicides["continues"] == "3.1 (Police and Crime Plan 2021–24)"
+    assert homicides["previous_12m"] is not None  # the 2023/24 months come from the 2021–24 plan
+    text = run_cli("indicators", "--db", str(demo_path)).stdout
+    assert text.startswith("Police and Crime Plan 2024–28 indicators")
+    assert "\nSpotlight on Serious Violence\n" in text
+
+
+def test_an_unknown_plan_is_refused_naming_the_plans_there_are(demo_path):
+    result = run_cli("indicators", "--db", str(demo_path), "--plan", "pcp-1999")
+    assert result.returncode == 1
+    assert "no plan called 'pcp-1999'" in result.stderr and "pcp-2024-28" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_json_rows_carry_rolling_12_months_change_and_significance(demo_path):

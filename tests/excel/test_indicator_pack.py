@@ -22,12 +22,15 @@ from desktop_app.excel.indicator_pack import (
 )
 from desktop_app.excel.writer import WorkbookWriteError
 from desktop_app.services.indicators import export_indicator_pack, list_indicators
-from desktop_app.store.models import IndicatorReading
+from desktop_app.store.models import Indicator, IndicatorReading, Plan
+
+
+OLD_PLAN = "pcp-2021-24"
 
 
 @pytest.fixture
 def demo_pack(demo_db, tmp_path):
-    path = export_indicator_pack(demo_db, tmp_path / "indicator pack.xlsx")
+    path = export_indicator_pack(demo_db, tmp_path / "indicator pack.xlsx", OLD_PLAN)
     return path, CalamineWorkbook.from_path(str(path))
 
 
@@ -50,7 +53,7 @@ def test_every_indicator_has_a_row_under_four_priorities(demo_pack, demo_db):
     assert len({row[0] for row in rows}) == 4
     assert rows[0][0].startswith("1. Supporting Victims and Witnesses")
     by_code = {row[1]: dict(zip(header, row)) for row in rows}
-    expected = {row.code: row for row in list_indicators(demo_db)}
+    expected = {row.code: row for row in list_indicators(demo_db, plan_key=OLD_PLAN)}
     assert by_code.keys() == expected.keys()
     for code, row in by_code.items():
         assert row["Status"] == expected[code].status_words
@@ -58,8 +61,8 @@ def test_every_indicator_has_a_row_under_four_priorities(demo_pack, demo_db):
         assert row["Baseline"] == pytest.approx(expected[code].baseline_value)
     assert by_code["3.8"]["Target"] == 750
     assert by_code["1.1"]["Unit"] == "%"
-    assert by_code["1.1"]["Latest period"] == "Mar 2025"
-    assert by_code["1.2"]["Latest period"] == "2024/25 Q4"
+    assert by_code["1.1"]["Latest period"] == "Mar 2024"  # the plan's last month
+    assert by_code["1.2"]["Latest period"] == "2023/24 Q4"
 
 
 def test_every_reading_is_on_the_readings_sheet(demo_pack, demo_db):
@@ -67,8 +70,14 @@ def test_every_reading_is_on_the_readings_sheet(demo_pack, demo_db):
     header, rows = _table(book, "Readings", "Code")
     assert tuple(header) == READING_HEADERS
     with demo_db.reading() as session:
-        stored = session.scalar(select(func.count()).select_from(IndicatorReading))
-    assert len(rows) == stored == 708
+        stored = session.scalar(
+            select(func.count())
+            .select_from(IndicatorReading)
+            .join(Indicator, Indicator.id == IndicatorReading.indicator_id)
+            .join(Plan, Plan.id == Indicator.plan_id)
+            .where(Plan.key == OLD_PLAN)
+        )
+    assert len(rows) == stored == 472  # April 2022 to March 2024: 15 monthly, 14 quarterly
     first = dict(zip(header, rows[0]))
     assert first["Code"] == "1.1"
     assert first["Period start"] == dt.date(2022, 4, 1)

@@ -4,6 +4,7 @@ Every function is one user action over its own session and returns frozen datacl
 ORM objects). Status against baseline comes from `core.indicator_status`, reading checks from
 `core.indicator_values`, so the page, the CLI and the pack all agree.
 
+- `plans`: the plans held and the one in force;
 - `rows`: the list of indicators, one indicator, its readings (reads);
 - `changes`: a new reading, an indicator's baseline, target and tolerance (audited writes);
 - `history`: an indicator's audit trail as officers read it;
@@ -24,6 +25,7 @@ from desktop_app.services.indicators.pack import (
     indicators_json,
     indicators_text,
 )
+from desktop_app.services.indicators.plans import PlanRef, UnknownPlanError, list_plans, plan_in_force
 from desktop_app.services.indicators.rows import (
     IndicatorRow,
     ReadingRow,
@@ -35,7 +37,7 @@ from desktop_app.services.indicators.rows import (
 )
 
 __all__ = [
-    "DuplicateReadingError", "IndicatorRow", "ReadingRow", "ThemeRef", "UnknownThemeError",
+    "DuplicateReadingError", "IndicatorRow", "PlanRef", "UnknownPlanError", "list_plans", "plan_in_force", "ReadingRow", "ThemeRef", "UnknownThemeError",
     "add_reading", "export_indicator_pack", "get_indicator", "indicator_history", "indicator_pack",
     "indicators_json", "indicators_text", "list_indicators", "readings", "update_indicator_settings",
 ]

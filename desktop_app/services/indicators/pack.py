@@ -7,15 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from desktop_app.core.indicator_status import Status
 from desktop_app.core.indicator_trend import Comparison, Window
 from desktop_app.core.indicator_values import period_label, reading_period
 from desktop_app.core.vocabulary import Frequency, IndicatorUnit
-from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows
+from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows, _series, _stored_readings
 from desktop_app.store.database import Database, is_demo
-from desktop_app.store.models import Indicator, IndicatorReading
 
 if TYPE_CHECKING:  # the pack's types live in excel, which loads openpyxl
     from desktop_app.excel.indicator_pack import IndicatorPackData
@@ -23,25 +20,22 @@ if TYPE_CHECKING:  # the pack's types live in excel, which loads openpyxl
 __all__ = ["export_indicator_pack", "indicator_pack", "indicators_json", "indicators_text"]
 
 
-def indicator_pack(db: Database) -> IndicatorPackData:
-    """Every indicator with its status and every reading, ready for the Excel pack."""
+def indicator_pack(db: Database, plan_key: str | None = None, *, today: dt.date | None = None) -> IndicatorPackData:
+    """A plan's indicators (the one in force `today` unless `plan_key` names another) with their
+    status, rolling 12 months and whole series across plans, ready for the Excel pack."""
     from desktop_app.excel.indicator_pack import IndicatorPackData, PackIndicator, PackReading
 
     with db.reading() as session:
-        rows = _indicator_rows(session)
-        order = {row.id: position for position, row in enumerate(rows)}
-        found = session.execute(
-            select(IndicatorReading, Indicator.code, Indicator.title, Indicator.unit).join(
-                Indicator, Indicator.id == IndicatorReading.indicator_id
-            )
-        ).all()
-    # In the same order as the Indicators sheet, each indicator's readings oldest first.
-    found = sorted(found, key=lambda item: (order.get(item[0].indicator_id, 0), item[0].period_start))
+        rows = _indicator_rows(session, plan_key=plan_key, today=today)
+        stored = _stored_readings(session)
     pack_readings = [
         PackReading(
-            code, title, unit, r.period_start, r.period_end, r.value, r.numerator, r.denominator, r.note or ""
+            row.code, row.title, row.unit, r.period_start, r.period_end, r.value, r.numerator, r.denominator,
+            entry.notes[reading_id], f"{entry.code} ({entry.plan_key})" if entry.code != row.code or
+            entry.plan_key != row.plan.key else "",
         )
-        for r, code, title, unit in found
+        for row in rows
+        for reading_id, r, entry in _series(stored, row.id)
     ]
     pack_indicators = [
         PackIndicator(
@@ -60,6 +54,13 @@ def indicator_pack(db: Database) -> IndicatorPackData:
             change_pct=row.change_pct,
             status=row.status,
             status_words=row.status_words,
+            priority_heading=row.priority_heading,
+            rolling_12m=row.rolling_12m,
+            rolling_period=_window_label(row.trend.rolling),
+            previous_12m=row.previous_12m,
+            change_12m=_rounded(row.trend.previous.change),
+            significance_words=row.significance.words,
+            continues=row.continues or "",
         )
         for row in rows
     ]
@@ -69,18 +70,21 @@ def indicator_pack(db: Database) -> IndicatorPackData:
         generated_at=dt.datetime.now().replace(microsecond=0),
         database=db.display_name,
         is_demo=is_demo(db),
+        plan_name=rows[0].plan.name if rows else "",
     )
 
 
-def export_indicator_pack(db: Database, target: Path | str) -> Path:
-    """Write the indicator pack workbook to `target` (.xlsx); returns the path written.
+def export_indicator_pack(
+    db: Database, target: Path | str, plan_key: str | None = None, *, today: dt.date | None = None
+) -> Path:
+    """Write a plan's indicator pack workbook to `target` (.xlsx); returns the path written.
 
     A target that cannot be written raises `excel.writer.WorkbookWriteError` (a ValueError)
     and leaves any existing file as it was.
     """
     from desktop_app.excel.indicator_pack import write_indicator_pack
 
-    return write_indicator_pack(indicator_pack(db), Path(target))
+    return write_indicator_pack(indicator_pack(db, plan_key, today=today), Path(target))
 
 
 def _json_number(unit: IndicatorUnit, value: float | None) -> float | int | None:
@@ -113,8 +117,10 @@ def indicators_json(rows: Sequence[IndicatorRow]) -> list[dict]:
     """The `indicators --format json` objects: one per indicator, status as a lower-case key."""
     return [
         {
+            "plan": row.plan.key,
             "code": row.code,
             "title": row.title,
+            "continues": row.continues,
             "priority": row.priority_number,
             "priority_title": row.priority_title,
             "unit": row.unit.value,
@@ -148,6 +154,8 @@ def indicators_json(rows: Sequence[IndicatorRow]) -> list[dict]:
 def indicators_text(rows: Sequence[IndicatorRow], *, is_demo: bool = False) -> str:
     """The indicators as a terminal shows them: by priority, one aligned line per indicator."""
     lines = ["Police and Crime Plan indicators: latest reading against baseline"]
+    if rows:
+        lines[0] = f"{rows[0].plan.name} indicators: latest reading against baseline"
     if is_demo:
         lines.append("(synthetic demo data: fictional figures, not real results)")
     if not rows:
@@ -182,7 +190,7 @@ def indicators_text(rows: Sequence[IndicatorRow], *, is_demo: bool = False) -> s
     for row in rows:
         if row.priority_number != priority:
             priority = row.priority_number
-            lines += ["", f"Priority {row.priority_number}: {row.priority_title}"]
+            lines += ["", row.priority_heading]
         lines.append(
             f"  {row.code:<5} {row.title:<{widths[0]}}  {latest(row):>{widths[1]}}  "
             f"{baseline(row):<{widths[2]}}  {status(row)}"
