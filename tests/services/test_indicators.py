@@ -14,6 +14,7 @@ from desktop_app.services.changes import INDICATORS
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.indicators import (
     DuplicateReadingError,
+    UnknownPlanError,
     UnknownThemeError,
     add_reading,
     get_indicator,
@@ -327,3 +328,63 @@ def test_indicator_history_shows_settings_changes_and_readings_as_officers_read_
 
 def test_indicator_history_of_an_untouched_indicator_is_empty(db):
     assert indicator_history(db, _by_code(db)["S.1"].id) == []
+
+
+# ---------------------------------------------------------------- plans
+
+
+def _refused(demo_db, indicator_id, day, *, today=TODAY, **kwargs):
+    readings_before, audit_before = _count(demo_db, IndicatorReading), _count(demo_db, AuditEvent)
+    with pytest.raises(ValidationFailed) as caught:
+        add_reading(demo_db, indicator_id, day, today=today, **kwargs)
+    assert (_count(demo_db, IndicatorReading), _count(demo_db, AuditEvent)) == (readings_before, audit_before)
+    return caught.value
+
+
+def test_a_reading_for_a_month_before_the_plan_began_is_refused_naming_the_period(demo_db):
+    row = _by_code(demo_db, NEW_PLAN)["1.1"]
+    refused = _refused(demo_db, row.id, dt.date(2024, 3, 1), value="85")
+    assert refused.fields == {"period_start"}
+    assert "Mar 2024 is outside the Police and Crime Plan 2024–28 (1 Apr 2024 to 31 Mar 2028)" in str(refused)
+
+
+def test_an_ended_plans_indicator_keeps_its_history_read_only(demo_db):
+    row = _by_code(demo_db, OLD_PLAN)["1.6"]  # no successor in 2024–28
+    assert row.read_only and not _by_code(demo_db, NEW_PLAN)["1.1"].read_only
+    refused = _refused(demo_db, row.id, dt.date(2024, 3, 1), value="230")
+    assert refused.fields == {"indicator"}
+    assert "ended on 31 Mar 2024: its history is read-only" in str(refused)
+    assert len(readings(demo_db, row.id)) == 8
+
+
+def test_a_reading_for_an_indicator_of_another_plan_is_refused(demo_db):
+    row = _by_code(demo_db, NEW_PLAN)["1.1"]
+    refused = _refused(demo_db, row.id, dt.date(2025, 4, 1), value="85", plan_key=OLD_PLAN)
+    assert refused.fields == {"indicator"}
+    assert "1.1 Crimes with a victim initial needs assessment belongs to the Police and Crime Plan 2024–28" in str(refused)
+
+
+def test_a_denominator_smaller_than_its_numerator_is_refused_naming_the_numerator(demo_db):
+    row = _by_code(demo_db, NEW_PLAN)["1.1"]
+    refused = _refused(demo_db, row.id, dt.date(2025, 4, 1), numerator="900", denominator="850")
+    assert refused.fields == {"numerator"}
+    assert "'900' is more than the denominator '850'" in str(refused)
+
+
+def test_the_plan_in_force_is_the_default_and_a_carried_indicator_shows_its_whole_history(demo_db):
+    assert {row.plan.key for row in list_indicators(demo_db, today=dt.date(2023, 6, 1))} == {OLD_PLAN}
+    assert {row.plan.key for row in list_indicators(demo_db, today=dt.date(2025, 6, 1))} == {NEW_PLAN}
+    homicides = _by_code(demo_db, NEW_PLAN)["S.1"]
+    assert homicides.priority_heading == "Spotlight on Serious Violence"
+    assert homicides.continues == "3.1 (Police and Crime Plan 2021–24)"
+    history = readings(demo_db, homicides.id)
+    assert len(history) == 36 and history[0].label == "Apr 2022" and history[-1].label == "Mar 2025"
+    assert {(r.indicator_code, r.plan_key) for r in history[:24]} == {("3.1", OLD_PLAN)}
+    assert {(r.indicator_code, r.plan_key) for r in history[24:]} == {("S.1", NEW_PLAN)}
+    # The rolling 12 months of 2024/25 are judged against 2023/24, recorded under the old plan.
+    assert homicides.rolling_12m == sum(r.value for r in history[24:])
+    assert homicides.previous_12m == sum(r.value for r in history[12:24])
+    new = _by_code(demo_db, NEW_PLAN)["1.8"]
+    assert new.continues is None and len(readings(demo_db, new.id)) == 4
+    with pytest.raises(UnknownPlanError):
+        list_indicators(demo_db, plan_key="pcp-1999")
