@@ -1,7 +1,9 @@
 """The Indicators page: the Police and Crime Plan's indicators, where each stands, and its trend.
 
-Above, every indicator by priority with its baseline, latest reading, change and status (in
-words and colour), searchable and filterable by cross-cutting theme. Below, the selected
+Above, every indicator of the chosen plan (the plan in force unless the officer picks another)
+by priority with its baseline, latest reading, change, rolling 12 months and status (in words
+and colour), searchable and filterable by cross-cutting theme. An indicator carried on from an
+earlier plan shows its whole series; one whose plan has ended is read-only. Below, the selected
 indicator's trend chart and what can be done with it.
 
 Keyboard: Ctrl+F searches; Enter (or a double-click) on an indicator opens "Add reading…" for
@@ -10,6 +12,7 @@ it, the most frequent task here, as Ctrl+N does.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -32,8 +35,14 @@ from desktop_app.core.numbers import format_count
 from desktop_app.core.vocabulary import Direction
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.indicators import IndicatorRow, export_indicator_pack, list_indicators, readings
-from desktop_app.services.reference_lists import themes
+from desktop_app.services.indicators import (
+    IndicatorRow,
+    export_indicator_pack,
+    list_indicators,
+    list_plans,
+    plan_in_force,
+    readings,
+)
 from desktop_app.ui.pages.indicators.reading_dialog import ReadingDialog
 from desktop_app.ui.pages.indicators.settings_dialog import IndicatorSettingsDialog
 from desktop_app.ui.pages.indicators.table import (
@@ -42,6 +51,7 @@ from desktop_app.ui.pages.indicators.table import (
     change_text,
     indicator_table_model,
     latest_text,
+    rolling_text,
 )
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
 from desktop_app.ui.pages.page import Page, PageContext
@@ -98,6 +108,21 @@ class IndicatorsPage(Page):
         layout.addLayout(header)
 
         tools = QHBoxLayout()
+        plan_label = QLabel("Plan", self)
+        self.plan_combo = QComboBox(self)
+        self.plan_combo.setAccessibleName("Plan")
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        plan_label.setBuddy(self.plan_combo)
+        plans = list_plans(self.workspace.db)
+        in_force = plan_in_force(plans, dt.date.today())
+        for plan in reversed(plans):  # newest first: the plan in force is usually the top one
+            words = " (in force)" if plan == in_force else ""
+            self.plan_combo.addItem(f"{plan.name}{words}", plan.key)
+        if in_force is not None:
+            self.plan_combo.setCurrentIndex(self.plan_combo.findData(in_force.key))
+        tools.addWidget(plan_label)
+        tools.addWidget(self.plan_combo)
+        tools.addSpacing(12)
         self.search_edit = search_box(self, "indicators", "code, name, status or source")
         tools.addWidget(self.search_edit, 1)
         theme_label = QLabel("Theme", self)
@@ -106,9 +131,7 @@ class IndicatorsPage(Page):
         self.theme_combo.setMinimumWidth(260)
         self.theme_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         theme_label.setBuddy(self.theme_combo)
-        self.theme_combo.addItem(ALL_THEMES, None)
-        for theme in themes(self.workspace.db):
-            self.theme_combo.addItem(theme.label, theme.key)
+        self.theme_combo.addItem(ALL_THEMES, None)  # the plan's themes come with its indicators
         tools.addSpacing(12)
         tools.addWidget(theme_label)
         tools.addWidget(self.theme_combo)
@@ -174,7 +197,9 @@ class IndicatorsPage(Page):
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.fact_labels: dict[str, QLabel] = {}
-        for name in ("Status", "Latest", "Baseline", "Change", "Target", "Tolerance", "Priority", "Source"):
+        for name in (
+            "Status", "Latest", "Baseline", "Change", "12 months", "Target", "Tolerance", "Priority", "Plan", "Source",
+        ):
             caption = QLabel(name, detail)
             caption.setObjectName("pageSubtitle")
             value = QLabel(detail)
@@ -194,6 +219,7 @@ class IndicatorsPage(Page):
         return detail
 
     def _connect_signals(self) -> None:
+        self.plan_combo.currentIndexChanged.connect(self._on_plan_combo_current_index_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.theme_combo.currentIndexChanged.connect(self._on_theme_combo_current_index_changed)
         self.table.record_activated.connect(self._on_table_record_activated)
@@ -212,8 +238,9 @@ class IndicatorsPage(Page):
 
     def refresh(self) -> None:
         current = self.current_indicator()
-        rows = list_indicators(self.workspace.db)
+        rows = list_indicators(self.workspace.db, plan_key=self.plan_key())
         self.table.source_model.set_rows(rows)
+        self._fill_themes(rows)
         if current is not None:
             self.table.select_where(lambda r: r.id == current.id)
         self._update_count()
@@ -223,12 +250,37 @@ class IndicatorsPage(Page):
     def current_indicator(self) -> IndicatorRow | None:
         return self.table.current_record()
 
+    def plan_key(self) -> str | None:
+        """The plan shown (None when the database holds no plan)."""
+        return self.plan_combo.currentData()
+
+    def _fill_themes(self, rows: list[IndicatorRow]) -> None:
+        # Each plan has its own cross-cutting themes; keep the choice when the new plan has it.
+        chosen = self.theme_combo.currentData()
+        found = {}
+        for row in rows:
+            for theme in row.themes:
+                found.setdefault(theme.key, theme.name)
+        wanted = [(None, ALL_THEMES), *sorted(found.items(), key=lambda item: item[1])]
+        if wanted == [(self.theme_combo.itemData(i), self.theme_combo.itemText(i)) for i in range(self.theme_combo.count())]:
+            return
+        self.theme_combo.blockSignals(True)
+        self.theme_combo.clear()
+        for key, name in wanted:
+            self.theme_combo.addItem(name, key)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(chosen)) if chosen in found else 0)
+        self.theme_combo.blockSignals(False)
+        self._on_theme_combo_current_index_changed(self.theme_combo.currentIndex())
+
     def _update_count(self) -> None:
         shown = self.table.visible_records()
         total = self.table.source_model.rowCount()
-        priorities = len({r.priority_number for r in shown})
+        priorities = len({r.priority_number for r in shown if not r.priority_spotlight})
+        spotlights = len({r.priority_number for r in shown if r.priority_spotlight})
         if len(shown) == total:
             text = f"{format_count(total)} indicators under {priorities} priorities"
+            if spotlights:
+                text += " and a spotlight" if spotlights == 1 else f" and {spotlights} spotlights"
         else:
             text = f"{format_count(len(shown))} of {format_count(total)} indicators shown"
         self.count_label.setText(text)
@@ -236,6 +288,12 @@ class IndicatorsPage(Page):
     def _show_detail(self, indicator: IndicatorRow | None) -> None:
         for button in (self.add_reading_button, self.settings_button):
             button.setEnabled(indicator is not None)
+        if indicator is not None and indicator.read_only:
+            # The history of an ended plan stays as it was reported.
+            self.add_reading_button.setEnabled(False)
+            self.add_reading_button.setToolTip(f"The {indicator.plan.name} has ended: its readings are read-only")
+        else:
+            self.add_reading_button.setToolTip("Add a reading for the selected indicator (Enter or Ctrl+N)")
         if indicator is None:
             self.detail_title.setText("Select an indicator to see its trend")
             for label in self.fact_labels.values():
@@ -245,7 +303,17 @@ class IndicatorsPage(Page):
             return
         self.detail_title.setText(f"{indicator.code}  {indicator.title}")
         facts = self.fact_labels
-        facts["Priority"].setText(f"{indicator.priority_number}. {indicator.priority_title}")
+        facts["Priority"].setText(
+            indicator.priority_title if indicator.priority_spotlight
+            else f"{indicator.priority_number}. {indicator.priority_title}"
+        )
+        plan = indicator.plan.name
+        if indicator.continues:
+            plan += f"; carries on {indicator.continues}"
+        if indicator.read_only:
+            plan += "; ended, read-only"
+        facts["Plan"].setText(plan)
+        facts["12 months"].setText(rolling_text(indicator))
         facts["Status"].setText(_status_words(indicator))
         facts["Latest"].setText(latest_text(indicator))
         facts["Baseline"].setText(baseline_text(indicator))
@@ -303,6 +371,13 @@ class IndicatorsPage(Page):
         if indicator is None:
             self.show_message("Select an indicator first, then add its reading.", problem=True)
             return None
+        if indicator.read_only:
+            self.show_message(
+                f"{indicator.code} belongs to the {indicator.plan.name}, which has ended: its readings are "
+                "read-only. Choose the plan in force to add a reading.",
+                problem=True,
+            )
+            return None
         return self._open(ReadingDialog(self.workspace, indicator, self))
 
     def open_settings_dialog(self) -> IndicatorSettingsDialog | None:
@@ -331,7 +406,7 @@ class IndicatorsPage(Page):
     def export_pack(self, path: str | Path) -> Path | None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = export_indicator_pack(self.workspace.db, Path(path))
+            written = export_indicator_pack(self.workspace.db, Path(path), self.plan_key())
         except (ServiceError, OSError, ValueError) as error:
             self.show_message(f"The indicator pack was not written: {error}", problem=True)
             return None
@@ -341,6 +416,11 @@ class IndicatorsPage(Page):
         return written
 
     # ------------------------------------------------------------------ slots
+
+    def _on_plan_combo_current_index_changed(self, _index: int) -> None:
+        self.refresh()
+        if self.current_indicator() is None and self.table.proxy.rowCount():
+            self.table.selectRow(0)
 
     def _on_search_edit_text_changed(self, text: str) -> None:
         self.table.proxy.set_search_text(text)
