@@ -396,7 +396,7 @@ def test_a_carried_indicator_charts_its_whole_history_across_both_plans(demo_win
     points = page.chart.reading_points()
     assert len(points) == 36
     assert points[0][0] == dt.date(2022, 4, 1) and points[-1][0] == dt.date(2025, 3, 1)
-    assert page.fact_labels["Plan"].text() == "Police and Crime Plan 2024–28; carries on 3.1 (Police and Crime Plan 2021–24)"
+    assert page.fact_labels["Plan"].text() == "2024–28, carries on 3.1 of 2021–24"
     assert page.fact_labels["Priority"].text() == "Spotlight on Serious Violence"
     assert page.fact_labels["12 months"].text().endswith(row.significance.words)
     assert page.add_reading_button.isEnabled()
@@ -408,7 +408,7 @@ def test_an_ended_plans_indicator_is_read_only_on_the_page(qtbot, demo_window):
     _select(page, "1.6")
     assert not page.add_reading_button.isEnabled()
     assert "read-only" in page.add_reading_button.toolTip()
-    assert page.fact_labels["Plan"].text() == "Police and Crime Plan 2021–24; ended, read-only"
+    assert page.fact_labels["Plan"].text() == "2021–24, ended: read-only"
     assert not page.new_record()  # Ctrl+N opens nothing, and says why
     assert "has ended: its readings are read-only" in page.message_label.text()
     assert page.active_dialog is None
@@ -431,6 +431,9 @@ def test_the_12_months_column_says_whether_the_change_is_significant(demo_window
     model = page.table.model()
     column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "12 months")
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(RECORD_ROLE).code == "1.5")
-    assert model.index(row, column).data() == (
+    change = pleas.rolling_12m - pleas.previous_12m
+    assert model.index(row, column).data() == f"+{change:,.0f}: {pleas.significance.words}"
+    _select(page, "1.5")
+    assert page.fact_labels["12 months"].text() == (
         f"{pleas.formatted(pleas.rolling_12m)} against {pleas.formatted(pleas.previous_12m)}: {pleas.significance.words}"
     )

@@ -30,6 +30,11 @@ class PlanRef:
     start: dt.date
     end: dt.date
 
+    @property
+    def short_name(self) -> str:
+        """The plan's years, e.g. `2024–28`, where space is short (its name ends with them)."""
+        return self.name.rsplit(" ", 1)[-1]
+
     def ended_by(self, day: dt.date) -> bool:
         return day > self.end
 

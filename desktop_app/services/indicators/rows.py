@@ -49,8 +49,10 @@ class IndicatorRow:
     title: str
     description: str
     plan: PlanRef
-    # The earlier plan's indicator this one carries on, e.g. `3.1 (Police and Crime Plan 2021–24)`.
+    # The earlier plan's indicator this one carries on, e.g. `3.1 (Police and Crime Plan 2021–24)`,
+    # and the same in short, `3.1 of 2021–24`.
     continues: str | None
+    continues_short: str | None
     # Its plan has ended: the history is kept, no new readings.
     read_only: bool
     priority_number: int
@@ -197,7 +199,7 @@ def _row(
     plan: PlanRef,
     themes,
     series: Sequence[SeriesReading],
-    continues: str | None,
+    continues: tuple[str, str] | None,
     today: dt.date,
 ) -> IndicatorRow:
     latest = series[-1] if series else None
@@ -209,7 +211,8 @@ def _row(
         title=indicator.title,
         description=indicator.description or "",
         plan=plan,
-        continues=continues,
+        continues=continues[0] if continues else None,
+        continues_short=continues[1] if continues else None,
         read_only=plan.ended_by(today),
         priority_number=priority.number,
         priority_title=priority.title,
@@ -272,7 +275,10 @@ def _indicator_rows(
     for indicator, priority, key in session.execute(query):
         series = [reading for _, reading, _ in _series(stored, indicator.id)]
         before = stored.get(indicator.continues_id) if indicator.continues_id else None
-        continues = f"{before.code} ({by_key[before.plan_key].name})" if before else None
+        continues = None
+        if before is not None:
+            earlier = by_key[before.plan_key]
+            continues = (f"{before.code} ({earlier.name})", f"{before.code} of {earlier.short_name}")
         rows.append(
             _row(indicator, priority, by_key[key], themes.get(indicator.id, ()), series, continues, today)
         )

@@ -198,7 +198,7 @@ class IndicatorsPage(Page):
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.fact_labels: dict[str, QLabel] = {}
         for name in (
-            "Status", "Latest", "Baseline", "Change", "12 months", "Target", "Tolerance", "Priority", "Plan", "Source",
+            "Status", "Latest", "Baseline", "Change", "12 months", "Target", "Priority", "Plan", "Source",
         ):
             caption = QLabel(name, detail)
             caption.setObjectName("pageSubtitle")
@@ -213,7 +213,7 @@ class IndicatorsPage(Page):
         facts_column.setContentsMargins(0, 4, 0, 0)
         facts_column.addLayout(facts)
         facts_column.addStretch(1)
-        facts_holder.setFixedWidth(330)
+        facts_holder.setFixedWidth(350)
         row.addWidget(facts_holder)
         column.addLayout(row, 1)
         return detail
@@ -307,22 +307,23 @@ class IndicatorsPage(Page):
             indicator.priority_title if indicator.priority_spotlight
             else f"{indicator.priority_number}. {indicator.priority_title}"
         )
-        plan = indicator.plan.name
+        plan = indicator.plan.short_name
         if indicator.continues:
-            plan += f"; carries on {indicator.continues}"
+            plan += f", carries on {indicator.continues_short}"
         if indicator.read_only:
-            plan += "; ended, read-only"
+            plan += ", ended: read-only"
         facts["Plan"].setText(plan)
+        facts["Plan"].setToolTip(indicator.plan.name)
         facts["12 months"].setText(rolling_text(indicator))
         facts["Status"].setText(_status_words(indicator))
         facts["Latest"].setText(latest_text(indicator))
-        facts["Baseline"].setText(baseline_text(indicator))
+        facts["Baseline"].setText(f"{baseline_text(indicator)}, tolerance {indicator.tolerance_pct:g}%")
+        facts["Baseline"].setToolTip(f"Tolerance: {indicator.tolerance_pct:g}% of the baseline either side")
         facts["Change"].setText(change_text(indicator))
         target = indicator.formatted(indicator.target_value) or "None set"
         note = indicator.target_note or ""
         facts["Target"].setText(f"{target} ({note})" if note and len(note) <= 30 else target)
         facts["Target"].setToolTip(note)
-        facts["Tolerance"].setText(f"{indicator.tolerance_pct:g}% of the baseline")
         facts["Source"].setText(f"{indicator.source}, {indicator.frequency.label.lower()}")
         self.chart.set_series(indicator, readings(self.workspace.db, indicator.id))
         self.save_chart_button.setEnabled(self.chart.has_chart())

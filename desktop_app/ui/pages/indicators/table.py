@@ -84,6 +84,18 @@ def rolling_text(row: IndicatorRow) -> str:
     return f"{text}: {row.significance.words}"
 
 
+def rolling_change_text(row: IndicatorRow) -> str:
+    """The table's short form: `+560 (+7.2%): significant increase`, or `—`."""
+    change = row.trend.previous.change
+    if row.rolling_12m is None or change is None:
+        return NONE_SHOWN
+    sign = "+" if change > 0 else ("−" if change < 0 else "")
+    size = format_value(row.unit, abs(change))
+    if row.unit is IndicatorUnit.PERCENT:
+        size = size.removesuffix("%") + " pts"
+    return f"{sign}{size}: {row.significance.words}"
+
+
 def _rolling_tooltip(row: IndicatorRow) -> str:
     if row.rolling_12m is None:
         return "Needs readings for all of the last twelve months."
@@ -130,7 +142,7 @@ INDICATOR_COLUMNS: list[Column[IndicatorRow]] = [
     Column("Latest", latest_text, numeric=True),
     Column("Baseline", baseline_text, numeric=True),
     Column("Change", change_text, numeric=True),
-    Column("12 months", rolling_text, numeric=True, tooltip=_rolling_tooltip),
+    Column("12 months", rolling_change_text, tooltip=lambda r: f"{rolling_text(r)}\n{_rolling_tooltip(r)}"),
     Column("Target", lambda r: r.formatted(r.target_value) or NONE_SHOWN, numeric=True, tooltip=lambda r: r.target_note or ""),
     Column("Direction", lambda r: r.direction.label),
     Column("Unit", lambda r: UNIT_WORDS.get(r.unit, r.unit.label)),
