@@ -1,4 +1,9 @@
-"""The year's summary: each measure's total over the year's returns, as the Panel report says it."""
+"""The year's summary: each measure's total over the year's returns, as the Panel report says it.
+
+The text is published (it goes into the Police and Crime Panel's papers), so a total below the
+small-number threshold (the `small_number_threshold` setting, default 5) is printed as "fewer
+than 5" and the text says so; the json and the MoJ workbook keep exact figures.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from sqlalchemy import func, or_, select
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
+from desktop_app.core.suppression import DEFAULT_THRESHOLD, SETTING_KEY, parse_threshold, suppress_count, suppression_note
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.store.database import Database
@@ -32,6 +38,7 @@ class YearReport:
     returns_counted: int
     returns_unverified: int
     returns_missing: int
+    suppression_threshold: int = DEFAULT_THRESHOLD
     totals: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,6 +110,7 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
         returns_counted=counted,
         returns_unverified=unverified,
         returns_missing=len(expected - received),
+        suppression_threshold=parse_threshold(db.setting(SETTING_KEY)),
     )
 
 
@@ -121,8 +129,11 @@ def report_text(report: YearReport) -> str:
         f"During the period {_long_date(report.year.start)} to {_long_date(report.year.end)}:",
         "",
     ]
+    suppressed = False
     for measure in report.measures:
-        value = format_count(measure.total)
+        cell = suppress_count(measure.total, report.suppression_threshold)
+        suppressed = suppressed or cell.suppressed
+        value = cell.text
         if measure.sentence:
             sentence = measure.sentence.replace("{value}", value)
         else:
@@ -145,6 +156,8 @@ def report_text(report: YearReport) -> str:
             )
     if report.returns_missing:
         lines.append(f"{format_count(report.returns_missing)} returns for the year have not been received.")
+    if suppressed:
+        lines.append(suppression_note(report.suppression_threshold))
     return "\n".join(lines)
 
 
