@@ -13,7 +13,7 @@ the MoJ workbook and the database keep exact figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "parse_threshold",
     "suppress_count",
     "suppress_line",
+    "suppress_table",
     "suppression_note",
 ]
 
@@ -79,19 +80,46 @@ def suppress_line(
     parts: Sequence[int | None], total: int | None = None, threshold: int = DEFAULT_THRESHOLD
 ) -> SuppressedLine:
     """Suppress a line of counts whose `parts` add up to `total` (when given), as above."""
-    cells = [suppress_count(value, threshold) for value in parts]
-    total_cell = None if total is None else suppress_count(total, threshold)
-    if total_cell is not None and not total_cell.suppressed:
-        withheld = [i for i, cell in enumerate(cells) if cell.suppressed and parts[i] is not None]
-        while withheld and (len(withheld) == 1 or sum(parts[i] for i in withheld) < threshold):
-            others = [i for i, value in enumerate(parts) if i not in withheld and value]
-            if not others:
-                total_cell = Cell(None, WITHHELD)
-                break
-            smallest = min(others, key=lambda i: (parts[i], i))
-            cells[smallest] = Cell(None, WITHHELD)
-            withheld.append(smallest)
-    return SuppressedLine(tuple(cells), total_cell)
+    values: dict[Hashable, int | None] = {("part", i): value for i, value in enumerate(parts)}
+    lines = []
+    if total is not None:
+        values["total"] = total
+        lines.append(([("part", i) for i in range(len(parts))], "total"))
+    cells = suppress_table(values, lines, threshold)
+    return SuppressedLine(
+        tuple(cells[("part", i)] for i in range(len(parts))), cells["total"] if total is not None else None
+    )
+
+
+def suppress_table(
+    values: Mapping[Hashable, int | None],
+    lines: Sequence[tuple[Sequence[Hashable], Hashable]],
+    threshold: int = DEFAULT_THRESHOLD,
+) -> dict[Hashable, Cell]:
+    """Suppress a table given as named counts and the lines that add up (parts, total).
+
+    A grid is its rows and its columns (and the totals' own line to the grand total), so a
+    figure withheld to protect one row is then protected in its column too; withholding only
+    grows, so this ends.
+    """
+    cells = {key: suppress_count(value, threshold) for key, value in values.items()}
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in lines:
+            if cells[total].suppressed or values[total] is None:
+                continue
+            withheld = [key for key in parts if cells[key].suppressed and values[key] is not None]
+            if not withheld or (len(withheld) > 1 and sum(values[key] for key in withheld) >= threshold):
+                continue
+            others = [key for key in parts if not cells[key].suppressed and values[key]]
+            if others:
+                smallest = min(others, key=lambda key: values[key])
+                cells[smallest] = Cell(None, WITHHELD)
+            else:
+                cells[total] = Cell(None, WITHHELD)
+            changed = True
+    return cells
 
 
 def parse_threshold(text: str | None) -> int:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from desktop_app.core.suppression import parse_threshold, suppress_count, suppress_line, suppression_note
+from desktop_app.core.suppression import (
+    parse_threshold,
+    suppress_count,
+    suppress_line,
+    suppress_table,
+    suppression_note,
+)
 
 
 def _texts(line) -> tuple[list[str], str | None]:
@@ -57,3 +63,31 @@ def test_the_threshold_setting_reads_whole_numbers_and_falls_back_to_five():
     assert parse_threshold("10") == 10 and parse_threshold(" 0 ") == 0
     assert parse_threshold(None) == 5 and parse_threshold("ten") == 5 and parse_threshold("-1") == 5
     assert '"fewer than 5"' in suppression_note(5) and "1 to 4" in suppression_note(5)
+
+
+def test_a_grid_protects_a_small_cell_in_its_row_and_its_column():
+    # Victims supported by category (rows) and quarter (columns), with both sets of totals shown:
+    #            Q1  Q2  Q3 | year
+    #   IDVA     40  30  35 | 105
+    #   ISVA     20   2  25 |  47
+    #   RJ       10  15  12 |  37
+    #   all      70  47  72 | 189
+    grid = {("IDVA", 1): 40, ("IDVA", 2): 30, ("IDVA", 3): 35,
+            ("ISVA", 1): 20, ("ISVA", 2): 2, ("ISVA", 3): 25,
+            ("RJ", 1): 10, ("RJ", 2): 15, ("RJ", 3): 12}
+    rows, columns = ("IDVA", "ISVA", "RJ"), (1, 2, 3)
+    values = dict(grid)
+    values |= {(r, "year"): sum(grid[r, q] for q in columns) for r in rows}
+    values |= {("all", q): sum(grid[r, q] for r in rows) for q in columns}
+    values[("all", "year")] = sum(grid.values())
+    lines = [([(r, q) for q in columns], (r, "year")) for r in (*rows, "all")]
+    lines += [([(r, q) for r in rows], ("all", q)) for q in (*columns, "year")]
+    cells = suppress_table(values, lines)
+    assert cells[("ISVA", 2)].text == "fewer than 5"
+    # No row or column has a lone withheld cell left to work out by subtraction.
+    for parts, total in lines:
+        withheld = [key for key in parts if cells[key].suppressed]
+        assert len(withheld) != 1 or cells[total].suppressed, (parts, total)
+    assert cells[("all", "year")].text == "189"
+    worked_out = values[("all", 2)] - sum(cells[(r, 2)].value or 0 for r in rows)
+    assert worked_out >= 5  # only the withheld cells' sum can be recovered, and it is not small
