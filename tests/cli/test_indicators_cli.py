@@ -82,3 +82,24 @@ def test_json_rows_carry_rolling_12_months_change_and_significance(demo_path):
     assert isinstance(pleas["rolling_12m"], int) and isinstance(pleas["previous_12m"], int)
     assert pleas["change"] == pleas["rolling_12m"] - pleas["previous_12m"]
     assert pleas["rolling_12m_period"] == "Apr 2024 – Mar 2025"
+
+
+def test_pack_writes_the_panel_pack_for_a_plan_and_year(demo_path, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    out = tmp_path / "panel.xlsx"
+    result = run_cli(
+        "indicators", "--db", str(demo_path), "--pack", "--plan", "pcp-2024-28", "--year", "2024/25", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Panel pack written to {out}"
+    about = dict((row[0], row[1]) for row in CalamineWorkbook.from_path(str(out)).get_sheet_by_name("About").to_python())
+    assert (about["Plan"], about["Year"]) == ("Police and Crime Plan 2024–28", "2024/25")
+
+
+def test_pack_without_a_year_is_bad_usage_and_a_bad_year_is_refused(demo_path, tmp_path):
+    out = tmp_path / "panel.xlsx"
+    assert run_cli("indicators", "--db", str(demo_path), "--pack", "--out", str(out)).returncode == 2
+    refused = run_cli("indicators", "--db", str(demo_path), "--pack", "--year", "2024-25x", "--out", str(out))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr and refused.stderr.strip()
+    assert not out.exists()

@@ -8,7 +8,8 @@ ORM objects). Status against baseline comes from `core.indicator_status`, readin
 - `rows`: the list of indicators, one indicator, its readings (reads);
 - `changes`: a new reading, an indicator's baseline, target and tolerance (audited writes);
 - `history`: an indicator's audit trail as officers read it;
-- `pack`: the Excel indicator pack and the CLI's json and text.
+- `pack`: the Excel indicator pack and the CLI's json and text;
+- `panel_pack`: the quarterly Panel pack, small numbers suppressed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from desktop_app.services.indicators.pack import (
     indicators_json,
     indicators_text,
 )
+from desktop_app.services.indicators.panel_pack import export_panel_pack, panel_pack
 from desktop_app.services.indicators.plans import PlanRef, UnknownPlanError, list_plans, plan_in_force
 from desktop_app.services.indicators.rows import (
     IndicatorRow,
@@ -37,7 +39,7 @@ from desktop_app.services.indicators.rows import (
 )
 
 __all__ = [
-    "DuplicateReadingError", "IndicatorRow", "PlanRef", "UnknownPlanError", "list_plans", "plan_in_force", "ReadingRow", "ThemeRef", "UnknownThemeError",
+    "DuplicateReadingError", "IndicatorRow", "PlanRef", "export_panel_pack", "panel_pack", "UnknownPlanError", "list_plans", "plan_in_force", "ReadingRow", "ThemeRef", "UnknownThemeError",
     "add_reading", "export_indicator_pack", "get_indicator", "indicator_history", "indicator_pack",
     "indicators_json", "indicators_text", "list_indicators", "readings", "update_indicator_settings",
 ]

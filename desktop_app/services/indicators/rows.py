@@ -247,7 +247,9 @@ def _indicator_rows(
     indicator_id: int | None = None,
     plan_key: str | None = None,
     today: dt.date | None = None,
+    up_to: dt.date | None = None,
 ):
+    # `up_to`: only readings ending by then count, e.g. a year's pack made after the year.
     today = today or dt.date.today()
     plans = _plans(session)
     by_key = {plan.key: plan for plan in plans}
@@ -273,7 +275,7 @@ def _indicator_rows(
     stored = _stored_readings(session)
     rows = []
     for indicator, priority, key in session.execute(query):
-        series = [reading for _, reading, _ in _series(stored, indicator.id)]
+        series = [r for _, r, _ in _series(stored, indicator.id) if up_to is None or r.period_end <= up_to]
         before = stored.get(indicator.continues_id) if indicator.continues_id else None
         continues = None
         if before is not None:
