@@ -437,3 +437,22 @@ def test_the_12_months_column_says_whether_the_change_is_significant(demo_window
     assert page.fact_labels["12 months"].text() == (
         f"{pleas.formatted(pleas.rolling_12m)} against {pleas.formatted(pleas.previous_12m)}: {pleas.significance.words}"
     )
+
+
+def test_make_panel_pack_writes_the_plan_shown_for_the_year_of_its_latest_readings(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    target = tmp_path / "panel.xlsx"
+    asked = []
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: asked.append(args) or str(target))
+    page.panel_pack_button.click()
+    assert asked[0][0] == "Make Panel pack for 2024/25" and asked[0][1] == "panel-pack-2024-25.xlsx"
+    about = dict((row[0], row[1]) for row in CalamineWorkbook.from_path(str(target)).get_sheet_by_name("About").to_python())
+    assert (about["Plan"], about["Year"]) == ("Police and Crime Plan 2024–28", "2024/25")
+    assert page.message_label.text() == f"Panel pack for 2024/25 written to {target}"
+
+
+def test_a_panel_pack_that_cannot_be_written_says_why(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: str(tmp_path / "no such folder" / "pack.xlsx"))
+    page.panel_pack_button.click()
+    assert page.message_label.text().startswith("The Panel pack was not written:")

@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import Direction
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.indicators import (
     IndicatorRow,
     export_indicator_pack,
+    export_panel_pack,
     list_indicators,
     list_plans,
     plan_in_force,
@@ -102,6 +104,11 @@ class IndicatorsPage(Page):
 
         header = PageHeader(self.title, self)
         self.count_label = header.subtitle
+        self.panel_pack_button = header.add_button(
+            "Make Panel pack…",
+            tooltip="The quarterly pack for the Police and Crime Panel: indicators, trends and the "
+            "year's victims' services figures, small numbers suppressed",
+        )
         self.export_button = header.add_button(
             "Export indicator pack…", tooltip="Every indicator and reading as an Excel workbook"
         )
@@ -228,6 +235,7 @@ class IndicatorsPage(Page):
         self.settings_button.clicked.connect(self._on_settings_clicked)
         self.save_chart_button.clicked.connect(self._on_save_chart_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.panel_pack_button.clicked.connect(self._on_panel_pack_clicked)
 
     def _fit_columns(self) -> None:
         self.table.fit_columns(maximum=240)
@@ -416,6 +424,24 @@ class IndicatorsPage(Page):
         self.show_message(f"Indicator pack written to {written}")
         return written
 
+    def pack_year(self) -> FinancialYear:
+        """The year the Panel pack covers: the one holding the plan's latest reading."""
+        starts = [row.latest_period_start for row in self.table.source_model.rows() if row.latest_period_start]
+        return FinancialYear.containing(max(starts) if starts else dt.date.today())
+
+    def make_panel_pack(self, path: str | Path) -> Path | None:
+        year = self.pack_year()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = export_panel_pack(self.workspace.db, Path(path), year, self.plan_key())
+        except (ServiceError, OSError, ValueError) as error:
+            self.show_message(f"The Panel pack was not written: {error}", problem=True)
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_message(f"Panel pack for {year.label} written to {written}")
+        return written
+
     # ------------------------------------------------------------------ slots
 
     def _on_plan_combo_current_index_changed(self, _index: int) -> None:
@@ -457,6 +483,13 @@ class IndicatorsPage(Page):
         path = self.ask_save_path("Save chart as PNG", f"indicator-{indicator.code}-trend.png", PICTURE_FILTER)
         if path:
             self.save_chart(path)
+
+    def _on_panel_pack_clicked(self) -> None:
+        year = self.pack_year()
+        suggested = f"panel-pack-{year.label.replace('/', '-')}.xlsx"
+        path = self.ask_save_path(f"Make Panel pack for {year.label}", suggested, WORKBOOK_FILTER)
+        if path:
+            self.make_panel_pack(path)
 
     def _on_export_clicked(self) -> None:
         path = self.ask_save_path("Export indicator pack", "indicator-pack.xlsx", WORKBOOK_FILTER)
