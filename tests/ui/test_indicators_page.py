@@ -456,3 +456,34 @@ def test_a_panel_pack_that_cannot_be_written_says_why(qtbot, demo_window, tmp_pa
     monkeypatch.setattr(page, "ask_save_path", lambda *args: str(tmp_path / "no such folder" / "pack.xlsx"))
     page.panel_pack_button.click()
     assert page.message_label.text().startswith("The Panel pack was not written:")
+
+
+def _coloured_pixels(picture: QImage, colours: set[str]) -> int:
+    return sum(
+        1
+        for y in range(0, picture.height(), 2)
+        for x in range(0, picture.width(), 2)
+        if picture.pixelColor(x, y).name() in colours
+    )
+
+
+def test_a_saved_chart_leaves_out_small_counts_and_says_so(qtbot, demo_window, tmp_path):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "S.1")  # homicides: mostly 1–4 a month
+    chart = page.chart
+    withheld = chart.withheld_points()
+    small = [i for i, r in enumerate(readings(demo_window.workspace.db, row.id)) if 0 < r.value < 5]
+    assert withheld == small and small
+    colours = {point_colour(status) for status in (Status.GREEN, Status.AMBER, Status.RED)}
+
+    chart.small_number_threshold = 0  # nothing suppressed: every point drawn
+    whole = QImage(str(page.save_chart(tmp_path / "all.png")))
+    chart.small_number_threshold = 5
+    published = QImage(str(page.save_chart(tmp_path / "published.png")))
+    assert published.height() > whole.height()  # the band carries the small-numbers line
+    assert _coloured_pixels(published, colours) < _coloured_pixels(whole, colours)
+    assert len(chart.reading_points()) == 36  # the chart on screen keeps every point
+    assert len(chart.points.points()) == 36
+
+    _select(page, "1.5")  # large counts: nothing withheld
+    assert chart.withheld_points() == []

@@ -19,11 +19,12 @@ from sqlalchemy import func, select
 
 from desktop_app.core.indicator_values import format_value, period_label
 from desktop_app.core.periods import FinancialYear
-from desktop_app.core.suppression import SETTING_KEY, Cell, parse_threshold, suppress_table
+from desktop_app.core.suppression import Cell, suppress_table
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows, _series, _stored_readings
 from desktop_app.services.report import COUNTED
+from desktop_app.services.small_numbers import small_number_threshold
 from desktop_app.store.database import Database, is_demo
 from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, ServiceCategory, Strand
 
@@ -165,7 +166,7 @@ def panel_pack(
     and the year's figures, small numbers suppressed."""
     from desktop_app.excel.panel_pack import PanelPackData
 
-    threshold = parse_threshold(db.setting(SETTING_KEY))
+    threshold = small_number_threshold(db)
     with db.reading() as session:
         rows = _indicator_rows(session, plan_key=plan_key, today=today, up_to=year.end)
         stored = _stored_readings(session)

@@ -36,6 +36,7 @@ from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import Direction
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.small_numbers import small_number_threshold
 from desktop_app.services.indicators import (
     IndicatorRow,
     export_indicator_pack,
@@ -196,6 +197,7 @@ class IndicatorsPage(Page):
         row = QHBoxLayout()
         row.setSpacing(16)
         self.chart = TrendChart(detail)
+        self.chart.small_number_threshold = small_number_threshold(self.workspace.db)
         self.chart.setMinimumHeight(220)
         row.addWidget(self.chart, 1)
         facts = QFormLayout()
