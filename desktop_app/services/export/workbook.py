@@ -98,7 +98,7 @@ def prepare(
         details = read_details(session, snapshot)
     _check(cancelled)
     _tell(progress, _READING_SHARE / 2, "Reading the indicators")
-    indicators = indicator_pack(db).indicators
+    indicators = indicator_pack(db, today=period.end).indicators  # the plan in force then
     data = workbook_data(
         snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=due_days(db)
     )
