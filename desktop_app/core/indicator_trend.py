@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from desktop_app.core.indicator_values import derive_value
 from desktop_app.core.periods import FinancialYear, PeriodError
@@ -98,13 +99,33 @@ class Window:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The rolling 12 months against a reference window (None when there is none)."""
+    """The rolling 12 months against a reference window (None when there is none).
+
+    The test runs when `p_value` or `significance` is first read, so listing indicators (the
+    dashboard's tiles, the window opening) does not load scipy."""
 
     reference: Window | None
     change: float | None
     change_pct: float | None
-    significance: Significance
-    p_value: float | None
+    # ("count", c1, c0) or ("proportion", x1, n1, x0, n0); None when not testable.
+    test: tuple | None = None
+
+    @cached_property
+    def p_value(self) -> float | None:
+        if self.test is None:
+            return None
+        if self.test[0] == "count":
+            return count_change_p_value(*self.test[1:])
+        return proportion_change_p_value(*self.test[1:])
+
+    @property
+    def significance(self) -> Significance:
+        p_value = self.p_value
+        if p_value is None:
+            return Significance.NOT_TESTABLE
+        if p_value < SIGNIFICANCE_LEVEL and self.change:
+            return Significance.INCREASE if self.change > 0 else Significance.DECREASE
+        return Significance.NONE
 
 
 @dataclass(frozen=True)
@@ -114,7 +135,7 @@ class Trend:
     baseline: Comparison
 
 
-_NO_COMPARISON = Comparison(None, None, None, Significance.NOT_TESTABLE, None)
+_NO_COMPARISON = Comparison(None, None, None)
 
 
 def _month_index(day: dt.date) -> int:
@@ -178,20 +199,12 @@ def _compare(unit: IndicatorUnit, current: Window, reference: Window | None) -> 
         return _NO_COMPARISON
     change = current.value - reference.value
     change_pct = change / abs(reference.value) * 100 if reference.value else None
-    p_value = None
+    test = None
     if unit is IndicatorUnit.COUNT and current.count is not None and reference.count is not None:
-        p_value = count_change_p_value(current.count, reference.count)
+        test = ("count", current.count, reference.count)
     elif unit is IndicatorUnit.PERCENT and None not in (current.numerator, reference.numerator):
-        p_value = proportion_change_p_value(
-            current.numerator, current.denominator, reference.numerator, reference.denominator
-        )
-    if p_value is None:
-        significance = Significance.NOT_TESTABLE
-    elif p_value < SIGNIFICANCE_LEVEL and change:
-        significance = Significance.INCREASE if change > 0 else Significance.DECREASE
-    else:
-        significance = Significance.NONE
-    return Comparison(reference, change, change_pct, significance, p_value)
+        test = ("proportion", current.numerator, current.denominator, reference.numerator, reference.denominator)
+    return Comparison(reference, change, change_pct, test)
 
 
 def _baseline_window(

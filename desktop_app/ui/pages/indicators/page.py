@@ -324,7 +324,8 @@ class IndicatorsPage(Page):
             plan += ", ended: read-only"
         facts["Plan"].setText(plan)
         facts["Plan"].setToolTip(indicator.plan.name)
-        facts["12 months"].setText(rolling_text(indicator))
+        # The significance test loads scipy: only once the page is on screen, not at start-up.
+        facts["12 months"].setText(rolling_text(indicator) if self.isVisible() else "")
         facts["Status"].setText(_status_words(indicator))
         facts["Latest"].setText(latest_text(indicator))
         facts["Baseline"].setText(f"{baseline_text(indicator)}, tolerance {indicator.tolerance_pct:g}%")
@@ -344,6 +345,10 @@ class IndicatorsPage(Page):
         window = self.window()
         if not problem and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 10000)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._show_detail(self.current_indicator())
 
     # ------------------------------------------------------------------ Page
 
