@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core.indicator_status import Status
 from desktop_app.core.indicator_trend import Comparison, Window
+from desktop_app.core.suppression import WITHHELD, fewer_than, suppression_note
 from desktop_app.core.indicator_values import period_label, reading_period
 from desktop_app.core.vocabulary import Frequency, IndicatorUnit
 from desktop_app.services.indicators.rows import IndicatorRow, _indicator_rows, _series, _stored_readings
+from desktop_app.services.small_numbers import small_number_threshold
 from desktop_app.store.database import Database, is_demo
 
 if TYPE_CHECKING:  # the pack's types live in excel, which loads openpyxl
@@ -20,17 +22,29 @@ if TYPE_CHECKING:  # the pack's types live in excel, which loads openpyxl
 __all__ = ["export_indicator_pack", "indicator_pack", "indicators_json", "indicators_text"]
 
 
-def indicator_pack(db: Database, plan_key: str | None = None, *, today: dt.date | None = None) -> IndicatorPackData:
+def indicator_pack(
+    db: Database, plan_key: str | None = None, *, today: dt.date | None = None, suppress: bool = True
+) -> IndicatorPackData:
     """A plan's indicators (the one in force `today` unless `plan_key` names another) with their
-    status, rolling 12 months and whole series across plans, ready for the Excel pack."""
+    status, rolling 12 months and whole series across plans, ready for the Excel pack.
+
+    The pack is published, so counts below the small-number threshold are suppressed (with the
+    change from the baseline, which would give them away); `suppress=False` keeps exact figures
+    for the MoJ workbook."""
     from desktop_app.excel.indicator_pack import IndicatorPackData, PackIndicator, PackReading
 
+    threshold = small_number_threshold(db) if suppress else 0
     with db.reading() as session:
         rows = _indicator_rows(session, plan_key=plan_key, today=today)
         stored = _stored_readings(session)
+    def small(row: IndicatorRow, value: float | None) -> bool:
+        return row.unit is IndicatorUnit.COUNT and value is not None and 0 < value < threshold
+
+    withheld = fewer_than(threshold)
     pack_readings = [
         PackReading(
-            row.code, row.title, row.unit, r.period_start, r.period_end, r.value, r.numerator, r.denominator,
+            row.code, row.title, row.unit, r.period_start, r.period_end,
+            withheld if small(row, r.value) else r.value, r.numerator, r.denominator,
             entry.notes[reading_id], f"{entry.code} ({entry.plan_key})" if entry.code != row.code or
             entry.plan_key != row.plan.key else "",
         )
@@ -48,10 +62,11 @@ def indicator_pack(db: Database, plan_key: str | None = None, *, today: dt.date 
             baseline=row.baseline_value,
             baseline_period=row.baseline_period,
             target=row.target_value,
-            latest=row.latest_value,
+            latest=withheld if small(row, row.latest_value) else row.latest_value,
             latest_period=row.latest_period_label,
-            change=row.change,
-            change_pct=row.change_pct,
+            # Beside the baseline, the change would give a suppressed latest figure away.
+            change=WITHHELD if small(row, row.latest_value) else row.change,
+            change_pct=None if small(row, row.latest_value) else row.change_pct,
             status=row.status,
             status_words=row.status_words,
             priority_heading=row.priority_heading,
@@ -71,6 +86,7 @@ def indicator_pack(db: Database, plan_key: str | None = None, *, today: dt.date 
         database=db.display_name,
         is_demo=is_demo(db),
         plan_name=rows[0].plan.name if rows else "",
+        suppression_note=suppression_note(threshold) if any(isinstance(r.value, str) for r in pack_readings) else "",
     )
 
 
