@@ -110,7 +110,8 @@ def _indicators_sheet(workbook, pack: PanelPackData) -> None:
     for offset, item in enumerate(pack.indicators, start=1):
         colours = STATUS_COLOURS.get(item.status)
         if colours is not None:
-            highlight(sheet.cell(row=header_row + offset, column=status_column), colours[0], font_rgb=colours[1], bold=True)
+            cell = sheet.cell(row=header_row + offset, column=status_column)
+            highlight(cell, colours[0], font_rgb=colours[1], bold=True)
 
 
 def _trends_sheets(workbook, pack: PanelPackData) -> None:

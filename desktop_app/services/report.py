@@ -13,7 +13,13 @@ from sqlalchemy import func, or_, select
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
-from desktop_app.core.suppression import DEFAULT_THRESHOLD, SETTING_KEY, parse_threshold, suppress_count, suppression_note
+from desktop_app.core.suppression import (
+    DEFAULT_THRESHOLD,
+    SETTING_KEY,
+    parse_threshold,
+    suppress_count,
+    suppression_note,
+)
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.store.database import Database

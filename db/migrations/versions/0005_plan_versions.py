@@ -28,7 +28,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("continues_id", sa.Integer(), nullable=True))
     op.execute(
-        "UPDATE indicator SET plan_id = (SELECT priority.plan_id FROM priority WHERE priority.id = indicator.priority_id)"
+        "UPDATE indicator SET plan_id ="
+        " (SELECT priority.plan_id FROM priority WHERE priority.id = indicator.priority_id)"
     )
     with op.batch_alter_table("indicator", table_kwargs=_AUDITED) as batch:
         batch.alter_column("plan_id", existing_type=sa.Integer(), nullable=False)

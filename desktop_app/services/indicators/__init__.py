@@ -39,7 +39,8 @@ from desktop_app.services.indicators.rows import (
 )
 
 __all__ = [
-    "DuplicateReadingError", "IndicatorRow", "PlanRef", "export_panel_pack", "panel_pack", "UnknownPlanError", "list_plans", "plan_in_force", "ReadingRow", "ThemeRef", "UnknownThemeError",
-    "add_reading", "export_indicator_pack", "get_indicator", "indicator_history", "indicator_pack",
-    "indicators_json", "indicators_text", "list_indicators", "readings", "update_indicator_settings",
+    "DuplicateReadingError", "IndicatorRow", "PlanRef", "ReadingRow", "ThemeRef", "UnknownPlanError",
+    "UnknownThemeError", "add_reading", "export_indicator_pack", "export_panel_pack", "get_indicator",
+    "indicator_history", "indicator_pack", "indicators_json", "indicators_text", "list_indicators",
+    "list_plans", "panel_pack", "plan_in_force", "readings", "update_indicator_settings",
 ]

@@ -272,7 +272,8 @@ class IndicatorsPage(Page):
             for theme in row.themes:
                 found.setdefault(theme.key, theme.name)
         wanted = [(None, ALL_THEMES), *sorted(found.items(), key=lambda item: item[1])]
-        if wanted == [(self.theme_combo.itemData(i), self.theme_combo.itemText(i)) for i in range(self.theme_combo.count())]:
+        combo = self.theme_combo
+        if wanted == [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]:
             return
         self.theme_combo.blockSignals(True)
         self.theme_combo.clear()

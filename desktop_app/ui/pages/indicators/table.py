@@ -85,7 +85,8 @@ def rolling_text(row: IndicatorRow) -> str:
 
 
 def rolling_change_text(row: IndicatorRow) -> str:
-    """The table's short form: `+560 (+7.2%): significant increase`, or `—`."""
+    """The table's short form, the change against the previous 12 months: `+560: significant
+    increase`, `+1.6 pts: no significant change`; `—` with nothing to compare."""
     change = row.trend.previous.change
     if row.rolling_12m is None or change is None:
         return NONE_SHOWN
@@ -142,7 +143,9 @@ INDICATOR_COLUMNS: list[Column[IndicatorRow]] = [
     Column("Latest", latest_text, numeric=True),
     Column("Baseline", baseline_text, numeric=True),
     Column("Change", change_text, numeric=True),
-    Column("12 months", rolling_change_text, tooltip=lambda r: f"{rolling_text(r)}\n{_rolling_tooltip(r)}"),
+    Column(
+        "12 months", rolling_change_text, tooltip=lambda r: f"{rolling_text(r)}\n{_rolling_tooltip(r)}"
+    ),
     Column("Target", lambda r: r.formatted(r.target_value) or NONE_SHOWN, numeric=True, tooltip=lambda r: r.target_note or ""),
     Column("Direction", lambda r: r.direction.label),
     Column("Unit", lambda r: UNIT_WORDS.get(r.unit, r.unit.label)),
