@@ -120,16 +120,21 @@ def _load_plan(session: Session, plan_data: dict[str, Any], parts: dict[str, Any
             wanted_themes = [themes[key] for key in entry.get("themes", [])]
         except (KeyError, ValueError) as error:
             raise ReferenceDataError(f"{where}: bad or missing {error}") from error
+        predecessor = None
         if "continues" in entry:
-            values["continues_id"] = _predecessor(session, entry["continues"], values["unit"], plan, where).id
+            predecessor = _predecessor(session, entry["continues"], values["unit"], plan, where)
+            values["continues_id"] = predecessor.id
         match = {"plan_id": plan.id, "code": entry["code"]}
         existing = session.scalars(select(Indicator).filter_by(**match)).one_or_none()
         if existing is None:
+            # One series keeps the officers' baseline and tolerance it was judged by.
             indicator = Indicator(
                 **match,
                 target_value=entry.get("target"),
                 target_note=entry.get("target_note"),
-                tolerance_pct=2.0,
+                tolerance_pct=predecessor.tolerance_pct if predecessor else 2.0,
+                baseline_value=predecessor.baseline_value if predecessor else None,
+                baseline_period=predecessor.baseline_period if predecessor else None,
                 **values,
             )
             session.add(indicator)

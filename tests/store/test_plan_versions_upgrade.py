@@ -53,3 +53,20 @@ def test_upgrading_a_rev0001_demo_keeps_every_reading_on_the_2021_24_plan(tmp_pa
     assert after == before
     assert old_plan_of_read == {plans["pcp-2021-24"]}
     assert predecessor == ("1.1", plans["pcp-2021-24"])
+
+
+def test_after_the_upgrade_the_new_plan_carries_each_series_and_its_baseline(tmp_path):
+    from desktop_app.core.indicator_status import Status
+    from desktop_app.services.indicators import list_indicators, readings
+
+    path = tmp_path / "demo.sqlite"
+    with gzip.open(FIXTURE) as packed, open(path, "wb") as unpacked:
+        shutil.copyfileobj(packed, unpacked)
+    with open_database(path) as db:
+        old = {row.code: row for row in list_indicators(db, plan_key="pcp-2021-24")}
+        new = {row.code: row for row in list_indicators(db, plan_key="pcp-2024-28")}
+        history = readings(db, new["1.1"].id)
+    assert len(history) == 36 and history[-1].label == "Mar 2025"  # every 2021–24 reading, one series
+    assert (new["1.1"].baseline_value, new["1.1"].baseline_period) == (old["1.1"].baseline_value, "2021/22")
+    assert new["1.1"].latest_value == old["1.1"].latest_value and new["1.1"].status is not Status.NO_DATA
+    assert new["1.8"].latest_value is None  # new in 2024–28: starts empty
