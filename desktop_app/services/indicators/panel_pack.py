@@ -40,10 +40,13 @@ _QUARTERS = (1, 2, 3, 4)
 def _text(unit: IndicatorUnit, value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return ""
-    text = format_value(unit, value)
-    if signed and unit is IndicatorUnit.PERCENT:
+    if not signed:
+        return format_value(unit, value)
+    text = format_value(unit, abs(value))
+    if unit is IndicatorUnit.PERCENT:
         text = text.removesuffix("%") + " pts"  # a change of a percentage is in points
-    return ("+" if signed and value > 0 else "") + text
+    # A true minus sign, as the page shows it (and no cell that starts like a formula).
+    return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
 
 
 def _indicator(row: IndicatorRow, points: list[tuple[dt.date, float, str]], threshold: int) -> PanelIndicator:
