@@ -1,7 +1,6 @@
 """Plan versions: indicators belong to a plan, may carry on another's series; spotlights
 
-Revision ID: 0005
-Revises: 0001
+Revision ID: 0005 (it follows the latest revision: see down_revision)
 
 An indicator's code is unique within its plan (each plan numbers its own "1.1"), the indicator
 records its plan directly (filled in from its priority's plan) and, when it carries on an
