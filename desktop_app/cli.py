@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     indicators = verb("indicators", "every Police and Crime Plan indicator: latest reading, baseline, status")
     indicators.add_argument("--format", choices=("text", "json"), default="text")
+    indicators.add_argument("--plan", metavar="KEY", help="a plan's key, e.g. pcp-2021-24 (default: the plan in force)")
+    indicators.add_argument("--pack", action="store_true", help="write the Panel pack for --year to --out")
+    indicators.add_argument("--year", help="with --pack: the financial year, e.g. 2024/25")
+    indicators.add_argument("--out", metavar="FILE.xlsx", help="with --pack: the workbook to write")
 
     export = verb("export", "write the MoJ return workbook for a financial year, half year or quarter")
     export.add_argument("--year", required=True, help="financial year, e.g. 2022/23")
@@ -149,12 +153,25 @@ def _run_report(target: str, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_panel_pack(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import FinancialYear
+    from desktop_app.services.indicators import export_panel_pack
+
+    year = FinancialYear.parse(args.year)
+    with _open(target, exclusive=False) as db:
+        written = export_panel_pack(db, Path(args.out), year, args.plan)
+    print(f"Panel pack written to {written}")
+    return EXIT_OK
+
+
 def _run_indicators(target: str, args: argparse.Namespace) -> int:
     from desktop_app.services.indicators import indicators_json, indicators_text, list_indicators
     from desktop_app.store.database import is_demo
 
+    if args.pack:
+        return _run_panel_pack(target, args)
     with _open(target, exclusive=False) as db:
-        rows = list_indicators(db)
+        rows = list_indicators(db, plan_key=args.plan)
         demo = is_demo(db)
     if args.format == "json":
         print(json.dumps(indicators_json(rows), indent=2))
@@ -329,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb == "report":
             return _run_report(target, args)
         if args.verb == "indicators":
+            if args.pack and not (args.year and args.out):
+                parser.error("indicators --pack needs --year (e.g. 2024/25) and --out FILE.xlsx")
             return _run_indicators(target, args)
         if args.verb == "export":
             return _run_export(target, args)

@@ -148,3 +148,23 @@ def test_service_category_keys_are_unique_snake_case(data):
 def test_five_districts(data):
     names = [d["name"] for d in data["districts"]]
     assert names == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
+
+
+def test_the_2024_28_plan_has_three_priorities_a_spotlight_and_five_themes(data):
+    (later,) = data["plans"]
+    assert (later["key"], later["start"], later["end"]) == ("pcp-2024-28", dt.date(2024, 4, 1), dt.date(2028, 3, 31))
+    priorities = later["priorities"]
+    assert [p.get("spotlight", False) for p in priorities] == [False, False, False, True]
+    assert "Serious Violence" in priorities[-1]["title"]
+    assert len(later["themes"]) == 5
+    earlier = {i["code"]: i for i in data["indicators"]}
+    carried = [i for i in later["indicators"] if "continues" in i]
+    assert len(carried) == 20 and len(later["indicators"]) == 23
+    for indicator in carried:
+        plan_key, _, code = indicator["continues"].partition(":")
+        assert plan_key == "pcp-2021-24" and code in earlier, indicator["code"]
+        assert earlier[code]["unit"] == indicator["unit"], indicator["code"]
+    # New indicators and titles not in the seed say they are illustrative.
+    for indicator in later["indicators"]:
+        if "continues" not in indicator:
+            assert "(illustrative)" in indicator["title"]

@@ -63,12 +63,20 @@ class PackIndicator:
     baseline: float | None
     baseline_period: str | None
     target: float | None
-    latest: float | None
+    latest: float | str | None  # text where a small count is suppressed ("fewer than 5")
     latest_period: str | None
-    change: float | None
+    change: float | str | None
     change_pct: float | None
     status: Status
     status_words: str
+    # The rolling 12 months (see core.indicator_trend); defaults keep older callers working.
+    priority_heading: str = ""
+    rolling_12m: float | None = None
+    rolling_period: str | None = None
+    previous_12m: float | None = None
+    change_12m: float | None = None
+    significance_words: str = ""
+    continues: str = ""
 
     @property
     def priority(self) -> str:
@@ -84,10 +92,12 @@ class PackReading:
     unit: IndicatorUnit
     period_start: dt.date
     period_end: dt.date
-    value: float
+    value: float | str  # text where a small count is suppressed
     numerator: int | None
     denominator: int | None
     note: str
+    # Set when the reading was recorded under an earlier plan's indicator, e.g. `3.1 (pcp-2021-24)`.
+    recorded_under: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,8 @@ class IndicatorPackData:
     generated_at: dt.datetime
     database: str
     is_demo: bool
+    plan_name: str = ""
+    suppression_note: str = ""  # set when small numbers were suppressed
 
 
 def _value_format(unit: IndicatorUnit, *, signed: bool = False) -> str:
@@ -110,9 +122,9 @@ def _value_format(unit: IndicatorUnit, *, signed: bool = False) -> str:
     return f"+{digits};-{digits};0"
 
 
-def _figure(value: float | None, unit: IndicatorUnit, *, signed: bool = False) -> Formatted | None:
-    if value is None:
-        return None
+def _figure(value: float | str | None, unit: IndicatorUnit, *, signed: bool = False) -> Formatted | str | None:
+    if value is None or isinstance(value, str):
+        return value  # a suppressed figure's words
     if unit is IndicatorUnit.COUNT and float(value).is_integer():
         value = int(value)
     return Formatted(value, _value_format(unit, signed=signed))
@@ -155,6 +167,8 @@ def _intro(pack: IndicatorPackData) -> list[str]:
     lines = [TITLE, f"Latest reading against baseline, generated {pack.generated_at:%d %b %Y %H:%M}"]
     if pack.is_demo:
         lines.append(DEMO_WORDS)
+    if pack.suppression_note:
+        lines.append(pack.suppression_note)
     return lines
 
 
@@ -197,6 +211,7 @@ def write_indicator_pack(pack: IndicatorPackData, target: Path | str) -> Path:
         ("Data", DEMO_WORDS if pack.is_demo else "Figures as recorded in the database"),
         ("Indicators", len(pack.indicators)),
         ("Readings", len(pack.readings)),
+        ("Small numbers", pack.suppression_note or "No count needed suppressing."),
         ("Status", "Against the baseline: green improving beyond the tolerance, amber within "
                    "it, red worsening beyond it; monitor-only indicators have no colour."),
     ]

@@ -1,4 +1,9 @@
-"""The year's summary: each measure's total over the year's returns, as the Panel report says it."""
+"""The year's summary: each measure's total over the year's returns, as the Panel report says it.
+
+The text is published (it goes into the Police and Crime Panel's papers), so a total below the
+small-number threshold (the `small_number_threshold` setting, default 5) is printed as "fewer
+than 5" and the text says so; the json and the MoJ workbook keep exact figures.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,13 @@ from sqlalchemy import func, or_, select
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
+from desktop_app.core.suppression import (
+    DEFAULT_THRESHOLD,
+    SETTING_KEY,
+    parse_threshold,
+    suppress_count,
+    suppression_note,
+)
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.store.database import Database
@@ -35,6 +47,7 @@ class YearReport:
     # Stored figures above their measure's ceiling (written by an older version): left out of
     # the totals, which they would swamp or overflow; `check` lists each one.
     figures_left_out: int = 0
+    suppression_threshold: int = DEFAULT_THRESHOLD
     totals: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -119,6 +132,7 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
         returns_unverified=unverified,
         returns_missing=len(expected - received),
         figures_left_out=left_out or 0,
+        suppression_threshold=parse_threshold(db.setting(SETTING_KEY)),
     )
 
 
@@ -137,8 +151,11 @@ def report_text(report: YearReport) -> str:
         f"During the period {_long_date(report.year.start)} to {_long_date(report.year.end)}:",
         "",
     ]
+    suppressed = False
     for measure in report.measures:
-        value = format_count(measure.total)
+        cell = suppress_count(measure.total, report.suppression_threshold)
+        suppressed = suppressed or cell.suppressed
+        value = cell.text
         if measure.sentence:
             sentence = measure.sentence.replace("{value}", value)
         else:
@@ -171,6 +188,8 @@ def report_text(report: YearReport) -> str:
             f"{format_count(report.figures_left_out)} figures above their measures' ceilings are left out "
             "of these totals; run check to list them, and correct those returns."
         )
+    if suppressed:
+        lines.append(suppression_note(report.suppression_threshold))
     return "\n".join(lines)
 
 

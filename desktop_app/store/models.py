@@ -102,6 +102,8 @@ class Priority(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
+    # A plan's "spotlight" (2024–28: serious violence) groups indicators like a priority.
+    spotlight: Mapped[bool] = mapped_column(Boolean, default=False)
 
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="priority", order_by="Indicator.code"
@@ -177,11 +179,16 @@ class Indicator(Base):
     __audited__ = True
     __table_args__ = (
         CheckConstraint("tolerance_pct >= 0", name="tolerance_not_negative"),
+        UniqueConstraint("plan_id", "code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = _version()
     __mapper_args__ = {"version_id_col": version}
-    code: Mapped[str] = mapped_column(String(10), unique=True)
+    # Codes are the plan's own numbering, so each plan may have its "1.1".
+    code: Mapped[str] = mapped_column(String(10))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    # The indicator of the previous plan whose series this one carries on (one series).
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"))
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -196,6 +203,8 @@ class Indicator(Base):
     tolerance_pct: Mapped[float] = mapped_column(Float, default=2.0)
 
     priority: Mapped[Priority] = relationship(back_populates="indicators")
+    plan: Mapped[Plan] = relationship()
+    continues: Mapped[Indicator | None] = relationship(remote_side=[id])
     themes: Mapped[list[Theme]] = relationship(secondary=indicator_theme)
     readings: Mapped[list[IndicatorReading]] = relationship(
         back_populates="indicator", order_by="IndicatorReading.period_start"

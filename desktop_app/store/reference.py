@@ -81,7 +81,19 @@ def load_reference_data(session: Session, path: Path) -> None:
 
 
 def _load(session: Session, data: dict[str, Any], path: Path) -> None:
-    plan_data = data["plan"]
+    for entry in data["districts"]:
+        _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
+    for entry in data["service_categories"]:
+        _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
+    # The first plan's parts sit at the top of the file; later plans carry theirs inside.
+    _load_plan(session, data["plan"], data, path)
+    for plan_data in data.get("plans", []):
+        _load_plan(session, plan_data, plan_data, path)
+    session.flush()
+    _load_measures(session, data, path)
+
+
+def _load_plan(session: Session, plan_data: dict[str, Any], parts: dict[str, Any], path: Path) -> None:
     plan = _upsert(
         session,
         Plan,
@@ -91,23 +103,22 @@ def _load(session: Session, data: dict[str, Any], path: Path) -> None:
     session.flush()
 
     priorities = {}
-    for entry in data["priorities"]:
+    for entry in parts["priorities"]:
         priorities[entry["number"]] = _upsert(
-            session, Priority, {"plan_id": plan.id, "number": entry["number"]}, {"title": entry["title"]}
+            session,
+            Priority,
+            {"plan_id": plan.id, "number": entry["number"]},
+            {"title": entry["title"], "spotlight": bool(entry.get("spotlight", False))},
         )
     themes = {}
-    for entry in data["themes"]:
+    for entry in parts["themes"]:
         themes[entry["key"]] = _upsert(
             session, Theme, {"plan_id": plan.id, "key": entry["key"]}, {"name": entry["name"]}
         )
-    for entry in data["districts"]:
-        _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
-    for entry in data["service_categories"]:
-        _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
     session.flush()
 
-    for entry in data["indicators"]:
-        where = f"{path.name}: indicator {entry.get('code')!r}"
+    for entry in parts["indicators"]:
+        where = f"{path.name}: plan {plan.key!r}, indicator {entry.get('code')!r}"
         try:
             values = {
                 "priority_id": priorities[entry["priority"]].id,
@@ -121,21 +132,52 @@ def _load(session: Session, data: dict[str, Any], path: Path) -> None:
             wanted_themes = [themes[key] for key in entry.get("themes", [])]
         except (KeyError, ValueError) as error:
             raise ReferenceDataError(f"{where}: bad or missing {error}") from error
-        existing = session.scalars(select(Indicator).filter_by(code=entry["code"])).one_or_none()
+        predecessor = None
+        if "continues" in entry:
+            predecessor = _predecessor(session, entry["continues"], values["unit"], plan, where)
+            values["continues_id"] = predecessor.id
+        match = {"plan_id": plan.id, "code": entry["code"]}
+        existing = session.scalars(select(Indicator).filter_by(**match)).one_or_none()
         if existing is None:
+            # One series keeps the officers' baseline and tolerance it was judged by.
             indicator = Indicator(
-                code=entry["code"],
+                **match,
                 target_value=entry.get("target"),
                 target_note=entry.get("target_note"),
-                tolerance_pct=2.0,
+                tolerance_pct=predecessor.tolerance_pct if predecessor else 2.0,
+                baseline_value=predecessor.baseline_value if predecessor else None,
+                baseline_period=predecessor.baseline_period if predecessor else None,
                 **values,
             )
             session.add(indicator)
         else:
-            indicator = _upsert(session, Indicator, {"code": entry["code"]}, values)
+            indicator = _upsert(session, Indicator, match, values)
         if {t.key for t in indicator.themes} != {t.key for t in wanted_themes}:
             indicator.themes = wanted_themes
+    session.flush()
 
+
+def _predecessor(session: Session, reference: object, unit: IndicatorUnit, plan: Plan, where: str) -> Indicator:
+    """The indicator `continues = "plan-key:code"` names; one series must keep one unit."""
+    plan_key, _, code = str(reference).partition(":")
+    found = session.scalars(
+        select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.key == plan_key, Indicator.code == code)
+    ).one_or_none()
+    if found is None or not code:
+        raise ReferenceDataError(
+            f"{where}: continues {reference!r} names no indicator; write it as \"plan-key:code\" of an earlier plan"
+        )
+    if found.plan_id == plan.id:
+        raise ReferenceDataError(f"{where}: continues {reference!r} is in the same plan; it must be an earlier plan's")
+    if found.unit is not unit:
+        raise ReferenceDataError(
+            f"{where}: continues {reference!r}, which is {found.unit.value} while this is {unit.value}: "
+            "a series cannot join two units"
+        )
+    return found
+
+
+def _load_measures(session: Session, data: dict[str, Any], path: Path) -> None:
     measure_keys = set()
     for entry in data["measures"]:
         measure_keys.add(entry["key"])

@@ -37,3 +37,31 @@ def test_a_new_database_does_run_the_migrations(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "alembic" in json.loads(result.stdout)
+
+
+WINDOW_PROBE = """
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from desktop_app.app import build_main_window, dispose_window
+app = QApplication.instance() or QApplication([])
+window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
+window.show()
+app.processEvents()
+opened = "scipy" in sys.modules
+window.show_page("indicators")
+app.processEvents()
+shown = "scipy" in sys.modules
+dispose_window(window)
+print(json.dumps([opened, shown]))
+"""
+
+
+def test_the_window_opens_without_scipy_which_loads_when_indicators_are_shown(demo_path, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE, str(demo_path), str(tmp_path / "settings.ini")],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, True]

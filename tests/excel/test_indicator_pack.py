@@ -22,12 +22,15 @@ from desktop_app.excel.indicator_pack import (
 )
 from desktop_app.excel.writer import WorkbookWriteError
 from desktop_app.services.indicators import export_indicator_pack, list_indicators
-from desktop_app.store.models import IndicatorReading
+from desktop_app.store.models import Indicator, IndicatorReading, Plan
+
+
+OLD_PLAN = "pcp-2021-24"
 
 
 @pytest.fixture
 def demo_pack(demo_db, tmp_path):
-    path = export_indicator_pack(demo_db, tmp_path / "indicator pack.xlsx")
+    path = export_indicator_pack(demo_db, tmp_path / "indicator pack.xlsx", OLD_PLAN)
     return path, CalamineWorkbook.from_path(str(path))
 
 
@@ -50,16 +53,20 @@ def test_every_indicator_has_a_row_under_four_priorities(demo_pack, demo_db):
     assert len({row[0] for row in rows}) == 4
     assert rows[0][0].startswith("1. Supporting Victims and Witnesses")
     by_code = {row[1]: dict(zip(header, row)) for row in rows}
-    expected = {row.code: row for row in list_indicators(demo_db)}
+    expected = {row.code: row for row in list_indicators(demo_db, plan_key=OLD_PLAN)}
     assert by_code.keys() == expected.keys()
     for code, row in by_code.items():
         assert row["Status"] == expected[code].status_words
-        assert row["Latest"] == pytest.approx(expected[code].latest_value)
+        latest = expected[code].latest_value
+        if expected[code].unit is IndicatorUnit.COUNT and 0 < latest < 5:
+            assert row["Latest"] == "fewer than 5"  # published: small counts suppressed
+        else:
+            assert row["Latest"] == pytest.approx(latest)
         assert row["Baseline"] == pytest.approx(expected[code].baseline_value)
     assert by_code["3.8"]["Target"] == 750
     assert by_code["1.1"]["Unit"] == "%"
-    assert by_code["1.1"]["Latest period"] == "Mar 2025"
-    assert by_code["1.2"]["Latest period"] == "2024/25 Q4"
+    assert by_code["1.1"]["Latest period"] == "Mar 2024"  # the plan's last month
+    assert by_code["1.2"]["Latest period"] == "2023/24 Q4"
 
 
 def test_every_reading_is_on_the_readings_sheet(demo_pack, demo_db):
@@ -67,8 +74,14 @@ def test_every_reading_is_on_the_readings_sheet(demo_pack, demo_db):
     header, rows = _table(book, "Readings", "Code")
     assert tuple(header) == READING_HEADERS
     with demo_db.reading() as session:
-        stored = session.scalar(select(func.count()).select_from(IndicatorReading))
-    assert len(rows) == stored == 708
+        stored = session.scalar(
+            select(func.count())
+            .select_from(IndicatorReading)
+            .join(Indicator, Indicator.id == IndicatorReading.indicator_id)
+            .join(Plan, Plan.id == Indicator.plan_id)
+            .where(Plan.key == OLD_PLAN)
+        )
+    assert len(rows) == stored == 472  # April 2022 to March 2024: 15 monthly, 14 quarterly
     first = dict(zip(header, rows[0]))
     assert first["Code"] == "1.1"
     assert first["Period start"] == dt.date(2022, 4, 1)
@@ -136,3 +149,28 @@ def test_an_unwritable_target_keeps_the_old_pack(tmp_path):
     with pytest.raises(WorkbookWriteError, match="folder"):
         write_indicator_pack(_pack(""), target)
     assert target.is_dir()
+
+
+def test_small_counts_in_the_pack_show_as_fewer_than_5_and_the_pack_says_so(demo_pack, demo_db):
+    _, book = demo_pack
+    header, rows = _table(book, "Readings", "Code")
+    homicides = [dict(zip(header, row)) for row in rows if row[0] == "3.1"]
+    values = [row["Value"] for row in homicides]
+    assert "fewer than 5" in values
+    assert all(value == "fewer than 5" or value == 0 or value >= 5 for value in values)
+    with demo_db.reading() as session:
+        stored = session.scalars(
+            select(IndicatorReading.value)
+            .join(Indicator, Indicator.id == IndicatorReading.indicator_id)
+            .join(Plan, Plan.id == Indicator.plan_id)
+            .where(Indicator.code == "3.1", Plan.key == OLD_PLAN)
+            .order_by(IndicatorReading.period_start)
+        ).all()
+    assert [("fewer than 5" if 0 < v < 5 else v) for v in stored] == values  # the database keeps exact figures
+    about = dict((row[0], row[1]) for row in book.get_sheet_by_name("About").to_python())
+    assert 'shown as "fewer than 5"' in about["Small numbers"]
+    _, indicators = _table(book, "Indicators", "Priority")
+    homicides_row = {row[1]: row for row in indicators}["3.1"]
+    latest_column, change_column = INDICATOR_HEADERS.index("Latest"), INDICATOR_HEADERS.index("Change")
+    if homicides_row[latest_column] == "fewer than 5":
+        assert homicides_row[change_column] == "withheld"  # baseline − change would give it away

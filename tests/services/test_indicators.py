@@ -14,6 +14,7 @@ from desktop_app.services.changes import INDICATORS
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.indicators import (
     DuplicateReadingError,
+    UnknownPlanError,
     UnknownThemeError,
     add_reading,
     get_indicator,
@@ -29,10 +30,11 @@ from desktop_app.services.validation import RecordNotFound, ValidationFailed
 from desktop_app.store.models import AuditEvent, IndicatorReading
 
 TODAY = dt.date(2025, 6, 15)
+OLD_PLAN, NEW_PLAN = "pcp-2021-24", "pcp-2024-28"
 
 
-def _by_code(db) -> dict:
-    return {row.code: row for row in list_indicators(db)}
+def _by_code(db, plan_key: str | None = None) -> dict:
+    return {row.code: row for row in list_indicators(db, plan_key=plan_key)}
 
 
 def _count(db, model) -> int:
@@ -43,8 +45,8 @@ def _count(db, model) -> int:
 # ---------------------------------------------------------------- the list
 
 
-def test_the_demo_lists_all_29_indicators_by_priority_then_code(demo_db):
-    rows = list_indicators(demo_db)
+def test_the_demo_lists_all_29_indicators_of_the_2021_24_plan_by_priority_then_code(demo_db):
+    rows = list_indicators(demo_db, plan_key=OLD_PLAN)
     assert len(rows) == 29
     order = [(r.priority_number, tuple(int(part) for part in r.code.split("."))) for r in rows]
     assert order == sorted(order)
@@ -52,10 +54,14 @@ def test_the_demo_lists_all_29_indicators_by_priority_then_code(demo_db):
     assert rows[0].code == "1.1" and rows[-1].code == "4.6"
 
 
-def test_the_demo_shows_green_amber_red_and_monitor(demo_db):
-    statuses = Counter(row.status for row in list_indicators(demo_db))
+def test_the_demo_shows_green_amber_red_and_monitor_in_both_plans(demo_db):
+    statuses = Counter(row.status for row in list_indicators(demo_db, plan_key=OLD_PLAN))
     assert {Status.GREEN, Status.AMBER, Status.RED} <= statuses.keys()
     assert statuses[Status.MONITOR] == 3
+    assert Status.NO_DATA not in statuses
+    statuses = Counter(row.status for row in list_indicators(demo_db, plan_key=NEW_PLAN))
+    assert {Status.GREEN, Status.AMBER, Status.RED} <= statuses.keys()
+    assert statuses[Status.MONITOR] == 1
     assert Status.NO_DATA not in statuses
 
 
@@ -80,7 +86,7 @@ def test_the_additional_officers_indicator_carries_the_750_pledge(demo_db):
 
 
 def test_a_fresh_database_lists_indicators_with_no_reading_yet(db):
-    rows = list_indicators(db)
+    rows = list_indicators(db, plan_key=OLD_PLAN)
     assert len(rows) == 29
     assert {row.status for row in rows} == {Status.NO_DATA, Status.MONITOR}
     assert {row.status_words for row in rows if row.status is Status.NO_DATA} == {"No reading yet"}
@@ -168,7 +174,8 @@ def test_the_new_reading_is_in_the_audit_trail(demo_db):
         ("1.1", {"value": "12.34"}, "value", "more than one decimal place"),
         ("1.5", {"value": "12.5"}, "value", "not a whole number"),
         ("1.5", {"value": "-3"}, "value", "cannot be negative"),
-        ("1.6", {"value": "abc"}, "value", "not a number"),
+        ("1.8", {"value": "abc"}, "value", "not a number"),
+        ("1.1", {"value": "100.5"}, "value", "more than 100%"),
         ("1.1", {"numerator": 50, "denominator": 40}, "numerator", "more than the denominator"),
         ("1.1", {"numerator": 5, "denominator": 0}, "denominator", "more than 0"),
         ("1.1", {}, "value", "Value is needed"),
@@ -312,12 +319,23 @@ def test_clearing_the_baseline_shows_no_baseline(demo_db):
 # ---------------------------------------------------------------- pack and command-line forms
 
 
-def test_the_pack_holds_every_indicator_and_reading(demo_db):
-    pack = indicator_pack(demo_db)
-    assert len(pack.indicators) == 29 and len(pack.readings) == 708
+def test_the_pack_holds_every_indicator_and_reading_of_its_plan(demo_db):
+    pack = indicator_pack(demo_db, OLD_PLAN)
+    assert len(pack.indicators) == 29 and len(pack.readings) == 15 * 24 + 14 * 8
     assert pack.is_demo and pack.database == demo_db.display_name
-    assert [i.code for i in pack.indicators] == [r.code for r in list_indicators(demo_db)]
+    assert [i.code for i in pack.indicators] == [r.code for r in list_indicators(demo_db, plan_key=OLD_PLAN)]
     assert pack.readings[0].code == "1.1" and pack.readings[-1].code == "4.6"
+
+
+def test_the_plan_in_force_pack_carries_each_series_across_plans(demo_db):
+    pack = indicator_pack(demo_db, today=dt.date(2025, 6, 1))
+    assert pack.plan_name == "Police and Crime Plan 2024–28" and len(pack.indicators) == 23
+    homicides = [r for r in pack.readings if r.code == "S.1"]
+    assert len(homicides) == 36  # monthly, April 2022 to March 2025, one series
+    assert {r.recorded_under for r in homicides if r.period_start < dt.date(2024, 4, 1)} == {"3.1 (pcp-2021-24)"}
+    assert {r.recorded_under for r in homicides if r.period_start >= dt.date(2024, 4, 1)} == {""}
+    new = [r for r in pack.readings if r.code == "1.8"]
+    assert len(new) == 4 and new[0].period_start == dt.date(2024, 4, 1)
 
 
 def test_json_and_text_forms(demo_db):
@@ -346,4 +364,64 @@ def test_indicator_history_shows_settings_changes_and_readings_as_officers_read_
 
 
 def test_indicator_history_of_an_untouched_indicator_is_empty(db):
-    assert indicator_history(db, _by_code(db)["3.1"].id) == []
+    assert indicator_history(db, _by_code(db)["S.1"].id) == []
+
+
+# ---------------------------------------------------------------- plans
+
+
+def _refused(demo_db, indicator_id, day, *, today=TODAY, **kwargs):
+    readings_before, audit_before = _count(demo_db, IndicatorReading), _count(demo_db, AuditEvent)
+    with pytest.raises(ValidationFailed) as caught:
+        add_reading(demo_db, indicator_id, day, today=today, **kwargs)
+    assert (_count(demo_db, IndicatorReading), _count(demo_db, AuditEvent)) == (readings_before, audit_before)
+    return caught.value
+
+
+def test_a_reading_for_a_month_before_the_plan_began_is_refused_naming_the_period(demo_db):
+    row = _by_code(demo_db, NEW_PLAN)["1.1"]
+    refused = _refused(demo_db, row.id, dt.date(2024, 3, 1), value="85")
+    assert refused.fields == {"period_start"}
+    assert "Mar 2024 is outside the Police and Crime Plan 2024–28 (1 Apr 2024 to 31 Mar 2028)" in str(refused)
+
+
+def test_an_ended_plans_indicator_keeps_its_history_read_only(demo_db):
+    row = _by_code(demo_db, OLD_PLAN)["1.6"]  # no successor in 2024–28
+    assert row.read_only and not _by_code(demo_db, NEW_PLAN)["1.1"].read_only
+    refused = _refused(demo_db, row.id, dt.date(2024, 3, 1), value="230")
+    assert refused.fields == {"indicator"}
+    assert "ended on 31 Mar 2024: its history is read-only" in str(refused)
+    assert len(readings(demo_db, row.id)) == 8
+
+
+def test_a_reading_for_an_indicator_of_another_plan_is_refused(demo_db):
+    row = _by_code(demo_db, NEW_PLAN)["1.1"]
+    refused = _refused(demo_db, row.id, dt.date(2025, 4, 1), value="85", plan_key=OLD_PLAN)
+    assert refused.fields == {"indicator"}
+    assert "1.1 Crimes with a victim initial needs assessment belongs to the Police and Crime Plan 2024–28" in str(refused)
+
+
+def test_a_denominator_smaller_than_its_numerator_is_refused_naming_the_numerator(demo_db):
+    row = _by_code(demo_db, NEW_PLAN)["1.1"]
+    refused = _refused(demo_db, row.id, dt.date(2025, 4, 1), numerator="900", denominator="850")
+    assert refused.fields == {"numerator"}
+    assert "'900' is more than the denominator '850'" in str(refused)
+
+
+def test_the_plan_in_force_is_the_default_and_a_carried_indicator_shows_its_whole_history(demo_db):
+    assert {row.plan.key for row in list_indicators(demo_db, today=dt.date(2023, 6, 1))} == {OLD_PLAN}
+    assert {row.plan.key for row in list_indicators(demo_db, today=dt.date(2025, 6, 1))} == {NEW_PLAN}
+    homicides = _by_code(demo_db, NEW_PLAN)["S.1"]
+    assert homicides.priority_heading == "Spotlight on Serious Violence"
+    assert homicides.continues == "3.1 (Police and Crime Plan 2021–24)"
+    history = readings(demo_db, homicides.id)
+    assert len(history) == 36 and history[0].label == "Apr 2022" and history[-1].label == "Mar 2025"
+    assert {(r.indicator_code, r.plan_key) for r in history[:24]} == {("3.1", OLD_PLAN)}
+    assert {(r.indicator_code, r.plan_key) for r in history[24:]} == {("S.1", NEW_PLAN)}
+    # The rolling 12 months of 2024/25 are judged against 2023/24, recorded under the old plan.
+    assert homicides.rolling_12m == sum(r.value for r in history[24:])
+    assert homicides.previous_12m == sum(r.value for r in history[12:24])
+    new = _by_code(demo_db, NEW_PLAN)["1.8"]
+    assert new.continues is None and len(readings(demo_db, new.id)) == 4
+    with pytest.raises(UnknownPlanError):
+        list_indicators(demo_db, plan_key="pcp-1999")

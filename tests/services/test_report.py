@@ -52,3 +52,32 @@ def test_a_year_with_no_returns_reports_zeros_not_an_error(db):
     report = year_report(db, FinancialYear(2030))
     assert set(report.totals.values()) == {0}
     assert report.returns_counted == 0
+
+
+def _with_total(report, key: str, total: int):
+    from dataclasses import replace
+
+    measures = tuple(replace(m, total=total) if m.key == key else m for m in report.measures)
+    return replace(report, measures=measures)
+
+
+def test_the_panel_report_prints_a_small_total_as_fewer_than_5_and_says_so(demo_db):
+    from desktop_app.services.report import report_json
+
+    report = _with_total(year_report(demo_db, FinancialYear(2022)), "rj_supported", 3)
+    text = report_text(report)
+    rj = next(line for line in text.splitlines() if "restorative justice" in line.lower())
+    assert "fewer than 5" in rj and " 3 " not in rj
+    assert 'shown as "fewer than 5"' in text
+    assert report_json(report)["totals"]["rj_supported"] == 3  # scripts and the MoJ keep exact figures
+    assert "fewer than" not in report_text(year_report(demo_db, FinancialYear(2022)))  # nothing small: no note
+
+
+def test_the_threshold_is_a_setting(demo_db):
+    from desktop_app.store.models import Setting
+
+    with demo_db.transaction() as session:
+        session.add(Setting(key="small_number_threshold", value="10"))
+    report = _with_total(year_report(demo_db, FinancialYear(2022)), "rj_supported", 7)
+    assert report.suppression_threshold == 10
+    assert "fewer than 10" in report_text(report)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_app.paths import reference_data_file
-from desktop_app.store.models import Indicator, Measure, MeasureRule, Priority, Theme
+from desktop_app.store.models import Indicator, Measure, MeasureRule, Plan, Priority, Theme
 from desktop_app.store.reference import ReferenceDataError, load_reference_data
 
 
@@ -20,12 +20,43 @@ def _counts(db):
         }
 
 
-def test_a_new_database_has_the_plan_as_the_seed_gives_it(db):
-    assert _counts(db) == {"priority": 4, "theme": 3, "indicator": 29, "measure": 7, "measure_rule": 4}
+def test_a_new_database_has_both_plans_as_the_reference_data_gives_them(db):
+    # 2021–24: 4 priorities, 3 themes, 29 indicators; 2024–28: 3 priorities and a spotlight,
+    # 5 themes, 23 indicators (20 carried on, 3 new).
+    assert _counts(db) == {"priority": 8, "theme": 8, "indicator": 52, "measure": 7, "measure_rule": 4}
     with db.reading() as session:
         officers = session.scalars(select(Indicator).where(Indicator.target_value.is_not(None))).all()
-    assert [(i.title, i.target_value) for i in officers] == [(officers[0].title, 750)]
+        plans = sorted(i.plan.key for i in officers)
+        spotlights = session.scalars(select(Priority.title).where(Priority.spotlight)).all()
+    assert {(i.title, i.target_value) for i in officers} == {(officers[0].title, 750)}
+    assert plans == ["pcp-2021-24", "pcp-2024-28"]
     assert "officers" in officers[0].title.lower()
+    assert spotlights == ["Spotlight on Serious Violence"]
+
+
+def test_an_indicator_that_carries_on_points_at_its_predecessor(db):
+    with db.reading() as session:
+        new = {i.code: i for i in session.scalars(select(Indicator).join(Plan).where(Plan.key == "pcp-2024-28"))}
+        homicides = new["S.1"]
+        assert (homicides.continues.code, homicides.continues.plan.key) == ("3.1", "pcp-2021-24")
+        assert homicides.continues.title == homicides.title
+        assert new["1.8"].continues is None  # new in 2024–28: starts empty
+        assert sum(1 for i in new.values() if i.continues is not None) == 20
+
+
+def test_a_mapping_that_joins_two_units_is_refused_naming_the_field(db, tmp_path):
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    wrong = text.replace('code = "1.5"\npriority = 1\ncontinues = "pcp-2021-24:1.5"',
+                         'code = "1.5"\npriority = 1\ncontinues = "pcp-2021-24:1.1"')
+    assert wrong != text
+    edited.write_text(wrong, encoding="utf-8")
+    with pytest.raises(ReferenceDataError) as refused:
+        with db.transaction() as session:
+            load_reference_data(session, edited)
+    message = str(refused.value)
+    assert "'1.5'" in message and "continues 'pcp-2021-24:1.1'" in message
+    assert "percent while this is count" in message
 
 
 def test_loading_again_changes_nothing(db):
@@ -38,10 +69,10 @@ def test_loading_again_changes_nothing(db):
 
 def test_an_edited_label_updates_but_an_officers_baseline_and_target_survive(db, tmp_path):
     with db.transaction() as session:
-        officers = session.scalars(select(Indicator).where(Indicator.target_value == 750)).one()
+        officers = session.scalars(select(Indicator).where(Indicator.target_value == 750)).first()
         officers.baseline_value = 5_700
         officers.target_value = 800
-        code = officers.code
+        code, plan_id = officers.code, officers.plan_id
     edited = tmp_path / "reference_data.toml"
     text = reference_data_file().read_text(encoding="utf-8")
     assert 'label = "Victims supported"' in text
@@ -50,7 +81,7 @@ def test_an_edited_label_updates_but_an_officers_baseline_and_target_survive(db,
         load_reference_data(session, edited)
     with db.reading() as session:
         assert session.scalar(select(Measure.label).where(Measure.key == "victims_supported")) == "Victims supported (all)"
-        indicator = session.scalars(select(Indicator).where(Indicator.code == code)).one()
+        indicator = session.scalars(select(Indicator).filter_by(code=code, plan_id=plan_id)).one()
         assert (indicator.baseline_value, indicator.target_value) == (5_700, 800)
 
 

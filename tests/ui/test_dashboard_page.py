@@ -198,7 +198,7 @@ def test_indicator_tiles_say_their_status_in_words_and_colour(demo_window):
             assert STATUS_COLOURS[tile.status][0] in widget.styleSheet()
     words = {w.tile.status_words for w in shown}
     assert {Status.GREEN.words, Status.RED.words, Status.MONITOR.words} <= words
-    assert "17 improving" in tiles.summary_label.text()
+    assert "16 improving" in tiles.summary_label.text()  # the 2021–24 plan, readings to March 2024
 
 
 def test_the_figures_and_the_charts_fit_a_laptop_screen(demo_window):
@@ -222,3 +222,22 @@ def test_an_empty_database_says_what_to_do_and_the_button_goes_there(qtbot, wind
     assert button.text() == "Set up the year"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.current_page().key == "strands"
+
+
+def test_a_saved_chart_prints_a_small_count_as_fewer_than_5_and_the_screen_keeps_it_exact(demo_window, tmp_path):
+    from desktop_app.core.periods import FinancialYear
+    from desktop_app.services.dashboard import ProviderBar
+
+    chart = demo_window.current_page().providers_chart
+    assert chart.small_number_threshold == 5  # the setting's default, handed over by the page
+    chart.set_series((ProviderBar(1, "Large provider", 1_250), ProviderBar(2, "Small pilot", 3)), FinancialYear(2024))
+    labels = [label.toPlainText() for label in chart.value_labels[:2]]
+    assert labels == ["1,250", "3"]  # on screen: exact, for the officer
+    chart.publish_labels(True)
+    assert [label.toPlainText() for label in chart.value_labels[:2]] == ["1,250", "fewer than 5"]
+    chart.publish_labels(False)
+    published = chart.picture()
+    assert [label.toPlainText() for label in chart.value_labels[:2]] == ["1,250", "3"]  # restored after
+    chart.small_number_threshold = 0
+    exact = chart.picture()
+    assert published != exact  # the saved picture differs only in how the small count is printed

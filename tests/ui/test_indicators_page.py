@@ -25,6 +25,11 @@ def _select(page, code: str):
     return row
 
 
+def _choose_plan(page, key: str) -> None:
+    page.plan_combo.setCurrentIndex(page.plan_combo.findData(key))
+    assert page.plan_key() == key
+
+
 def _status_cells(page) -> list[tuple[str, object]]:
     model = page.table.model()
     return [
@@ -52,15 +57,16 @@ def _save_with_ctrl_s(qtbot, dialog, widget) -> None:
 # ---------------------------------------------------------------- the table
 
 
-def test_the_table_lists_29_indicators_under_4_priorities_with_their_status_in_words(demo_window):
+def test_the_table_lists_the_plan_in_force_by_priority_with_their_status_in_words(demo_window):
     page = demo_window.show_page("indicators")
     assert page.title == "Indicators"
     assert page.table.accessibleName() == "Indicators"
+    assert page.plan_combo.currentText() == "Police and Crime Plan 2024–28 (in force)"
     shown = page.table.visible_records()
-    assert len(shown) == 29
+    assert len(shown) == 23
     assert sorted({r.priority_number for r in shown}) == [1, 2, 3, 4]
     assert [r.code for r in shown[:3]] == ["1.1", "1.2", "1.3"]  # by priority, then code
-    assert page.count_label.text() == "29 indicators under 4 priorities"
+    assert page.count_label.text() == "23 indicators under 3 priorities and a spotlight"
 
     cells = _status_cells(page)
     words = {text for text, _ in cells}
@@ -80,8 +86,17 @@ def test_the_table_lists_29_indicators_under_4_priorities_with_their_status_in_w
     assert "+572 (+317.8%)" in texts
 
 
+def test_the_2021_24_plan_lists_its_29_indicators_under_4_priorities(demo_window):
+    page = demo_window.show_page("indicators")
+    _choose_plan(page, "pcp-2021-24")
+    assert len(page.table.visible_records()) == 29
+    assert page.count_label.text() == "29 indicators under 4 priorities"
+    assert {r.plan.key for r in page.table.visible_records()} == {"pcp-2021-24"}
+
+
 def test_codes_sort_as_numbers_not_text(qtbot, demo_window):
     page = demo_window.show_page("indicators")
+    _choose_plan(page, "pcp-2021-24")
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     codes = [r.code for r in page.table.visible_records()]
     assert codes[0] == "4.6" and codes.index("3.9") < codes.index("3.1")
@@ -94,13 +109,13 @@ def test_the_theme_filter_narrows_the_rows(qtbot, demo_window):
     index = page.theme_combo.findData("women_girls")
     page.theme_combo.setCurrentIndex(index)
     shown = page.table.visible_records()
-    assert 0 < len(shown) < 29
+    assert 0 < len(shown) < 23
     assert all("women_girls" in r.theme_keys for r in shown)
     assert {r.id for r in shown} == {r.id for r in list_indicators(demo_window.workspace.db, "women_girls")}
-    assert page.count_label.text() == f"{len(shown)} of 29 indicators shown"
+    assert page.count_label.text() == f"{len(shown)} of 23 indicators shown"
     assert page.current_indicator() in shown  # the chart follows what is listed
     page.theme_combo.setCurrentIndex(0)
-    assert len(page.table.visible_records()) == 29
+    assert len(page.table.visible_records()) == 23
 
 
 def test_ctrl_f_focuses_the_search_box_which_narrows_the_table(qtbot, demo_window):
@@ -148,7 +163,7 @@ def test_hovering_near_a_point_shows_its_period_and_value(qtbot, demo_window):
 def test_an_empty_database_lists_every_indicator_with_no_reading_yet(window):
     page = window.show_page("indicators")
     shown = page.table.visible_records()
-    assert len(shown) == 29
+    assert len(shown) == 23
     assert {text for text, _ in _status_cells(page)} <= {"No reading yet", "Monitor only"}
     model = page.table.model()
     assert model.index(0, 4).data() == "No reading yet"
@@ -305,14 +320,14 @@ def test_save_chart_as_png_writes_a_picture_twice_the_chart_width(qtbot, demo_wi
     assert str(target) in page.message_label.text()
 
 
-def test_export_indicator_pack_writes_a_workbook_with_29_indicators(qtbot, demo_window, tmp_path, monkeypatch):
+def test_export_indicator_pack_writes_a_workbook_of_the_plan_shown(qtbot, demo_window, tmp_path, monkeypatch):
     page = demo_window.show_page("indicators")
     target = tmp_path / "pack.xlsx"
     monkeypatch.setattr(page, "ask_save_path", lambda *args: str(target))
     page.export_button.click()
     rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Indicators").to_python()
     start = next(i for i, row in enumerate(rows) if row and row[0] == "Priority")
-    assert len(rows[start + 1 :]) == 29
+    assert len(rows[start + 1 :]) == 23
     assert f"Indicator pack written to {target}" == page.message_label.text()
     assert demo_window.statusBar().currentMessage() == page.message_label.text()
 
@@ -385,3 +400,105 @@ def test_an_impossible_reading_is_refused_beside_its_field_and_nothing_is_saved(
     assert readings(window.workspace.db, row.id) == []
     assert "Traceback" not in capfd.readouterr().err
     dialog.reject()
+
+
+# ---------------------------------------------------------------- plans
+
+
+def test_a_carried_indicator_charts_its_whole_history_across_both_plans(demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "S.1")  # homicides: 3.1 in 2021–24, the spotlight's S.1 in 2024–28
+    points = page.chart.reading_points()
+    assert len(points) == 36
+    assert points[0][0] == dt.date(2022, 4, 1) and points[-1][0] == dt.date(2025, 3, 1)
+    assert page.fact_labels["Plan"].text() == "2024–28, carries on 3.1 of 2021–24"
+    assert page.fact_labels["Priority"].text() == "Spotlight on Serious Violence"
+    assert page.fact_labels["12 months"].text().endswith(row.significance.words)
+    assert page.add_reading_button.isEnabled()
+
+
+def test_an_ended_plans_indicator_is_read_only_on_the_page(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    _choose_plan(page, "pcp-2021-24")
+    _select(page, "1.6")
+    assert not page.add_reading_button.isEnabled()
+    assert "read-only" in page.add_reading_button.toolTip()
+    assert page.fact_labels["Plan"].text() == "2021–24, ended: read-only"
+    assert not page.new_record()  # Ctrl+N opens nothing, and says why
+    assert "has ended: its readings are read-only" in page.message_label.text()
+    assert page.active_dialog is None
+
+
+def test_each_plan_lists_its_own_cross_cutting_themes(demo_window):
+    page = demo_window.show_page("indicators")
+    labels = {page.theme_combo.itemText(i) for i in range(page.theme_combo.count())}
+    assert "Working in Partnership (illustrative)" in labels
+    _choose_plan(page, "pcp-2021-24")
+    labels = {page.theme_combo.itemText(i) for i in range(page.theme_combo.count())}
+    assert labels == {"All themes", "The Safety of Women and Girls", "Equality, Diversity and Inclusion",
+                      "Early Intervention and Prevention"}
+
+
+def test_the_12_months_column_says_whether_the_change_is_significant(demo_window):
+    page = demo_window.show_page("indicators")
+    texts = [r for r in page.table.visible_records()]
+    pleas = next(r for r in texts if r.code == "1.5")
+    model = page.table.model()
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "12 months")
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(RECORD_ROLE).code == "1.5")
+    change = pleas.rolling_12m - pleas.previous_12m
+    assert model.index(row, column).data() == f"+{change:,.0f}: {pleas.significance.words}"
+    _select(page, "1.5")
+    assert page.fact_labels["12 months"].text() == (
+        f"{pleas.formatted(pleas.rolling_12m)} against {pleas.formatted(pleas.previous_12m)}: {pleas.significance.words}"
+    )
+
+
+def test_make_panel_pack_writes_the_plan_shown_for_the_year_of_its_latest_readings(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    target = tmp_path / "panel.xlsx"
+    asked = []
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: asked.append(args) or str(target))
+    page.panel_pack_button.click()
+    assert asked[0][0] == "Make Panel pack for 2024/25" and asked[0][1] == "panel-pack-2024-25.xlsx"
+    about = dict((row[0], row[1]) for row in CalamineWorkbook.from_path(str(target)).get_sheet_by_name("About").to_python())
+    assert (about["Plan"], about["Year"]) == ("Police and Crime Plan 2024–28", "2024/25")
+    assert page.message_label.text() == f"Panel pack for 2024/25 written to {target}"
+
+
+def test_a_panel_pack_that_cannot_be_written_says_why(qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("indicators")
+    monkeypatch.setattr(page, "ask_save_path", lambda *args: str(tmp_path / "no such folder" / "pack.xlsx"))
+    page.panel_pack_button.click()
+    assert page.message_label.text().startswith("The Panel pack was not written:")
+
+
+def _coloured_pixels(picture: QImage, colours: set[str]) -> int:
+    return sum(
+        1
+        for y in range(0, picture.height(), 2)
+        for x in range(0, picture.width(), 2)
+        if picture.pixelColor(x, y).name() in colours
+    )
+
+
+def test_a_saved_chart_leaves_out_small_counts_and_says_so(qtbot, demo_window, tmp_path):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "S.1")  # homicides: mostly 1–4 a month
+    chart = page.chart
+    withheld = chart.withheld_points()
+    small = [i for i, r in enumerate(readings(demo_window.workspace.db, row.id)) if 0 < r.value < 5]
+    assert withheld == small and small
+    colours = {point_colour(status) for status in (Status.GREEN, Status.AMBER, Status.RED)}
+
+    chart.small_number_threshold = 0  # nothing suppressed: every point drawn
+    whole = QImage(str(page.save_chart(tmp_path / "all.png")))
+    chart.small_number_threshold = 5
+    published = QImage(str(page.save_chart(tmp_path / "published.png")))
+    assert published.height() > whole.height()  # the band carries the small-numbers line
+    assert _coloured_pixels(published, colours) < _coloured_pixels(whole, colours)
+    assert len(chart.reading_points()) == 36  # the chart on screen keeps every point
+    assert len(chart.points.points()) == 36
+
+    _select(page, "1.5")  # large counts: nothing withheld
+    assert chart.withheld_points() == []

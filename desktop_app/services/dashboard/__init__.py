@@ -138,9 +138,10 @@ def short_title(title: str, limit: int = _SHORT_TITLE) -> str:
     return f"{cut}…"
 
 
-def _tiles(db: Database) -> tuple[IndicatorTile, ...]:
+def _tiles(db: Database, year: FinancialYear | None) -> tuple[IndicatorTile, ...]:
     tiles = []
-    for row in list_indicators(db):
+    # The plan in force at the end of the year shown (a 2022/23 dashboard shows the 2021–24 plan).
+    for row in list_indicators(db, today=year.end if year is not None else None):
         latest = ""
         if row.latest_value is not None:
             latest = f"{row.formatted(row.latest_value)} ({row.latest_period_label})"
@@ -237,7 +238,7 @@ def dashboard(db: Database, year: FinancialYear, *, today: dt.date | None = None
         providers=providers,
         money=money,
         completeness=completeness,
-        tiles=_tiles(db),
+        tiles=_tiles(db, year),
         basis_words=_basis_words(report),
     )
 

@@ -1,5 +1,9 @@
 """Writing the demo indicator baselines and readings, April 2022 to March 2025.
 
+Readings up to March 2024 go on the 2021–24 plan's indicators; from April 2024 on the 2024–28
+plan's indicator that carries each one on (one series across the two plans), and nowhere for an
+indicator that ended with its plan. The 2024–28 plan's new indicators start in April 2024.
+
 Each indicator drifts from its 2021/22 baseline towards an end value, some the wanted way, some
 flat, some the wrong way, so the status colours show green, amber and red. Rates come with
 their numerator and denominator and the value is worked out from them.
@@ -18,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.vocabulary import Frequency, IndicatorUnit
 from desktop_app.services.demo.register import YEARS
-from desktop_app.store.models import Indicator, IndicatorReading
+from desktop_app.store.models import Indicator, IndicatorReading, Plan
 
 BASELINE_PERIOD = "2021/22"
 
@@ -63,6 +67,13 @@ _PROFILES = {
     "4.5": _Profile(310, 262, 0.04),  # falling: good
     "4.6": _Profile(520, 492, 0.04),  # falling: bad
 }
+# The 2024–28 plan's new indicators: one year of readings, their own first year the baseline.
+_NEW_PROFILES = {
+    "1.8": _Profile(7_400, 7_700, 0.02),  # rising: good
+    "3.10": _Profile(48.0, 50.5, 0.015, denominator=1_200),  # rising: good
+    "S.5": _Profile(14, 11, 0.2),  # falling: good (small numbers)
+}
+_NEW_BASELINE_PERIOD = "2024/25"
 # Additional officers and staff since April 2021: a cumulative count climbing to the pledge.
 _OFFICERS_CODE = "3.8"
 _OFFICERS_BASELINE = 180
@@ -142,21 +153,49 @@ def _officer_readings(indicator: Indicator) -> list[IndicatorReading]:
     return rows
 
 
+def _successors(session: Session) -> dict[int, Indicator]:
+    later = session.scalars(select(Indicator).where(Indicator.continues_id.is_not(None))).all()
+    return {indicator.continues_id: indicator for indicator in later}
+
+
 def write_indicators(session: Session, rng: random.Random) -> int:
     """Baselines on every indicator and readings for each; returns the number of readings."""
     written = 0
-    for indicator in session.scalars(select(Indicator).order_by(Indicator.code)).all():
+    successors = _successors(session)
+    first_plan = session.scalars(select(Plan).order_by(Plan.start)).first()
+    plan_ends = first_plan.end if first_plan is not None else None
+    for indicator in session.scalars(
+        select(Indicator).where(Indicator.plan_id == first_plan.id).order_by(Indicator.code)
+    ).all():
         if indicator.code == _OFFICERS_CODE:
-            indicator.baseline_value = float(_OFFICERS_BASELINE)
-            indicator.baseline_period = _OFFICERS_BASELINE_PERIOD
+            baseline, period = float(_OFFICERS_BASELINE), _OFFICERS_BASELINE_PERIOD
             rows = _officer_readings(indicator)
         else:
             profile = _PROFILES.get(indicator.code)
             if profile is None:  # an indicator added to the reference data after the demo
                 continue
-            indicator.baseline_value = _round_for(indicator.unit, profile.baseline)
-            indicator.baseline_period = BASELINE_PERIOD
+            baseline, period = _round_for(indicator.unit, profile.baseline), BASELINE_PERIOD
             rows = _readings(rng, indicator, profile)
+        later = successors.get(indicator.id)
+        for carried in (indicator, later):
+            if carried is not None:
+                carried.baseline_value, carried.baseline_period = baseline, period
+        for row in rows:
+            if row.period_start <= plan_ends:
+                row.indicator = indicator
+            elif later is not None:
+                row.indicator = later
+            else:
+                continue  # the indicator ended with its plan
+            session.add(row)
+            written += 1
+    for indicator in session.scalars(select(Indicator).where(Indicator.plan_id != first_plan.id)).all():
+        profile = _NEW_PROFILES.get(indicator.code)
+        if profile is None or indicator.continues_id is not None:
+            continue
+        rows = [row for row in _readings(rng, indicator, profile) if row.period_start > plan_ends]
+        indicator.baseline_value = _round_for(indicator.unit, profile.baseline)
+        indicator.baseline_period = _NEW_BASELINE_PERIOD
         for row in rows:
             row.indicator = indicator
             session.add(row)

@@ -128,7 +128,8 @@ def write_register(session: Session, rng: random.Random, stream: FundingStream) 
     """The 34 providers and 72 strands, references WY-001 onwards in plan order."""
     districts = _by_key(session, District)
     categories = _by_key(session, ServiceCategory)
-    plan_row = session.scalars(select(Plan).order_by(Plan.start.desc())).first()
+    # The demo's strands were commissioned (2022–25) under the first plan.
+    plan_row = session.scalars(select(Plan).order_by(Plan.start)).first()
     priorities = {
         p.number: p for p in session.scalars(select(Priority).where(Priority.plan_id == plan_row.id))
     }

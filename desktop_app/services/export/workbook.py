@@ -99,7 +99,8 @@ def prepare(
         details = read_details(session, snapshot)
     _check(cancelled)
     _tell(progress, _READING_SHARE / 2, "Reading the indicators")
-    indicators = indicator_pack(db).indicators
+    # The plan in force then, exact figures: the MoJ is not a publication.
+    indicators = indicator_pack(db, today=period.end, suppress=False).indicators
     data = workbook_data(
         snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=due_days(db)
     )

@@ -22,6 +22,7 @@ from desktop_app.core.indicator_values import (
     reading_period,
     validate_reading,
 )
+from desktop_app.core.periods import format_date
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
@@ -58,6 +59,25 @@ def _duplicate(indicator: Indicator, existing: IndicatorReading | None, start: d
     )
 
 
+def _plan_errors(
+    indicator: Indicator, start: dt.date, end: dt.date, today: dt.date, plan_key: str | None
+) -> list[FieldError]:
+    plan = indicator.plan
+    named = f"{indicator.code} {indicator.title}"
+    if plan_key is not None and plan.key != plan_key:
+        return [FieldError("indicator", f"{named} belongs to the {plan.name}, not the plan being worked on "
+                           f"({plan_key}): choose that plan's indicator instead.")]
+    if today > plan.end:
+        return [FieldError("indicator", f"{named} belongs to the {plan.name}, which ended on "
+                           f"{format_date(plan.end)}: its history is read-only. Record new readings "
+                           "against the indicator of the plan in force.")]
+    if start < plan.start or end > plan.end:
+        return [FieldError("period_start", f"{period_label(start, end)} is outside the {plan.name} "
+                           f"({format_date(plan.start)} to {format_date(plan.end)}): record it against "
+                           "the indicator of the plan that covers it.")]
+    return []
+
+
 def add_reading(
     db: Database,
     indicator_id: int,
@@ -69,8 +89,13 @@ def add_reading(
     *,
     who: str | None = None,
     today: dt.date | None = None,
+    plan_key: str | None = None,
 ) -> Changed:
     """Record one reading for the month or quarter holding `period_start`.
+
+    The reading must fall inside the indicator's plan, whose plan must not have ended (an ended
+    plan's history is read-only), and, when `plan_key` says which plan the officer is working
+    in, the indicator must be one of that plan's.
 
     `value` may be a number or the text typed (`12.5`, `1,234`, `12.5%`); with a numerator and
     denominator it may be left out and is worked out from them. Refused with
@@ -83,7 +108,7 @@ def add_reading(
         if indicator is None:
             raise RecordNotFound(f"Indicator {indicator_id} is not in this database.")
         start, end = reading_period(indicator.frequency, period_start)
-        errors: list[FieldError] = []
+        errors: list[FieldError] = _plan_errors(indicator, start, end, today, plan_key)
         if start > today:
             errors.append(
                 FieldError("period_start", f"{period_label(start, end)} has not started yet: "

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.suppression import DEFAULT_THRESHOLD
 from desktop_app.ui.pages.dashboard.chart_parts import (
     AXIS,
     MUTED,
@@ -58,6 +59,8 @@ class BarChart(QFrame):
     `set_series` (feeding those items) and `hit` (what a point of the plot falls on)."""
 
     bar_clicked = Signal(object)
+    # Counts below this are published as words in saved pictures; the page sets it from the settings.
+    small_number_threshold = DEFAULT_THRESHOLD
 
     def __init__(
         self,
@@ -275,11 +278,19 @@ class BarChart(QFrame):
         """Saved pictures are twice the on-screen width, sharp in a printed report."""
         return 2 * max(self.view.width(), 1)
 
+    def publish_labels(self, published: bool) -> None:
+        """Charts that print counts on their bars show a small one as "fewer than 5" while a
+        picture is taken (a saved picture is published) and exactly again afterwards."""
+
     def picture(self) -> QImage:
         """The chart at twice its on-screen size, under a band with its title and caption."""
-        exporter = ImageExporter(self.view.scene())
-        exporter.parameters()["width"] = self.export_width()
-        chart = exporter.export(toBytes=True)
+        self.publish_labels(True)
+        try:
+            exporter = ImageExporter(self.view.scene())
+            exporter.parameters()["width"] = self.export_width()
+            chart = exporter.export(toBytes=True)
+        finally:
+            self.publish_labels(False)
         scale = chart.width() / max(self.view.width(), 1)
         band = round((52 if self.caption else 34) * scale)
         picture = QImage(chart.width(), chart.height() + band, QImage.Format.Format_ARGB32)

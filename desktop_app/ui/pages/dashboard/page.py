@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import Changed
+from desktop_app.services.small_numbers import small_number_threshold
 from desktop_app.services.dashboard import (
     Dashboard,
     dashboard,
@@ -175,7 +176,9 @@ class DashboardPage(Page):
             AllocationChart(content),
             CompletenessChart(content),
         )
+        threshold = small_number_threshold(self.workspace.db)
         for index, (frame, chart) in enumerate(zip(self._chart_frames, charts)):
+            chart.small_number_threshold = threshold
             chart.setMinimumHeight(CHART_HEIGHT)
             self.chart_grid.replaceWidget(frame, chart)
             frame.deleteLater()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.suppression import suppress_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.dashboard import OTHER_SERVICES, ProviderBar, QuarterlyVictims
 from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
@@ -55,7 +56,18 @@ class QuarterlyVictimsChart(BarChart):
             legend=True,
         )
         self.series: QuarterlyVictims | None = None
+        self._totals: tuple[int, ...] = ()
         self._set_axis_titles("Victims supported", "Quarter")
+
+    def publish_labels(self, published: bool) -> None:
+        for label, total in zip(self.total_labels, self._totals):
+            if not total:
+                # An empty quarter says why rather than looking like a quarter with no victims.
+                label.setText("none verified\nyet")
+            elif published:
+                label.setText(suppress_count(total, self.small_number_threshold).text)
+            else:
+                label.setText(format_count(total))
 
     def _make_items(self) -> None:
         self.bars: list[pg.BarGraphItem] = []
@@ -92,11 +104,11 @@ class QuarterlyVictimsChart(BarChart):
             list(victims.quarter_labels), [label.split()[0] for label in victims.quarter_labels]
         )
         top = max(victims.totals, default=0)
+        self._totals = tuple(victims.totals)
         for x, (label, total) in enumerate(zip(self.total_labels, victims.totals)):
-            # An empty quarter says why rather than looking like a quarter with no victims.
-            label.setText(format_count(total) if total else "none verified\nyet")
             label.setPos(x, total + top * 0.015)
             label.setVisible(True)
+        self.publish_labels(False)
         self.plot.setXRange(-0.6, 3.6, padding=0)
         self._set_value_range(top, 0.12)
         self.caption = f"{victims.year.label} · verified and locked returns · {format_count(victims.total)} in all"
@@ -160,6 +172,13 @@ class TopProvidersChart(BarChart):
             label.setAnchor((0.0, 0.5))
             self.plot.addItem(label, ignoreBounds=True)
             self.value_labels.append(label)
+
+    def publish_labels(self, published: bool) -> None:
+        for index, label in enumerate(self.value_labels):
+            if index < len(self.providers):
+                value = self.providers[index].victims
+                shown = suppress_count(value, self.small_number_threshold).text if published else format_count(value)
+                label.setText(shown)
 
     def set_series(self, providers: tuple[ProviderBar, ...], year: FinancialYear) -> None:
         """Draw the ranked providers (Other providers, if any, in grey at the bottom)."""

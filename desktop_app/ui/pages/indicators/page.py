@@ -1,7 +1,9 @@
 """The Indicators page: the Police and Crime Plan's indicators, where each stands, and its trend.
 
-Above, every indicator by priority with its baseline, latest reading, change and status (in
-words and colour), searchable and filterable by cross-cutting theme. Below, the selected
+Above, every indicator of the chosen plan (the plan in force unless the officer picks another)
+by priority with its baseline, latest reading, change, rolling 12 months and status (in words
+and colour), searchable and filterable by cross-cutting theme. An indicator carried on from an
+earlier plan shows its whole series; one whose plan has ended is read-only. Below, the selected
 indicator's trend chart and what can be done with it.
 
 Keyboard: Ctrl+F searches; Enter (or a double-click) on an indicator opens "Add reading…" for
@@ -10,6 +12,7 @@ it, the most frequent task here, as Ctrl+N does.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -29,11 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import Direction
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.indicators import IndicatorRow, export_indicator_pack, list_indicators, readings
-from desktop_app.services.reference_lists import themes
+from desktop_app.services.small_numbers import small_number_threshold
+from desktop_app.services.indicators import (
+    IndicatorRow,
+    export_indicator_pack,
+    export_panel_pack,
+    list_indicators,
+    list_plans,
+    plan_in_force,
+    readings,
+)
 from desktop_app.ui.pages.indicators.reading_dialog import ReadingDialog
 from desktop_app.ui.pages.indicators.settings_dialog import IndicatorSettingsDialog
 from desktop_app.ui.pages.indicators.table import (
@@ -42,6 +54,7 @@ from desktop_app.ui.pages.indicators.table import (
     change_text,
     indicator_table_model,
     latest_text,
+    rolling_text,
 )
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
@@ -93,12 +106,32 @@ class IndicatorsPage(Page):
 
         header = PageHeader(self.title, self)
         self.count_label = header.subtitle
+        self.panel_pack_button = header.add_button(
+            "Make Panel pack…",
+            tooltip="The quarterly pack for the Police and Crime Panel: indicators, trends and the "
+            "year's victims' services figures, small numbers suppressed",
+        )
         self.export_button = header.add_button(
             "Export indicator pack…", tooltip="Every indicator and reading as an Excel workbook"
         )
         layout.addLayout(header)
 
         tools = QHBoxLayout()
+        plan_label = QLabel("Plan", self)
+        self.plan_combo = QComboBox(self)
+        self.plan_combo.setAccessibleName("Plan")
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        plan_label.setBuddy(self.plan_combo)
+        plans = list_plans(self.workspace.db)
+        in_force = plan_in_force(plans, dt.date.today())
+        for plan in reversed(plans):  # newest first: the plan in force is usually the top one
+            words = " (in force)" if plan == in_force else ""
+            self.plan_combo.addItem(f"{plan.name}{words}", plan.key)
+        if in_force is not None:
+            self.plan_combo.setCurrentIndex(self.plan_combo.findData(in_force.key))
+        tools.addWidget(plan_label)
+        tools.addWidget(self.plan_combo)
+        tools.addSpacing(12)
         self.search_edit = search_box(self, "indicators", "code, name, status or source")
         tools.addWidget(self.search_edit, 1)
         theme_label = QLabel("Theme", self)
@@ -107,9 +140,7 @@ class IndicatorsPage(Page):
         self.theme_combo.setMinimumWidth(260)
         self.theme_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         theme_label.setBuddy(self.theme_combo)
-        self.theme_combo.addItem(ALL_THEMES, None)
-        for theme in themes(self.workspace.db):
-            self.theme_combo.addItem(theme.label, theme.key)
+        self.theme_combo.addItem(ALL_THEMES, None)  # the plan's themes come with its indicators
         tools.addSpacing(12)
         tools.addWidget(theme_label)
         tools.addWidget(self.theme_combo)
@@ -168,6 +199,7 @@ class IndicatorsPage(Page):
         row = QHBoxLayout()
         row.setSpacing(16)
         self.chart = TrendChart(detail)
+        self.chart.small_number_threshold = small_number_threshold(self.workspace.db)
         self.chart.setMinimumHeight(220)
         row.addWidget(self.chart, 1)
         facts = QFormLayout()
@@ -176,7 +208,9 @@ class IndicatorsPage(Page):
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.fact_labels: dict[str, QLabel] = {}
-        for name in ("Status", "Latest", "Baseline", "Change", "Target", "Tolerance", "Priority", "Source"):
+        for name in (
+            "Status", "Latest", "Baseline", "Change", "12 months", "Target", "Priority", "Plan", "Source",
+        ):
             caption = QLabel(name, detail)
             caption.setObjectName("pageSubtitle")
             value = QLabel(detail)
@@ -190,12 +224,13 @@ class IndicatorsPage(Page):
         facts_column.setContentsMargins(0, 4, 0, 0)
         facts_column.addLayout(facts)
         facts_column.addStretch(1)
-        facts_holder.setFixedWidth(330)
+        facts_holder.setFixedWidth(350)
         row.addWidget(facts_holder)
         column.addLayout(row, 1)
         return detail
 
     def _connect_signals(self) -> None:
+        self.plan_combo.currentIndexChanged.connect(self._on_plan_combo_current_index_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.theme_combo.currentIndexChanged.connect(self._on_theme_combo_current_index_changed)
         self.table.record_activated.connect(self._on_table_record_activated)
@@ -204,6 +239,7 @@ class IndicatorsPage(Page):
         self.settings_button.clicked.connect(self._on_settings_clicked)
         self.save_chart_button.clicked.connect(self._on_save_chart_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.panel_pack_button.clicked.connect(self._on_panel_pack_clicked)
 
     def _fit_columns(self) -> None:
         self.table.fit_columns(maximum=240)
@@ -214,8 +250,9 @@ class IndicatorsPage(Page):
 
     def refresh(self) -> None:
         current = self.current_indicator()
-        rows = list_indicators(self.workspace.db)
+        rows = list_indicators(self.workspace.db, plan_key=self.plan_key())
         self.table.source_model.set_rows(rows)
+        self._fill_themes(rows)
         if current is not None:
             self.table.select_where(lambda r: r.id == current.id)
         self._update_count()
@@ -225,12 +262,38 @@ class IndicatorsPage(Page):
     def current_indicator(self) -> IndicatorRow | None:
         return self.table.current_record()
 
+    def plan_key(self) -> str | None:
+        """The plan shown (None when the database holds no plan)."""
+        return self.plan_combo.currentData()
+
+    def _fill_themes(self, rows: list[IndicatorRow]) -> None:
+        # Each plan has its own cross-cutting themes; keep the choice when the new plan has it.
+        chosen = self.theme_combo.currentData()
+        found = {}
+        for row in rows:
+            for theme in row.themes:
+                found.setdefault(theme.key, theme.name)
+        wanted = [(None, ALL_THEMES), *sorted(found.items(), key=lambda item: item[1])]
+        combo = self.theme_combo
+        if wanted == [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]:
+            return
+        self.theme_combo.blockSignals(True)
+        self.theme_combo.clear()
+        for key, name in wanted:
+            self.theme_combo.addItem(name, key)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(chosen)) if chosen in found else 0)
+        self.theme_combo.blockSignals(False)
+        self._on_theme_combo_current_index_changed(self.theme_combo.currentIndex())
+
     def _update_count(self) -> None:
         shown = self.table.visible_records()
         total = self.table.source_model.rowCount()
-        priorities = len({r.priority_number for r in shown})
+        priorities = len({r.priority_number for r in shown if not r.priority_spotlight})
+        spotlights = len({r.priority_number for r in shown if r.priority_spotlight})
         if len(shown) == total:
             text = f"{format_count(total)} indicators under {priorities} priorities"
+            if spotlights:
+                text += " and a spotlight" if spotlights == 1 else f" and {spotlights} spotlights"
         else:
             text = f"{format_count(len(shown))} of {format_count(total)} indicators shown"
         self.count_label.setText(text)
@@ -238,6 +301,12 @@ class IndicatorsPage(Page):
     def _show_detail(self, indicator: IndicatorRow | None) -> None:
         for button in (self.add_reading_button, self.settings_button):
             button.setEnabled(indicator is not None)
+        if indicator is not None and indicator.read_only:
+            # The history of an ended plan stays as it was reported.
+            self.add_reading_button.setEnabled(False)
+            self.add_reading_button.setToolTip(f"The {indicator.plan.name} has ended: its readings are read-only")
+        else:
+            self.add_reading_button.setToolTip("Add a reading for the selected indicator (Enter or Ctrl+N)")
         if indicator is None:
             self.detail_title.setText("Select an indicator to see its trend")
             for label in self.fact_labels.values():
@@ -247,16 +316,28 @@ class IndicatorsPage(Page):
             return
         self.detail_title.setText(f"{indicator.code}  {indicator.title}")
         facts = self.fact_labels
-        facts["Priority"].setText(f"{indicator.priority_number}. {indicator.priority_title}")
+        facts["Priority"].setText(
+            indicator.priority_title if indicator.priority_spotlight
+            else f"{indicator.priority_number}. {indicator.priority_title}"
+        )
+        plan = indicator.plan.short_name
+        if indicator.continues:
+            plan += f", carries on {indicator.continues_short}"
+        if indicator.read_only:
+            plan += ", ended: read-only"
+        facts["Plan"].setText(plan)
+        facts["Plan"].setToolTip(indicator.plan.name)
+        # The significance test loads scipy: only once the page is on screen, not at start-up.
+        facts["12 months"].setText(rolling_text(indicator) if self.isVisible() else "")
         facts["Status"].setText(_status_words(indicator))
         facts["Latest"].setText(latest_text(indicator))
-        facts["Baseline"].setText(baseline_text(indicator))
+        facts["Baseline"].setText(f"{baseline_text(indicator)}, tolerance {indicator.tolerance_pct:g}%")
+        facts["Baseline"].setToolTip(f"Tolerance: {indicator.tolerance_pct:g}% of the baseline either side")
         facts["Change"].setText(change_text(indicator))
         target = indicator.formatted(indicator.target_value) or "None set"
         note = indicator.target_note or ""
         facts["Target"].setText(f"{target} ({note})" if note and len(note) <= 30 else target)
         facts["Target"].setToolTip(note)
-        facts["Tolerance"].setText(f"{indicator.tolerance_pct:g}% of the baseline")
         facts["Source"].setText(f"{indicator.source}, {indicator.frequency.label.lower()}")
         self.chart.set_series(indicator, readings(self.workspace.db, indicator.id))
         self.save_chart_button.setEnabled(self.chart.has_chart())
@@ -267,6 +348,10 @@ class IndicatorsPage(Page):
         window = self.window()
         if not problem and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 10000)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._show_detail(self.current_indicator())
 
     # ------------------------------------------------------------------ Page
 
@@ -305,6 +390,13 @@ class IndicatorsPage(Page):
         if indicator is None:
             self.show_message("Select an indicator first, then add its reading.", problem=True)
             return None
+        if indicator.read_only:
+            self.show_message(
+                f"{indicator.code} belongs to the {indicator.plan.name}, which has ended: its readings are "
+                "read-only. Choose the plan in force to add a reading.",
+                problem=True,
+            )
+            return None
         return self._open(ReadingDialog(self.workspace, indicator, self))
 
     def open_settings_dialog(self) -> IndicatorSettingsDialog | None:
@@ -333,7 +425,7 @@ class IndicatorsPage(Page):
     def export_pack(self, path: str | Path) -> Path | None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = export_indicator_pack(self.workspace.db, Path(path))
+            written = export_indicator_pack(self.workspace.db, Path(path), self.plan_key())
         except (ServiceError, OSError, ValueError) as error:
             self.show_message(f"The indicator pack was not written: {error}", problem=True)
             return None
@@ -342,7 +434,30 @@ class IndicatorsPage(Page):
         self.show_message(f"Indicator pack written to {written}")
         return written
 
+    def pack_year(self) -> FinancialYear:
+        """The year the Panel pack covers: the one holding the plan's latest reading."""
+        starts = [row.latest_period_start for row in self.table.source_model.rows() if row.latest_period_start]
+        return FinancialYear.containing(max(starts) if starts else dt.date.today())
+
+    def make_panel_pack(self, path: str | Path) -> Path | None:
+        year = self.pack_year()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = export_panel_pack(self.workspace.db, Path(path), year, self.plan_key())
+        except (ServiceError, OSError, ValueError) as error:
+            self.show_message(f"The Panel pack was not written: {error}", problem=True)
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_message(f"Panel pack for {year.label} written to {written}")
+        return written
+
     # ------------------------------------------------------------------ slots
+
+    def _on_plan_combo_current_index_changed(self, _index: int) -> None:
+        self.refresh()
+        if self.current_indicator() is None and self.table.proxy.rowCount():
+            self.table.selectRow(0)
 
     def _on_search_edit_text_changed(self, text: str) -> None:
         self.table.proxy.set_search_text(text)
@@ -378,6 +493,13 @@ class IndicatorsPage(Page):
         path = self.ask_save_path("Save chart as PNG", f"indicator-{indicator.code}-trend.png", PICTURE_FILTER)
         if path:
             self.save_chart(path)
+
+    def _on_panel_pack_clicked(self) -> None:
+        year = self.pack_year()
+        suggested = f"panel-pack-{year.label.replace('/', '-')}.xlsx"
+        path = self.ask_save_path(f"Make Panel pack for {year.label}", suggested, WORKBOOK_FILTER)
+        if path:
+            self.make_panel_pack(path)
 
     def _on_export_clicked(self) -> None:
         path = self.ask_save_path("Export indicator pack", "indicator-pack.xlsx", WORKBOOK_FILTER)

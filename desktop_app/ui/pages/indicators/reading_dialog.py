@@ -218,7 +218,9 @@ class ReadingDialog(RecordDialog):
 
     def save(self) -> None:
         try:
-            self.changed = add_reading(self.workspace.db, self.indicator.id, **self.value(), today=self.today)
+            self.changed = add_reading(
+                self.workspace.db, self.indicator.id, **self.value(), today=self.today, plan_key=self.indicator.plan.key
+            )
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
             return

@@ -74,13 +74,48 @@ def change_text(row: IndicatorRow) -> str:
     return f"{sign}{size} ({pct_sign}{pct})"
 
 
+def rolling_text(row: IndicatorRow) -> str:
+    """`8,391 against 7,831: significant increase`; `—` without twelve months of readings."""
+    if row.rolling_12m is None:
+        return NONE_SHOWN
+    text = row.formatted(row.rolling_12m)
+    if row.previous_12m is not None:
+        text += f" against {row.formatted(row.previous_12m)}"
+    return f"{text}: {row.significance.words}"
+
+
+def rolling_change_text(row: IndicatorRow) -> str:
+    """The table's short form, the change against the previous 12 months: `+560: significant
+    increase`, `+1.6 pts: no significant change`; `—` with nothing to compare."""
+    change = row.trend.previous.change
+    if row.rolling_12m is None or change is None:
+        return NONE_SHOWN
+    sign = "+" if change > 0 else ("−" if change < 0 else "")
+    size = format_value(row.unit, abs(change))
+    if row.unit is IndicatorUnit.PERCENT:
+        size = size.removesuffix("%") + " pts"
+    return f"{sign}{size}: {row.significance.words}"
+
+
+def _rolling_tooltip(row: IndicatorRow) -> str:
+    if row.rolling_12m is None:
+        return "Needs readings for all of the last twelve months."
+    return (
+        "The last 12 months against the 12 before them. Only a change beyond chance (95%) is "
+        "called significant: an exact test for counts, a two-proportion test for percentages "
+        "with their numerators and denominators; other figures are not testable."
+    )
+
+
 def _indicator_tooltip(row: IndicatorRow) -> str:
     themes = ", ".join(theme.name for theme in row.themes) or "none"
     parts = [f"{row.code} {row.title}"]
     if row.description:
         parts.append(row.description)
-    parts.append(f"Priority {row.priority_number}: {row.priority_title}")
+    parts.append(row.priority_heading)
     parts.append(f"Cross-cutting themes: {themes}")
+    if row.continues:
+        parts.append(f"Carries on {row.continues}")
     return "\n".join(parts)
 
 
@@ -97,20 +132,29 @@ def _status_tooltip(row: IndicatorRow) -> str:
 
 # What answers "are we getting better?" first (status, latest, baseline, change); the rest after.
 INDICATOR_COLUMNS: list[Column[IndicatorRow]] = [
-    Column("Priority", lambda r: r.priority_number, tooltip=lambda r: f"{r.priority_number}. {r.priority_title}"),
+    Column(
+        "Priority",
+        lambda r: "Spotlight" if r.priority_spotlight else r.priority_number,
+        tooltip=lambda r: r.priority_heading,
+    ),
     Column("Code", lambda r: r.code),
     Column("Indicator", lambda r: r.title, tooltip=_indicator_tooltip),
     Column("Status", lambda r: r.status_words, tooltip=_status_tooltip),
     Column("Latest", latest_text, numeric=True),
     Column("Baseline", baseline_text, numeric=True),
     Column("Change", change_text, numeric=True),
+    Column(
+        "12 months", rolling_change_text, tooltip=lambda r: f"{rolling_text(r)}\n{_rolling_tooltip(r)}"
+    ),
     Column("Target", lambda r: r.formatted(r.target_value) or NONE_SHOWN, numeric=True, tooltip=lambda r: r.target_note or ""),
     Column("Direction", lambda r: r.direction.label),
     Column("Unit", lambda r: UNIT_WORDS.get(r.unit, r.unit.label)),
     Column("Frequency", lambda r: r.frequency.label),
     Column("Source", lambda r: r.source, tooltip=lambda r: r.source),
 ]
-PRIORITY, CODE, TITLE, STATUS, LATEST, BASELINE, CHANGE, TARGET, DIRECTION, UNIT, FREQUENCY, SOURCE = range(12)
+(
+    PRIORITY, CODE, TITLE, STATUS, LATEST, BASELINE, CHANGE, ROLLING, TARGET, DIRECTION, UNIT, FREQUENCY, SOURCE,
+) = range(13)
 
 # What each column sorts by when its text would sort wrongly ("1.10" before "1.9", "1,850" as text).
 _SORT_KEYS = {
@@ -120,6 +164,7 @@ _SORT_KEYS = {
     TARGET: lambda r: r.target_value,
     LATEST: lambda r: r.latest_value,
     CHANGE: lambda r: r.change_pct if r.change_pct is not None else r.change,
+    ROLLING: lambda r: r.trend.previous.change_pct,
     # Worst first when sorted ascending: what needs attention.
     STATUS: lambda r: (
         [Status.RED, Status.AMBER, Status.GREEN, Status.MONITOR, Status.NO_DATA].index(r.status),

@@ -19,6 +19,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPolygon
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.indicator_status import Status
+from desktop_app.core.suppression import DEFAULT_THRESHOLD
+from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.indicators import IndicatorRow, ReadingRow
 from desktop_app.ui.pages.indicators.table import STATUS_COLOURS, UNIT_WORDS, point_colour
 
@@ -72,6 +74,8 @@ class TrendChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Counts below this are left out of saved pictures; the page sets it from the settings.
+        self.small_number_threshold = DEFAULT_THRESHOLD
         self.indicator: IndicatorRow | None = None
         self._readings: list[ReadingRow] = []
         self._xs: list[float] = []
@@ -265,27 +269,54 @@ class TrendChart(QWidget):
         """Saved pictures are twice the on-screen width, sharp enough for papers and slides."""
         return 2 * max(self.plot.width(), 1)
 
+    def withheld_points(self) -> list[int]:
+        """Positions of the points a saved picture leaves out: counts from 1 to threshold − 1,
+        which could identify victims once published (0 and larger counts are drawn)."""
+        if self.indicator is None or self.indicator.unit is not IndicatorUnit.COUNT or not self.has_chart():
+            return []
+        threshold = self.small_number_threshold
+        return [i for i, r in enumerate(self._readings) if 0 < r.value < threshold]
+
     def save_png(self, path: Path | str) -> Path:
         """Write the chart at twice its on-screen width, titled with the indicator, to `path`.
 
+        A saved picture is published, so small counts are left out of it (see `withheld_points`)
+        and its title band says so; the chart on screen keeps every point.
         Raises OSError if the file cannot be written."""
         path = Path(path)
         self.hover_label.setVisible(False)
-        exporter = ImageExporter(self.plot.getPlotItem())
-        exporter.parameters()["width"] = self.export_width()
-        chart = exporter.export(toBytes=True)
-        picture = self._with_title(chart)
+        withheld = set(self.withheld_points())
+        if withheld:
+            shown = [i for i in range(len(self._readings)) if i not in withheld]
+            # NaN breaks the line where a point is withheld, rather than joining across it.
+            self.line.setData(self._xs, [float("nan") if i in withheld else r.value
+                                         for i, r in enumerate(self._readings)], connect="finite")
+            self.points.setData(
+                x=[self._xs[i] for i in shown],
+                y=[self._readings[i].value for i in shown],
+                brush=[pg.mkBrush(point_colour(self._readings[i].status)) for i in shown],
+                symbol=[STATUS_SYMBOLS.get(self._readings[i].status, "d") for i in shown],
+                data=shown,
+            )
+        try:
+            exporter = ImageExporter(self.plot.getPlotItem())
+            exporter.parameters()["width"] = self.export_width()
+            chart = exporter.export(toBytes=True)
+            picture = self._with_title(chart, suppressed=bool(withheld))
+        finally:
+            if withheld:
+                self.set_series(self.indicator, self._readings)
         if not picture.save(str(path), "PNG"):
             raise OSError(f"The chart could not be written to {path}.")
         return path
 
-    def _with_title(self, chart: QImage) -> QImage:
+    def _with_title(self, chart: QImage, *, suppressed: bool = False) -> QImage:
         """The chart under a band naming the indicator (and the colour key), to stand on its own."""
         if self.indicator is None:
             return chart
         scale = chart.width() / max(self.plot.width(), 1)
         px = lambda value: round(value * scale)  # noqa: E731 - sizes as on screen, scaled
-        band = px(74 if self._has_key() else 52)
+        band = px(74 if self._has_key() else 52) + (px(18) if suppressed else 0)
         picture = QImage(chart.width(), chart.height() + band, QImage.Format.Format_ARGB32)
         picture.fill(QColor("white"))
         painter = QPainter(picture)
@@ -298,12 +329,16 @@ class TrendChart(QWidget):
             painter.drawText(left, px(24), f"{self.indicator.code}  {self.indicator.title}")
             painter.setPen(QColor(MUTED))
             painter.setFont(_pixel_font(self.font(), px(11)))
-            painter.drawText(
-                left, px(44),
-                f"Priority {self.indicator.priority_number}: {self.indicator.priority_title} · {self.indicator.source}",
-            )
+            painter.drawText(left, px(44), f"{self.indicator.priority_heading} · {self.indicator.source}")
+            key_line = 64
+            if suppressed:
+                painter.drawText(
+                    left, px(62),
+                    f"Small numbers: counts below {self.small_number_threshold} are not shown, to protect victims.",
+                )
+                key_line += 18
             if self._has_key():
-                self._draw_key(painter, left, px(64), px)
+                self._draw_key(painter, left, px(key_line), px)
             painter.drawImage(0, band, chart)
         finally:
             painter.end()
