@@ -20,6 +20,7 @@ from desktop_app.core.vocabulary import Direction, Frequency, IndicatorUnit
 from desktop_app.store.audit import AUDIT_INFO_OFF
 from desktop_app.store.models import (
     District,
+    ExpenditureCategory,
     Indicator,
     Measure,
     MeasureRule,
@@ -92,6 +93,8 @@ def _load(session: Session, data: dict[str, Any], path: Path) -> None:
         _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
     for entry in data["service_categories"]:
         _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
+    for order, entry in enumerate(data.get("expenditure_categories", []), start=1):
+        _upsert(session, ExpenditureCategory, {"key": entry["key"]}, {"name": entry["name"], "sort_order": order})
     session.flush()
 
     for entry in data["indicators"]:
