@@ -488,6 +488,7 @@ class FundingLine(Base):
     name: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")
 
+    funding_stream: Mapped[FundingStream] = relationship()
     budgets: Mapped[list[LineBudget]] = relationship(
         back_populates="funding_line", order_by="LineBudget.financial_year"
     )

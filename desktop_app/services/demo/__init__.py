@@ -22,7 +22,8 @@ from desktop_app.services.demo.indicators import write_indicators
 from desktop_app.services.demo.register import (
     YEARS,
     write_allocations,
-    write_funding_stream,
+    write_budgets,
+    write_funding_streams,
     write_register,
 )
 from desktop_app.services.demo.returns import (
@@ -132,10 +133,11 @@ def build_demo(db: Database, *, progress: Callable[[str], None] | None = None) -
     with db.transaction(who="demo", reason="synthetic demo data") as session:
         _refuse_unless_empty(session, db)
         say("Providers and strands…")
-        stream = write_funding_stream(session)
-        strands = write_register(session, rng, stream)
+        funding = write_funding_streams(session)
+        strands = write_register(session, rng, funding)
         say("Allocations…")
         allocated = write_allocations(session, rng, strands)
+        write_budgets(session, funding, strands)
         periods = write_return_periods(session)
         trend = [rng.gauss(1.0, 0.06) for _ in strands]
         figures: dict[int, YearFigures] = {}
