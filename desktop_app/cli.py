@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", metavar="QUARTER", help="refuse templates of any other quarter, e.g. 2023/24-Q1"
     )
 
+    finance = verb("finance", "streams, lines and strands: budget, allocated, claimed, paid, forecast and flags")
+    finance.add_argument("--year", required=True, help="financial year, e.g. 2024/25")
+    finance.add_argument("--half", metavar="H1|H2", help="claims to the end of this half only, e.g. H1")
+    finance.add_argument("--format", choices=("text", "json"), default="text")
+
     verb("check", "check the file's integrity and every return against every measure rule")
 
     backup = verb("backup", "copy the database to a file (a consistent snapshot)")
@@ -256,6 +261,18 @@ def _run_import(target: str, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_finance(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import FinancialYear, HalfYear
+    from desktop_app.services.finance import finance_json, finance_report, finance_text
+
+    year = FinancialYear.parse(args.year)
+    half = HalfYear.parse(f"{year.label} {args.half.strip()}") if args.half else None
+    with _open(target, exclusive=False) as db:
+        report = finance_report(db, year, half)
+    print(json.dumps(finance_json(report), indent=2) if args.format == "json" else finance_text(report))
+    return EXIT_OK
+
+
 def _run_check(target: str) -> int:
     from desktop_app.services.checks import run_checks
 
@@ -329,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_templates(target, args)
         if args.verb == "import":
             return _run_import(target, args)
+        if args.verb == "finance":
+            return _run_finance(target, args)
         if args.verb == "check":
             return _run_check(target)
         if args.verb == "backup":

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.services.catalogue import load_catalogue
+from desktop_app.services.demo.claims import write_claims
 from desktop_app.services.demo.indicators import write_indicators
 from desktop_app.services.demo.register import (
     YEARS,
@@ -148,6 +149,9 @@ def build_demo(db: Database, *, progress: Callable[[str], None] | None = None) -
             returns += write_returns(session, rng, strands, periods, figures[year.start_year])
         say("Indicator readings…")
         readings = write_indicators(session, rng)
+        say("Claims and payments…")
+        # Its own generator, so adding claims left every other demo figure as it was.
+        write_claims(session, random.Random(DEMO_SEED + 1), strands, periods)
         session.flush()
         say("Checking the demo figures…")
         _check_figures(session, returns, figures)
