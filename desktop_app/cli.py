@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count draft and submitted returns too (the workbook says so)",
     )
+    export.add_argument(
+        "--signed-off-by",
+        metavar="NAME",
+        help="the Chief Finance Officer signing off a final six-monthly return (required with --final --half)",
+    )
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to save the workbook")
 
     templates = verb("templates", "write each provider's return template for a quarter, to fill in and send back")
@@ -174,10 +179,14 @@ def _run_export(target: str, args: argparse.Namespace) -> int:
             shown["step"] = text
             print(f"{fraction:4.0%} {text}", file=sys.stderr)
 
+    if args.signed_off_by and not args.final:
+        print("commissioning-desk: --signed-off-by records the sign-off of a final return; add --final.", file=sys.stderr)
+        return EXIT_USAGE
     with _open(target, exclusive=args.final) as db:
         if args.final:
             record = final_export(
-                db, period, Path(args.out), include_unverified=args.include_unverified, progress=progress
+                db, period, Path(args.out), include_unverified=args.include_unverified,
+                signed_off_by=args.signed_off_by, progress=progress,
             )
             path, totals, sha256 = Path(record.file_name), record.totals, record.sha256
         else:
@@ -195,6 +204,8 @@ def _run_export(target: str, args: argparse.Namespace) -> int:
             f"Recorded as submission {record.id}: {format_count(record.returns_included)} returns "
             "included and locked."
         )
+        if record.signed_off_by:
+            print(f"Signed off by {record.signed_off_by}, Chief Finance Officer, on {record.signed_off_at:%d %b %Y %H:%M} (UTC).")
     return EXIT_OK
 
 
