@@ -30,6 +30,7 @@ from desktop_app.services.finance.lines import (
     set_strand_line,
 )
 from desktop_app.services.finance.report import (
+    FLAG_SHORT,
     FLAG_WORDS,
     FinanceFigures,
     FinanceReport,
@@ -49,7 +50,7 @@ from desktop_app.services.finance.settings import (
 )
 
 __all__ = [
-    "FLAG_WORDS", "WITHHELD_WORDS", "CategoryRow", "ClaimDraft", "ClaimRow", "FinanceFigures",
+    "FLAG_SHORT", "FLAG_WORDS", "WITHHELD_WORDS", "CategoryRow", "ClaimDraft", "ClaimRow", "FinanceFigures",
     "FinanceReport", "FinanceSettingRefused", "FundingLineDraft", "FundingLineRow", "LineFinance",
     "PaymentRow", "StrandFinance", "StreamFinance", "decide_claim", "expenditure_categories",
     "extend_funding_stream", "finance_json", "finance_report", "finance_settings", "finance_text",

@@ -42,6 +42,7 @@ from desktop_app.store.models import (
 )
 
 __all__ = [
+    "FLAG_SHORT",
     "FLAG_WORDS",
     "FinanceFigures",
     "FinanceReport",
@@ -55,6 +56,14 @@ __all__ = [
 ]
 
 # A flag's key (in the JSON) and the words the page, the text report and the workbook use.
+# Short words for a table cell; the full words above are its tooltip.
+FLAG_SHORT = {
+    "underspend": "Underspend",
+    "overspend": "Overspend",
+    "payment_withheld": "Payment withheld",
+    "over_allocation": "Over allocation",
+    "claim_queried": "Queried",
+}
 FLAG_WORDS = {
     "underspend": "forecast underspend beyond the tolerance: give the funder early notice",
     "overspend": "forecast overspend",
@@ -110,6 +119,7 @@ class StrandFinance:
     figures: FinanceFigures
     flags: tuple[str, ...]
     claims_by_quarter: dict[int, int] = field(hash=False)  # quarter number -> pence claimed
+    funded_from: str = ""  # the line's name, or the stream's when the strand has no line
 
 
 @dataclass(frozen=True)
@@ -243,6 +253,7 @@ def finance_report(db: Database, year: FinancialYear, half: HalfYear | None = No
         claims_of[strand_id].append((quarter, amount, forecast, status, claim_id))
     stream_keys = {sid: _stream_key(key, sid) for sid, key, _name in found["streams"]}
     line_info = {lid: (sid, key, name) for lid, sid, key, name in found["lines"]}
+    stream_names = {sid: name for sid, _key, name in found["streams"]}
 
     strands: list[StrandFinance] = []
     for strand_id, reference, name, provider, stream_id, line_id, allocated in found["strands"]:
@@ -267,6 +278,7 @@ def finance_report(db: Database, year: FinancialYear, half: HalfYear | None = No
                 line_key=line_info[line_id][1] if line_id in line_info else None,
                 figures=figures, flags=tuple(flags),
                 claims_by_quarter={c[0]: c[1] for c in own},
+                funded_from=line_info[line_id][2] if line_id in line_info else stream_names.get(stream_id, ""),
             )
         )
 

@@ -1,0 +1,92 @@
+"""The Finance page as an officer uses it: where the money stands, a claim typed and paid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.vocabulary import ClaimStatus
+from desktop_app.services.finance import list_claims
+from desktop_app.ui.pages.finance.claim_form import ClaimForm
+from desktop_app.ui.pages.finance.payment_dialog import PaymentDialog
+
+
+def _texts(model, column: int) -> list[str]:
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def _labelled(form) -> list[tuple[str, object]]:
+    return [(label.text(), label.buddy()) for label in form.findChildren(QLabel) if label.buddy() is not None]
+
+
+def test_the_page_shows_each_stream_above_its_lines_and_the_underspends_coming(demo_window):
+    page = demo_window.show_page("finance")
+    assert page.year_combo.currentText() == "2024/25"
+    page.part_combo.setCurrentIndex(page.part_combo.findData("H1"))
+    names = [page.funds_table.model().index(row, 0).data().strip() for row in range(page.funds_table.model().rowCount())]
+    assert names == [
+        "MoJ Core victims' services grant 2022–25",
+        "MoJ General victims' services grant 2022–25",
+        "Domestic abuse and sexual violence services",
+        "ISVA and IDVA fund",
+    ]
+    summary = page.summary_label.text()
+    assert summary.startswith("2024/25 H1: ") and "due 31 Oct 2024" in summary
+    assert "4 strands forecast to underspend by more than 5%" in summary
+    strands = page.strands_table.source_model
+    flags = dict(zip(_texts(strands, 0), _texts(strands, 2)))
+    assert len(flags) == 72 and sum(v == "Underspend" for v in flags.values()) == 4
+    assert page.strands_table.source_model.column_titles()[4:6] == ["Q1", "Q2"]
+
+
+def test_a_claim_typed_with_a_bad_amount_is_refused_beside_the_field_then_saved(qtbot, demo_window):
+    page = demo_window.show_page("finance")
+    page.year_combo.setCurrentIndex(page.year_combo.findData(2023))
+    assert page.new_record()
+    form = page.active_dialog
+    assert isinstance(form, ClaimForm)
+    assert all(widget.accessibleName() == label for label, widget in _labelled(form))
+    form.strand_combo.setCurrentIndex(0)
+    form.quarter_combo.setCurrentIndex(0)
+    qtbot.keyClicks(form.amount_edits["staff"], "12.345")
+    qtbot.keyClicks(form.amount_edits["overheads"], "£1,234.56")
+    form.save_button.click()
+    assert form.isVisible()
+    assert "use at most two decimal places" in form.rows.error_text("amounts.staff")
+    assert list_claims(demo_window.workspace.db, FinancialYear(2023)) == []
+    form.amount_edits["staff"].clear()
+    qtbot.keyClicks(form.amount_edits["staff"], "1234")
+    assert form.total_label.text() == "Total claimed: £2,468.56"
+    form.save_button.click()
+    assert not form.isVisible()
+    [claim] = list_claims(demo_window.workspace.db, FinancialYear(2023))
+    assert claim.amount_pence == 246_856 and claim.amounts == {"staff": 123_400, "overheads": 123_456}
+    page.tabs.setCurrentIndex(1)
+    assert _texts(page.claims_table.source_model, 4) == ["£2,468.56"]
+
+
+def test_approving_then_paying_more_than_the_claim_is_refused_and_the_right_amount_is_recorded(qtbot, demo_window):
+    page = demo_window.show_page("finance")
+    page.tabs.setCurrentIndex(1)
+    table = page.claims_table
+    assert table.select_where(lambda c: c.status is ClaimStatus.SUBMITTED)
+    claim = table.current_record()
+    assert not page.payment_button.isEnabled()
+    page.approve_button.click()
+    assert "Approved" in page.message.text()
+    assert table.current_record().status is ClaimStatus.APPROVED and page.payment_button.isEnabled()
+    page.payment_button.click()
+    dialog = page.active_dialog
+    assert isinstance(dialog, PaymentDialog)
+    dialog.amount_edit.setText(f"{(claim.amount_pence + 1) / 100:.2f}")
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert "is more than the approved claim leaves unpaid" in dialog.rows.error_text("amount")
+    dialog.amount_edit.setText(f"{claim.amount_pence / 100:.2f}")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    paid = next(c for c in list_claims(demo_window.workspace.db, FinancialYear(2024)) if c.id == claim.id)
+    assert paid.paid_pence == claim.amount_pence
+    assert table.current_record().id == claim.id and table.current_record().unpaid_pence == 0
+    assert not page.payment_button.isEnabled()
