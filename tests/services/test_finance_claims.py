@@ -190,3 +190,36 @@ def test_a_claim_for_a_quarter_whose_return_is_not_in_is_flagged_payment_withhel
     decide_claim(demo_db, rows["WY-002"].id, ClaimStatus.APPROVED, note="Return promised by Friday")
     record_payment(demo_db, rows["WY-002"].id, rows["WY-002"].amount_pence, dt.date(2025, 4, 20))
     assert next(r for r in list_claims(demo_db, Y2024, quarter=4) if r.strand_ref == "WY-002").flags == ()
+
+
+def test_the_grid_saves_a_quarters_claims_all_or_nothing_naming_each_strand_and_field(demo_db, before):
+    from desktop_app.services.finance import ClaimsGridRefused, claims_grid, save_claims_grid
+
+    quarter = Quarter(Y2023, 2)
+    grid = claims_grid(demo_db, quarter)
+    assert len(grid.rows) == 71 and grid.keys[:2] == ("staff", "overheads") and grid.keys[-2:] == ("forecast_remaining", "over_allocation_reason")
+    ids = {row.reference: row.strand_id for row in grid.rows}
+    edits = {
+        ids["WY-001"]: {"staff": "£1,234.56", "overheads": "1234"},
+        ids["WY-002"]: {"staff": "12.345"},
+        ids["WY-003"]: {"direct_costs": "-10"},
+    }
+    with pytest.raises(ClaimsGridRefused) as refused:
+        save_claims_grid(demo_db, grid, edits)
+    problems = {ref: [(e.field, e.message) for e in errors] for ref, errors in refused.value.errors.values()}
+    assert set(problems) == {"WY-002", "WY-003"}
+    assert problems["WY-002"][0][0] == "amounts.staff" and "two decimal places" in problems["WY-002"][0][1]
+    assert problems["WY-003"][0] == ("amounts.direct_costs", "Direct delivery costs: -£10.00 cannot be negative; enter £0 or more")
+    assert str(refused.value).startswith("Nothing was saved: 2 problems in the claims. WY-002: Staff costs:")
+    assert _counts(demo_db) == before
+    del edits[ids["WY-002"]], edits[ids["WY-003"]]
+    written, _ = save_claims_grid(demo_db, grid, edits, who="officer.g")
+    assert written == 1
+    [claim] = list_claims(demo_db, Y2023, quarter=2)
+    assert (claim.strand_ref, claim.amount_pence, claim.claim_date) == ("WY-001", 246_856, quarter.end)
+    # Read back, the grid shows the stored claim; an edit of one cell keeps the others.
+    again = claims_grid(demo_db, quarter)
+    row = next(r for r in again.rows if r.reference == "WY-001")
+    assert row.stored["staff"] == "£1,234.56" and row.claim_id == claim.id
+    save_claims_grid(demo_db, again, {row.strand_id: {"overheads": ""}})
+    assert list_claims(demo_db, Y2023, quarter=2)[0].amounts == {"staff": 123_456}

@@ -2,6 +2,7 @@
 
 - `lines`: ring-fenced funding lines and their budgets, a strand's line, extending a stream;
 - `claims`: claims by expenditure category, approving or querying them, payments;
+- `claims_grid`: a quarter's claims as a grid, typed or pasted, saved all or nothing;
 - `report`: budget, allocated, claimed, paid, forecast outturn and flags per stream, line, strand;
 - `settings`: the underspend tolerance and the six-monthly returns' due dates.
 """
@@ -20,6 +21,15 @@ from desktop_app.services.finance.claims import (
     record_payment,
     save_claim,
     validate_claim,
+)
+from desktop_app.services.finance.claims_grid import (
+    REASON_KEY,
+    ClaimGridRow,
+    ClaimsGrid,
+    ClaimsGridRefused,
+    cell_key_of,
+    claims_grid,
+    save_claims_grid,
 )
 from desktop_app.services.finance.lines import (
     FundingLineDraft,
@@ -50,7 +60,8 @@ from desktop_app.services.finance.settings import (
 )
 
 __all__ = [
-    "FLAG_SHORT", "FLAG_WORDS", "WITHHELD_WORDS", "CategoryRow", "ClaimDraft", "ClaimRow", "FinanceFigures",
+    "FLAG_SHORT", "FLAG_WORDS", "REASON_KEY", "WITHHELD_WORDS", "ClaimGridRow", "ClaimsGrid", "ClaimsGridRefused",
+    "cell_key_of", "claims_grid", "save_claims_grid", "CategoryRow", "ClaimDraft", "ClaimRow", "FinanceFigures",
     "FinanceReport", "FinanceSettingRefused", "FundingLineDraft", "FundingLineRow", "LineFinance",
     "PaymentRow", "StrandFinance", "StreamFinance", "decide_claim", "expenditure_categories",
     "extend_funding_stream", "finance_json", "finance_report", "finance_settings", "finance_text",

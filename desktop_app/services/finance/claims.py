@@ -152,7 +152,7 @@ def expenditure_categories(db: Database) -> list[CategoryRow]:
 # ---------------------------------------------------------------- checking
 
 
-def _claim_errors(
+def claim_errors(
     session: Session, draft: ClaimDraft, claim_id: int | None
 ) -> tuple[ClaimFigures | None, Strand | None, list[FieldError]]:
     strand = session.get(Strand, draft.strand_id)
@@ -209,7 +209,7 @@ def _over_allocation_errors(
 def validate_claim(db: Database, draft: ClaimDraft, claim_id: int | None = None) -> list[FieldError]:
     """Every problem with the claim, field by field (empty when it can be saved)."""
     with db.reading() as session:
-        return _claim_errors(session, draft, claim_id)[2]
+        return claim_errors(session, draft, claim_id)[2]
 
 
 # ---------------------------------------------------------------- changing
@@ -225,41 +225,47 @@ def save_claim(
     running then, or a claim over the remaining allocation with no reason."""
     reason = draft.over_allocation_reason.strip() or None
     with db.transaction(who=who, reason=reason) as session:
-        figures, strand, errors = _claim_errors(session, draft, claim_id)
+        figures, strand, errors = claim_errors(session, draft, claim_id)
         refuse_if_any(errors)
         assert figures is not None and strand is not None
-        if claim_id is None:
-            claim = Claim(strand_id=strand.id, period_id=period_row(session, draft.quarter, create=True).id)
-            session.add(claim)
-        else:
-            claim = session.get(Claim, claim_id)
-            if claim is None:
-                raise RecordNotFound(f"Claim {claim_id} is not in the database; it may have been deleted.")
-        changed = (
-            claim.amount_pence != figures.total_pence
-            or claim.forecast_remaining_pence != figures.forecast_remaining_pence
-            or claim.claim_date != draft.claim_date
-        )
-        claim.claim_date = draft.claim_date
-        claim.amount_pence = figures.total_pence
-        claim.forecast_remaining_pence = figures.forecast_remaining_pence
-        claim.over_allocation_reason = reason
-        claim.notes = draft.notes.strip()
-        if claim_id is None or changed:
-            claim.status = ClaimStatus.SUBMITTED
-        ids = {key: category_id for key, (category_id, _name) in read_categories(session).items()}
-        existing = {line.category_id: line for line in claim.lines}
-        wanted = {ids[key]: pence for key, pence in figures.amounts.items()}
-        for category_id, line in existing.items():
-            if category_id not in wanted:
-                claim.lines.remove(line)
-            elif line.amount_pence != wanted[category_id]:
-                line.amount_pence = wanted[category_id]
-        for category_id, pence in wanted.items():
-            if category_id not in existing:
-                claim.lines.append(ClaimLine(category_id=category_id, amount_pence=pence))
-        session.flush()
-        return claim.id, Changed.of(FINANCE)
+        return write_claim(session, draft, claim_id, figures), Changed.of(FINANCE)
+
+
+def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figures: ClaimFigures) -> int:
+    """Write a checked claim and its lines in the caller's transaction; returns its id."""
+    reason = draft.over_allocation_reason.strip() or None
+    if claim_id is None:
+        claim = Claim(strand_id=draft.strand_id, period_id=period_row(session, draft.quarter, create=True).id)
+        session.add(claim)
+    else:
+        claim = session.get(Claim, claim_id)
+        if claim is None:
+            raise RecordNotFound(f"Claim {claim_id} is not in the database; it may have been deleted.")
+    changed = (
+        claim.amount_pence != figures.total_pence
+        or claim.forecast_remaining_pence != figures.forecast_remaining_pence
+        or claim.claim_date != draft.claim_date
+    )
+    claim.claim_date = draft.claim_date
+    claim.amount_pence = figures.total_pence
+    claim.forecast_remaining_pence = figures.forecast_remaining_pence
+    claim.over_allocation_reason = reason
+    claim.notes = draft.notes.strip()
+    if claim_id is None or changed:
+        claim.status = ClaimStatus.SUBMITTED
+    ids = {key: category_id for key, (category_id, _name) in read_categories(session).items()}
+    existing = {line.category_id: line for line in claim.lines}
+    wanted = {ids[key]: pence for key, pence in figures.amounts.items()}
+    for category_id, line in existing.items():
+        if category_id not in wanted:
+            claim.lines.remove(line)
+        elif line.amount_pence != wanted[category_id]:
+            line.amount_pence = wanted[category_id]
+    for category_id, pence in wanted.items():
+        if category_id not in existing:
+            claim.lines.append(ClaimLine(category_id=category_id, amount_pence=pence))
+    session.flush()
+    return claim.id
 
 
 def decide_claim(
