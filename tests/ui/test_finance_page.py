@@ -90,3 +90,28 @@ def test_approving_then_paying_more_than_the_claim_is_refused_and_the_right_amou
     assert paid.paid_pence == claim.amount_pence
     assert table.current_record().id == claim.id and table.current_record().unpaid_pence == 0
     assert not page.payment_button.isEnabled()
+
+
+def test_a_block_pasted_from_excel_into_the_claims_grid_is_checked_then_saved_all_or_nothing(qtbot, demo_window):
+    page = demo_window.show_page("finance")
+    page.year_combo.setCurrentIndex(page.year_combo.findData(2023))
+    page.tabs.setCurrentWidget(page.grid_tab)
+    tab = page.grid_tab
+    tab.quarter_combo.setCurrentIndex(2)  # Q3
+    model, view = tab.model, tab.view
+    assert model.rowCount() == 71 and model.headerData(4, Qt.Orientation.Horizontal) == "Staff costs"
+    view.setCurrentIndex(model.index(0, 4))
+    # Two strands' staff and overheads, as Excel puts them on the clipboard; one cell is not money.
+    assert view.paste_text("£1,234.56\t1234\r\n12.345\t£10\r\n") == (4, 0)
+    bad = model.index(1, 4)
+    assert bad.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "use at most two decimal places" in bad.data(Qt.ItemDataRole.ToolTipRole)
+    assert tab.state_label.text() == "2 strands changed; 1 cell to put right"
+    assert tab.save() == 0
+    assert "Nothing was saved" in tab.message.text() and list_claims(demo_window.workspace.db, FinancialYear(2023)) == []
+    model.setData(bad, "12.34")
+    assert tab.save() == 2
+    claims = list_claims(demo_window.workspace.db, FinancialYear(2023), quarter=3)
+    assert [c.amount_pence for c in claims] == [246_856, 2_234]
+    assert "Saved 2 claims for 2023/24 Q3" in tab.message.text()
+    assert model.index(0, 3).data() == "Submitted"

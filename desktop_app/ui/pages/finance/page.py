@@ -2,9 +2,9 @@
 
 Top: each funding stream and its ring-fenced lines — budget, allocated, claimed, paid, the
 forecast outturn and the variance, with the flags in words (an underspend beyond the tolerance
-shows by the half-year, so the funder can be told early). Below, two tabs: every strand with its
-claims by quarter, and the claims themselves, where the officer records, approves or queries a
-claim and records its payment.
+shows by the half-year, so the funder can be told early). Below, three tabs: every strand with its
+claims by quarter; the claims themselves, where the officer records, approves or queries a
+claim and records its payment; and a quarter's claims as a grid, typed or pasted from Excel.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from desktop_app.services.finance import (
 from desktop_app.services.funding import list_funding_streams
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.finance.claim_form import ClaimForm
+from desktop_app.ui.pages.finance.claims_grid import ClaimsGridTab
 from desktop_app.ui.pages.finance.payment_dialog import PaymentDialog, QueryDialog
 from desktop_app.ui.pages.finance.tables import CLAIM_COLUMNS, FUNDS_COLUMNS, funds_rows, strand_columns
 from desktop_app.ui.pages.page import Page, PageContext
@@ -108,6 +109,8 @@ class FinancePage(Page):
         self.claims_table = RecordTable(RecordTableModel(CLAIM_COLUMNS, claims_tab), "Claims", claims_tab)
         claims_layout.addWidget(self.claims_table, 1)
         self.tabs.addTab(claims_tab, "Claims")
+        self.grid_tab = ClaimsGridTab(self.workspace, self.tabs)
+        self.tabs.addTab(self.grid_tab, "Claims grid")
         layout.addWidget(self.tabs, 1)
         self.message = message_line(self)
         layout.addWidget(self.message)
@@ -123,6 +126,7 @@ class FinancePage(Page):
         self.payment_button.clicked.connect(self._on_payment_clicked)
         self.claims_table.record_activated.connect(self._on_claims_table_record_activated)
         self.claims_table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.grid_tab.saved.connect(self.context.publish)
 
     # ------------------------------------------------------------------ data
 
@@ -171,6 +175,7 @@ class FinancePage(Page):
         if current is not None:
             self.claims_table.select_where(lambda c: c.id == current.id)
         self.summary_label.setText(self._summary())
+        self.grid_tab.set_year(year)
         self._update_buttons()
 
     def _summary(self) -> str:
