@@ -203,8 +203,12 @@ class ClaimsGridView(QTableView):
         header = self.horizontalHeader()
         for column, width in enumerate((90, 260, 100, 110)):
             header.resizeSection(column, width)
+        metrics = header.fontMetrics()
         for column in range(FIRST_CELL, self.grid_model.columnCount()):
-            header.resizeSection(column, 150 if self.grid_model.key_at(column) != REASON_KEY else 260)
+            # As wide as the category's name, so every column says what it holds.
+            title = str(self.grid_model.headerData(column, Qt.Orientation.Horizontal))
+            wanted = 260 if self.grid_model.key_at(column) == REASON_KEY else 120
+            header.resizeSection(column, max(wanted, metrics.horizontalAdvance(title) + 28))
 
     def paste_clipboard(self) -> tuple[int, int]:
         return self.paste_text(QGuiApplication.clipboard().text())
