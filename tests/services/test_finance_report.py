@@ -177,3 +177,20 @@ def test_a_line_cannot_hold_more_than_its_streams_budget_and_a_strand_only_a_lin
             lines["isva_idva"].id,
         )
     assert "reduce their allocations" in below.value.messages("budgets")[0]
+
+
+def test_the_half_years_due_dates_are_settings_and_bad_settings_are_refused(demo_db):
+    from desktop_app.services.finance import FinanceSettingRefused, set_half_due
+
+    h2 = HalfYear(Y2024, 2)
+    assert finance_report(demo_db, Y2024, HalfYear(Y2024, 1)).due_date == dt.date(2024, 10, 31)
+    assert finance_report(demo_db, Y2024, h2).due_date == dt.date(2025, 4, 30)
+    set_half_due(demo_db, 1, 11, 15)
+    set_half_due(demo_db, 2, 5, 31)
+    assert finance_report(demo_db, Y2024, HalfYear(Y2024, 1)).due_date == dt.date(2024, 11, 15)
+    assert finance_report(demo_db, Y2024, h2).due_date == dt.date(2025, 5, 31)
+    with pytest.raises(FinanceSettingRefused, match="is not a day of the year"):
+        set_half_due(demo_db, 1, 2, 30)
+    with pytest.raises(FinanceSettingRefused, match="use a whole per cent from 0 to 100"):
+        set_underspend_tolerance(demo_db, 150)
+    assert finance_report(demo_db, Y2024, HalfYear(Y2024, 1)).tolerance_pct == 5
