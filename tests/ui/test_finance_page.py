@@ -115,3 +115,50 @@ def test_a_block_pasted_from_excel_into_the_claims_grid_is_checked_then_saved_al
     assert [c.amount_pence for c in claims] == [246_856, 2_234]
     assert "Saved 2 claims for 2023/24 Q3" in tab.message.text()
     assert model.index(0, 3).data() == "Submitted"
+
+
+def test_lines_a_strands_line_and_an_extension_are_set_up_from_the_page(qtbot, demo_window):
+    from desktop_app.services.finance import finance_report, list_funding_lines
+    from desktop_app.services.funding import list_funding_streams
+    from desktop_app.ui.pages.finance.funding_dialogs import ExtendStreamDialog, FundingLineForm, StrandLineDialog
+
+    db = demo_window.workspace.db
+    page = demo_window.show_page("finance")
+    page.funds_table.selectRow(0)  # the Core grant
+    page.lines_button.click()
+    form = page.active_dialog
+    assert isinstance(form, FundingLineForm) and form.line_combo.currentText() == "New line…"
+    assert all(widget.accessibleName() == label for label, widget in _labelled(form))
+    qtbot.keyClicks(form.key_edit, "witness")
+    qtbot.keyClicks(form.name_edit, "Witness care")
+    qtbot.keyClicks(form.budget_edits[2024], "£99,999,999")
+    form.save_button.click()
+    assert form.isVisible() and "more than the stream's budget" in form.rows.error_text("budgets")
+    form.budget_edits[2024].setText("£50,000")
+    form.save_button.click()
+    assert not form.isVisible()
+    core = next(s for s in list_funding_streams(db) if " Core " in s.name)
+    [line] = list_funding_lines(db, core.id)
+    assert (line.key, line.budgets) == ("witness", {2024: 5_000_000})
+
+    assert page.strands_table.select_where(lambda s: s.reference == "WY-001")
+    page.strand_line_button.click()
+    dialog = page.active_dialog
+    assert isinstance(dialog, StrandLineDialog)
+    dialog.line_combo.setCurrentIndex(dialog.line_combo.findData(line.id))
+    dialog.save_button.click()
+    strand = next(s for s in finance_report(db, FinancialYear(2024)).strands if s.reference == "WY-001")
+    assert (strand.line_key, strand.funded_from) == ("witness", "Witness care")
+
+    page.funds_table.selectRow(0)
+    page.extend_button.click()
+    extend = page.active_dialog
+    assert isinstance(extend, ExtendStreamDialog) and extend.windowTitle().endswith("to 2025/26")
+    qtbot.keyClicks(extend.budget_edit, "£2,300,000")
+    extend.save_button.click()
+    assert extend.isVisible() and extend.rows.error_text("reason")
+    qtbot.keyClicks(extend.reason_edit, "Addendum of 12 Feb 2025")
+    extend.save_button.click()
+    assert not extend.isVisible()
+    assert next(s for s in list_funding_streams(db) if s.id == core.id).budgets[2025] == 230_000_000
+    assert page.year_combo.findData(2025) >= 0

@@ -120,6 +120,9 @@ class StrandFinance:
     flags: tuple[str, ...]
     claims_by_quarter: dict[int, int] = field(hash=False)  # quarter number -> pence claimed
     funded_from: str = ""  # the line's name, or the stream's when the strand has no line
+    strand_id: int = 0
+    stream_id: int = 0
+    line_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class StreamFinance:
     lines: tuple[LineFinance, ...]
     # Expenditure category key -> pence claimed in the period, in the categories' order.
     by_category: dict[str, int] = field(hash=False)
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,7 @@ def finance_report(db: Database, year: FinancialYear, half: HalfYear | None = No
                 figures=figures, flags=tuple(flags),
                 claims_by_quarter={c[0]: c[1] for c in own},
                 funded_from=line_info[line_id][2] if line_id in line_info else stream_names.get(stream_id, ""),
+                strand_id=strand_id, stream_id=stream_id, line_id=line_id,
             )
         )
 
@@ -305,6 +310,7 @@ def finance_report(db: Database, year: FinancialYear, half: HalfYear | None = No
                 key=stream_keys[stream_id], name=stream_name, figures=figures,
                 flags=tuple(figures.flags(tolerance)), lines=tuple(line_rows),
                 by_category={key: spent.get(key, 0) for key in category_keys},
+                id=stream_id,
             )
         )
     return FinanceReport(

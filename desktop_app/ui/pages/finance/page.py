@@ -26,10 +26,11 @@ from desktop_app.services.finance import (
     finance_report,
     list_claims,
 )
-from desktop_app.services.funding import list_funding_streams
+from desktop_app.services.funding import FundingStreamRow, list_funding_streams
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.finance.claim_form import ClaimForm
 from desktop_app.ui.pages.finance.claims_grid import ClaimsGridTab
+from desktop_app.ui.pages.finance.funding_dialogs import ExtendStreamDialog, FundingLineForm, StrandLineDialog
 from desktop_app.ui.pages.finance.payment_dialog import PaymentDialog, QueryDialog
 from desktop_app.ui.pages.finance.tables import CLAIM_COLUMNS, FUNDS_COLUMNS, funds_rows, strand_columns
 from desktop_app.ui.pages.page import Page, PageContext
@@ -82,6 +83,12 @@ class FinancePage(Page):
         for widget in (year_label, self.year_combo, part_label, self.part_combo):
             choices.addWidget(widget)
         choices.addStretch(1)
+        self.lines_button = QPushButton("Ring-fenced lines…", self)
+        self.lines_button.setToolTip("Add or change the lines of the stream selected below, and their budgets")
+        self.extend_button = QPushButton("Extend stream by a year…", self)
+        self.extend_button.setToolTip("A grant addendum: add the next financial year to the selected stream, with its budget")
+        choices.addWidget(self.lines_button)
+        choices.addWidget(self.extend_button)
         layout.addLayout(choices)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("pageSubtitle")
@@ -98,8 +105,13 @@ class FinancePage(Page):
         strands_tab = QWidget(self.tabs)
         strands_layout = QVBoxLayout(strands_tab)
         strands_layout.setContentsMargins(0, 6, 0, 0)
+        strand_tools = QHBoxLayout()
         self.search_edit = search_box(strands_tab, "strands", "reference, name, line or flag")
-        strands_layout.addWidget(self.search_edit)
+        self.strand_line_button = QPushButton("Funded from…", strands_tab)
+        self.strand_line_button.setToolTip("Choose which ring-fenced line of its stream pays for the selected strand")
+        strand_tools.addWidget(self.search_edit, 1)
+        strand_tools.addWidget(self.strand_line_button)
+        strands_layout.addLayout(strand_tools)
         self.strands_table = RecordTable(RecordTableModel(strand_columns((1, 2, 3, 4)), strands_tab), "Strand finance", strands_tab)
         strands_layout.addWidget(self.strands_table, 1)
         self.tabs.addTab(strands_tab, "Strands")
@@ -127,6 +139,9 @@ class FinancePage(Page):
         self.claims_table.record_activated.connect(self._on_claims_table_record_activated)
         self.claims_table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.grid_tab.saved.connect(self.context.publish)
+        self.lines_button.clicked.connect(self._on_lines_clicked)
+        self.extend_button.clicked.connect(self._on_extend_clicked)
+        self.strand_line_button.clicked.connect(self._on_strand_line_clicked)
 
     # ------------------------------------------------------------------ data
 
@@ -285,6 +300,30 @@ class FinancePage(Page):
         claim = self._selected_claim()
         if claim is not None:
             self._open(PaymentDialog(self.workspace, claim, self))
+
+    def selected_stream(self) -> FundingStreamRow | None:
+        """The stream selected in the top table (a line selects its stream), else the first."""
+        streams = list_funding_streams(self.workspace.db)
+        chosen = self.funds_table.current_record()
+        wanted = chosen.stream_id if chosen is not None else (self.report.streams[0].id if self.report and self.report.streams else None)
+        return next((s for s in streams if s.id == wanted), streams[0] if streams else None)
+
+    def _on_lines_clicked(self) -> None:
+        stream = self.selected_stream()
+        if stream is not None:
+            self._open(FundingLineForm(self.workspace, stream, self))
+
+    def _on_extend_clicked(self) -> None:
+        stream = self.selected_stream()
+        if stream is not None:
+            self._open(ExtendStreamDialog(self.workspace, stream, self))
+
+    def _on_strand_line_clicked(self) -> None:
+        strand = self.strands_table.current_record()
+        if strand is None:
+            show_message(self.message, "Select a strand on the Strands tab first.")
+            return
+        self._open(StrandLineDialog(self.workspace, strand, self))
 
     def _on_choice_changed(self, _index: int) -> None:
         show_message(self.message, "")

@@ -22,13 +22,14 @@ class FundsRow:
     name: str
     figures: FinanceFigures
     flags: tuple[str, ...]
+    stream_id: int
 
 
 def funds_rows(report: FinanceReport) -> list[FundsRow]:
     rows = []
     for stream in report.streams:
-        rows.append(FundsRow("Stream", stream.name, stream.figures, stream.flags))
-        rows += [FundsRow("Line", f"    {line.name}", line.figures, line.flags) for line in stream.lines]
+        rows.append(FundsRow("Stream", stream.name, stream.figures, stream.flags, stream.id))
+        rows += [FundsRow("Line", f"    {line.name}", line.figures, line.flags, stream.id) for line in stream.lines]
     return rows
 
 
