@@ -162,3 +162,22 @@ def test_lines_a_strands_line_and_an_extension_are_set_up_from_the_page(qtbot, d
     assert not extend.isVisible()
     assert next(s for s in list_funding_streams(db) if s.id == core.id).budgets[2025] == 230_000_000
     assert page.year_combo.findData(2025) >= 0
+
+
+def test_unsaved_claims_in_the_grid_are_not_lost_by_changing_quarter_or_page(qtbot, demo_window):
+    from PySide6.QtWidgets import QMessageBox
+
+    page = demo_window.show_page("finance")
+    tab = page.grid_tab
+    tab.quarter_combo.setCurrentIndex(3)
+    tab.view.setCurrentIndex(tab.model.index(0, 4))
+    tab.view.paste_text("500\n")
+    assert page.has_unsaved_changes()
+    tab.quarter_combo.setCurrentIndex(0)
+    assert tab.quarter().number == 4 and "Save or undo the changes" in tab.message.text()
+    left = []
+    page.confirm_leave(lambda: left.append(True))
+    box = page.active_dialog
+    assert isinstance(box, QMessageBox) and "1 strand changed" in box.text() and left == []
+    box.button(QMessageBox.StandardButton.Discard).click()
+    assert left == [True] and not page.has_unsaved_changes()

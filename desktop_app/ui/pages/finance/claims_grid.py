@@ -308,4 +308,11 @@ class ClaimsGridTab(QWidget):
         self.save_button.setEnabled(bool(edited))
 
     def _on_quarter_combo_current_index_changed(self, _index: int) -> None:
+        if self.model.edits and self.model.grid is not None:
+            # Another quarter would drop what was typed: say so, and stay on this one.
+            self.quarter_combo.blockSignals(True)
+            self.quarter_combo.setCurrentIndex(self.model.grid.quarter.number - 1)
+            self.quarter_combo.blockSignals(False)
+            show_message(self.message, "Save or undo the changes to this quarter's claims before choosing another quarter.", problem=True)
+            return
         self.reload()

@@ -10,9 +10,19 @@ claim and records its payment; and a quarter's claims as a grid, typed or pasted
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear, HalfYear, format_date
@@ -241,6 +251,35 @@ class FinancePage(Page):
             self._fill_years()
         if changed.touches(FINANCE, FUNDING, ALLOCATIONS, STRANDS, RETURNS):
             self.refresh()
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.grid_tab.model.edits)
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Run `proceed` once unsaved claims in the grid are saved or discarded (asks first), or at once."""
+        edited = len(self.grid_tab.model.edits)
+        if not edited:
+            proceed()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Unsaved claims",
+            f"The claims grid has {edited} strand{'s' if edited != 1 else ''} changed and not saved yet.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Save them first, or discard them?")
+        box.finished.connect(lambda _r: self._on_leave_answered(box, proceed))
+        self.active_dialog = box
+        box.open()
+
+    def _on_leave_answered(self, box: QMessageBox, proceed: Callable[[], None]) -> None:
+        self.active_dialog = None
+        answer = box.standardButton(box.clickedButton())
+        if answer == QMessageBox.StandardButton.Save and self.grid_tab.save():
+            proceed()
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.grid_tab.reload()
+            proceed()
 
     def show_target(self, target: object) -> None:
         if isinstance(target, FinancialYear):
