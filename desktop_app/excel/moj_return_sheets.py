@@ -72,7 +72,8 @@ def summary_intro(data: MojReturnData) -> list[str]:
         f"Generated {data.generated_at:%d %b %Y %H:%M} by Commissioning Desk",
         *_counting_lines(data),
     ]
-    if data.finance:
+    if data.finance or data.sign_off is not None:
+        # A six-monthly return says whether the Chief Finance Officer has signed it off.
         lines.append(sign_off_words(data.sign_off))
     if data.is_demo:
         lines.append(DEMO_WORDS)
