@@ -181,3 +181,20 @@ def test_unsaved_claims_in_the_grid_are_not_lost_by_changing_quarter_or_page(qtb
     assert isinstance(box, QMessageBox) and "1 strand changed" in box.text() and left == []
     box.button(QMessageBox.StandardButton.Discard).click()
     assert left == [True] and not page.has_unsaved_changes()
+
+
+def test_the_claims_grid_clears_cells_and_undoes_the_last_paste_as_a_whole(demo_window):
+    page = demo_window.show_page("finance")
+    tab = page.grid_tab
+    tab.quarter_combo.setCurrentIndex(3)
+    model, view = tab.model, tab.view
+    view.setCurrentIndex(model.index(0, 4))
+    view.paste_text("100\t200\n300\t400\n")
+    assert [model.index(r, c).data() for r in (0, 1) for c in (4, 5)] == ["100", "200", "300", "400"]
+    assert model.undo() and not model.edits
+    view.paste_text("100\t200\n")
+    view.selectionModel().select(model.index(0, 5), view.selectionModel().SelectionFlag.ClearAndSelect)
+    assert view.clear_selection() == 1
+    assert model.index(0, 5).data() == "" and model.index(0, 4).data() == "100"
+    model.undo()
+    assert model.index(0, 5).data() == "200"

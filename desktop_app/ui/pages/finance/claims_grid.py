@@ -1,5 +1,8 @@
 """The Claims grid tab: a quarter's claims typed like a spreadsheet, or pasted from one.
 
+Ctrl+V lays a block copied from Excel or LibreOffice at the current cell, Delete clears the
+selected cells, Ctrl+Z undoes the last paste or clear as a whole.
+
 A row per strand running in the quarter, a column per expenditure category, then the forecast
 for the rest of the year and the reason for claiming over the allocation. Cells keep what was
 typed or pasted as text; a money cell that is not money is tinted and says why as soon as it
@@ -49,10 +52,12 @@ class ClaimsGridModel(QAbstractTableModel):
         self.edits: dict[int, dict[str, str]] = {}
         # Problems the service gave on the last save: (strand id, cell key or None) -> message.
         self.refusals: dict[tuple[int, str | None], str] = {}
+        # The cells the last paste or clear touched and what they showed before, for one undo.
+        self._undo: dict[tuple[int, str], str] | None = None
 
     def load(self, grid: ClaimsGrid) -> None:
         self.beginResetModel()
-        self.grid, self.edits, self.refusals = grid, {}, {}
+        self.grid, self.edits, self.refusals, self._undo = grid, {}, {}, None
         self.endResetModel()
         self.edits_changed.emit()
 
@@ -143,8 +148,30 @@ class ClaimsGridModel(QAbstractTableModel):
                     skipped += 1
                     continue
                 cells[(top + r, key)] = text.strip()
+        self._remember(cells)
         self._put(cells)
         return len(cells), skipped
+
+    def clear(self, indexes) -> int:
+        """Empty the editable cells among `indexes` (one undo step); returns how many."""
+        cells = {(i.row(), self.key_at(i.column())): "" for i in indexes if self.key_at(i.column()) is not None}
+        self._remember(cells)
+        self._put(cells)
+        return len(cells)
+
+    def can_undo(self) -> bool:
+        return self._undo is not None
+
+    def undo(self) -> bool:
+        """Put back every cell of the last paste or clear as it was before it."""
+        if self._undo is None:
+            return False
+        cells, self._undo = self._undo, None
+        self._put(cells)
+        return True
+
+    def _remember(self, cells: dict[tuple[int, str], str]) -> None:
+        self._undo = {(row, key): self.text_of(row, key) for row, key in cells}
 
     def _put(self, cells: dict[tuple[int, str], str]) -> None:
         for (row, key), text in cells.items():
@@ -192,12 +219,21 @@ class ClaimsGridView(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(28)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.paste_action = QAction("Paste", self)
-        self.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
-        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.paste_action.triggered.connect(self.paste_clipboard)
-        self.addAction(self.paste_action)
+        self.paste_action = self._action("Paste", self.paste_clipboard, QKeySequence.StandardKey.Paste)
+        self.clear_action = self._action("Clear", self.clear_selection, QKeySequence.StandardKey.Delete)
+        self.undo_action = self._action("Undo paste", self.grid_model.undo, QKeySequence.StandardKey.Undo)
         model.modelReset.connect(self._fit)
+
+    def _action(self, text: str, slot, shortcut) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def clear_selection(self) -> int:
+        return self.grid_model.clear(self.selectedIndexes())
 
     def _fit(self) -> None:
         header = self.horizontalHeader()
