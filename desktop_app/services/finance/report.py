@@ -159,10 +159,6 @@ class FinanceReport:
     def label(self) -> str:
         return self.half.label if self.half is not None else self.year.label
 
-    @property
-    def last_quarter(self) -> int:
-        return 2 if self.half is not None and self.half.number == 1 else 4
-
 
 def _stream_key(key: str | None, stream_id: int) -> str:
     return key or f"stream-{stream_id}"
@@ -287,20 +283,18 @@ def finance_report(db: Database, year: FinancialYear, half: HalfYear | None = No
             )
         )
 
-    strand_stream = {row[1]: row[4] for row in found["strands"]}
-    strand_line = {row[1]: row[5] for row in found["strands"]}
     category_keys = list(found["categories"])
     categories_of: dict[int, dict[str, int]] = defaultdict(dict)
     for stream_id, key, pence in found["by_category"]:
         categories_of[stream_id][key] = int(pence or 0)
     streams: list[StreamFinance] = []
     for stream_id, _key, stream_name in found["streams"]:
-        members = [s for s in strands if strand_stream[s.reference] == stream_id]
+        members = [s for s in strands if s.stream_id == stream_id]
         line_rows = []
         for line_id, (owner, line_key, line_name) in line_info.items():
             if owner != stream_id:
                 continue
-            parts = [s.figures for s in members if strand_line[s.reference] == line_id]
+            parts = [s.figures for s in members if s.line_id == line_id]
             figures = _add(parts, int(found["line_budgets"].get(line_id) or 0))
             line_rows.append(LineFinance(line_key, line_name, figures, tuple(figures.flags(tolerance))))
         figures = _add([s.figures for s in members], int(found["budgets"].get(stream_id) or 0))
