@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count draft and submitted returns too (the workbook says so)",
     )
+    export.add_argument(
+        "--signed-off-by",
+        metavar="NAME",
+        help="the Chief Finance Officer signing off a final six-monthly return (required with --final --half)",
+    )
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to save the workbook")
 
     templates = verb("templates", "write each provider's return template for a quarter, to fill in and send back")
@@ -92,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument(
         "--period", metavar="QUARTER", help="refuse templates of any other quarter, e.g. 2023/24-Q1"
     )
+
+    finance = verb("finance", "streams, lines and strands: budget, allocated, claimed, paid, forecast and flags")
+    finance.add_argument("--year", required=True, help="financial year, e.g. 2024/25")
+    finance.add_argument("--half", metavar="H1|H2", help="claims to the end of this half only, e.g. H1")
+    finance.add_argument("--format", choices=("text", "json"), default="text")
 
     verb("check", "check the file's integrity and every return against every measure rule")
 
@@ -193,10 +203,14 @@ def _run_export(target: str, args: argparse.Namespace) -> int:
             shown["step"] = text
             print(f"{fraction:4.0%} {text}", file=sys.stderr)
 
+    if args.signed_off_by and not args.final:
+        print("commissioning-desk: --signed-off-by records the sign-off of a final return; add --final.", file=sys.stderr)
+        return EXIT_USAGE
     with _open(target, exclusive=args.final) as db:
         if args.final:
             record = final_export(
-                db, period, Path(args.out), include_unverified=args.include_unverified, progress=progress
+                db, period, Path(args.out), include_unverified=args.include_unverified,
+                signed_off_by=args.signed_off_by, progress=progress,
             )
             path, totals, sha256 = Path(record.file_name), record.totals, record.sha256
         else:
@@ -214,6 +228,8 @@ def _run_export(target: str, args: argparse.Namespace) -> int:
             f"Recorded as submission {record.id}: {format_count(record.returns_included)} returns "
             "included and locked."
         )
+        if record.signed_off_by:
+            print(f"Signed off by {record.signed_off_by}, Chief Finance Officer, on {record.signed_off_at:%d %b %Y %H:%M} (UTC).")
     return EXIT_OK
 
 
@@ -277,6 +293,18 @@ def _run_import(target: str, args: argparse.Namespace) -> int:
         f"Imported: {returns} {'return' if returns == 1 else 'returns'} written from "
         f"{files} {'file' if files == 1 else 'files'}."
     )
+    return EXIT_OK
+
+
+def _run_finance(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import FinancialYear, HalfYear
+    from desktop_app.services.finance import finance_json, finance_report, finance_text
+
+    year = FinancialYear.parse(args.year)
+    half = HalfYear.parse(f"{year.label} {args.half.strip()}") if args.half else None
+    with _open(target, exclusive=False) as db:
+        report = finance_report(db, year, half)
+    print(json.dumps(finance_json(report), indent=2) if args.format == "json" else finance_text(report))
     return EXIT_OK
 
 
@@ -355,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_templates(target, args)
         if args.verb == "import":
             return _run_import(target, args)
+        if args.verb == "finance":
+            return _run_finance(target, args)
         if args.verb == "check":
             return _run_check(target)
         if args.verb == "backup":

@@ -88,6 +88,14 @@ class AuditAction(_Labelled):
     DELETE = "delete"
 
 
+class ClaimStatus(_Labelled):
+    """claim status"""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    QUERIED = "queried"
+
+
 _LABELS = {
     OrganisationType.CVSE: "CVSE",
     OrganisationType.LOCAL_AUTHORITY: "Local authority",

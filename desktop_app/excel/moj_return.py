@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.excel.finance_sheet import FinanceSheetData, SignOff
 from desktop_app.excel.indicator_pack import PackIndicator
 
 __all__ = [
@@ -169,6 +170,9 @@ class MojReturnData:
     indicators: tuple[PackIndicator, ...]
     data_rows: tuple[MojDataRow, ...]
     notes: tuple[MojNote, ...]
+    # A six-monthly return adds a Finance sheet per funding stream, and a final one the CFO's sign-off.
+    finance: tuple[FinanceSheetData, ...] = ()
+    sign_off: SignOff | None = None
 
     @property
     def title(self) -> str:
@@ -199,7 +203,8 @@ def write_moj_return_workbook(
             progress(fraction, text)
 
     workbook = new_workbook()
-    builders = sheets.BUILDERS
+    # The Finance sheets belong to six-monthly returns only.
+    builders = [b for b in sheets.BUILDERS if b[0] != "Finance" or data.finance]
     for number, (name, build) in enumerate(builders):
         step(number / (len(builders) + 1), f"Writing the {name} sheet")
         build(workbook, data)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import format_date
+from desktop_app.excel.finance_sheet import add_finance_sheets, sign_off_words
 from desktop_app.excel.indicator_pack import STATUS_COLOURS as INDICATOR_COLOURS
 from desktop_app.excel.indicator_pack import INDICATOR_HEADERS
 from desktop_app.excel.indicator_pack import indicator_row
@@ -71,6 +72,9 @@ def summary_intro(data: MojReturnData) -> list[str]:
         f"Generated {data.generated_at:%d %b %Y %H:%M} by Commissioning Desk",
         *_counting_lines(data),
     ]
+    if data.finance or data.sign_off is not None:
+        # A six-monthly return says whether the Chief Finance Officer has signed it off.
+        lines.append(sign_off_words(data.sign_off))
     if data.is_demo:
         lines.append(DEMO_WORDS)
     return lines
@@ -215,6 +219,10 @@ def notes_sheet(workbook: Workbook, data: MojReturnData) -> None:
     add_table_sheet(workbook, "Notes", headers, rows, {"Value": COUNT}, intro=intro, widths=_WIDE)
 
 
+def finance_sheets(workbook: Workbook, data: MojReturnData) -> None:
+    add_finance_sheets(workbook, data.finance, data.sign_off, demo_words=DEMO_WORDS if data.is_demo else None)
+
+
 BUILDERS: tuple[tuple[str, Callable[[Workbook, MojReturnData], None]], ...] = (
     ("Summary", summary_sheet),
     ("Providers", providers_sheet),
@@ -224,4 +232,5 @@ BUILDERS: tuple[tuple[str, Callable[[Workbook, MojReturnData], None]], ...] = (
     ("Indicators", indicators_sheet),
     ("Data", data_sheet),
     ("Notes", notes_sheet),
+    ("Finance", finance_sheets),
 )

@@ -12,6 +12,7 @@ __all__ = [
     "ALLOCATIONS",
     "ALL_KINDS",
     "Changed",
+    "FINANCE",
     "FUNDING",
     "INDICATORS",
     "PROVIDERS",
@@ -28,8 +29,10 @@ ALLOCATIONS = "allocations"
 RETURNS = "returns"
 INDICATORS = "indicators"
 SUBMISSIONS = "submissions"
+# Funding lines, claims and payments.
+FINANCE = "finance"
 
-ALL_KINDS = frozenset({PROVIDERS, STRANDS, FUNDING, ALLOCATIONS, RETURNS, INDICATORS, SUBMISSIONS})
+ALL_KINDS = frozenset({PROVIDERS, STRANDS, FUNDING, ALLOCATIONS, RETURNS, INDICATORS, SUBMISSIONS, FINANCE})
 
 
 @dataclass(frozen=True)

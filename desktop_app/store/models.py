@@ -37,6 +37,7 @@ from desktop_app.core.ceilings import COUNT_CEILING, LARGEST_STORED
 from desktop_app.core.vocabulary import (
     AgreementType,
     AuditAction,
+    ClaimStatus,
     Direction,
     Frequency,
     IndicatorUnit,
@@ -232,6 +233,8 @@ class FundingStream(Base):
     end_date: Mapped[dt.date] = mapped_column(Date)
     total_pence: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The short name reports and scripts use, e.g. "core" or "general".
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     budgets: Mapped[list[Budget]] = relationship(
         back_populates="funding_stream", order_by="Budget.financial_year"
@@ -329,6 +332,8 @@ class Strand(Base):
     priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The ring-fenced line of the stream the strand is paid from; None: the stream's general money.
+    funding_line_id: Mapped[int | None] = mapped_column(ForeignKey("funding_line.id"))
 
     provider: Mapped[Provider] = relationship(back_populates="strands")
     funding_stream: Mapped[FundingStream] = relationship(back_populates="strands")
@@ -473,6 +478,9 @@ class Submission(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     totals_json: Mapped[str] = mapped_column(Text)
     values_json: Mapped[str] = mapped_column(Text)
+    # A six-monthly monitoring return is signed off by the office's Chief Finance Officer.
+    signed_off_by: Mapped[str | None] = mapped_column(String(200))
+    signed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):
@@ -502,6 +510,118 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- the money: lines, claims, payments
+
+
+class FundingLine(Base):
+    """A ring-fenced line of a funding stream with budgets of its own, e.g. the ISVA/IDVA fund."""
+
+    __tablename__ = "funding_line"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("funding_stream_id", "key"),
+        UniqueConstraint("funding_stream_id", "name"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funding_stream_id: Mapped[int] = mapped_column(ForeignKey("funding_stream.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    funding_stream: Mapped[FundingStream] = relationship()
+    budgets: Mapped[list[LineBudget]] = relationship(
+        back_populates="funding_line", order_by="LineBudget.financial_year"
+    )
+
+
+class LineBudget(Base):
+    """A ring-fenced line's budget for one financial year (part of its stream's budget)."""
+
+    __tablename__ = "line_budget"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("funding_line_id", "financial_year"),
+        _non_negative("amount_pence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funding_line_id: Mapped[int] = mapped_column(ForeignKey("funding_line.id"))
+    financial_year: Mapped[int] = mapped_column(Integer)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+
+    funding_line: Mapped[FundingLine] = relationship(back_populates="budgets")
+
+
+class ExpenditureCategory(Base):
+    """How a claim's spend is broken down (staff, overheads...); reference data from db/."""
+
+    __tablename__ = "expenditure_category"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Claim(Base):
+    """What a provider claims a strand spent in one quarter; paid in arrears once approved."""
+
+    __tablename__ = "claim"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("strand_id", "period_id"),
+        _non_negative("amount_pence"),
+        _non_negative("forecast_remaining_pence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strand_id: Mapped[int] = mapped_column(ForeignKey("strand.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("return_period.id"))
+    claim_date: Mapped[dt.date] = mapped_column(Date)
+    # The sum of the lines, kept so reports add up claims without reading every line.
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    # The provider's forecast of what the strand will spend in the rest of the year.
+    forecast_remaining_pence: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[ClaimStatus] = mapped_column(
+        _text_enum(ClaimStatus, "claim_status"), default=ClaimStatus.SUBMITTED
+    )
+    # Why a claim beyond the strand's remaining allocation was accepted.
+    over_allocation_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    strand: Mapped[Strand] = relationship()
+    period: Mapped[ReturnPeriod] = relationship()
+    lines: Mapped[list[ClaimLine]] = relationship(back_populates="claim", cascade="all, delete-orphan")
+    payments: Mapped[list[Payment]] = relationship(back_populates="claim", order_by="Payment.paid_on")
+
+
+class ClaimLine(Base):
+    """One expenditure category's pence on a claim."""
+
+    __tablename__ = "claim_line"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("claim_id", "category_id"), _non_negative("amount_pence"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("expenditure_category.id"))
+    amount_pence: Mapped[int] = mapped_column(Integer)
+
+    claim: Mapped[Claim] = relationship(back_populates="lines")
+    category: Mapped[ExpenditureCategory] = relationship()
+
+
+class Payment(Base):
+    """Money paid to a provider against an approved claim."""
+
+    __tablename__ = "payment"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+
+    claim: Mapped[Claim] = relationship(back_populates="payments")
 
 
 # SQLite would otherwise hand a new row the id of the last deleted one, and the audit trail,

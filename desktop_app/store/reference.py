@@ -21,6 +21,7 @@ from desktop_app.core.vocabulary import Direction, Frequency, IndicatorUnit
 from desktop_app.store.audit import AUDIT_INFO_OFF
 from desktop_app.store.models import (
     District,
+    ExpenditureCategory,
     Indicator,
     Measure,
     MeasureRule,
@@ -115,6 +116,12 @@ def _load_plan(session: Session, plan_data: dict[str, Any], parts: dict[str, Any
         themes[entry["key"]] = _upsert(
             session, Theme, {"plan_id": plan.id, "key": entry["key"]}, {"name": entry["name"]}
         )
+    for entry in data["districts"]:
+        _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
+    for entry in data["service_categories"]:
+        _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
+    for order, entry in enumerate(data.get("expenditure_categories", []), start=1):
+        _upsert(session, ExpenditureCategory, {"key": entry["key"]}, {"name": entry["name"], "sort_order": order})
     session.flush()
 
     for entry in parts["indicators"]:

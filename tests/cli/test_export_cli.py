@@ -31,7 +31,8 @@ def test_export_writes_the_year_and_prints_the_path_and_published_totals(demo_pa
 def test_export_final_prints_the_files_sha256_and_records_the_submission(demo_path, tmp_path):
     target = tmp_path / "h1.xlsx"
     result = run_cli(
-        "--db", str(demo_path), "export", "--year", "2024/25", "--half", "H1", "--final", "--out", str(target)
+        "--db", str(demo_path), "export", "--year", "2024/25", "--half", "H1", "--final",
+        "--signed-off-by", "Sam Okafor", "--out", str(target),
     )
     assert result.returncode == 0, result.stderr
     digest = _line(result.stdout, "SHA-256: ").split(": ", 1)[1]

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage
 
 from tests.conftest import REPO_ROOT, run_cli
 
-PAGES = ["dashboard", "providers", "strands", "returns", "indicators", "exports"]
+PAGES = ["dashboard", "providers", "strands", "finance", "returns", "indicators", "exports"]
 
 
 def test_screenshot_writes_every_page_at_laptop_size_and_exits_cleanly(demo_path, tmp_path):

@@ -102,12 +102,19 @@ def test_top_providers_are_sorted_and_the_rest_summed(demo_2022):
 
 def test_money_covers_every_year_of_the_funding_streams(demo_2022):
     db, board = demo_2022
-    stream = list_funding_streams(db)[0]
-    positions = budget_position(db, stream.id)
+    # Both grants (Core and General) together, year by year.
+    positions = [budget_position(db, stream.id) for stream in list_funding_streams(db)]
+    assert len(positions) == 2
     assert [m.label for m in board.money] == ["2022/23", "2023/24", "2024/25"]
-    assert [m.budget_pence for m in board.money] == [p.budget_pence for p in positions]
-    assert [m.allocated_pence for m in board.money] == [p.allocated_pence for p in positions]
+    assert [m.budget_pence for m in board.money] == [sum(p.budget_pence for p in year) for year in zip(*positions)]
+    assert [m.allocated_pence for m in board.money] == [sum(p.allocated_pence for p in year) for year in zip(*positions)]
     assert sum(m.allocated_pence for m in board.money) == 14_000_000 * 100
+    # Year by year, stream by stream: budget, allocated and (from the claims) claimed.
+    for year, streams in zip(board.money, zip(*positions)):
+        assert [s.key for s in year.streams] == ["core", "general"]
+        assert [s.budget_pence for s in year.streams] == [p.budget_pence for p in streams]
+        assert sum(s.claimed_pence for s in year.streams) == year.claimed_pence
+    assert [m.claimed_pence > 0 for m in board.money] == [False, False, True]
     assert [m.shown for m in board.money] == [True, False, False]
     allocated = board.headline("allocated")
     assert allocated.unit == MONEY

@@ -180,7 +180,7 @@ def test_demo_has_idva_isva_and_restorative_justice_figures_only_on_their_strand
             assert total == 0, (key, categories[category_id])
 
 
-def test_demo_allocations_add_up_to_each_years_budget_and_14_million(demo):
+def test_demo_allocations_add_up_to_each_years_budget_over_both_grants_and_14_million(demo):
     with demo.reading() as session:
         total = session.scalar(select(func.sum(Allocation.amount_pence)))
         per_year = dict(
@@ -190,7 +190,11 @@ def test_demo_allocations_add_up_to_each_years_budget_and_14_million(demo):
                 )
             ).all()
         )
-        budgets = dict(session.execute(select(Budget.financial_year, Budget.amount_pence)).all())
+        budgets = dict(
+            session.execute(
+                select(Budget.financial_year, func.sum(Budget.amount_pence)).group_by(Budget.financial_year)
+            ).all()
+        )
         amounts = list(session.scalars(select(Allocation.amount_pence)))
     assert total == 1_400_000_000
     assert budgets == BUDGETS
@@ -316,3 +320,33 @@ def test_cli_demo_then_report_json_gives_the_published_totals(tmp_path):
     again = subprocess.run([*base, "demo"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
     assert again.returncode == 1
     assert "already holds the demo" in again.stderr
+
+
+def test_demo_is_funded_by_the_core_and_general_grants_with_ring_fenced_lines(demo):
+    from desktop_app.store.models import FundingLine, FundingStream, LineBudget
+
+    with demo.reading() as session:
+        streams = {s.key: s for s in session.scalars(select(FundingStream))}
+        assert set(streams) == {"core", "general"}
+        assert sum(s.total_pence for s in streams.values()) == 1_400_000_000
+        for stream in streams.values():
+            assert stream.total_pence == sum(b.amount_pence for b in stream.budgets)
+            assert [b.financial_year for b in stream.budgets] == [2022, 2023, 2024]
+        lines = {line.key: line for line in session.scalars(select(FundingLine))}
+        assert set(lines) == {"da_sv", "isva_idva"}
+        assert {line.funding_stream_id for line in lines.values()} == {streams["general"].id}
+        # Every strand is funded from one stream, and the General grant's strands from one of its lines.
+        for strand in session.scalars(select(Strand)):
+            if strand.funding_stream_id == streams["general"].id:
+                assert strand.funding_line_id in {line.id for line in lines.values()}, strand.reference
+            else:
+                assert strand.funding_line_id is None, strand.reference
+        # A line's budget each year is what its strands hold, within its stream's budget.
+        for line in lines.values():
+            for budget in session.scalars(select(LineBudget).where(LineBudget.funding_line_id == line.id)):
+                held = session.scalar(
+                    select(func.sum(Allocation.amount_pence))
+                    .join(Allocation.strand)
+                    .where(Strand.funding_line_id == line.id, Allocation.financial_year == budget.financial_year)
+                )
+                assert budget.amount_pence == held > 0

@@ -150,9 +150,13 @@ def test_a_streams_dates_cannot_leave_its_strands_outside(db):
     }
 
 
-def test_the_demo_stream_is_fully_allocated(demo_db):
-    [stream] = list_funding_streams(demo_db)
-    assert stream.budgets == {2022: 460_000_000, 2023: 465_000_000, 2024: 475_000_000}
-    assert stream.strand_count == 72
-    assert all(p.remaining_pence == 0 and not p.over for p in budget_position(demo_db, stream.id))
-    assert validate_funding_stream(demo_db, stream.draft, stream.id) == []
+def test_the_demo_streams_are_fully_allocated(demo_db):
+    # The Core and General grants: together the £14m over 2022/23 to 2024/25.
+    streams = list_funding_streams(demo_db)
+    assert len(streams) == 2
+    by_year = {year: sum(s.budgets[year] for s in streams) for year in (2022, 2023, 2024)}
+    assert by_year == {2022: 460_000_000, 2023: 465_000_000, 2024: 475_000_000}
+    assert sum(s.strand_count for s in streams) == 72
+    for stream in streams:
+        assert all(p.remaining_pence == 0 and not p.over for p in budget_position(demo_db, stream.id))
+        assert validate_funding_stream(demo_db, stream.draft, stream.id) == []

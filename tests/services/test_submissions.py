@@ -34,6 +34,8 @@ from desktop_app.store.models import (
 )
 
 H1_2024 = ExportPeriod.parse("2024/25 H1")
+# A six-monthly return is signed off by the Chief Finance Officer.
+CFO = "Sam Okafor"
 YEAR_2022 = ExportPeriod.parse("2022/23")
 
 
@@ -83,7 +85,7 @@ def test_a_final_export_locks_what_it_counts_and_records_the_files_hash(demo_db,
     assert _statuses(demo_db, H1_2024) == {ReturnStatus.VERIFIED: 144}
     preview = export_preview(demo_db, H1_2024)
     target = out / "MoJ return 2024-25 H1.xlsx"
-    record = final_export(demo_db, H1_2024, target, who="a.officer")
+    record = final_export(demo_db, H1_2024, target, who="a.officer", signed_off_by=CFO)
     assert _statuses(demo_db, H1_2024) == {ReturnStatus.LOCKED: 144}
     assert record.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
     assert record.file_name == str(target) and record.created_by == "a.officer"
@@ -163,7 +165,7 @@ def test_a_database_refusal_records_nothing_locks_nothing_and_keeps_the_old_file
     target = out / "return.xlsx"
     target.write_bytes(b"the file sent last time")
     with pytest.raises(SubmissionNotRecorded) as refused:
-        final_export(demo_db, H1_2024, target)
+        final_export(demo_db, H1_2024, target, signed_off_by=CFO)
     message = str(refused.value)
     assert "could not be recorded" in message and "disk quota exceeded" in message
     assert "no return was locked" in message
@@ -188,7 +190,7 @@ def test_a_commit_that_fails_after_the_file_moved_puts_the_old_file_back(demo_db
     target = out / "return.xlsx"
     target.write_bytes(b"the file sent last time")
     with pytest.raises(SubmissionNotRecorded, match="is as it was before"):
-        final_export(demo_db, H1_2024, target)
+        final_export(demo_db, H1_2024, target, signed_off_by=CFO)
     assert target.read_bytes() == b"the file sent last time"
     assert _statuses(demo_db, H1_2024) == {ReturnStatus.VERIFIED: 144}
     assert _submission_count(demo_db) == 0
@@ -210,7 +212,7 @@ def test_a_figure_changed_while_the_file_is_written_stops_the_final_export(demo_
         return False
 
     with pytest.raises(SubmissionNotRecorded, match="changed while the workbook was being written"):
-        final_export(demo_db, H1_2024, out / "return.xlsx", cancelled=cancelled)
+        final_export(demo_db, H1_2024, out / "return.xlsx", cancelled=cancelled, signed_off_by=CFO)
     assert _statuses(demo_db, H1_2024) == {ReturnStatus.VERIFIED: 144}
     assert _submission_count(demo_db) == 0
     assert list(out.iterdir()) == []
@@ -226,7 +228,7 @@ def test_a_final_export_of_an_empty_period_or_to_a_folder_changes_nothing(demo_d
     plain = out / "notes.txt"
     plain.write_bytes(b"kept")
     with pytest.raises(WorkbookWriteError) as refused:
-        final_export(demo_db, H1_2024, plain / "return.xlsx")
+        final_export(demo_db, H1_2024, plain / "return.xlsx", signed_off_by=CFO)
     assert str(refused.value).startswith(f"Cannot save {plain / 'return.xlsx'}:") and ".~" not in str(refused.value)
     assert plain.read_bytes() == b"kept"
     assert _statuses(demo_db, H1_2024) == {ReturnStatus.VERIFIED: 144}

@@ -82,9 +82,17 @@ def test_the_money_and_completeness_charts_hold_the_service_series(demo_window):
     page = demo_window.current_page()
     board = _board(demo_window)
     money = page.money_chart.bar_heights()
-    assert money["Budget"] == [float(m.budget_pence) for m in board.money]
-    assert money["Allocated to strands"] == [float(m.allocated_pence) for m in board.money]
-    assert sum(money["Allocated to strands"]) == 14_000_000 * 100
+    # One bar group per year and funding stream: budget, allocated and claimed.
+    parts = [part for year in board.money for part in year.streams]
+    assert page.money_chart.slot_names() == [
+        f"{y} {s}" for y in ("2022/23", "2023/24", "2024/25") for s in ("Core", "General")
+    ]
+    assert money["Budget"] == [float(p.budget_pence) for p in parts]
+    assert money["Allocated to strands"] == [float(p.allocated_pence) for p in parts]
+    assert money["Claimed"] == [float(p.claimed_pence) for p in parts]
+    assert sum(money["Allocated to strands"]) == sum(money["Budget"]) == 14_000_000 * 100
+    # The demo claims 2024/25 Q1–Q3 only.
+    assert money["Claimed"][:4] == [0.0] * 4 and all(0 < c < a for c, a in zip(money["Claimed"][4:], money["Allocated to strands"][4:]))
     assert page.money_chart.plot.getAxis("left").tickStrings([0, 200_000_000, 450_000_000], 1, 1) == ["£0", "£2.0m", "£4.5m"]
     completeness = page.completeness_chart.bar_heights()
     assert completeness["locked"] == [69.0] * 4
@@ -142,6 +150,7 @@ def test_a_data_change_feeds_the_same_plot_items_new_figures(demo_window):
         list(page.victims_chart.bars), page.providers_chart.bars, page.money_chart.budget_bars,
         page.money_chart.allocated_bars, dict(page.completeness_chart.bars), page.victims_chart.view,
     )
+    claimed_bars = page.money_chart.claimed_bars
     # A budget goes up: the money chart shows it.
     stream = list_funding_streams(db)[0]
     draft = stream.draft
@@ -149,7 +158,8 @@ def test_a_data_change_feeds_the_same_plot_items_new_figures(demo_window):
     raised = dataclasses.replace(draft, total_pence=draft.total_pence + 10_000_000, budgets=budgets)
     _id, changed = save_funding_stream(db, raised, stream.id)
     page.context.publish(changed)
-    assert page.money_chart.bar_heights()["Budget"][2] == 475_000_000 + 10_000_000
+    slot = page.money_chart.slot_names().index("2024/25 Core" if " Core " in stream.name else "2024/25 General")
+    assert page.money_chart.bar_heights()["Budget"][slot] == budgets[-1][1]
     # A Q1 return is reopened: it leaves the figures until it is verified again.
     with db.transaction() as session:
         reopened, victims = session.execute(
@@ -169,6 +179,7 @@ def test_a_data_change_feeds_the_same_plot_items_new_figures(demo_window):
         list(page.victims_chart.bars), page.providers_chart.bars, page.money_chart.budget_bars,
         page.money_chart.allocated_bars, dict(page.completeness_chart.bars), page.victims_chart.view,
     ) == items
+    assert page.money_chart.claimed_bars is claimed_bars
     for kept, now in zip(items[0], page.victims_chart.bars):
         assert kept is now
 

@@ -255,8 +255,35 @@ def test_a_workbook_open_in_excel_is_reported_and_the_old_file_stays_intact(qtbo
 def test_every_input_is_named_by_its_visible_label(demo_window):
     page = demo_window.show_page("exports")
     pairs = [(label.text(), label.buddy()) for label in page.findChildren(QLabel) if label.buddy() is not None]
-    assert {text for text, _ in pairs} == {"Financial year", "Period"}
+    assert {text for text, _ in pairs} == {"Financial year", "Period", "Signed off by (Chief Finance Officer)"}
     assert all(widget.accessibleName() == text for text, widget in pairs)
     assert page.picker.unverified_check.accessibleName() == page.picker.unverified_check.text()
     assert page.report_panel.text_edit.accessibleName() == "Panel report"
     assert page.submissions_panel.table.accessibleName() == "Submissions"
+
+
+def test_a_final_half_year_return_needs_the_cfos_name_which_the_submission_and_workbook_keep(qtbot, demo_window, out, monkeypatch):
+    db = demo_window.workspace.db
+    page = _page(demo_window, "2024/25", "H1")
+    assert page.sign_off_row.isVisible()
+    monkeypatch.setattr(page, "ask_save_path", lambda caption, suggested: str(out / suggested))
+    page.final_button.click()
+    assert page.active_dialog is None  # no confirmation without the sign-off
+    assert "must be signed off by the Chief Finance Officer" in page.message_label.text()
+    assert page.message_label.objectName() == "formProblem"
+    assert list_submissions(db) == []
+    qtbot.keyClicks(page.signed_off_edit, "Sam Okafor")
+    page.final_button.click()
+    box = page.active_dialog
+    next(b for b in box.buttons() if b.text() == CONFIRM_FINAL).click()
+    _wait_for_export(qtbot, page)
+    [submission] = list_submissions(db)
+    assert submission.signed_off_by == "Sam Okafor"
+    target = out / "MoJ return 2024-25 H1 final.xlsx"
+    book = CalamineWorkbook.from_path(str(target))
+    assert [n for n in book.sheet_names if n.startswith("Finance")] == ["Finance core", "Finance general"]
+    summary = [row[0] for row in book.get_sheet_by_name("Summary").to_python()[:10]]
+    assert any(line.startswith("Signed off by Sam Okafor, Chief Finance Officer") for line in summary)
+    # A quarter is not signed off: the name's row goes away.
+    page.picker.select_part("Q1")
+    assert not page.sign_off_row.isVisible()

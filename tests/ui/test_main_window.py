@@ -32,7 +32,7 @@ def test_window_on_the_demo_shows_the_banner_and_the_counts(qtbot, demo_path, se
     assert window.demo_banner.isVisible()
     assert "synthetic" in window.demo_banner.text()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
-        "Dashboard", "Providers", "Strands & funding", "Returns", "Indicators", "Exports"
+        "Dashboard", "Providers", "Strands & funding", "Finance", "Returns", "Indicators", "Exports"
     ]
     assert window.show_page("providers").count_label.text() == "34 providers"
     assert window.show_page("strands").count_label.text() == "72 strands"

@@ -57,9 +57,11 @@ from desktop_app.store.database import Database, is_demo
 from desktop_app.store.models import (
     Allocation,
     Budget,
+    Claim,
     FundingStream,
     Return,
     ReturnPeriod,
+    Strand,
 )
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "IndicatorTile",
     "ProviderBar",
     "QuarterlyVictims",
+    "StreamMoney",
     "YearMoney",
     "dashboard",
     "dashboard_years",
@@ -87,6 +90,22 @@ _SHORT_TITLE = 64
 
 
 @dataclass(frozen=True)
+class StreamMoney:
+    """One funding stream's year: its budget, what its strands hold and what they have claimed."""
+
+    key: str
+    name: str
+    budget_pence: int
+    allocated_pence: int
+    claimed_pence: int
+
+    @property
+    def short_name(self) -> str:
+        """A name a bar label has room for: the stream's key, e.g. "Core"."""
+        return self.key.replace("_", " ").capitalize() if len(self.key) <= 12 else self.name.split()[0]
+
+
+@dataclass(frozen=True)
 class YearMoney:
     """One financial year of the funding streams: the budget and what strands hold, in pence."""
 
@@ -95,6 +114,8 @@ class YearMoney:
     budget_pence: int
     allocated_pence: int
     shown: bool  # the year the dashboard is showing
+    claimed_pence: int = 0
+    streams: tuple[StreamMoney, ...] = ()  # the same year, stream by stream
 
 
 @dataclass(frozen=True)
@@ -160,32 +181,59 @@ def _tiles(db: Database, year: FinancialYear | None) -> tuple[IndicatorTile, ...
 
 
 def _money(session: Session, year: FinancialYear) -> tuple[YearMoney, ...]:
+    """Budget, allocated and claimed per year and stream, for every year of the funding streams."""
+    streams = session.execute(
+        select(FundingStream.id, FundingStream.key, FundingStream.name, FundingStream.start_date, FundingStream.end_date)
+        .order_by(FundingStream.name)
+    ).all()
     years: set[int] = set()
-    for start, end in session.execute(select(FundingStream.start_date, FundingStream.end_date)):
+    for _id, _key, _name, start, end in streams:
         years.update(span_years(start, end))
-    budgets = dict(
-        session.execute(
-            select(Budget.financial_year, func.sum(Budget.amount_pence)).group_by(Budget.financial_year)
-        ).all()
-    )
-    allocated = dict(
-        session.execute(
-            select(Allocation.financial_year, func.sum(Allocation.amount_pence)).group_by(
-                Allocation.financial_year
-            )
-        ).all()
-    )
-    years.update(budgets, allocated)
-    return tuple(
-        YearMoney(
-            financial_year=y,
-            label=FinancialYear(y).label,
-            budget_pence=int(budgets.get(y) or 0),
-            allocated_pence=int(allocated.get(y) or 0),
-            shown=y == year.start_year,
+    budgets = {
+        (stream, y): int(p or 0)
+        for stream, y, p in session.execute(select(Budget.funding_stream_id, Budget.financial_year, Budget.amount_pence))
+    }
+    allocated = {
+        (stream, y): int(p or 0)
+        for stream, y, p in session.execute(
+            select(Strand.funding_stream_id, Allocation.financial_year, func.sum(Allocation.amount_pence))
+            .join(Allocation.strand)
+            .group_by(Strand.funding_stream_id, Allocation.financial_year)
         )
-        for y in sorted(years)
-    )
+    }
+    claimed = {
+        (stream, y): int(p or 0)
+        for stream, y, p in session.execute(
+            select(Strand.funding_stream_id, ReturnPeriod.financial_year, func.sum(Claim.amount_pence))
+            .join(Claim.strand)
+            .join(Claim.period)
+            .group_by(Strand.funding_stream_id, ReturnPeriod.financial_year)
+        )
+    }
+    years.update(y for _s, y in (*budgets, *allocated, *claimed))
+    result = []
+    for y in sorted(years):
+        parts = tuple(
+            StreamMoney(
+                key=key or f"stream-{sid}", name=name, budget_pence=budgets.get((sid, y), 0),
+                allocated_pence=allocated.get((sid, y), 0), claimed_pence=claimed.get((sid, y), 0),
+            )
+            for sid, key, name, start, end in streams
+            # A stream shows in the years it spans, and in any other year that holds its money.
+            if y in span_years(start, end) or (sid, y) in budgets or (sid, y) in allocated or (sid, y) in claimed
+        )
+        result.append(
+            YearMoney(
+                financial_year=y,
+                label=FinancialYear(y).label,
+                budget_pence=sum(p.budget_pence for p in parts),
+                allocated_pence=sum(p.allocated_pence for p in parts),
+                shown=y == year.start_year,
+                claimed_pence=sum(p.claimed_pence for p in parts),
+                streams=parts,
+            )
+        )
+    return tuple(result)
 
 
 def _basis_words(report) -> str:

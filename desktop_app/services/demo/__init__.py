@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.services.catalogue import load_catalogue
+from desktop_app.services.demo.claims import write_claims
 from desktop_app.services.demo.indicators import write_indicators
 from desktop_app.services.demo.register import (
     YEARS,
     write_allocations,
-    write_funding_stream,
+    write_budgets,
+    write_funding_streams,
     write_register,
 )
 from desktop_app.services.demo.returns import (
@@ -149,10 +151,11 @@ def _build(db: Database, rng: random.Random, say: Callable[[str], None]) -> Demo
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
         _refuse_unless_empty(session, db)
         say("Providers and strands…")
-        stream = write_funding_stream(session)
-        strands = write_register(session, rng, stream)
+        funding = write_funding_streams(session)
+        strands = write_register(session, rng, funding)
         say("Allocations…")
         allocated = write_allocations(session, rng, strands)
+        write_budgets(session, funding, strands)
         periods = write_return_periods(session)
         trend = [rng.gauss(1.0, 0.06) for _ in strands]
         figures: dict[int, YearFigures] = {}
@@ -163,6 +166,9 @@ def _build(db: Database, rng: random.Random, say: Callable[[str], None]) -> Demo
             returns += write_returns(session, rng, strands, periods, figures[year.start_year])
         say("Indicator readings…")
         readings = write_indicators(session, rng)
+        say("Claims and payments…")
+        # Its own generator, so adding claims left every other demo figure as it was.
+        write_claims(session, random.Random(DEMO_SEED + 1), strands, periods)
         session.flush()
         say("Checking the demo figures…")
         _check_figures(session, returns, figures)

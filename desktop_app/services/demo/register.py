@@ -1,4 +1,10 @@
-"""Writing the demo register: the grant, its budgets, providers, strands and allocations."""
+"""Writing the demo register: the grants, their budgets and lines, providers, strands and allocations.
+
+Since 2022/23 the MoJ funds an office through two agreements, Core and General; the General grant
+holds the ring-fenced domestic abuse / sexual violence money and the ISVA/IDVA fund as lines of
+their own. Each strand is funded from one of them by its service category, and each stream's and
+line's yearly budget is what its strands are allocated, so the budgets still add up to £14m.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +30,9 @@ from desktop_app.store.models import (
     Allocation,
     Budget,
     District,
+    FundingLine,
     FundingStream,
+    LineBudget,
     Plan,
     Priority,
     Provider,
@@ -33,11 +41,54 @@ from desktop_app.store.models import (
     Theme,
 )
 
-STREAM_NAME = "MoJ victims' services grant 2022–25"
 STREAM_FUNDER = "Ministry of Justice"
-# Yearly budgets in pence, by the year each financial year starts in; £14m in all.
+# Yearly budgets in pence over both grants, by the year each financial year starts in; £14m in all.
 BUDGETS = {2022: 460_000_000, 2023: 465_000_000, 2024: 475_000_000}
 YEARS = tuple(FinancialYear(start) for start in BUDGETS)
+
+
+@dataclass(frozen=True)
+class StreamPlan:
+    key: str
+    name: str
+    notes: str
+    # Line key -> (name, service categories paid from it); categories not in a line use the stream.
+    lines: dict[str, tuple[str, tuple[str, ...]]]
+    categories: tuple[str, ...]
+
+
+STREAMS = (
+    StreamPlan(
+        key="core",
+        name="MoJ Core victims' services grant 2022–25",
+        notes="Synthetic demo data: the Core grant agreement for local commissioning of victims' services.",
+        lines={},
+        categories=(
+            "general_victim_support", "children_young_people", "hate_crime", "exploitation_modern_slavery",
+            "restorative_justice", "witness_support",
+        ),
+    ),
+    StreamPlan(
+        key="general",
+        name="MoJ General victims' services grant 2022–25",
+        notes="Synthetic demo data: the General grant agreement with its ring-fenced lines.",
+        lines={
+            "da_sv": ("Domestic abuse and sexual violence services", ("domestic_abuse_refuge", "counselling_mental_health")),
+            "isva_idva": ("ISVA and IDVA fund", ("isva", "idva")),
+        },
+        categories=("domestic_abuse_refuge", "counselling_mental_health", "isva", "idva"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoFunding:
+    """The demo's streams and lines, and which of them pays for each service category."""
+
+    streams: dict[str, FundingStream]
+    lines: dict[str, FundingLine]
+    stream_of: dict[str, FundingStream]  # service category key -> stream
+    line_of: dict[str, FundingLine]  # service category key -> line (ring-fenced ones only)
 
 # Allocations are whole multiples of £50, as commissioners round them.
 _ALLOCATION_UNIT_PENCE = 50_00
@@ -76,18 +127,47 @@ def _by_key(session: Session, model: type) -> dict:
     return {row.key: row for row in session.scalars(select(model))}
 
 
-def write_funding_stream(session: Session) -> FundingStream:
-    stream = FundingStream(
-        name=STREAM_NAME,
-        funder=STREAM_FUNDER,
-        start_date=DEMO_START,
-        end_date=DEMO_END,
-        total_pence=sum(BUDGETS.values()),
-        notes="Synthetic demo data: the grant for local commissioning of victims' services.",
-    )
-    stream.budgets = [Budget(financial_year=year, amount_pence=amount) for year, amount in BUDGETS.items()]
-    session.add(stream)
-    return stream
+def write_funding_streams(session: Session) -> DemoFunding:
+    """The Core and General grants and the General grant's lines; budgets come with the allocations."""
+    streams, lines, stream_of, line_of = {}, {}, {}, {}
+    for plan in STREAMS:
+        stream = FundingStream(
+            key=plan.key, name=plan.name, funder=STREAM_FUNDER, start_date=DEMO_START, end_date=DEMO_END,
+            total_pence=0, notes=plan.notes,
+        )
+        session.add(stream)
+        streams[plan.key] = stream
+        for category in plan.categories:
+            stream_of[category] = stream
+        for key, (name, categories) in plan.lines.items():
+            line = FundingLine(key=key, name=name, notes="Ring-fenced (demo data).")
+            line.funding_stream = stream
+            session.add(line)
+            lines[key] = line
+            for category in categories:
+                line_of[category] = line
+    return DemoFunding(streams=streams, lines=lines, stream_of=stream_of, line_of=line_of)
+
+
+def write_budgets(session: Session, funding: DemoFunding, strands: list[DemoStrand]) -> None:
+    """Each stream's and line's budget per year: what its strands were allocated that year."""
+    session.flush()
+    stream_years: dict[int, dict[int, int]] = {s.id: {} for s in funding.streams.values()}
+    line_years: dict[int, dict[int, int]] = {line.id: {} for line in funding.lines.values()}
+    for strand in strands:
+        for allocation in strand.row.allocations:
+            year, pence = allocation.financial_year, allocation.amount_pence
+            held = stream_years[strand.row.funding_stream.id]
+            held[year] = held.get(year, 0) + pence
+            line = funding.line_of.get(strand.category)
+            if line is not None:
+                line_years[line.id][year] = line_years[line.id].get(year, 0) + pence
+    for stream in funding.streams.values():
+        years = stream_years[stream.id]
+        stream.budgets = [Budget(financial_year=y, amount_pence=p) for y, p in sorted(years.items())]
+        stream.total_pence = sum(years.values())
+    for line in funding.lines.values():
+        line.budgets = [LineBudget(financial_year=y, amount_pence=p) for y, p in sorted(line_years[line.id].items())]
 
 
 def _slug(name: str) -> str:
@@ -124,8 +204,9 @@ def _provider_row(rng: random.Random, plan: ProviderPlan, districts: dict[str, D
     )
 
 
-def write_register(session: Session, rng: random.Random, stream: FundingStream) -> list[DemoStrand]:
+def write_register(session: Session, rng: random.Random, funding: DemoFunding) -> list[DemoStrand]:
     """The 34 providers and 72 strands, references WY-001 onwards in plan order."""
+    session.flush()  # the lines' ids, which strands name
     districts = _by_key(session, District)
     categories = _by_key(session, ServiceCategory)
     # The demo's strands were commissioned (2022–25) under the first plan.
@@ -145,7 +226,7 @@ def write_register(session: Session, rng: random.Random, stream: FundingStream) 
             row = Strand(
                 reference=reference,
                 provider=provider,
-                funding_stream=stream,
+                funding_stream=funding.stream_of[strand_plan.category],
                 name=strand_plan.name,
                 service_category=categories[strand_plan.category],
                 agreement_type=strand_plan.agreement,
@@ -156,6 +237,8 @@ def write_register(session: Session, rng: random.Random, stream: FundingStream) 
                 themes=[themes[key] for key in strand_plan.all_themes],
                 districts=[districts[key] for key in (strand_plan.districts or provider_plan.districts)],
             )
+            line = funding.line_of.get(strand_plan.category)
+            row.funding_line_id = line.id if line is not None else None
             session.add(row)
             strands.append(DemoStrand(row=row, plan=strand_plan, provider_name=provider_plan.name))
     return strands

@@ -28,6 +28,7 @@ from desktop_app.services.export.preview import (
 )
 from desktop_app.services.export.submissions import (
     FINAL_EXPORT_CHANGED,
+    SignOffRequired,
     SubmissionNotRecorded,
     SubmissionRecord,
     final_export,
@@ -44,7 +45,7 @@ from desktop_app.services.export.workbook import (
 __all__ = [
     "FINAL_EXPORT_CHANGED", "DataProblem", "ExportCancelled", "ExportPeriod", "ExportPreview",
     "ExportResult", "NothingToExportError", "ReopenedReturn", "SubmissionComparison",
-    "SubmissionNotRecorded", "SubmissionRecord", "TotalChange", "ValueChange", "compare_with_now",
+    "SignOffRequired", "SubmissionNotRecorded", "SubmissionRecord", "TotalChange", "ValueChange", "compare_with_now",
     "export_preview", "final_export", "get_submission", "list_submissions", "sha256_of",
     "write_moj_return",
 ]

@@ -51,6 +51,7 @@ from desktop_app.store.models import Return, Submission
 
 __all__ = [
     "FINAL_EXPORT_CHANGED",
+    "SignOffRequired",
     "SubmissionNotRecorded",
     "SubmissionRecord",
     "final_export",
@@ -61,6 +62,10 @@ __all__ = [
 # What a final export touches, for the window's one "data changed" signal.
 FINAL_EXPORT_CHANGED = Changed.of(RETURNS, SUBMISSIONS)
 _FILE_NAME_LIMIT = 400  # Submission.file_name's column size
+
+
+class SignOffRequired(ServiceError):
+    """A final six-monthly return was asked for without the Chief Finance Officer's name."""
 
 
 class SubmissionNotRecorded(ServiceError):
@@ -81,6 +86,8 @@ class SubmissionRecord:
     totals: dict[str, int] = field(hash=False)
     returns_included: int = 0
     seconds: float = 0.0  # how long the final export took; 0 when read back from the list
+    signed_off_by: str | None = None  # the Chief Finance Officer, on a six-monthly return
+    signed_off_at: dt.datetime | None = None  # UTC, aware
 
     @property
     def period_label(self) -> str:
@@ -100,6 +107,8 @@ def submission_record(row: Submission, *, seconds: float = 0.0) -> SubmissionRec
         totals=json.loads(row.totals_json),
         returns_included=len(json.loads(row.values_json)),
         seconds=seconds,
+        signed_off_by=row.signed_off_by,
+        signed_off_at=row.signed_off_at.replace(tzinfo=dt.UTC) if row.signed_off_at else None,
     )
 
 
@@ -185,10 +194,15 @@ def final_export(
     *,
     include_unverified: bool = False,
     who: str | None = None,
+    signed_off_by: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> SubmissionRecord:
     """Write the MoJ return for `period`, lock the returns it counts and record the Submission.
+
+    A half year's return is the grant monitoring return: `signed_off_by` (the Chief Finance
+    Officer's name) is required, recorded in the Submission with the time, and shown in the
+    workbook; `SignOffRequired` is raised, nothing written, without it.
 
     All or nothing (see the module notes for the order): on any refusal the old file at
     `target` is as it was, no return is locked and nothing is recorded. Refusals:
@@ -204,9 +218,11 @@ def final_export(
     check_output_file(db, target, "the final MoJ return")
     if target.is_dir():
         raise WorkbookWriteError(f"Cannot save {target}: it is a folder; choose a file name ending in .xlsx.")
+    sign_off = _sign_off(period, signed_off_by)
     tidy_export_folder(db, target.parent)
     snapshot, _, data = prepare(
-        db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled
+        db, period, include_unverified=include_unverified, progress=progress, cancelled=cancelled,
+        sign_off=sign_off,
     )
     staging = _staging_path(target)
     try:
@@ -222,6 +238,10 @@ def final_export(
         try:
             with db.transaction(who=who, reason=reason) as session:
                 submission = _lock_and_record(session, snapshot, period, include_unverified, who, target, digest)
+                if sign_off is not None:
+                    submission.signed_off_by = sign_off.name
+                    submission.signed_off_at = sign_off.at.replace(tzinfo=None)
+                    session.flush()
         except SQLAlchemyError as error:
             raise SubmissionNotRecorded(
                 f"The final export of {period.label} could not be recorded ({type(error).__name__}: "
@@ -240,6 +260,30 @@ def final_export(
     if progress is not None:
         progress(1.0, f"Recorded as submission {record.id}")
     return record
+
+
+_SIGNER_LIMIT = 200  # Submission.signed_off_by's column size
+
+
+def _sign_off(period: ExportPeriod, signed_off_by: str | None):
+    """The CFO's sign-off a final half-year return needs (None for a year or a quarter)."""
+    from desktop_app.excel.finance_sheet import SignOff
+
+    name = " ".join((signed_off_by or "").split())
+    if period.half is None:
+        if name:
+            raise SignOffRequired(
+                f"Only a six-monthly return is signed off by the Chief Finance Officer; {period.label} is not a half year."
+            )
+        return None
+    if not name:
+        raise SignOffRequired(
+            f"The final monitoring return for {period.label} must be signed off by the Chief Finance Officer: "
+            "give their name (--signed-off-by NAME). Nothing was written."
+        )
+    if len(name) > _SIGNER_LIMIT:
+        raise SignOffRequired(f"Shorten the Chief Finance Officer's name to {_SIGNER_LIMIT} characters or fewer.")
+    return SignOff(name=name, at=dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 
 def _sync_folder(folder: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from desktop_app.services.returns.completeness import due_days
 from desktop_app.store.database import Database, is_demo
 
 if TYPE_CHECKING:
+    from desktop_app.excel.finance_sheet import SignOff
     from desktop_app.excel.moj_return import MojReturnData
 
 __all__ = ["Cancelled", "ExportCancelled", "ExportResult", "Progress", "sha256_of", "write_moj_return"]
@@ -86,8 +87,11 @@ def prepare(
     include_unverified: bool,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    sign_off: SignOff | None = None,
 ) -> tuple[PeriodSnapshot, ExportPreview, MojReturnData]:
-    """Read everything the workbook needs; refuse (NothingToExportError) when nothing counts."""
+    """Read everything the workbook needs; refuse (NothingToExportError) when nothing counts.
+
+    A half year's return also carries a Finance sheet per stream and `sign_off`, the CFO's."""
     from desktop_app.services.indicators import indicator_pack
 
     _check(cancelled)
@@ -104,6 +108,13 @@ def prepare(
     data = workbook_data(
         snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=due_days(db)
     )
+    if period.half is not None:
+        from desktop_app.core.periods import HalfYear
+        from desktop_app.services.finance.monitoring import monitoring_sheets
+
+        _tell(progress, _READING_SHARE * 3 / 4, "Reading the claims and payments")
+        finance = monitoring_sheets(db, HalfYear(period.year, period.half))
+        data = replace(data, finance=finance, sign_off=sign_off)
     return snapshot, preview, data
 
 

@@ -8,6 +8,7 @@ PAGES: list[tuple[str, str]] = [
     ("dashboard", "Dashboard"),
     ("providers", "Providers"),
     ("strands", "Strands & funding"),
+    ("finance", "Finance"),
     ("returns", "Returns"),
     ("indicators", "Indicators"),
     ("exports", "Exports"),
@@ -31,6 +32,10 @@ def build_page(key: str, context: PageContext) -> Page:
         from desktop_app.ui.pages.strands.page import StrandsPage
 
         return StrandsPage(context)
+    if key == "finance":
+        from desktop_app.ui.pages.finance.page import FinancePage
+
+        return FinancePage(context)
     if key == "returns":
         from desktop_app.ui.pages.returns.page import ReturnsPage
 

@@ -13,6 +13,7 @@ from desktop_app.core.periods import FinancialYear
 from desktop_app.services.dashboard import (
     COMPLETENESS_STATES,
     CompletenessQuarter,
+    StreamMoney,
     YearMoney,
 )
 from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
@@ -20,6 +21,7 @@ from desktop_app.ui.pages.dashboard.targets import CompletenessTarget, YearTarge
 from desktop_app.ui.pages.dashboard.chart_parts import (
     BLUE,
     GREEN,
+    ORANGE,
     PURPLE,
     SKY_BLUE,
     TEXT,
@@ -31,10 +33,11 @@ from desktop_app.ui.pages.dashboard.chart_parts import (
     point_font,
 )
 
-# Each year's budget is a wide pale bar with what is allocated a narrower blue bar inside it,
-# so a year's two amounts share one place and one label.
-BUDGET_WIDTH = 0.7
-ALLOCATED_WIDTH = 0.38
+# Each stream's year is a wide pale budget bar with what is allocated a narrower blue bar
+# inside it and what is claimed a narrower orange bar inside that, so one stream's year shares
+# one place and one label; a year's streams stand side by side.
+YEAR_WIDTH = 0.8
+BUDGET_SHARE, ALLOCATED_SHARE, CLAIMED_SHARE = 0.9, 0.55, 0.25
 BUDGET_COLOUR = "#C9D1D9"
 # Finished work in blues at the bottom of each stack, what is late in warm colours on top.
 STATE_COLOURS = {
@@ -55,8 +58,19 @@ def _label(widget: QWidget) -> pg.TextItem:
     return label
 
 
+def _slots(years: tuple[YearMoney, ...]) -> list[tuple[float, float, YearMoney, StreamMoney]]:
+    """(centre, slot width, year, stream) for every stream of every year, left to right."""
+    slots = []
+    for index, year in enumerate(years):
+        parts = year.streams or (StreamMoney("all", "All streams", year.budget_pence, year.allocated_pence, year.claimed_pence),)
+        width = YEAR_WIDTH / len(parts)
+        for number, part in enumerate(parts):
+            slots.append((index - YEAR_WIDTH / 2 + width * (number + 0.5), width, year, part))
+    return slots
+
+
 class AllocationChart(BarChart):
-    """Each year's budget beside what the strands hold, for every year of the funding streams."""
+    """Per year and funding stream: the budget, what the strands hold and what they have claimed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -67,78 +81,89 @@ class AllocationChart(BarChart):
             legend=True,
         )
         self.years: tuple[YearMoney, ...] = ()
-        self._set_axis_titles("Amount (£)", "Financial year")
+        self._slots: list = []
+        self._set_axis_titles("Amount (£)", "Financial year and funding stream")
 
     def _make_items(self) -> None:
         self.budget_bars = pg.BarGraphItem(
-            x=[], height=[], width=BUDGET_WIDTH, brush=pg.mkBrush(BUDGET_COLOUR), pen=pg.mkPen("#8795a3", width=1)
+            x=[], height=[], width=0.1, brush=pg.mkBrush(BUDGET_COLOUR), pen=pg.mkPen("#8795a3", width=1)
         )
-        self.allocated_bars = pg.BarGraphItem(
-            x=[], height=[], width=ALLOCATED_WIDTH, brush=pg.mkBrush(BLUE), pen=pg.mkPen(None)
+        self.allocated_bars = pg.BarGraphItem(x=[], height=[], width=0.1, brush=pg.mkBrush(BLUE), pen=pg.mkPen(None))
+        self.claimed_bars = pg.BarGraphItem(x=[], height=[], width=0.1, brush=pg.mkBrush(ORANGE), pen=pg.mkPen(None))
+        for item in (self.budget_bars, self.allocated_bars, self.claimed_bars):
+            self.plot.addItem(item)
+        self._set_legend(
+            [(self.budget_bars, "Budget"), (self.allocated_bars, "Allocated to strands"), (self.claimed_bars, "Claimed")]
         )
-        self.plot.addItem(self.budget_bars)
-        self.plot.addItem(self.allocated_bars)
-        self._set_legend([(self.budget_bars, "Budget"), (self.allocated_bars, "Allocated to strands")])
         self.value_labels = [_label(self) for _ in range(12)]
         for label in self.value_labels:
             self.plot.addItem(label, ignoreBounds=True)
 
     def set_series(self, years: tuple[YearMoney, ...]) -> None:
-        """Draw each year's budget (pale, wide) with what is allocated (blue) inside it."""
+        """Draw each stream's year: budget (pale, wide), allocated (blue) and claimed (orange) inside it."""
         self.years = tuple(years)
-        xs = list(range(len(years)))
-        budgets = [y.budget_pence for y in years]
-        allocated = [y.allocated_pence for y in years]
-        self.budget_bars.setOpts(x=xs, height=budgets)
-        self.allocated_bars.setOpts(x=xs, height=allocated)
+        self._slots = _slots(self.years)
+        xs = [centre for centre, _w, _y, _s in self._slots]
+        widths = [w for _c, w, _y, _s in self._slots]
+        budgets = [s.budget_pence for _c, _w, _y, s in self._slots]
+        allocated = [s.allocated_pence for _c, _w, _y, s in self._slots]
+        claimed = [s.claimed_pence for _c, _w, _y, s in self._slots]
+        self.budget_bars.setOpts(x=xs, height=budgets, width=[w * BUDGET_SHARE for w in widths])
+        self.allocated_bars.setOpts(x=xs, height=allocated, width=[w * ALLOCATED_SHARE for w in widths])
+        self.claimed_bars.setOpts(x=xs, height=claimed, width=[w * CLAIMED_SHARE for w in widths])
         self.plot.getAxis("bottom").set_names([y.label for y in years])
-        top = max(budgets + allocated, default=0)
+        top = max(budgets + allocated + claimed, default=0)
+        # Past twelve slots (six years of two streams) the names crowd.
+        shown_slots = len(self._slots) <= len(self.value_labels)
         for index, label in enumerate(self.value_labels):
-            shown = index < len(years) and len(years) <= 5  # past five years the figures crowd
+            shown = shown_slots and index < len(self._slots)
             if shown:
-                year = years[index]
-                label.setText(
-                    f"{format_pence_short(year.allocated_pence)} of\n{format_pence_short(year.budget_pence)}"
-                    if year.budget_pence != year.allocated_pence
-                    else format_pence_short(year.allocated_pence)
-                )
-                label.setPos(index, max(year.budget_pence, year.allocated_pence) + top * 0.015)
+                centre, _width, _year, part = self._slots[index]
+                label.setText(f"{part.short_name}\n{format_pence_short(part.budget_pence)}")
+                label.setPos(centre, max(part.budget_pence, part.allocated_pence, part.claimed_pence) + top * 0.015)
             label.setVisible(shown)
         self.plot.setXRange(-0.6, max(len(years), 1) - 0.4, padding=0)
-        self._set_value_range(top, 0.14)
-        total = sum(allocated)
+        self._set_value_range(top, 0.32)  # room for two-line labels over the tallest bar
         first, last = (years[0].label, years[-1].label) if years else ("", "")
         span = first if first == last else f"{first} to {last}"
-        self.caption = f"{span} · {format_pence_short(total)} allocated of {format_pence_short(sum(budgets))} budgeted"
+        self.caption = (
+            f"{span} · {format_pence_short(sum(allocated))} allocated of {format_pence_short(sum(budgets))} budgeted"
+            f" · {format_pence_short(sum(claimed))} claimed"
+        )
         self.show_chart(
             top > 0,
             "No funding stream has a budget yet. Set one up on the Strands & funding page.",
         )
 
     def bar_heights(self) -> dict[str, list[float]]:
-        """Budget and allocated pence per year, as drawn."""
+        """Budget, allocated and claimed pence per year and stream (in `slot_names()` order), as drawn."""
         return {
             "Budget": [float(h) for h in self.budget_bars.opts["height"]],
             "Allocated to strands": [float(h) for h in self.allocated_bars.opts["height"]],
+            "Claimed": [float(h) for h in self.claimed_bars.opts["height"]],
         }
 
+    def slot_names(self) -> list[str]:
+        """"2024/25 Core"-style names of the bars, left to right."""
+        return [f"{year.label} {part.short_name}" for _c, _w, year, part in self._slots]
+
     def hit(self, point: QPointF) -> Hit | None:
-        index = round(point.x())
-        if not 0 <= index < len(self.years) or abs(point.x() - index) > BUDGET_WIDTH / 2:
-            return None
-        year = self.years[index]
-        left = year.budget_pence - year.allocated_pence
-        balance = (
-            f"{format_pence(left, show_pence=False)} not yet allocated"
-            if left >= 0
-            else f"{format_pence(-left, show_pence=False)} over budget"
-        )
-        return Hit(
-            f"{year.label}\nBudget {format_pence(year.budget_pence, show_pence=False)}\n"
-            f"Allocated {format_pence(year.allocated_pence, show_pence=False)}\n{balance}\n"
-            "Click to open the strands",
-            YearTarget(FinancialYear(year.financial_year)),
-        )
+        for centre, width, year, part in self._slots:
+            if abs(point.x() - centre) <= width * BUDGET_SHARE / 2:
+                left = part.budget_pence - part.allocated_pence
+                balance = (
+                    f"{format_pence(left, show_pence=False)} not yet allocated"
+                    if left >= 0
+                    else f"{format_pence(-left, show_pence=False)} over budget"
+                )
+                return Hit(
+                    f"{year.label} · {part.name}\nBudget {format_pence(part.budget_pence, show_pence=False)}\n"
+                    f"Allocated {format_pence(part.allocated_pence, show_pence=False)}\n"
+                    f"Claimed {format_pence(part.claimed_pence, show_pence=False)}\n{balance}\n"
+                    "Click to open the strands",
+                    YearTarget(FinancialYear(year.financial_year)),
+                )
+        return None
 
 
 class CompletenessChart(BarChart):

@@ -40,13 +40,14 @@ class ExportRun:
     include_unverified: bool
     final: bool
     outcome: ExportResult | SubmissionRecord | None = None
+    signed_off_by: str | None = None  # the CFO, for a final six-monthly return
 
     def __call__(self, progress, cancelled) -> ExportResult | SubmissionRecord:
         try:
             if self.final:
                 result = final_export(
                     self.db, self.period, self.target, include_unverified=self.include_unverified,
-                    progress=progress, cancelled=cancelled,
+                    signed_off_by=self.signed_off_by, progress=progress, cancelled=cancelled,
                 )
             else:
                 result = write_moj_return(

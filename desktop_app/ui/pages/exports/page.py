@@ -13,6 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -100,6 +103,20 @@ class ExportsPage(Page):
 
         self.picker = PeriodPicker(self)
         layout.addWidget(self.picker)
+        # A half year's final return is the grant monitoring return, signed off by the CFO.
+        self.sign_off_row = QWidget(self)
+        sign_off_layout = QHBoxLayout(self.sign_off_row)
+        sign_off_layout.setContentsMargins(0, 0, 0, 0)
+        sign_off_label = QLabel("Signed off by (Chief Finance Officer)", self.sign_off_row)
+        self.signed_off_edit = QLineEdit(self.sign_off_row)
+        self.signed_off_edit.setAccessibleName("Signed off by (Chief Finance Officer)")
+        self.signed_off_edit.setPlaceholderText("Needed for a final six-monthly return")
+        self.signed_off_edit.setMaximumWidth(360)
+        sign_off_label.setBuddy(self.signed_off_edit)
+        sign_off_layout.addWidget(sign_off_label)
+        sign_off_layout.addWidget(self.signed_off_edit)
+        sign_off_layout.addStretch(1)
+        layout.addWidget(self.sign_off_row)
         self.message_label = message_line(self, "Message")
         layout.addWidget(self.message_label)
 
@@ -156,6 +173,7 @@ class ExportsPage(Page):
 
     def _refresh_period(self) -> None:
         period = self.picker.period()
+        self.sign_off_row.setVisible(period is not None and period.half is not None)
         if period is None:
             self.preview = None
             self._update_buttons()
@@ -223,6 +241,7 @@ class ExportsPage(Page):
         run = ExportRun(
             db=self.workspace.db, period=period, target=workbook_path(path).expanduser().absolute(),
             include_unverified=self.picker.include_unverified(), final=final,
+            signed_off_by=(self.signed_off_edit.text().strip() or None) if final and period.half else None,
         )
         if self.context.settings is not None:
             self.context.settings.setValue(FOLDER_KEY, str(run.target.parent))
@@ -298,6 +317,14 @@ class ExportsPage(Page):
         """Ask before the final return: it locks returns and records a submission."""
         preview = self.preview
         if preview is None or not preview.can_export or self._busy:
+            return None
+        if preview.period.half is not None and not self.signed_off_edit.text().strip():
+            self.show_message(
+                f"The final monitoring return for {preview.period.label} must be signed off by the Chief "
+                "Finance Officer: enter their name under the period first.",
+                problem=True,
+            )
+            self.signed_off_edit.setFocus()
             return None
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
