@@ -86,6 +86,8 @@ def _load(session: Session, data: dict[str, Any], path: Path) -> None:
         _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
     for entry in data["service_categories"]:
         _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
+    for order, entry in enumerate(data.get("expenditure_categories", []), start=1):
+        _upsert(session, ExpenditureCategory, {"key": entry["key"]}, {"name": entry["name"], "sort_order": order})
     # The first plan's parts sit at the top of the file; later plans carry theirs inside.
     _load_plan(session, data["plan"], data, path)
     for plan_data in data.get("plans", []):
@@ -116,12 +118,6 @@ def _load_plan(session: Session, plan_data: dict[str, Any], parts: dict[str, Any
         themes[entry["key"]] = _upsert(
             session, Theme, {"plan_id": plan.id, "key": entry["key"]}, {"name": entry["name"]}
         )
-    for entry in data["districts"]:
-        _upsert(session, District, {"key": entry["key"]}, {"name": entry["name"]})
-    for entry in data["service_categories"]:
-        _upsert(session, ServiceCategory, {"key": entry["key"]}, {"name": entry["name"]})
-    for order, entry in enumerate(data.get("expenditure_categories", []), start=1):
-        _upsert(session, ExpenditureCategory, {"key": entry["key"]}, {"name": entry["name"], "sort_order": order})
     session.flush()
 
     for entry in parts["indicators"]:
