@@ -50,7 +50,7 @@ _KILLED_EXPORT = textwrap.dedent(
 
     setattr({"os": os, "submissions": submissions}[owner], name, killed)
     db = open_database(database)
-    final_export(db, ExportPeriod.parse("2024/25 H1"), Path(target))
+    final_export(db, ExportPeriod.parse("2024/25 H1"), Path(target), signed_off_by="A. Treasurer")
     print("not killed")
     """
 )
