@@ -170,7 +170,7 @@ def test_the_form_refuses_idva_above_victims_supported_in_words(qtbot, page):
     assert stored(page, row.strand_id) == row.values
 
 
-def test_an_unusual_figure_in_the_form_needs_a_note_beside_it_before_saving(qtbot, page):
+def test_an_unusual_figure_in_the_form_is_saved_and_needs_a_note_beside_it_before_verifying(qtbot, page):
     index = submitted_run(page, 1)
     row = page.grid_model.row_at(index)
     dialog = open_form_from_grid(qtbot, page, index)
@@ -178,16 +178,23 @@ def test_an_unusual_figure_in_the_form_needs_a_note_beside_it_before_saving(qtbo
     field = dialog.inputs["victims_supported"]
     retype(qtbot, field.edit, f"{high:,}")
     assert "more than three times" in field.problem_label.text() and field.note_edit.isVisible()
-    dialog.save_button.click()
-    assert dialog.isVisible() and "more than three times" in dialog.problem.text()
+    assert "needed to verify" in field.note_edit.placeholderText()
+    dialog.step_buttons["Verify"].click()  # verifying is what the warning stops
+    assert dialog.isVisible() and "not verified: add a note to each warning first" in dialog.problem.text()
     assert stored(page, row.strand_id)["victims_supported"] == row.values["victims_supported"]
-    qtbot.keyClicks(field.note_edit, "Two services merged this quarter")
-    assert "Noted: " in field.problem_label.text() and "⚠" not in field.problem_label.text()
-    dialog.save_button.click()
+    dialog.save_button.click()  # saving is not stopped
     qtbot.waitUntil(lambda: page.active_dialog is None)
     form = return_form(db_of(page), row.strand_id, Q4)
-    assert form.values["victims_supported"] == high and form.fields[0].note == "Two services merged this quarter"
+    assert form.values["victims_supported"] == high and form.status is ReturnStatus.SUBMITTED
     assert page.grid_model.index(index, FIRST_MEASURE).data() == f"{high:,}"  # the grid shows it at once
+    dialog = open_form_from_grid(qtbot, page, index)
+    field = dialog.inputs["victims_supported"]
+    qtbot.keyClicks(field.note_edit, "Two services merged this quarter")
+    assert "Noted: " in field.problem_label.text() and "⚠" not in field.problem_label.text()
+    dialog.step_buttons["Verify"].click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    form = return_form(db_of(page), row.strand_id, Q4)
+    assert form.status is ReturnStatus.VERIFIED and form.fields[0].note == "Two services merged this quarter"
 
 
 def test_reopening_a_locked_return_needs_a_reason_and_writes_it_to_the_audit_trail(qtbot, page):
@@ -339,15 +346,16 @@ def test_every_input_on_the_page_and_the_form_is_named_by_its_visible_label(qtbo
     assert {"Returns grid", "Problems", "Completeness", "Completeness counts"} <= names
 
 
-def test_a_warning_in_the_grid_is_saved_once_the_note_action_explains_it(qtbot, page):
+def test_a_warning_in_the_grid_is_saved_and_the_note_action_explains_it_for_verifying(qtbot, page):
     model = page.grid_model
     index = submitted_run(page, 1)
     row = model.row_at(index)
     high = 10 * max(row.history.recent["victims_supported"])
     type_in_cell(qtbot, page, index, FIRST_MEASURE, str(high))
     assert model.cell_mark(row, "victims_supported") == "warning"
-    assert not page.grid_panel.save_button.isEnabled()
-    assert "add 1 note to warnings" in page.grid_panel.save_reason_label.text()
+    # A warning never holds the typing hostage: the grid saves, and says the note is for verifying.
+    assert page.grid_panel.save_button.isEnabled()
+    assert "1 warning to explain before verifying" in page.grid_panel.save_reason_label.text()
     page.grid_view.setCurrentIndex(model.index(index, FIRST_MEASURE))
     qtbot.keyClick(page.grid_view, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
     note = page.active_dialog

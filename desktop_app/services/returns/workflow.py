@@ -3,7 +3,7 @@ reason, verifying a whole quarter at once, and starting a draft from last quarte
 
 Every move goes through `core.return_workflow`, so an illegal one is refused here whatever the
 window offers. Submitting a draft and verifying run the engine again on the stored figures:
-a return with an error, or a warning with no note, is not passed on.
+a return with an error is not submitted, and one with a warning with no note is not verified.
 """
 
 from __future__ import annotations
@@ -104,8 +104,11 @@ def _move(session: Session, return_: Return, new: ReturnStatus, *, reason: str |
     allowed_or_refuse(old, new, reason=reason, where=_where(return_))
     if (old, new) in _CHECKED_ON_ENTRY:
         check, problems = _blocking(session, return_)
+        verifying = new == ReturnStatus.VERIFIED
+        # Submitting needs no errors; verifying needs every warning explained as well.
+        problems = problems if verifying else [p for p in problems if p.is_error]
         if problems:
-            raise ReturnRefused(check, problems, _where(return_))
+            raise ReturnRefused(check, problems, _where(return_), verifying=verifying)
     return_.status = new
     if new == ReturnStatus.SUBMITTED and return_.received_date is None:
         return_.received_date = today

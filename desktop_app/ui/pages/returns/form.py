@@ -3,7 +3,7 @@
 Each measure the period asks for has its input, its help text and, in small grey figures, what
 the strand reported in the four quarters before. The same engine the service uses checks the
 figures as they are typed: an error shows in red beside its input; a warning shows in amber and
-opens a note beside it, which saving needs. The status moves only as the workflow allows (the
+opens a note beside it, which verifying needs (saving does not). The status moves only as the workflow allows (the
 buttons come from `next_steps`); a locked return is read-only until it is reopened with a reason.
 """
 
@@ -99,7 +99,7 @@ class MeasureInput(QWidget):
         grid.addWidget(self.help_label, 3, 0, 1, span)
         self.note_edit = QLineEdit(self)
         self.note_edit.setAccessibleName(f"Note on {field.label}")
-        self.note_edit.setPlaceholderText("Note: why is this figure unusual? (needed to save)")
+        self.note_edit.setPlaceholderText("Note: why is this figure unusual? (needed to verify)")
         self.note_edit.setText(field.note)
         self.note_edit.setVisible(bool(field.note))
         grid.addWidget(self.note_edit, 2, 0, 1, span)
@@ -224,6 +224,20 @@ class ReturnDialog(RecordDialog):
             widget.edit.textChanged.connect(self._recheck)
             widget.note_edit.textChanged.connect(self._recheck)
         self.notes_edit.textChanged.connect(self._recheck)
+        self.status_combo.currentIndexChanged.connect(self._on_status_combo_current_index_changed)
+        self.received_edit.none_check.toggled.connect(self._on_received_none_toggled)
+
+    def _on_status_combo_current_index_changed(self, _index: int) -> None:
+        # Submitted means received: the date shows (today, to correct) rather than being set unseen.
+        if self.status_combo.currentData() == ReturnStatus.SUBMITTED and self.received_edit.date_value() is None:
+            self.received_edit.none_check.setChecked(False)
+
+    def _on_received_none_toggled(self, not_received: bool) -> None:
+        if self.data.status is None:  # a new return: "Save as" follows whether it came in
+            wanted = ReturnStatus.DRAFT if not_received else ReturnStatus.SUBMITTED
+            self.status_combo.blockSignals(True)
+            self.status_combo.setCurrentIndex(self.status_combo.findData(wanted))
+            self.status_combo.blockSignals(False)
 
     def _load(self, initial: Mapping[str, str], initial_notes: Mapping[str, str]) -> None:
         """Show `self.data` (again, after a reopen): figures, notes, status and what may be done."""
@@ -249,6 +263,9 @@ class ReturnDialog(RecordDialog):
         self.notes_edit.setStyleSheet("" if data.editable else READ_ONLY_STYLE)
         self.received_edit.set_date_value(data.received_date)
         self.received_edit.setEnabled(data.editable)
+        if data.status is None:  # a missing return has not been received: a draft until a date is given
+            self.status_combo.setCurrentIndex(self.status_combo.findData(
+                ReturnStatus.DRAFT if data.received_date is None else ReturnStatus.SUBMITTED))
         self.status_label.setText(data.status_words if data.status is not None else "New return —")
         self.status_combo.setVisible(data.status is None)
         self._build_steps(data.next_steps)
@@ -294,8 +311,12 @@ class ReturnDialog(RecordDialog):
         return notes
 
     def _recheck(self) -> None:
-        """Mark every input as the engine sees the form now."""
-        self.show_check(self.data.check(self.entered()))
+        """Mark every input as the engine sees the form now. A new return shows no warnings until a
+        figure is typed: an empty form is not yet a return with empty measures."""
+        check = self.data.check(self.entered())
+        if self.data.return_id is None and not any(text.strip() for text in self.entered().values()):
+            check = replace(check, warnings=())
+        self.show_check(check)
 
     def show_check(self, check: ReturnCheck) -> None:
         notes = self.notes()
@@ -322,6 +343,12 @@ class ReturnDialog(RecordDialog):
             status = self.status_combo.currentData()
         return_notes = self.notes_edit.toPlainText()
         received = self.received_edit.date_value()
+        if status == ReturnStatus.SUBMITTED and received is None and data.received_date is None:
+            # Never today behind the officer's back: the date a return came in is a fact to enter.
+            self.show_problem("Received: enter the date the provider's return came in (untick "
+                              "\"Not received yet\"), or save it as a draft.")
+            self.received_edit.date_edit.setFocus()
+            return
         try:
             # Only what the officer changed, with the version the form loaded: a return someone
             # else saved since is refused, and the typed figures stay in the form.
@@ -351,6 +378,7 @@ class ReturnDialog(RecordDialog):
         self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
         self._load({}, {})
         self._recheck()
+        self.mark_unchanged()
 
     def _focus_first(self, problems) -> None:
         for problem in problems:
@@ -391,4 +419,5 @@ class ReturnDialog(RecordDialog):
             self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
             self._load({}, {})
             self._recheck()
+            self.mark_unchanged()
             self.show_problem("Reopened: the return is submitted again. Correct its figures and save.", notice=True)

@@ -6,7 +6,8 @@ over the grid from the current cell, Ctrl+C copies the selection the same way, D
 the selected cells, Ctrl+Z undoes the last paste or clear as a whole. Enter on the strand's
 columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form.
 
-Above the grid, what is unsaved and why "Save grid" cannot run yet; below it, the problems
+Above the grid, what is unsaved and why "Save grid" cannot run yet (errors only: warnings are
+saved, and need notes before verifying); below it, the problems
 list: one line per problem, naming the strand, the measure and what is wrong; clicking a line
 selects its cell. Saving itself is the page's (it needs the quarter and the services).
 """
@@ -356,11 +357,14 @@ class GridPanel(QWidget):
             parts.append(f"{plural(notes, 'row')} with new notes")
         self.changed_label.setText(", ".join(parts) if parts else "No unsaved changes")
         errors, warnings = model.blocking_counts()
-        needs = ([f"fix {plural(errors, 'error')}"] if errors else []) + (
-            [f"add {plural(warnings, 'note')} to warnings"] if warnings else []
-        )
-        reason = f"To save, {' and '.join(needs)}" if needs else "" if model.has_changes() else "Nothing to save"
-        self.save_button.setEnabled(model.has_changes() and not needs)
+        # Only errors stop a save; a warning is saved and stops only verifying until it has a note.
+        if errors:
+            reason = f"To save, fix {plural(errors, 'error')}"
+        elif warnings:
+            reason = f"{plural(warnings, 'warning')} to explain before verifying (saving is fine)"
+        else:
+            reason = "" if model.has_changes() else "Nothing to save"
+        self.save_button.setEnabled(model.has_changes() and not errors)
         self.save_reason_label.setText(reason)
         self.save_button.setToolTip(reason or "Save every changed row in one go (Ctrl+S)")
         self.undo_button.setEnabled(model.can_undo())

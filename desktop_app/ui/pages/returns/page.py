@@ -4,7 +4,7 @@ completeness matrix.
 Above, the quarter and the filters (provider, service category) that both tabs follow, and the
 quarter's actions: "Copy last quarter" for the selected strand and "Verify all valid". The grid
 keeps what is typed until "Save grid" (Ctrl+S) saves every changed row in one transaction, or
-none while anything is marked; the problems list under it says what and where.
+none while an error is marked (warnings are saved; they need notes before verifying); the problems list under it says what and where.
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ class ReturnsPage(Page):
             self._say("Nothing to save: no cell has changed.")
             return True
         errors, warnings = model.blocking_counts()
-        if errors or warnings:
+        if errors:
             self._say(f"Nothing was saved. {self.grid_panel.save_reason_label.text()}; the problems list says where.", problem=True)
             return False
         cells, rows = model.changed_cells(), len(set(model.edits()) | set(model.notes()))
@@ -303,7 +303,9 @@ class ReturnsPage(Page):
             return False
         model.discard()
         self.grid_panel.reload_button.setVisible(False)
-        self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.")
+        explain = (f" {plural(warnings, 'warning')} {'needs a note' if warnings == 1 else 'need notes'} before verifying."
+                   if warnings else "")
+        self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.{explain}")
         self._publish(changed)
         return True
 

@@ -1,0 +1,98 @@
+"""The return form and the record dialogs as an officer meets them in a quarter: a missing
+return's form, Esc with typed figures, over a fresh copy of the demo database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.returns import return_form
+from desktop_app.services.strands import list_strands
+from tests.ui.test_returns_page import Q4, db_of, open_form_from_grid, retype, stored, submitted_run
+
+
+@pytest.fixture
+def page(qtbot, demo_window):
+    demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow)
+    return demo_window.show_page("returns")
+
+
+def missing_row(page) -> int:
+    return next(i for i, r in enumerate(page.grid_model.rows()) if r.status is None)
+
+
+def test_a_missing_returns_form_shows_no_warnings_and_is_a_draft_until_it_is_received(qtbot, page):
+    index = missing_row(page)
+    strand_id = page.grid_model.row_at(index).strand_id
+    dialog = open_form_from_grid(qtbot, page, index)
+    assert dialog.data.return_id is None
+    # Nothing typed yet: no amber on every empty field.
+    assert not any(w.problem_label.isVisible() for w in dialog.inputs.values())
+    assert "Needed" not in dialog.notes_edit.placeholderText()
+    # "Not received yet" is ticked, so it would be saved as a draft, not as submitted.
+    assert dialog.received_edit.none_check.isChecked()
+    assert dialog.status_combo.currentData() == ReturnStatus.DRAFT
+    # Choosing "Submitted" shows the received date to check, rather than setting it unseen.
+    dialog.status_combo.setCurrentIndex(dialog.status_combo.findData(ReturnStatus.SUBMITTED))
+    assert not dialog.received_edit.none_check.isChecked() and dialog.received_edit.date_value() is not None
+    dialog.received_edit.none_check.setChecked(True)
+    assert dialog.status_combo.currentData() == ReturnStatus.DRAFT
+    retype(qtbot, dialog.inputs["victims_supported"].edit, "40")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    form = return_form(db_of(page), strand_id, Q4)
+    assert form.status is ReturnStatus.DRAFT and form.received_date is None  # no date made up
+    assert form.values["victims_supported"] == 40
+
+
+def test_esc_on_the_return_form_with_typed_figures_asks_before_throwing_them_away(qtbot, page):
+    index = submitted_run(page, 1)
+    row = page.grid_model.row_at(index)
+    dialog = open_form_from_grid(qtbot, page, index)
+    edit = dialog.inputs["victims_supported"].edit
+    retype(qtbot, edit, "7")
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert dialog.isVisible() and isinstance(box, QMessageBox) and "not saved" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()  # "Keep editing"
+    assert dialog.isVisible() and edit.text() == "7"
+    dialog.cancel_button.click()  # Cancel asks too
+    dialog.discard_box.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert stored(page, row.strand_id)["victims_supported"] == row.values["victims_supported"]
+
+
+def test_closing_the_return_form_can_save_what_was_typed_and_an_untouched_form_closes_at_once(qtbot, page):
+    index = submitted_run(page, 1)
+    row = page.grid_model.row_at(index)
+    dialog = open_form_from_grid(qtbot, page, index)
+    qtbot.keyClick(dialog.inputs["victims_supported"].edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: page.active_dialog is None)  # nothing typed: no question
+    dialog = open_form_from_grid(qtbot, page, index)
+    retype(qtbot, dialog.inputs["referred_mental_health"].edit, "3")
+    dialog.close()
+    assert dialog.isVisible()
+    dialog.discard_box.button(QMessageBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert stored(page, row.strand_id)["referred_mental_health"] == 3
+
+
+def test_esc_on_the_allocation_dialog_with_a_typed_amount_asks_first(qtbot, demo_window):
+    page = demo_window.show_page("strands")
+    page.table.selectRow(0)
+    strand = page.table.current_record()
+    page.allocations_button.click()
+    dialog = page.active_dialog
+    year = next(iter(dialog.amount_edits))
+    dialog.amount_edits[year].clear()
+    qtbot.keyClicks(dialog.amount_edits[year], "12,345")
+    qtbot.keyClick(dialog.amount_edits[year], Qt.Key.Key_Escape)
+    assert dialog.isVisible() and isinstance(dialog.discard_box, QMessageBox)
+    dialog.discard_box.button(QMessageBox.StandardButton.Discard).click()
+    assert not dialog.isVisible()
+    saved = next(s for s in list_strands(demo_window.workspace.db) if s.id == strand.id)
+    assert saved.allocations == strand.allocations
+
