@@ -96,3 +96,37 @@ def test_esc_on_the_allocation_dialog_with_a_typed_amount_asks_first(qtbot, demo
     saved = next(s for s in list_strands(demo_window.workspace.db) if s.id == strand.id)
     assert saved.allocations == strand.allocations
 
+
+
+def test_the_problems_list_shows_the_selected_problem_in_full_and_stale_banners_clear(qtbot, page):
+    from tests.ui.test_returns_page import CTRL, paste, type_in_cell
+    from desktop_app.ui.pages.returns.grid_model import FIRST_MEASURE
+
+    model, panel = page.grid_model, page.grid_panel
+    top = submitted_run(page, 2)
+    rows = [model.row_at(top), model.row_at(top + 1)]
+    too_many = rows[0].values["victims_supported"] + 50
+    paste(qtbot, page, top, FIRST_MEASURE + 1, f"{too_many}\r\n")
+    assert "Ctrl+Z undoes the paste" in page.message_label.text()
+    table = panel.problems_table
+    message = table.proxy.record(0).problem.message
+    # The whole message, wrapped under the list, once the line is selected (not only a tooltip).
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.proxy.index(0, 4)).center())
+    assert panel.problem_detail.isVisible() and message in panel.problem_detail.text()
+    assert rows[0].reference in panel.problem_detail.text() and panel.problem_detail.wordWrap()
+    page.grid_view.setFocus()
+    qtbot.keyClick(page.grid_view, Qt.Key.Key_Z, CTRL)
+    assert "Ctrl+Z undoes" not in page.message_label.text() and "Paste undone" in page.message_label.text()
+    assert not panel.problem_detail.isVisible()  # nothing left to show
+
+    # A refused save's red line goes once the error is fixed and the return saved.
+    paste(qtbot, page, top, FIRST_MEASURE + 1, f"{too_many}\r\n")
+    qtbot.keyClick(page.grid_view, Qt.Key.Key_S, CTRL)
+    assert "Nothing was saved" in page.message_label.text()
+    type_in_cell(qtbot, page, top, FIRST_MEASURE + 1, str(rows[0].values["idva_da_supported"]))
+    assert "Nothing was saved" not in page.message_label.text()
+    dialog = open_form_from_grid(qtbot, page, top + 1)
+    retype(qtbot, dialog.inputs["referred_mental_health"].edit, "2")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert page.message_label.objectName() == "formNotice" and "Saved" in page.message_label.text()

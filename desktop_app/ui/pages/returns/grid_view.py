@@ -79,6 +79,7 @@ class ReturnsGridView(QTableView):
     open_requested = Signal(int)
     note_requested = Signal(int, int)
     pasted = Signal(int, int)
+    paste_undone = Signal()
 
     def __init__(self, model: ReturnsGridModel, parent=None) -> None:
         super().__init__(parent)
@@ -186,7 +187,10 @@ class ReturnsGridView(QTableView):
         return self.grid_model.clear(self.selectedIndexes())
 
     def undo_paste(self) -> bool:
-        return self.grid_model.undo_paste()
+        undone = self.grid_model.undo_paste()
+        if undone:
+            self.paste_undone.emit()
+        return undone
 
     def commit_open_editor(self) -> None:
         """Take what is being typed into the model (before a save, or leaving the cell)."""
@@ -333,6 +337,13 @@ class GridPanel(QWidget):
         self.problems_table.setFixedHeight(PROBLEMS_HEIGHT)
         column.addWidget(self.problems_label)
         column.addWidget(self.problems_table)
+        # The selected line in full, wrapped: a narrow column cuts off the useful end of a message.
+        self.problem_detail = QLabel(self)
+        self.problem_detail.setAccessibleName("Selected problem")
+        self.problem_detail.setWordWrap(True)
+        self.problem_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_detail.setVisible(False)
+        column.addWidget(self.problem_detail)
         self._connect_signals()
 
     def _button(self, row: QHBoxLayout, text: str, tooltip: str) -> QPushButton:
@@ -347,6 +358,7 @@ class GridPanel(QWidget):
         self.open_button.clicked.connect(self.view.open_action.trigger)
         self.model.edits_changed.connect(self.update_state)
         self.problems_table.clicked.connect(self._on_problems_table_clicked)
+        self.problems_table.selectionModel().currentChanged.connect(self._on_problems_current_changed)
 
     def update_state(self) -> None:
         """Say what is unsaved and what stops saving; list the problems of the rows in view."""
@@ -372,9 +384,21 @@ class GridPanel(QWidget):
         problems = model.problems()
         self.problems_table.source_model.set_rows(problems)
         self.problems_table.setVisible(bool(problems))
+        self._on_problems_current_changed(self.problems_table.currentIndex())
         open_ = sum(p.mark != NOTED for p in problems)
         noted = f" ({plural(len(problems), 'noted warning')})" if problems and not open_ else ""
         self.problems_label.setText(f"Problems ({open_:,})" if open_ else f"Problems — none in the rows shown{noted}")
+
+    def _on_problems_current_changed(self, index, _previous=None) -> None:
+        problem = self.problems_table.proxy.record(index.row()) if index.isValid() else None
+        if problem is None:
+            self.problem_detail.setVisible(False)
+            return
+        note = f" Note: {problem.note}" if problem.note else " Needs a note before verifying (Enter)." \
+            if problem.mark == WARNING else ""
+        self.problem_detail.setText(f"{problem.words} · {problem.reference} · {problem.measure_label}: "
+                                    f"{problem.problem.message}{note}")
+        self.problem_detail.setVisible(True)
 
     def _on_problems_table_clicked(self, index) -> None:
         self.select_problem(self.problems_table.proxy.record(index.row()))

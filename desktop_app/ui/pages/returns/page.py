@@ -82,6 +82,7 @@ class ReturnsPage(Page):
         self._strands = []
         self._quarters: dict[str, Quarter] = {}
         self.last_verify_result = None
+        self._banner = ""  # what the message line says now: "paste", "refused" or "" (other)
         self._quiet = False  # our own change is being announced: we refresh ourselves
         self._build()
         self._connect_signals()
@@ -173,6 +174,8 @@ class ReturnsPage(Page):
         self.grid_view.open_requested.connect(self._on_grid_open_requested)
         self.grid_view.note_requested.connect(self._on_grid_note_requested)
         self.grid_view.pasted.connect(self._on_grid_pasted)
+        self.grid_view.paste_undone.connect(self._on_grid_paste_undone)
+        self.grid_model.edits_changed.connect(self._on_grid_edits_changed)
         self.grid_view.selectionModel().currentChanged.connect(self._update_copy_button)
         self.grid_panel.problems_table.record_activated.connect(self._on_problem_activated)
         self.completeness.open_requested.connect(self.open_return)
@@ -224,8 +227,11 @@ class ReturnsPage(Page):
         index = self.grid_view.currentIndex()
         return self.grid_model.row_at(index.row()) if index.isValid() else None
 
-    def _say(self, text: str, *, problem: bool = False) -> None:
+    def _say(self, text: str, *, problem: bool = False, banner: str = "") -> None:
         show_message(self.message_label, text, problem=problem)
+        self._banner = banner
+        if not problem:
+            self.message_label.setToolTip("")
 
     def _publish(self, changed: Changed | None) -> None:
         if changed:
@@ -289,7 +295,8 @@ class ReturnsPage(Page):
             return True
         errors, warnings = model.blocking_counts()
         if errors:
-            self._say(f"Nothing was saved. {self.grid_panel.save_reason_label.text()}; the problems list says where.", problem=True)
+            self._say(f"Nothing was saved. {self.grid_panel.save_reason_label.text()}; the problems list says where.",
+                      problem=True, banner="refused")
             return False
         cells, rows = model.changed_cells(), len(set(model.edits()) | set(model.notes()))
         try:
@@ -299,7 +306,7 @@ class ReturnsPage(Page):
             self.grid_panel.reload_button.setVisible(True)
             return False
         except (GridRefused, ValueError, *REFUSALS) as refused:  # REFUSALS: a full disk or read-only file too
-            self._say(str(refused), problem=True)
+            self._say(str(refused), problem=True, banner="refused")
             return False
         model.discard()
         self.grid_panel.reload_button.setVisible(False)
@@ -377,6 +384,9 @@ class ReturnsPage(Page):
         self.active_dialog = None
         if here and result == ReturnDialog.DialogCode.Accepted:
             self.grid_model.discard(strand_id)  # the form saved what the grid held for it
+        if result == ReturnDialog.DialogCode.Accepted and dialog.changed:
+            # A correct save: an old refusal on the line under the grid no longer holds.
+            self._say(f"Saved {dialog.data.strand_reference} {dialog.data.period_label}.")
         if dialog.changed:
             self._publish(dialog.changed)
 
@@ -423,7 +433,19 @@ class ReturnsPage(Page):
 
     def _on_grid_pasted(self, cells: int, skipped: int) -> None:
         extra = f"; {plural(skipped, 'cell')} outside the grid or on locked rows left out" if skipped else ""
-        self._say(f"Pasted {plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.")
+        self._say(f"Pasted {plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.", banner="paste")
+
+    def _on_grid_paste_undone(self) -> None:
+        self._say("Paste undone: the cells are as they were before it.")
+
+    def _on_grid_edits_changed(self) -> None:
+        """Clear a banner that no longer holds: a refusal once no error is left, the paste's once
+        it cannot be undone (discarded or saved)."""
+        model = self.grid_model
+        if self._banner == "refused" and not model.blocking_counts()[0]:
+            self._say("")
+        elif self._banner == "paste" and not model.can_undo():
+            self._say("")
 
     def _on_problem_activated(self, line) -> None:
         if line.problem.is_error:
