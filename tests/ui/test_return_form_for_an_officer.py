@@ -7,9 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from desktop_app.core.numbers import format_count
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.returns import return_form
+from desktop_app.services.returns import reopen, return_form
 from desktop_app.services.strands import list_strands
+from desktop_app.store.models import Return
 from tests.ui.test_returns_page import Q4, db_of, open_form_from_grid, retype, stored, submitted_run
 
 
@@ -130,3 +132,35 @@ def test_the_problems_list_shows_the_selected_problem_in_full_and_stale_banners_
     dialog.save_button.click()
     qtbot.waitUntil(lambda: page.active_dialog is None)
     assert page.message_label.objectName() == "formNotice" and "Saved" in page.message_label.text()
+
+
+def test_the_history_button_shows_who_changed_which_figure_and_the_status_old_to_new(qtbot, page):
+    index = submitted_run(page, 1)
+    row = page.grid_model.row_at(index)
+    dialog = open_form_from_grid(qtbot, page, index)
+    old = row.values["victims_supported"]
+    retype(qtbot, dialog.inputs["victims_supported"].edit, str(old + 3))
+    dialog.step_buttons["Verify"].click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    dialog = open_form_from_grid(qtbot, page, index)
+    assert dialog.history_button.isVisible()
+    dialog.history_button.click()
+    lines = history_lines(dialog)
+    who = lines[0][1]
+    assert [who, "Victims supported", "Figure", format_count(old), format_count(old + 3), ""] in [x[1:] for x in lines]
+    assert [who, "Return", "Status", "Submitted", "Verified", ""] in [x[1:] for x in lines]
+    dialog.history_dialog.reject()
+    dialog.discard()
+    # A reason given for a status change shows beside it.
+    return_id = dialog.data.return_id
+    with page.workspace.db.transaction() as session:
+        session.get(Return, return_id).status = ReturnStatus.LOCKED
+    reopen(page.workspace.db, return_id, "Provider corrected its IDVA count")
+    dialog = open_form_from_grid(qtbot, page, index)
+    dialog.history_button.click()
+    assert history_lines(dialog)[0][3:] == ["Status", "Locked", "Submitted", "Provider corrected its IDVA count"]
+
+
+def history_lines(dialog) -> list[list[str]]:
+    table = dialog.history_dialog.table
+    return [[table.proxy.index(r, c).data() for c in range(7)] for r in range(table.proxy.rowCount())]

@@ -31,6 +31,7 @@ from desktop_app.core.return_workflow import Transition
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.history import return_history
 from desktop_app.services.returns import (
     MeasureField,
     ReturnForm,
@@ -43,6 +44,7 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.returns.reason_dialog import TextDialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.date_edit import OptionalDateEdit
+from desktop_app.ui.widgets.history_dialog import HistoryDialog
 from desktop_app.ui.widgets.record_dialog import RecordDialog
 
 COPIED_NOTICE = "Copied from last quarter — check every figure before you save or submit it."
@@ -154,6 +156,7 @@ class ReturnDialog(RecordDialog):
         self.setMinimumWidth(880)
         self.changed: Changed | None = None
         self.active_dialog: TextDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
         self.step_buttons: dict[str, QPushButton] = {}
         self._build()
 
@@ -214,6 +217,8 @@ class ReturnDialog(RecordDialog):
         for field in data.fields:
             self.inputs[field.key] = self.rows.add(field.key, field.label, MeasureInput(field, self))
 
+        self.history_button = self.add_left_button("History", self._on_history_clicked)
+        self.history_button.setToolTip("Who changed which figure and the status, when, and why")
         self.notes_edit = self.rows.add("notes", "Notes", QPlainTextEdit(self))
         self.notes_edit.setFixedHeight(58)
         self.notes_edit.setTabChangesFocus(True)
@@ -270,6 +275,7 @@ class ReturnDialog(RecordDialog):
         self.status_combo.setVisible(data.status is None)
         self._build_steps(data.next_steps)
         self.save_button.setEnabled(data.editable)
+        self.history_button.setVisible(data.return_id is not None)  # a missing return has none yet
         self.cancel_button.setText("Cancel" if data.editable else "Close")  # nothing to cancel on a locked return
         self.save_button.setToolTip("Save (Ctrl+S)" if data.editable else "A locked return cannot be saved; reopen it first")
         if not data.strand_runs:
@@ -389,6 +395,12 @@ class ReturnDialog(RecordDialog):
             if widget is not None:
                 (widget.edit if problem.is_error else widget.note_edit).setFocus()
                 return
+
+    def _on_history_clicked(self) -> None:
+        entries = return_history(self.workspace.db, self.data.return_id)
+        title = f"{self.data.strand_reference} {self.data.period_label}"
+        self.history_dialog = HistoryDialog(title, entries, self)
+        self.history_dialog.open()
 
     def _on_step_clicked(self, step: Transition) -> None:
         if step.needs_reason:
