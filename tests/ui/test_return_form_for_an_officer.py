@@ -164,3 +164,38 @@ def test_the_history_button_shows_who_changed_which_figure_and_the_status_old_to
 def history_lines(dialog) -> list[list[str]]:
     table = dialog.history_dialog.table
     return [[table.proxy.index(r, c).data() for c in range(7)] for r in range(table.proxy.rowCount())]
+
+
+def test_verify_all_valid_asks_with_the_count_runs_with_progress_and_undoes_as_one_audited_action(qtbot, page):
+    from sqlalchemy import select
+
+    from desktop_app.services.returns import quarter_grid, verify_reason
+    from desktop_app.store.models import AuditEvent
+    from tests.ui.test_returns_page import verify_all
+
+    db = db_of(page)
+    before = {r.strand_id: r.status for r in quarter_grid(db, Q4).rows}
+    submitted = sum(s is ReturnStatus.SUBMITTED for s in before.values())
+    page.verify_button.click()
+    box = page.active_dialog
+    assert isinstance(box, QMessageBox) and f"Verify the {submitted} submitted returns of 2024/25 Q4?" == box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()  # nothing happens without a yes
+    assert {r.strand_id: r.status for r in quarter_grid(db, Q4).rows} == before
+    verify_all(qtbot, page)
+    result = page.last_verify_result
+    assert result.verified > 0 and page.progress_dialog is not None  # it ran behind a progress dialog
+    with db.reading() as session:
+        reasons = set(session.scalars(select(AuditEvent.reason).where(
+            AuditEvent.entity == "return", AuditEvent.field == "status", AuditEvent.new_value == "verified",
+            AuditEvent.entity_id.in_(result.return_ids))))
+    assert reasons == {verify_reason(Q4)}  # one action in the trail
+    assert page.undo_verify_button.isVisible()
+    page.undo_verify_button.click()
+    assert {r.strand_id: r.status for r in quarter_grid(db, Q4).rows} == before  # exactly as it was
+    assert f"Undone: {result.verified} returns of 2024/25 Q4 back to submitted" in page.message_label.text()
+    assert not page.undo_verify_button.isVisible()
+    with db.reading() as session:
+        undone = session.scalars(select(AuditEvent.entity_id).where(
+            AuditEvent.entity == "return", AuditEvent.field == "status", AuditEvent.old_value == "verified",
+            AuditEvent.reason == "Undo of verify all valid, 2024/25 Q4")).all()
+    assert sorted(undone) == sorted(result.return_ids)

@@ -37,7 +37,10 @@ from desktop_app.services.returns import (
     quarter_grid,
     save_grid,
     set_due_days,
+    submitted_count,
+    undo_verify_all,
     verify_all_valid,
+    VerifyCancelled,
 )
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
@@ -48,6 +51,7 @@ from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
+from desktop_app.ui.tasks import TaskCancelled, run_with_progress
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader
@@ -140,7 +144,17 @@ class ReturnsPage(Page):
         layout.addWidget(self.stack, 1)
 
         self.message_label = message_line(self)
-        layout.addWidget(self.message_label)
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message_label, 1)
+        # Offered after "Verify all valid": puts exactly those returns back, as one action.
+        self.undo_verify_button = QPushButton("Undo verify", self)
+        self.undo_verify_button.setToolTip("Put the returns just verified back to submitted")
+        self.undo_verify_button.setVisible(False)
+        mark_editing(self.undo_verify_button)
+        message_row.addWidget(self.undo_verify_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(message_row)
+        self.verify_task = None
+        self.progress_dialog = None
 
     def _combo(self, row: QHBoxLayout, label: str, width: int) -> QComboBox:
         caption = QLabel(label, self.filters_bar)
@@ -168,6 +182,7 @@ class ReturnsPage(Page):
         self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.copy_button.clicked.connect(self.copy_last_quarter)
         self.verify_button.clicked.connect(self.verify_all_valid)
+        self.undo_verify_button.clicked.connect(self.undo_verify)
         self.grid_panel.discard_button.clicked.connect(self._on_discard_clicked)
         self.grid_panel.reload_button.clicked.connect(self.reload_changed_rows)
         self.grid_panel.save_button.clicked.connect(self.save_grid)
@@ -332,21 +347,85 @@ class ReturnsPage(Page):
         self._say(f"Reloaded {references}: their rows show the figures saved now. Your other changes are still unsaved.")
 
     def verify_all_valid(self) -> None:
+        """Ask, with the count, then verify off the UI thread with progress (one audited action
+        that "Undo verify" takes back as a whole)."""
         if self.grid_model.has_changes():
             self._say("Save or discard the grid's changes first: verifying checks what is saved.", problem=True)
             return
-        try:
-            result = verify_all_valid(self.workspace.db, self.quarter)
-        except ServiceError as error:
-            self._say(str(error), problem=True)
+        count = submitted_count(self.workspace.db, self.quarter)
+        if not count:
+            self._say(f"{self.quarter.label} has no submitted returns to verify.")
             return
-        text = f"Verified {plural(result.verified, 'return')} of {self.quarter.label}."
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Verify all valid",
+            f"Verify the {plural(count, 'submitted return')} of {self.quarter.label}?",
+            QMessageBox.StandardButton.Cancel, self,
+        )
+        box.setInformativeText("Each one with no error and every warning explained by a note is verified; the "
+                               "others stay submitted and are listed. You can undo it as a whole afterwards.")
+        box.addButton(f"Verify {plural(count, 'return')}", QMessageBox.ButtonRole.AcceptRole)
+        box.finished.connect(lambda _r: self._on_verify_answered(box))
+        self.active_dialog = box
+        box.open()
+
+    def _on_verify_answered(self, box: QMessageBox) -> None:
+        self.active_dialog = None
+        if box.buttonRole(box.clickedButton()) != QMessageBox.ButtonRole.AcceptRole:
+            return
+        db, quarter = self.workspace.db, self.quarter
+
+        def work(progress, cancelled):
+            try:
+                return verify_all_valid(db, quarter, progress=progress, cancelled=cancelled)
+            except VerifyCancelled as stopped:
+                raise TaskCancelled(str(stopped)) from stopped
+
+        self.verify_button.setEnabled(False)
+        self.verify_task, self.progress_dialog = run_with_progress(
+            self, f"Verifying {quarter.label}", work, on_success=self._on_verified,
+            on_error=self._on_verify_failed,
+            on_cancelled=lambda: self._on_verify_failed(VerifyCancelled(
+                f"Verifying {quarter.label} was cancelled; no return was verified.")),
+        )
+
+    def _on_verify_failed(self, error: BaseException) -> None:
+        self.verify_task = None
+        self.verify_button.setEnabled(True)
+        problem = not isinstance(error, VerifyCancelled)
+        self._say(str(error) if isinstance(error, (ServiceError, *REFUSALS)) else
+                  f"Nothing was verified: {error}", problem=problem)
+
+    def _on_verified(self, result) -> None:
+        self.verify_task = None
+        self.verify_button.setEnabled(True)
+        text = f"Verified {plural(result.verified, 'return')} of {result.quarter.label}."
+        tooltip = ""
         if result.skipped:
             lines = [f"{ref} — {why}" for ref, why in result.skipped]
             more = f"\n… and {len(lines) - 5:,} more" if len(lines) > 5 else ""
             text += f" Not verified ({len(lines):,}):\n" + "\n".join(lines[:5]) + more
-            self.message_label.setToolTip("\n".join(lines))
+            tooltip = "\n".join(lines)
         self.last_verify_result = result
+        self._say(text)
+        self.message_label.setToolTip(tooltip)
+        self.undo_verify_button.setVisible(result.verified > 0)
+        self._publish(result.changed)
+
+    def undo_verify(self) -> None:
+        """Put exactly the returns the last "Verify all valid" verified back to submitted."""
+        done = self.last_verify_result
+        self.undo_verify_button.setVisible(False)
+        if done is None or not done.verified:
+            return
+        try:
+            result = undo_verify_all(self.workspace.db, done)
+        except (ServiceError, *REFUSALS) as refused:
+            self._say(str(refused), problem=True)
+            return
+        self.last_verify_result = None
+        text = f"Undone: {plural(result.reverted, 'return')} of {done.quarter.label} back to submitted."
+        if result.left:
+            text += " Left as they are, changed since: " + ", ".join(f"{ref} ({now})" for ref, now in result.left) + "."
         self._say(text)
         self._publish(result.changed)
 
@@ -411,6 +490,7 @@ class ReturnsPage(Page):
 
     def _switch_quarter(self, quarter: Quarter) -> None:
         self.quarter = quarter
+        self.undo_verify_button.setVisible(False)
         self._say("")
         self.refresh(keep_edits=False)
 
