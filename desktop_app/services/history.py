@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.vocabulary import AgreementType, AuditAction, OrganisationType, ReturnStatus, Scope
 from desktop_app.services.reference_lists import priority_label
 from desktop_app.store.database import Database
@@ -31,10 +31,15 @@ from desktop_app.store.models import (
     Budget,
     FundingStream,
     Measure,
+    Return,
+    ReturnPeriod,
     Priority,
     Provider,
     ServiceCategory,
 )
+
+# The audit rows a drafted chaser writes (see services.returns.chasers): entity, strand id, quarter.
+CHASER_ENTITY = "chaser"
 
 __all__ = ["HistoryEntry", "funding_stream_history", "provider_history", "return_history", "strand_history"]
 
@@ -62,6 +67,7 @@ _LABELS = {
 }
 # Fields of a provider read differently from the same fields of a strand.
 _ENTITY_LABELS = {("provider", "districts"): "Districts served", ("budget", "amount_pence"): "Budget",
+                  ("chaser", "*"): "E-mail",
                   ("return", "received_date"): "Received", ("return_value", "value"): "Figure"}
 # A child record's link and year are already in its record label ("Allocation 2023/24").
 _HIDDEN = {"allocation": {"strand_id", "financial_year"}, "budget": {"funding_stream_id", "financial_year"},
@@ -212,7 +218,8 @@ def _entries(session: Session, labelled: list[tuple[str, AuditEvent]]) -> list[H
         new = _readable(event.field, event.new_value, namers)
         if old == new:
             continue  # e.g. empty notes "created" as an empty string: nothing to read
-        label = _ENTITY_LABELS.get((event.entity, event.field)) or _LABELS.get(event.field)
+        label = (_ENTITY_LABELS.get((event.entity, event.field)) or _ENTITY_LABELS.get((event.entity, "*"))
+                 or _LABELS.get(event.field))
         entries.append(
             HistoryEntry(
                 at=event.at.replace(tzinfo=dt.UTC).astimezone(),
@@ -267,12 +274,24 @@ def funding_stream_history(db: Database, stream_id: int) -> list[HistoryEntry]:
 
 
 
-def return_history(db: Database, return_id: int) -> list[HistoryEntry]:
-    """Every recorded change to a return, newest first: its status (with the reasons given, e.g.
-    for reopening), received date and notes, and each figure and its note, old → new, by whom.
+def return_history(db: Database, strand_id: int, quarter: Quarter) -> list[HistoryEntry]:
+    """Every recorded change to a strand's return for `quarter`, newest first: its status (with
+    the reasons given, e.g. for reopening), received date and notes, each figure and its note,
+    old → new, by whom; and the chasers sent for it (a missing return has only those).
     A figure's record is its measure's label."""
     with db.reading() as session:
-        labelled = [("Return", event) for event in _own_events(session, "return", return_id)]
+        return_id = session.scalar(
+            select(Return.id).join(Return.period).where(
+                Return.strand_id == strand_id, ReturnPeriod.financial_year == quarter.year.start_year,
+                ReturnPeriod.quarter == quarter.number,
+            )
+        )
+        labelled = [("Chaser", event) for event in session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == CHASER_ENTITY, AuditEvent.entity_id == strand_id,
+                                     AuditEvent.field == quarter.label).order_by(AuditEvent.id))]
+        if return_id is None:
+            return _entries(session, labelled)
+        labelled += [("Return", event) for event in _own_events(session, "return", return_id)]
         linked = set(session.scalars(
             select(AuditEvent.entity_id).where(
                 AuditEvent.entity == "return_value", AuditEvent.field == "return_id",

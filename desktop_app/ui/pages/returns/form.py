@@ -275,7 +275,9 @@ class ReturnDialog(RecordDialog):
         self.status_combo.setVisible(data.status is None)
         self._build_steps(data.next_steps)
         self.save_button.setEnabled(data.editable)
-        self.history_button.setVisible(data.return_id is not None)  # a missing return has none yet
+        # A missing return's history is only the chasers sent for it, if any.
+        self.history_button.setVisible(data.return_id is not None or bool(
+            return_history(self.workspace.db, data.strand_id, data.quarter)))
         self.cancel_button.setText("Cancel" if data.editable else "Close")  # nothing to cancel on a locked return
         self.save_button.setToolTip("Save (Ctrl+S)" if data.editable else "A locked return cannot be saved; reopen it first")
         if not data.strand_runs:
@@ -397,7 +399,7 @@ class ReturnDialog(RecordDialog):
                 return
 
     def _on_history_clicked(self) -> None:
-        entries = return_history(self.workspace.db, self.data.return_id)
+        entries = return_history(self.workspace.db, self.data.strand_id, self.data.quarter)
         title = f"{self.data.strand_reference} {self.data.period_label}"
         self.history_dialog = HistoryDialog(title, entries, self)
         self.history_dialog.open()
