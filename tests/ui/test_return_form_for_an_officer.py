@@ -199,3 +199,48 @@ def test_verify_all_valid_asks_with_the_count_runs_with_progress_and_undoes_as_o
             AuditEvent.entity == "return", AuditEvent.field == "status", AuditEvent.old_value == "verified",
             AuditEvent.reason == "Undo of verify all valid, 2024/25 Q4")).all()
     assert sorted(undone) == sorted(result.return_ids)
+
+
+def test_draft_chasers_writes_one_standard_email_per_provider_opens_the_folder_and_records_it(
+        qtbot, page, tmp_path, monkeypatch):
+    import email
+    from email import policy
+
+    from desktop_app.ui.pages.returns import chasers_dialog
+
+    opened = []
+    monkeypatch.setattr(chasers_dialog.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    page.tabs.setCurrentWidget(page.completeness)
+    page.completeness.chasers_button.click()
+    dialog = page.active_dialog
+    assert isinstance(dialog, chasers_dialog.ChasersDialog) and dialog.chasers
+    owed = {(line.reference, line.quarter.label) for c in dialog.chasers for line in c.lines}
+    matrix_owed = {(row.reference, cell.quarter.label) for row in page.completeness.model._rows
+                   for cell in row.cells if cell.state in ("missing", "overdue") and cell.quarter <= Q4}
+    assert owed == matrix_owed  # exactly what the matrix shows as owed
+    dialog.folder_edit.setText(str(tmp_path / "chasers"))
+    dialog.write_button.click()
+    qtbot.waitUntil(lambda: page.active_dialog is None, timeout=30_000)
+    files = sorted((tmp_path / "chasers").glob("*.eml"))
+    assert len(files) == len(dialog.chasers) and opened and opened[0].toLocalFile() == str(tmp_path / "chasers")
+    first = dialog.chasers[0]
+    mail = tmp_path / "chasers" / f"2024-25 Q4 - {first.provider_name} - chaser.eml"
+    message = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
+    assert first.contact_email and first.contact_email in message["To"]
+    body = message.get_body(("plain",)).get_content()
+    for line in first.lines:
+        assert line.reference in message["Subject"] or line.quarter.label in message["Subject"]
+        assert line.reference in body and line.quarter.label in body and line.words.split(", ")[-1] in body
+    attachments = [a.get_filename() for a in message.iter_attachments()]
+    assert attachments == [f"2024-25 Q4 - {first.provider_name}.xlsx"]
+    assert f"{len(files)} chasers saved in" in page.message_label.text()
+    # On the return's history: the form of a chased missing return shows the chaser.
+    chaser, chased = next((c, line) for c in dialog.chasers for line in c.lines if line.quarter == Q4)
+    mail = tmp_path / "chasers" / f"2024-25 Q4 - {chaser.provider_name} - chaser.eml"
+    row = page.grid_model.row_of(chased.strand_id)
+    page.tabs.setCurrentWidget(page.grid_panel)
+    form = open_form_from_grid(qtbot, page, row)
+    assert form.history_button.isVisible()
+    form.history_button.click()
+    lines = history_lines(form)
+    assert lines[0][2:4] == ["Chaser", "E-mail"] and mail.name in lines[0][5]

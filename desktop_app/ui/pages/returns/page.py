@@ -44,6 +44,7 @@ from desktop_app.services.returns import (
 )
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
 from desktop_app.ui.pages.returns.completeness import CompletenessTab
 from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
@@ -195,6 +196,7 @@ class ReturnsPage(Page):
         self.grid_panel.problems_table.record_activated.connect(self._on_problem_activated)
         self.completeness.open_requested.connect(self.open_return)
         self.completeness.due_days_changed.connect(self._on_due_days_changed)
+        self.completeness.chasers_requested.connect(self.draft_chasers)
 
     # ------------------------------------------------------------------ data
 
@@ -428,6 +430,24 @@ class ReturnsPage(Page):
             text += " Left as they are, changed since: " + ", ".join(f"{ref} ({now})" for ref, now in result.left) + "."
         self._say(text)
         self._publish(result.changed)
+
+    def draft_chasers(self) -> ChasersDialog:
+        """Who is owed a reminder up to the quarter shown, then the .eml files, written and shown."""
+        dialog = ChasersDialog(self.workspace, self.quarter, self, today=self.today)
+        dialog.finished.connect(lambda _r: self._on_chasers_finished(dialog))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_chasers_finished(self, dialog: ChasersDialog) -> None:
+        self.active_dialog = None
+        written = dialog.written
+        if written is None:
+            return
+        text = f"{plural(len(written.paths), 'chaser')} saved in {written.folder}; open each to send it."
+        if written.without_email:
+            text += " No contact e-mail for " + ", ".join(written.without_email) + ": fill in To."
+        self._say(text)
 
     def copy_last_quarter(self) -> None:
         row = self._current_row()
