@@ -394,8 +394,7 @@ class GridPanel(QWidget):
         if problem is None:
             self.problem_detail.setVisible(False)
             return
-        note = f" Note: {problem.note}" if problem.note else " Needs a note before verifying (Enter)." \
-            if problem.mark == WARNING else ""
+        note = f" Note: {problem.note}" if problem.note else ""
         self.problem_detail.setText(f"{problem.words} · {problem.reference} · {problem.measure_label}: "
                                     f"{problem.problem.message}{note}")
         self.problem_detail.setVisible(True)
