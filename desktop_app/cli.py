@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     templates.add_argument("--out", required=True, metavar="DIR", help="folder for the workbooks (made if missing)")
     templates.add_argument("--provider", metavar="NAME", help="only this provider's template")
 
+    chasers = verb("chasers", "draft one e-mail (.eml) per provider with missing or overdue returns, template attached")
+    chasers.add_argument("--period", required=True, metavar="QUARTER", help="chase returns up to this quarter, e.g. 2024/25-Q4")
+    chasers.add_argument("--out", required=True, metavar="DIR", help="folder for the .eml files (made if missing)")
+
     import_ = verb("import", "read filled return templates, show what they change, and save all of them or none")
     import_.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled templates")
     import_.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
@@ -262,6 +266,23 @@ def _run_templates(target: str, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_chasers(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import Quarter
+    from desktop_app.services.returns.chasers import draft_chasers
+
+    quarter = Quarter.parse(args.period)
+    with _open(target, exclusive=False) as db:
+        written = draft_chasers(db, quarter, Path(args.out))
+    for path in written.paths:
+        print(path)
+    owed = sum(len(c.lines) for c in written.chasers)
+    print(f"{len(written.paths)} {'chaser' if len(written.paths) == 1 else 'chasers'} for {owed} missing or overdue "
+          f"{'return' if owed == 1 else 'returns'} up to {quarter.label} written to {Path(args.out)}.")
+    if written.without_email:
+        print("No contact e-mail (fill in To before sending): " + ", ".join(written.without_email) + ".")
+    return EXIT_OK
+
+
 def _run_import(target: str, args: argparse.Namespace) -> int:
     from desktop_app.core.periods import Quarter
     from desktop_app.services.templates import commit_import, preview_import
@@ -383,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_templates(target, args)
         if args.verb == "import":
             return _run_import(target, args)
+        if args.verb == "chasers":
+            return _run_chasers(target, args)
         if args.verb == "finance":
             return _run_finance(target, args)
         if args.verb == "check":

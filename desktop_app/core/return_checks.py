@@ -137,7 +137,7 @@ NO_HISTORY = StrandHistory()
 @dataclass(frozen=True)
 class ReturnCheck:
     """What the engine found: the figures as read (None = blank or unreadable), then the
-    errors (block saving) and warnings (need a note)."""
+    errors (block saving) and warnings (need a note before verifying)."""
 
     values: dict[str, int | None]
     errors: tuple[Problem, ...]
@@ -162,7 +162,7 @@ class ReturnCheck:
 
 
 def blocking(check: ReturnCheck, notes: Mapping[str, str]) -> list[Problem]:
-    """What still stops the return being saved: every error, and every warning without a note.
+    """What still stops the return being verified: every error, and every warning without a note.
 
     `notes` maps a measure key to the officer's note on that figure, and `RETURN_NOTE` to the
     note on the return as a whole (which explains warnings about no single figure, and measures

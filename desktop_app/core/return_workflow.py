@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core.completeness import MISSING, STATE_WORDS
 from desktop_app.core.vocabulary import ReturnStatus
 
 __all__ = [
@@ -81,13 +82,8 @@ _REFUSALS = {
     (V, D): "A verified return cannot go straight back to draft; withdraw the verification first.",
 }
 
-_WORDS = {
-    None: "Missing",
-    D: "Draft",
-    S: "Submitted",
-    V: "Verified",
-    L: "Locked",
-}
+# The completeness engine's words, so a status reads the same in the form, the grid and the matrix.
+_WORDS = {None: STATE_WORDS[MISSING], **{status: STATE_WORDS[status.value] for status in ReturnStatus}}
 
 
 def _status(value: ReturnStatus | str | None) -> ReturnStatus | None:

@@ -49,6 +49,7 @@ DEMO_WORDS = "Synthetic demo data — not real figures"
 # A strand × quarter cell of the completeness matrix: its key and the words on the sheet.
 COMPLETENESS_STATES = {
     "not_running": "Not running",
+    "not_due": "Not due yet",
     "missing": "Not received",
     "overdue": "Overdue",
     "draft": "Draft",

@@ -20,8 +20,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear
-from desktop_app.core.vocabulary import AgreementType, AuditAction, OrganisationType, Scope
+from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.core.vocabulary import AgreementType, AuditAction, OrganisationType, ReturnStatus, Scope
 from desktop_app.services.reference_lists import priority_label
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
@@ -29,12 +30,18 @@ from desktop_app.store.models import (
     AuditEvent,
     Budget,
     FundingStream,
+    Measure,
+    Return,
+    ReturnPeriod,
     Priority,
     Provider,
     ServiceCategory,
 )
 
-__all__ = ["HistoryEntry", "funding_stream_history", "provider_history", "strand_history"]
+# The audit rows a drafted chaser writes (see services.returns.chasers): entity, strand id, quarter.
+CHASER_ENTITY = "chaser"
+
+__all__ = ["HistoryEntry", "funding_stream_history", "provider_history", "return_history", "strand_history"]
 
 EMPTY = "—"
 
@@ -59,13 +66,18 @@ _LABELS = {
     "amount_pence": "Amount",
 }
 # Fields of a provider read differently from the same fields of a strand.
-_ENTITY_LABELS = {("provider", "districts"): "Districts served", ("budget", "amount_pence"): "Budget"}
+_ENTITY_LABELS = {("provider", "districts"): "Districts served", ("budget", "amount_pence"): "Budget",
+                  ("chaser", "*"): "E-mail",
+                  ("return", "received_date"): "Received", ("return_value", "value"): "Figure"}
 # A child record's link and year are already in its record label ("Allocation 2023/24").
-_HIDDEN = {"allocation": {"strand_id", "financial_year"}, "budget": {"funding_stream_id", "financial_year"}}
-_ENUMS = {"organisation_type": OrganisationType, "scope": Scope, "agreement_type": AgreementType}
+_HIDDEN = {"allocation": {"strand_id", "financial_year"}, "budget": {"funding_stream_id", "financial_year"},
+           "return": {"strand_id", "period_id"}, "return_value": {"return_id", "measure_id"}}
+_ENUMS = {"organisation_type": OrganisationType, "scope": Scope, "agreement_type": AgreementType,
+          "status": ReturnStatus}
 _MONEY = {"total_pence", "amount_pence"}
-_DATES = {"start_date", "end_date"}
-_BOOLEANS = {"active"}
+_DATES = {"start_date", "end_date", "received_date"}
+_BOOLEANS = {"active", "copied_from_previous"}
+_COUNTS = {"value"}  # a return's figure: 1,234 as the form shows it
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,8 @@ def _readable(field: str, value: str | None, namers: dict[str, Callable[[str], s
         if field in _DATES:
             day = dt.date.fromisoformat(value)
             return f"{day.day} {day:%b %Y}"
+        if field in _COUNTS:
+            return format_count(int(value))
         if field in _BOOLEANS:
             return {"yes": "Yes", "no": "No"}.get(value, value)
         if field in namers:
@@ -204,7 +218,8 @@ def _entries(session: Session, labelled: list[tuple[str, AuditEvent]]) -> list[H
         new = _readable(event.field, event.new_value, namers)
         if old == new:
             continue  # e.g. empty notes "created" as an empty string: nothing to read
-        label = _ENTITY_LABELS.get((event.entity, event.field)) or _LABELS.get(event.field)
+        label = (_ENTITY_LABELS.get((event.entity, event.field)) or _ENTITY_LABELS.get((event.entity, "*"))
+                 or _LABELS.get(event.field))
         entries.append(
             HistoryEntry(
                 at=event.at.replace(tzinfo=dt.UTC).astimezone(),
@@ -256,3 +271,39 @@ def strand_history(db: Database, strand_id: int) -> list[HistoryEntry]:
 def funding_stream_history(db: Database, stream_id: int) -> list[HistoryEntry]:
     """Every recorded change to a funding stream and to its yearly budgets, newest first."""
     return _with_children(db, "funding_stream", stream_id, Budget, "funding_stream_id", "Budget")
+
+
+
+def return_history(db: Database, strand_id: int, quarter: Quarter) -> list[HistoryEntry]:
+    """Every recorded change to a strand's return for `quarter`, newest first: its status (with
+    the reasons given, e.g. for reopening), received date and notes, each figure and its note,
+    old → new, by whom; and the chasers sent for it (a missing return has only those).
+    A figure's record is its measure's label."""
+    with db.reading() as session:
+        return_id = session.scalar(
+            select(Return.id).join(Return.period).where(
+                Return.strand_id == strand_id, ReturnPeriod.financial_year == quarter.year.start_year,
+                ReturnPeriod.quarter == quarter.number,
+            )
+        )
+        labelled = [("Chaser", event) for event in session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == CHASER_ENTITY, AuditEvent.entity_id == strand_id,
+                                     AuditEvent.field == quarter.label).order_by(AuditEvent.id))]
+        if return_id is None:
+            return _entries(session, labelled)
+        labelled += [("Return", event) for event in _own_events(session, "return", return_id)]
+        linked = set(session.scalars(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.entity == "return_value", AuditEvent.field == "return_id",
+                or_(AuditEvent.new_value == str(return_id), AuditEvent.old_value == str(return_id)),
+            ).distinct()
+        ))
+        measures = {m.id: m.label for m in session.scalars(select(Measure))}
+        for events in _events(session, "return_value", linked).values():
+            for life in _lives(events):
+                if _value_in(life, "return_id") != str(return_id):
+                    continue  # the id was another return's figure before
+                measure = _value_in(life, "measure_id")
+                record = measures.get(int(measure), "A measure since removed") if measure and measure.isdigit() else "Figure"
+                labelled += [(record, event) for event in life]
+        return _entries(session, labelled)

@@ -111,3 +111,25 @@ def test_the_due_days_setting_defaults_to_30_and_moves_the_due_date(db):
         with pytest.raises(DueDaysRefused):
             set_due_days(db, bad)
     assert due_days(db) == 45
+
+
+def test_the_dashboard_counts_the_matrix_cells_even_for_a_strand_that_ended_early(demo_db):
+    """One engine: the dashboard's completeness chart and the matrix say the same for every
+    quarter and state, also once a strand that sent returns has its end date moved before the year."""
+    from desktop_app.services.dashboard import dashboard
+
+    today = dt.date(2025, 6, 1)
+    with demo_db.transaction() as session:
+        sent = session.scalars(
+            select(Return).join(Return.period).where(ReturnPeriod.financial_year == YEAR.start_year)
+        ).first()
+        sent.strand.end_date = dt.date(2024, 3, 31)  # ended early: before the year it sent a return for
+        ended = sent.strand.reference
+    matrix = completeness_matrix(demo_db, YEAR, today=today)
+    assert ended in {row.reference for row in matrix.rows}  # its return is real, so it has a row
+    board = dashboard(demo_db, YEAR, today=today)
+    for number, column in enumerate(board.completeness, start=1):
+        for state, shown in column.counts.items():
+            assert shown == matrix.count(number, state), (number, state)
+    received = ("draft", "submitted", "verified", "locked")
+    assert sum(board.completeness[3].counts[s] for s in received) == sum(matrix.count(4, s) for s in received)

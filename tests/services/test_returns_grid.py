@@ -13,9 +13,11 @@ from desktop_app.services.changes import RETURNS
 from desktop_app.services.checks import run_checks
 from desktop_app.services.returns import (
     GridRefused,
+    ReturnRefused,
     quarter_grid,
     return_form,
     save_grid,
+    set_status,
 )
 from desktop_app.store.models import AuditEvent, Return, ReturnValue
 
@@ -95,19 +97,19 @@ def test_one_bad_cell_means_nothing_in_the_grid_is_saved(demo_db):
     assert (count(demo_db, Return), count(demo_db, ReturnValue), count(demo_db, AuditEvent)) == before
 
 
-def test_an_unexplained_warning_in_one_row_blocks_the_grid_until_it_has_a_note(demo_db):
+def test_an_unexplained_warning_in_the_grid_is_saved_and_blocks_only_verifying_until_it_has_a_note(demo_db):
     grid = quarter_grid(demo_db, Q4)
     row = next(r for r in grid.rows if r.status is ReturnStatus.SUBMITTED)
     high = str(10 * max(row.history.recent["victims_supported"]))
-    with pytest.raises(GridRefused, match="more than three times"):
-        save_grid(demo_db, Q4, {row.strand_id: {"victims_supported": high}})
-    save_grid(
-        demo_db, Q4, {row.strand_id: {"victims_supported": high}},
-        {row.strand_id: {"victims_supported": "Two services merged this quarter."}},
-    )
+    save_grid(demo_db, Q4, {row.strand_id: {"victims_supported": high}})  # saved, as the import saves it
     form = return_form(demo_db, row.strand_id, Q4)
-    assert form.values["victims_supported"] == int(high)
-    assert form.fields[0].note == "Two services merged this quarter."
+    assert form.values["victims_supported"] == int(high) and form.status is ReturnStatus.SUBMITTED
+    with pytest.raises(ReturnRefused, match="more than three times"):
+        set_status(demo_db, form.return_id, ReturnStatus.VERIFIED)
+    save_grid(demo_db, Q4, {}, {row.strand_id: {"victims_supported": "Two services merged this quarter."}})
+    set_status(demo_db, form.return_id, ReturnStatus.VERIFIED)
+    form = return_form(demo_db, row.strand_id, Q4)
+    assert form.fields[0].note == "Two services merged this quarter." and form.status is ReturnStatus.VERIFIED
 
 
 def test_a_locked_row_cannot_be_changed_but_pasting_its_own_figures_over_it_is_harmless(demo_db):

@@ -23,6 +23,7 @@ from desktop_app.services.returns import (
     StrandNotRunning,
     return_form,
     save_return,
+    set_status,
 )
 from desktop_app.store.models import AuditEvent, Return, ReturnPeriod, ReturnValue
 from tests.services.test_strands import add_provider, add_strand, add_stream
@@ -117,32 +118,38 @@ def test_saving_refuses_a_figure_that_is_not_a_count_and_keeps_the_stored_one(db
     assert stored(db, strand, Q("2024/25 Q1"))["victims_supported"] == 100
 
 
-def test_a_figure_far_from_the_strands_history_is_saved_only_with_a_note(db, strand):
+def test_a_figure_far_from_the_strands_history_is_saved_with_its_warning_and_verified_only_with_a_note(db, strand):
+    # One policy everywhere (the template import's): a warning never stops a save; it stops
+    # verifying until it has a note.
     with_history(db, strand)
     q4 = Q("2024/25 Q4")
-    with pytest.raises(ReturnRefused, match=r"more than three times this strand's median over its last 4 quarters \(100.5\)"):
-        save_return(db, strand, q4, {**GOOD, "victims_supported": "400"})
-    assert return_form(db, strand, q4).return_id is None
-    result = save_return(
-        db, strand, q4, {**GOOD, "victims_supported": "400"}, {"victims_supported": "New outreach surgery opened."}
-    )
-    assert [w.kind for w in result.check.warnings] == [UNUSUAL_VALUE]  # still listed, now explained
+    result = save_return(db, strand, q4, {**GOOD, "victims_supported": "400"}, status=ReturnStatus.SUBMITTED,
+                         received_date=dt.date(2025, 4, 10))
+    assert [w.kind for w in result.check.warnings] == [UNUSUAL_VALUE]
+    assert stored(db, strand, q4)["victims_supported"] == 400
+    with pytest.raises(ReturnRefused, match=r"not verified: add a note to each warning first\.\n.*more than three "
+                       r"times this strand's median over its last 4 quarters \(100.5\)"):
+        save_return(db, strand, q4, {}, status=ReturnStatus.VERIFIED)
+    with pytest.raises(ReturnRefused, match="more than three times"):
+        set_status(db, result.return_id, ReturnStatus.VERIFIED)
+    assert return_form(db, strand, q4).status is ReturnStatus.SUBMITTED
+    save_return(db, strand, q4, {}, {"victims_supported": "New outreach surgery opened."}, status=ReturnStatus.VERIFIED)
     form = return_form(db, strand, q4)
-    assert form.fields[0].note == "New outreach surgery opened."
-    # The note stays with the figure, so saving other changes later needs no new note.
-    save_return(db, strand, q4, {"referred_mental_health": "4"})
-    assert stored(db, strand, q4)["referred_mental_health"] == 4
+    assert form.fields[0].note == "New outreach surgery opened." and form.status is ReturnStatus.VERIFIED
 
 
-def test_a_measure_left_empty_that_was_reported_last_quarter_needs_a_note_on_the_return(db, strand):
+def test_a_measure_left_empty_that_was_reported_last_quarter_is_saved_and_needs_a_note_to_verify(db, strand):
     with_history(db, strand)
     q4 = Q("2024/25 Q4")
+    result = save_return(db, strand, q4, {**GOOD, "referred_mental_health": None}, status=ReturnStatus.SUBMITTED,
+                         received_date=dt.date(2025, 4, 10))
+    assert "referred_mental_health" not in stored(db, strand, q4)
     with pytest.raises(ReturnRefused) as refused:
-        save_return(db, strand, q4, {**GOOD, "referred_mental_health": None})
+        set_status(db, result.return_id, ReturnStatus.VERIFIED)
     assert [p.kind for p in refused.value.problems] == [LEFT_EMPTY]
     assert refused.value.problems[0].note_key == RETURN_NOTE
-    save_return(db, strand, q4, {**GOOD, "referred_mental_health": None}, return_notes="Not recorded: system change.")
-    assert "referred_mental_health" not in stored(db, strand, q4)
+    save_return(db, strand, q4, {}, return_notes="Not recorded: system change.")
+    set_status(db, result.return_id, ReturnStatus.VERIFIED)
     assert return_form(db, strand, q4).notes == "Not recorded: system change."
 
 

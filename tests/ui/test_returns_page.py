@@ -170,7 +170,7 @@ def test_the_form_refuses_idva_above_victims_supported_in_words(qtbot, page):
     assert stored(page, row.strand_id) == row.values
 
 
-def test_an_unusual_figure_in_the_form_needs_a_note_beside_it_before_saving(qtbot, page):
+def test_an_unusual_figure_in_the_form_is_saved_and_needs_a_note_beside_it_before_verifying(qtbot, page):
     index = submitted_run(page, 1)
     row = page.grid_model.row_at(index)
     dialog = open_form_from_grid(qtbot, page, index)
@@ -178,16 +178,23 @@ def test_an_unusual_figure_in_the_form_needs_a_note_beside_it_before_saving(qtbo
     field = dialog.inputs["victims_supported"]
     retype(qtbot, field.edit, f"{high:,}")
     assert "more than three times" in field.problem_label.text() and field.note_edit.isVisible()
-    dialog.save_button.click()
-    assert dialog.isVisible() and "more than three times" in dialog.problem.text()
+    assert "needed to verify" in field.note_edit.placeholderText()
+    dialog.step_buttons["Verify"].click()  # verifying is what the warning stops
+    assert dialog.isVisible() and "not verified: add a note to each warning first" in dialog.problem.text()
     assert stored(page, row.strand_id)["victims_supported"] == row.values["victims_supported"]
-    qtbot.keyClicks(field.note_edit, "Two services merged this quarter")
-    assert "Noted: " in field.problem_label.text() and "⚠" not in field.problem_label.text()
-    dialog.save_button.click()
+    dialog.save_button.click()  # saving is not stopped
     qtbot.waitUntil(lambda: page.active_dialog is None)
     form = return_form(db_of(page), row.strand_id, Q4)
-    assert form.values["victims_supported"] == high and form.fields[0].note == "Two services merged this quarter"
+    assert form.values["victims_supported"] == high and form.status is ReturnStatus.SUBMITTED
     assert page.grid_model.index(index, FIRST_MEASURE).data() == f"{high:,}"  # the grid shows it at once
+    dialog = open_form_from_grid(qtbot, page, index)
+    field = dialog.inputs["victims_supported"]
+    qtbot.keyClicks(field.note_edit, "Two services merged this quarter")
+    assert "Noted: " in field.problem_label.text() and "⚠" not in field.problem_label.text()
+    dialog.step_buttons["Verify"].click()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    form = return_form(db_of(page), row.strand_id, Q4)
+    assert form.status is ReturnStatus.VERIFIED and form.fields[0].note == "Two services merged this quarter"
 
 
 def test_reopening_a_locked_return_needs_a_reason_and_writes_it_to_the_audit_trail(qtbot, page):
@@ -253,9 +260,18 @@ def test_the_due_days_setting_is_shown_and_changes_what_is_overdue(qtbot, page):
     assert "Due 15 May 2025" in page.completeness.model.headerData(6, Qt.Orientation.Horizontal)
 
 
+def verify_all(qtbot, page):
+    """Click "Verify all valid", agree to the count it asks about, and wait for the work to end."""
+    page.verify_button.click()
+    box = page.active_dialog
+    assert isinstance(box, QMessageBox)
+    next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole).click()
+    qtbot.waitUntil(lambda: page.verify_task is None and page.last_verify_result is not None, timeout=20_000)
+
+
 def test_verify_all_valid_says_how_many_were_verified_and_which_were_not(qtbot, page):
     submitted = [r for r in page.grid_model.rows() if r.status is ReturnStatus.SUBMITTED]
-    page.verify_button.click()
+    verify_all(qtbot, page)
     result = page.last_verify_result
     assert result.verified + len(result.skipped) == len(submitted)
     assert f"Verified {result.verified} returns of 2024/25 Q4" in page.message_label.text()
@@ -316,7 +332,7 @@ def test_a_whole_quarter_for_72_strands_is_pasted_saved_and_verified_and_checks_
     assert all(r.return_id is not None for r in grid.rows)
     assert all(r.values == q3[r.strand_id] for r in grid.rows)
 
-    page.verify_button.click()
+    verify_all(qtbot, page)
     assert page.last_verify_result.verified >= 40
     matrix = completeness_matrix(db, Q4.year, today=page.today)
     assert matrix.count(4, "overdue") == 0 and matrix.count(4, "verified") == page.last_verify_result.verified
@@ -339,15 +355,16 @@ def test_every_input_on_the_page_and_the_form_is_named_by_its_visible_label(qtbo
     assert {"Returns grid", "Problems", "Completeness", "Completeness counts"} <= names
 
 
-def test_a_warning_in_the_grid_is_saved_once_the_note_action_explains_it(qtbot, page):
+def test_a_warning_in_the_grid_is_saved_and_the_note_action_explains_it_for_verifying(qtbot, page):
     model = page.grid_model
     index = submitted_run(page, 1)
     row = model.row_at(index)
     high = 10 * max(row.history.recent["victims_supported"])
     type_in_cell(qtbot, page, index, FIRST_MEASURE, str(high))
     assert model.cell_mark(row, "victims_supported") == "warning"
-    assert not page.grid_panel.save_button.isEnabled()
-    assert "add 1 note to warnings" in page.grid_panel.save_reason_label.text()
+    # A warning never holds the typing hostage: the grid saves, and says the note is for verifying.
+    assert page.grid_panel.save_button.isEnabled()
+    assert "1 warning to explain before verifying" in page.grid_panel.save_reason_label.text()
     page.grid_view.setCurrentIndex(model.index(index, FIRST_MEASURE))
     qtbot.keyClick(page.grid_view, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
     note = page.active_dialog

@@ -12,11 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.completeness import DONE_STATES as core_done_states
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.services.report import COUNTED
+from desktop_app.services.returns.completeness import completeness_cells
 from desktop_app.store.models import (
     Measure,
     Provider,
@@ -59,7 +61,7 @@ COMPLETENESS_STATES: tuple[tuple[str, str], ...] = (
     ("missing", "Missing, not yet due"),
     ("overdue", "Overdue"),
 )
-DONE_STATES = frozenset({"verified", "locked"})
+DONE_STATES = frozenset(core_done_states)
 # The same setting (and default) the returns pages and the MoJ workbook use.
 DUE_DAYS_SETTING = "return_due_days"
 DEFAULT_DUE_DAYS = 30
@@ -198,38 +200,14 @@ def completeness_by_quarter(
     session: Session, year: FinancialYear, today: dt.date
 ) -> tuple[CompletenessQuarter, ...]:
     """For each quarter, how many returns are locked, verified, submitted, draft, missing or
-    overdue. A strand running in a quarter (part-quarters included) owes a return once the
-    quarter has ended: missing until it is due, overdue after."""
-    days = due_days(session)
-    strands = session.execute(
-        select(Strand.id, Strand.start_date, Strand.end_date).where(
-            Strand.start_date <= year.end,
-            or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
-        )
-    ).all()
-    received = {
-        (strand_id, number): status
-        for strand_id, number, status in session.execute(
-            select(Return.strand_id, ReturnPeriod.quarter, Return.status)
-            .join(Return.period)
-            .where(ReturnPeriod.financial_year == year.start_year)
-        )
-    }
+    overdue: the completeness matrix's own cells (`services.returns.completeness`), counted."""
+    rows = completeness_cells(session, year, due_days(session), today)
     columns = []
-    for quarter in year.quarters():
+    for number, quarter in enumerate(year.quarters()):
         counts = dict.fromkeys((state for state, _words in COMPLETENESS_STATES), 0)
-        owing = {
-            strand_id
-            for strand_id, start, end in strands
-            if start <= quarter.end and (end is None or end >= quarter.start)
-        }
-        # A return counts whatever its strand's dates say now: it was sent, so it is real.
-        for (strand_id, number), status in received.items():
-            if number == quarter.number:
-                counts[str(status.value)] += 1
-                owing.discard(strand_id)
-        if today > quarter.end:
-            late = today > quarter.due_date(days)
-            counts["overdue" if late else "missing"] += len(owing)
+        for row in rows:
+            state = row.cells[number].state
+            if state in counts:  # not running and not due yet are left out of the chart
+                counts[state] += 1
         columns.append(CompletenessQuarter(quarter, quarter_label(quarter), counts))
     return tuple(columns)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from desktop_app.core.completeness import return_state
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import AgreementType, OrganisationType, Scope
 from desktop_app.services.export.preview import RULE_BREACH, ExportPreview
@@ -72,11 +73,9 @@ def _completeness_state(snapshot: PeriodSnapshot, due_days: int, today: dt.date)
     received = {r.key: r.status.value for r in snapshot.returns}
 
     def state(strand, quarter) -> str:
-        if (strand.id, quarter.number) in received:
-            return received[(strand.id, quarter.number)]
-        if not strand.runs_in(quarter):
-            return "not_running"
-        return "overdue" if today > quarter.due_date(due_days) else "missing"
+        # The matrix's and the dashboard's rule (core.completeness), so the sheet agrees with them.
+        return return_state(received.get((strand.id, quarter.number)), runs=strand.runs_in(quarter),
+                            quarter=quarter, due=quarter.due_date(due_days), today=today)
 
     return state
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
+from desktop_app.core.completeness import NOT_DUE, NOT_RUNNING, STATE_WORDS, STATES, return_state, runs_in
 from desktop_app.core.periods import FinancialYear, Quarter, format_date
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
@@ -29,6 +31,7 @@ __all__ = [
     "CompletenessColumn",
     "CompletenessRow",
     "DueDaysRefused",
+    "completeness_cells",
     "completeness_matrix",
     "due_days",
     "set_due_days",
@@ -39,27 +42,6 @@ DUE_DAYS_SETTING = "return_due_days"
 DEFAULT_DUE_DAYS = 30
 _MAX_DUE_DAYS = 366
 
-NOT_RUNNING = "not_running"
-NOT_DUE = "not_due"
-MISSING = "missing"
-OVERDUE = "overdue"
-DRAFT = "draft"
-SUBMITTED = "submitted"
-VERIFIED = "verified"
-LOCKED = "locked"
-
-# In the order a legend lists them (and counts are given).
-STATES = (NOT_RUNNING, NOT_DUE, MISSING, OVERDUE, DRAFT, SUBMITTED, VERIFIED, LOCKED)
-STATE_WORDS = {
-    NOT_RUNNING: "Not running",
-    NOT_DUE: "Not due yet",
-    MISSING: "Missing",
-    OVERDUE: "Overdue",
-    DRAFT: "Draft",
-    SUBMITTED: "Submitted",
-    VERIFIED: "Verified",
-    LOCKED: "Locked",
-}
 # Cells where nothing is expected show a dash rather than words.
 _BLANK_STATES = frozenset({NOT_RUNNING, NOT_DUE})
 
@@ -148,14 +130,38 @@ def set_due_days(db: Database, days: int, *, who: str | None = None) -> Changed:
     return Changed.of(RETURNS)
 
 
-def _state(status, runs: bool, quarter: Quarter, due: dt.date, today: dt.date) -> str:
-    if status is not None:
-        return str(status.value)
-    if not runs:
-        return NOT_RUNNING
-    if today <= quarter.end:
-        return NOT_DUE
-    return OVERDUE if today > due else MISSING
+def completeness_cells(session: Session, year: FinancialYear, days: int, today: dt.date) -> list[CompletenessRow]:
+    """The one engine: every strand that runs in `year` or sent a return for it × its quarters,
+    each cell in the state `core.completeness.return_state` gives. The matrix, the dashboard's
+    chart and their counts all come from here."""
+    quarters = year.quarters()
+    received = {
+        (strand_id, number): (return_id, status, copied)
+        for return_id, strand_id, number, status, copied in session.execute(
+            select(Return.id, Return.strand_id, ReturnPeriod.quarter, Return.status, Return.copied_from_previous)
+            .join(Return.period)
+            .where(ReturnPeriod.financial_year == year.start_year)
+        )
+    }
+    # A strand whose dates changed after it sent a return still has that return in the year.
+    sent = {strand_id for strand_id, _number in received}
+    strands = session.execute(
+        select(Strand.id, Strand.reference, Strand.name, Strand.start_date, Strand.end_date, Provider.name)
+        .join(Provider, Provider.id == Strand.provider_id)
+        .where(or_(running(year.start, year.end), Strand.id.in_(sent)))
+        .order_by(Strand.reference)
+    ).all()
+    due = {q: q.due_date(days) for q in quarters}
+    rows = []
+    for strand_id, reference, name, start, end, provider in strands:
+        cells = []
+        for quarter in quarters:
+            return_id, status, copied = received.get((strand_id, quarter.number), (None, None, False))
+            state = return_state(status, runs=runs_in(start, end, quarter), quarter=quarter, due=due[quarter],
+                                 today=today)
+            cells.append(CompletenessCell(strand_id, quarter, state, return_id, bool(copied)))
+        rows.append(CompletenessRow(strand_id, reference, name, provider, tuple(cells)))
+    return rows
 
 
 def completeness_matrix(
@@ -167,31 +173,10 @@ def completeness_matrix(
     today = today or dt.date.today()
     quarters = year.quarters()
     with db.reading() as session:
-        strands = session.execute(
-            select(Strand.id, Strand.reference, Strand.name, Strand.start_date, Strand.end_date, Provider.name)
-            .join(Provider, Provider.id == Strand.provider_id)
-            .where(running(year.start, year.end))
-            .order_by(Strand.reference)
-        ).all()
-        received = {
-            (strand_id, number): (return_id, status, copied)
-            for return_id, strand_id, number, status, copied in session.execute(
-                select(Return.id, Return.strand_id, ReturnPeriod.quarter, Return.status, Return.copied_from_previous)
-                .join(Return.period)
-                .where(ReturnPeriod.financial_year == year.start_year)
-            )
-        }
-    due = {q: q.due_date(days) for q in quarters}
+        rows = completeness_cells(session, year, days, today)
     counts = {q: dict.fromkeys(STATES, 0) for q in quarters}
-    rows = []
-    for strand_id, reference, name, start, end, provider in strands:
-        cells = []
-        for quarter in quarters:
-            return_id, status, copied = received.get((strand_id, quarter.number), (None, None, False))
-            runs = start <= quarter.end and (end is None or end >= quarter.start)
-            state = _state(status, runs, quarter, due[quarter], today)
-            counts[quarter][state] += 1
-            cells.append(CompletenessCell(strand_id, quarter, state, return_id, bool(copied)))
-        rows.append(CompletenessRow(strand_id, reference, name, provider, tuple(cells)))
-    columns = tuple(CompletenessColumn(q, due[q], counts[q]) for q in quarters)
+    for row in rows:
+        for cell in row.cells:
+            counts[cell.quarter][cell.state] += 1
+    columns = tuple(CompletenessColumn(q, q.due_date(days), counts[q]) for q in quarters)
     return Completeness(year=year, due_days=days, today=today, columns=columns, rows=tuple(rows))

@@ -29,16 +29,21 @@ class ReturnLocked(StatusRefused):
 
 
 class ReturnRefused(ServiceError, ValueError):
-    """The return still has errors, or warnings with no note. Nothing was written.
+    """The return has errors (it cannot be saved), or is to be verified with warnings that have no
+    note (`verifying`). Nothing was written.
 
     `check` is the engine's full answer (to mark each input); `problems` are what blocked it.
     """
 
-    def __init__(self, check: ReturnCheck, problems: Iterable[Problem], where: str = "") -> None:
+    def __init__(self, check: ReturnCheck, problems: Iterable[Problem], where: str = "", *, verifying: bool = False) -> None:
         self.check = check
         self.problems: tuple[Problem, ...] = tuple(problems)
         lines = [p.message for p in self.problems]
-        head = f"{where} was not saved:" if where else "The return was not saved:"
+        if verifying:
+            what = where or "The return"
+            head = f"{what} was not verified: add a note to each warning first."
+        else:
+            head = f"{where} was not saved:" if where else "The return was not saved:"
         super().__init__("\n".join([head, *lines]))
 
 

@@ -24,7 +24,7 @@ from desktop_app.core.return_checks import (
     blocking,
 )
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.returns.errors import allowed_or_refuse
+from desktop_app.services.returns.errors import ReturnRefused, allowed_or_refuse
 from desktop_app.services.returns.lookups import period_row
 from desktop_app.store.models import Return, ReturnValue, Strand
 
@@ -54,7 +54,8 @@ class ReturnPlan:
 
     check: ReturnCheck
     notes: dict[str, str]  # every note after the save, the return's own under RETURN_NOTE
-    problems: tuple[Problem, ...]  # what blocks the save (errors, warnings with no note)
+    problems: tuple[Problem, ...]  # what blocks the save: errors only
+    unexplained: tuple[Problem, ...]  # warnings with no note: saved, but they block verifying
     values_changed: bool
     notes_changed: bool
 
@@ -89,14 +90,17 @@ def plan_return(
     if return_notes is not None:
         after_notes[RETURN_NOTE] = return_notes
     check = checker.check(merged, history)
-    problems = blocking(check, after_notes)
+    # One policy for the form, the grid and the import: a warning never stops a save (nothing
+    # typed is held hostage to a note); it stops verification until it is explained.
+    problems = list(check.errors)
+    unexplained = [p for p in blocking(check, after_notes) if not p.is_error]
     values_changed = check.collected() != before_values
     # Notes on figures not collected are not kept (there is no row to hold them).
     kept = set(check.collected()) | {RETURN_NOTE}
     notes_changed = {k: _clean(v) for k, v in after_notes.items() if k in kept and _clean(v)} != {
         k: _clean(v) for k, v in before_notes.items() if k in kept and _clean(v)
     }
-    return ReturnPlan(check, after_notes, tuple(problems), values_changed, notes_changed)
+    return ReturnPlan(check, after_notes, tuple(problems), tuple(unexplained), values_changed, notes_changed)
 
 
 def next_status(
@@ -112,13 +116,20 @@ def next_status(
     if current is None:
         target = requested or new_return_status
         allowed_or_refuse(None, target, where=where)
+        _refuse_unexplained(plan, target, where)
         return target
     if requested is not None and requested != current:
         allowed_or_refuse(current, requested, where=where)
+        _refuse_unexplained(plan, requested, where)
         return requested
     if current == ReturnStatus.VERIFIED and plan.values_changed:
         return ReturnStatus.SUBMITTED
     return current
+
+
+def _refuse_unexplained(plan: ReturnPlan, target: ReturnStatus, where: str) -> None:
+    if target == ReturnStatus.VERIFIED and plan.unexplained:
+        raise ReturnRefused(plan.check, plan.unexplained, where, verifying=True)
 
 
 def apply_plan(

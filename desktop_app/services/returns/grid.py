@@ -194,7 +194,7 @@ def save_grid(
     saved by someone else since refuses the whole save with `StaleRecordError`, writing nothing.
 
     Raises `GridRefused` naming each strand reference and its problems, writing nothing, when any
-    row has an error or an unexplained warning, is locked and would change, or is not a strand
+    row has an error (warnings are saved: they block only verifying), is locked and would change, or is not a strand
     running in the quarter.
     """
     edited = sorted(set(edits) | set(notes or {}))

@@ -85,8 +85,9 @@ def save_return(
     `version` is the return's version the form loaded (`ReturnForm.version`; 0 when there was
     no return yet); None skips the comparison (a caller that did not load a form).
 
-    Refuses, writing nothing: `ReturnRefused` (errors, or warnings with no note; carries the
-    check), `StaleRecordError` (someone else saved the return after the form loaded it),
+    Warnings never refuse a save (they are saved and block only verifying, `status` verified
+    included). Refuses, writing nothing: `ReturnRefused` (errors, or verifying with a warning
+    that has no note; carries the check), `StaleRecordError` (someone else saved the return after the form loaded it),
     `ReturnLocked`, `StatusRefused`, `StrandNotRunning`, `RecordNotFound`.
     """
     today = today or dt.date.today()

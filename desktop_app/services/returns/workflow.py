@@ -3,12 +3,13 @@ reason, verifying a whole quarter at once, and starting a draft from last quarte
 
 Every move goes through `core.return_workflow`, so an illegal one is refused here whatever the
 window offers. Submitting a draft and verifying run the engine again on the stored figures:
-a return with an error, or a warning with no note, is not passed on.
+a return with an error is not submitted, and one with a warning with no note is not verified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +40,10 @@ from desktop_app.services.validation import RecordNotFound
 from desktop_app.store.database import Database
 from desktop_app.store.models import Return, ReturnValue
 
-__all__ = ["CopyRefused", "VerifyResult", "copy_last_quarter", "reopen", "set_status", "verify_all_valid"]
+__all__ = [
+    "CopyRefused", "UndoVerifyResult", "VerifyCancelled", "VerifyResult", "copy_last_quarter", "reopen", "set_status",
+    "submitted_count", "undo_verify_all", "verify_all_valid", "verify_reason",
+]
 
 ReturnTarget = int | tuple[int, Quarter]
 
@@ -57,11 +61,32 @@ class CopyRefused(ServiceError, ValueError):
 @dataclass(frozen=True)
 class VerifyResult:
     """What "Verify all valid" did: how many returns it verified, and each submitted return it
-    left (strand reference, why)."""
+    left (strand reference, why); `return_ids` are the returns it verified, for `undo_verify_all`."""
 
     verified: int
     skipped: tuple[tuple[str, str], ...]
     changed: Changed
+    return_ids: tuple[int, ...] = ()
+    quarter: Quarter | None = None
+
+
+@dataclass(frozen=True)
+class UndoVerifyResult:
+    """What undoing a "Verify all valid" did: returns put back to submitted, and those left as
+    they are because they changed since (strand reference, status now)."""
+
+    reverted: int
+    left: tuple[tuple[str, str], ...]
+    changed: Changed
+
+
+class VerifyCancelled(ServiceError):
+    """The officer cancelled "Verify all valid" while it ran; nothing was verified."""
+
+
+def verify_reason(quarter: Quarter) -> str:
+    """The reason on the audit rows of one "Verify all valid": what the trail and its undo name."""
+    return f"Verify all valid, {quarter.label}"
 
 
 def _quarter_of(return_: Return) -> Quarter:
@@ -104,8 +129,11 @@ def _move(session: Session, return_: Return, new: ReturnStatus, *, reason: str |
     allowed_or_refuse(old, new, reason=reason, where=_where(return_))
     if (old, new) in _CHECKED_ON_ENTRY:
         check, problems = _blocking(session, return_)
+        verifying = new == ReturnStatus.VERIFIED
+        # Submitting needs no errors; verifying needs every warning explained as well.
+        problems = problems if verifying else [p for p in problems if p.is_error]
         if problems:
-            raise ReturnRefused(check, problems, _where(return_))
+            raise ReturnRefused(check, problems, _where(return_), verifying=verifying)
     return_.status = new
     if new == ReturnStatus.SUBMITTED and return_.received_date is None:
         return_.received_date = today
@@ -164,20 +192,40 @@ def reopen(db: Database, return_id: int, reason: str, *, who: str | None = None)
     return Changed.of(RETURNS)
 
 
-def verify_all_valid(db: Database, quarter: Quarter, *, who: str | None = None) -> VerifyResult:
+def submitted_count(db: Database, quarter: Quarter) -> int:
+    """How many of `quarter`'s returns are submitted: what "Verify all valid" would look at."""
+    with db.reading() as session:
+        return sum(r.status == ReturnStatus.SUBMITTED for r in stored_returns(session, quarter).values())
+
+
+def verify_all_valid(
+    db: Database,
+    quarter: Quarter,
+    *,
+    who: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> VerifyResult:
     """Verify every submitted return of `quarter` that has no error and no warning without a
-    note, in one transaction; the others are listed with the first thing that stopped them."""
+    note, in one transaction audited as one action (`verify_reason`); the others are listed with
+    the first thing that stopped them. `progress(fraction, text)` hears how far it is;
+    `cancelled()` returning True stops it with `VerifyCancelled`, nothing verified."""
     skipped: list[tuple[str, str]] = []
-    verified = 0
+    verified: list[int] = []
     # A return saved by someone else while this ran: refused whole, the message says so.
-    with refused_when_raced(db, lambda session: None), db.transaction(who=who) as session:
+    with refused_when_raced(db, lambda session: None), \
+            db.transaction(who=who, reason=verify_reason(quarter)) as session:
         checker = checker_for(session, quarter)
         submitted = sorted(
             (r for r in stored_returns(session, quarter).values() if r.status == ReturnStatus.SUBMITTED),
             key=lambda r: r.strand.reference,
         )
         past = past_figures(session, quarter, [r.strand_id for r in submitted])
-        for return_ in submitted:
+        for done, return_ in enumerate(submitted):
+            if cancelled is not None and cancelled():
+                raise VerifyCancelled(f"Verifying {quarter.label} was cancelled; no return was verified.")
+            if progress is not None:
+                progress(done / max(len(submitted), 1), f"Checking {return_.strand.reference} ({done + 1:,} of {len(submitted):,})")
             check = checker.check(stored_values(return_, checker.keys), past[return_.strand_id].history())
             problems = blocking(check, stored_notes(return_))
             if problems:
@@ -185,12 +233,35 @@ def verify_all_valid(db: Database, quarter: Quarter, *, who: str | None = None) 
                 skipped.append((return_.strand.reference, problems[0].message + more))
                 continue
             return_.status = ReturnStatus.VERIFIED
-            verified += 1
+            verified.append(return_.id)
     return VerifyResult(
-        verified=verified,
+        verified=len(verified),
         skipped=tuple(skipped),
         changed=Changed.of(RETURNS) if verified else Changed.of(),
+        return_ids=tuple(verified),
+        quarter=quarter,
     )
+
+
+def undo_verify_all(db: Database, done: VerifyResult, *, who: str | None = None) -> UndoVerifyResult:
+    """Undo one "Verify all valid" as a whole: exactly the returns it verified go back to
+    submitted (their status before it), in one audited transaction. A return changed since (no
+    longer verified: reopened, locked, sent back) is left as it is and named."""
+    label = done.quarter.label if done.quarter is not None else "the quarter"
+    reverted = 0
+    left: list[tuple[str, str]] = []
+    with refused_when_raced(db, lambda session: None), \
+            db.transaction(who=who, reason=f"Undo of verify all valid, {label}") as session:
+        for return_id in done.return_ids:
+            return_ = session.get(Return, return_id)
+            if return_ is None:
+                continue  # deleted since: nothing to put back
+            if return_.status != ReturnStatus.VERIFIED:
+                left.append((return_.strand.reference, return_.status.label.lower()))
+                continue
+            return_.status = ReturnStatus.SUBMITTED
+            reverted += 1
+    return UndoVerifyResult(reverted, tuple(left), Changed.of(RETURNS) if reverted else Changed.of())
 
 
 def copy_last_quarter(db: Database, strand_id: int, quarter: Quarter, *, who: str | None = None) -> Changed:

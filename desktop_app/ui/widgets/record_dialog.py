@@ -1,6 +1,8 @@
 """The frame of every record form: heading, form rows, a problem line, and the buttons.
 
 Ctrl+S saves, Esc cancels, and the form stays open with its errors shown if saving is refused.
+Esc, Cancel or closing the window with typed changes asks first (save, discard, or keep
+editing), as leaving the returns grid does: nothing typed is thrown away without a word.
 """
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ from collections.abc import Iterable
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -81,6 +89,68 @@ class RecordDialog(QDialog):
         self.reload_button = self.add_left_button("Reload", self._on_reload_button_clicked)
         self.reload_button.setToolTip("Show the record as saved now, by the other officer (replaces what you typed)")
         self.reload_button.setVisible(False)
+        self.discard_box: QMessageBox | None = None
+        self._loaded_state: list | None = None
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._loaded_state is None:
+            self.mark_unchanged()  # what the form opened with is what "changed" is measured from
+
+    def _inputs_state(self) -> list:
+        """What every input of the form holds now (to tell whether anything was typed)."""
+        holder = self.scroll.widget()
+        state: list = []
+        for widget in holder.findChildren(QWidget):
+            if isinstance(widget, QLineEdit):
+                state.append(widget.text())
+            elif isinstance(widget, QPlainTextEdit):
+                state.append(widget.toPlainText())
+            elif isinstance(widget, QComboBox):
+                state.append(widget.currentIndex())
+            elif isinstance(widget, QAbstractSpinBox):
+                state.append(widget.text())
+            elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+                state.append(widget.isChecked())
+        return state
+
+    def mark_unchanged(self) -> None:
+        """Take what the inputs hold now as the loaded record (after a load or a reload)."""
+        self._loaded_state = self._inputs_state()
+
+    def has_typed_changes(self) -> bool:
+        return self._loaded_state is not None and self._inputs_state() != self._loaded_state
+
+    def reject(self) -> None:
+        """Esc, Cancel and closing the window: ask first when something was typed."""
+        if not self.has_typed_changes() or not self.save_button.isEnabled():
+            super().reject()
+            return
+        if self.discard_box is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Unsaved changes", "This form has changes that are not saved yet.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Save them, discard them, or go back to the form (Cancel)?")
+        box.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _r: self._on_discard_box_finished(box))
+        self.discard_box = box
+        box.open()
+
+    def discard(self) -> None:
+        """Close without saving and without asking (what the officer chose in the question)."""
+        super().reject()
+
+    def _on_discard_box_finished(self, box: QMessageBox) -> None:
+        self.discard_box = None
+        answer = box.standardButton(box.clickedButton()) if box.clickedButton() else QMessageBox.StandardButton.Cancel
+        if answer == QMessageBox.StandardButton.Save:
+            self._on_save_requested()  # accepts on success; stays open with the problem if refused
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.discard()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         # As tall as the whole form where the screen allows; the scroll area takes the rest.

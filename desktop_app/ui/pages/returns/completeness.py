@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -171,10 +172,11 @@ class _MatrixView(QTableView):
 
 
 class CompletenessTab(QWidget):
-    """Signals: `open_requested(strand_id, quarter)`, `due_days_changed(days)`."""
+    """Signals: `open_requested(strand_id, quarter)`, `due_days_changed(days)`, `chasers_requested()`."""
 
     open_requested = Signal(int, object)
     due_days_changed = Signal(int)
+    chasers_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -198,6 +200,11 @@ class CompletenessTab(QWidget):
         top.addWidget(due_label)
         top.addWidget(self.due_edit)
         top.addWidget(QLabel("days after the quarter ends", self))
+        top.addSpacing(12)
+        self.chasers_button = QPushButton("Draft chasers…", self)
+        self.chasers_button.setToolTip("One e-mail per provider with missing or overdue returns, template attached")
+        self.chasers_button.clicked.connect(self.chasers_requested)
+        top.addWidget(self.chasers_button)
         layout.addLayout(top)
 
         self.model = CompletenessModel(self)

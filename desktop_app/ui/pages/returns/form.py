@@ -3,7 +3,7 @@
 Each measure the period asks for has its input, its help text and, in small grey figures, what
 the strand reported in the four quarters before. The same engine the service uses checks the
 figures as they are typed: an error shows in red beside its input; a warning shows in amber and
-opens a note beside it, which saving needs. The status moves only as the workflow allows (the
+opens a note beside it, which verifying needs (saving does not). The status moves only as the workflow allows (the
 buttons come from `next_steps`); a locked return is read-only until it is reopened with a reason.
 """
 
@@ -31,6 +31,7 @@ from desktop_app.core.return_workflow import Transition
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.history import return_history
 from desktop_app.services.returns import (
     MeasureField,
     ReturnForm,
@@ -43,6 +44,7 @@ from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.returns.reason_dialog import TextDialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.date_edit import OptionalDateEdit
+from desktop_app.ui.widgets.history_dialog import HistoryDialog
 from desktop_app.ui.widgets.record_dialog import RecordDialog
 
 COPIED_NOTICE = "Copied from last quarter — check every figure before you save or submit it."
@@ -99,7 +101,7 @@ class MeasureInput(QWidget):
         grid.addWidget(self.help_label, 3, 0, 1, span)
         self.note_edit = QLineEdit(self)
         self.note_edit.setAccessibleName(f"Note on {field.label}")
-        self.note_edit.setPlaceholderText("Note: why is this figure unusual? (needed to save)")
+        self.note_edit.setPlaceholderText("Note: why is this figure unusual? (needed to verify)")
         self.note_edit.setText(field.note)
         self.note_edit.setVisible(bool(field.note))
         grid.addWidget(self.note_edit, 2, 0, 1, span)
@@ -154,6 +156,7 @@ class ReturnDialog(RecordDialog):
         self.setMinimumWidth(880)
         self.changed: Changed | None = None
         self.active_dialog: TextDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
         self.step_buttons: dict[str, QPushButton] = {}
         self._build()
 
@@ -214,6 +217,8 @@ class ReturnDialog(RecordDialog):
         for field in data.fields:
             self.inputs[field.key] = self.rows.add(field.key, field.label, MeasureInput(field, self))
 
+        self.history_button = self.add_left_button("History", self._on_history_clicked)
+        self.history_button.setToolTip("Who changed which figure and the status, when, and why")
         self.notes_edit = self.rows.add("notes", "Notes", QPlainTextEdit(self))
         self.notes_edit.setFixedHeight(58)
         self.notes_edit.setTabChangesFocus(True)
@@ -224,6 +229,20 @@ class ReturnDialog(RecordDialog):
             widget.edit.textChanged.connect(self._recheck)
             widget.note_edit.textChanged.connect(self._recheck)
         self.notes_edit.textChanged.connect(self._recheck)
+        self.status_combo.currentIndexChanged.connect(self._on_status_combo_current_index_changed)
+        self.received_edit.none_check.toggled.connect(self._on_received_none_toggled)
+
+    def _on_status_combo_current_index_changed(self, _index: int) -> None:
+        # Submitted means received: the date shows (today, to correct) rather than being set unseen.
+        if self.status_combo.currentData() == ReturnStatus.SUBMITTED and self.received_edit.date_value() is None:
+            self.received_edit.none_check.setChecked(False)
+
+    def _on_received_none_toggled(self, not_received: bool) -> None:
+        if self.data.status is None:  # a new return: "Save as" follows whether it came in
+            wanted = ReturnStatus.DRAFT if not_received else ReturnStatus.SUBMITTED
+            self.status_combo.blockSignals(True)
+            self.status_combo.setCurrentIndex(self.status_combo.findData(wanted))
+            self.status_combo.blockSignals(False)
 
     def _load(self, initial: Mapping[str, str], initial_notes: Mapping[str, str]) -> None:
         """Show `self.data` (again, after a reopen): figures, notes, status and what may be done."""
@@ -249,10 +268,16 @@ class ReturnDialog(RecordDialog):
         self.notes_edit.setStyleSheet("" if data.editable else READ_ONLY_STYLE)
         self.received_edit.set_date_value(data.received_date)
         self.received_edit.setEnabled(data.editable)
+        if data.status is None:  # a missing return has not been received: a draft until a date is given
+            self.status_combo.setCurrentIndex(self.status_combo.findData(
+                ReturnStatus.DRAFT if data.received_date is None else ReturnStatus.SUBMITTED))
         self.status_label.setText(data.status_words if data.status is not None else "New return —")
         self.status_combo.setVisible(data.status is None)
         self._build_steps(data.next_steps)
         self.save_button.setEnabled(data.editable)
+        # A missing return's history is only the chasers sent for it, if any.
+        self.history_button.setVisible(data.return_id is not None or bool(
+            return_history(self.workspace.db, data.strand_id, data.quarter)))
         self.cancel_button.setText("Cancel" if data.editable else "Close")  # nothing to cancel on a locked return
         self.save_button.setToolTip("Save (Ctrl+S)" if data.editable else "A locked return cannot be saved; reopen it first")
         if not data.strand_runs:
@@ -294,8 +319,12 @@ class ReturnDialog(RecordDialog):
         return notes
 
     def _recheck(self) -> None:
-        """Mark every input as the engine sees the form now."""
-        self.show_check(self.data.check(self.entered()))
+        """Mark every input as the engine sees the form now. A new return shows no warnings until a
+        figure is typed: an empty form is not yet a return with empty measures."""
+        check = self.data.check(self.entered())
+        if self.data.return_id is None and not any(text.strip() for text in self.entered().values()):
+            check = replace(check, warnings=())
+        self.show_check(check)
 
     def show_check(self, check: ReturnCheck) -> None:
         notes = self.notes()
@@ -322,6 +351,12 @@ class ReturnDialog(RecordDialog):
             status = self.status_combo.currentData()
         return_notes = self.notes_edit.toPlainText()
         received = self.received_edit.date_value()
+        if status == ReturnStatus.SUBMITTED and received is None and data.received_date is None:
+            # Never today behind the officer's back: the date a return came in is a fact to enter.
+            self.show_problem("Received: enter the date the provider's return came in (untick "
+                              "\"Not received yet\"), or save it as a draft.")
+            self.received_edit.date_edit.setFocus()
+            return
         try:
             # Only what the officer changed, with the version the form loaded: a return someone
             # else saved since is refused, and the typed figures stay in the form.
@@ -351,6 +386,7 @@ class ReturnDialog(RecordDialog):
         self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
         self._load({}, {})
         self._recheck()
+        self.mark_unchanged()
 
     def _focus_first(self, problems) -> None:
         for problem in problems:
@@ -361,6 +397,12 @@ class ReturnDialog(RecordDialog):
             if widget is not None:
                 (widget.edit if problem.is_error else widget.note_edit).setFocus()
                 return
+
+    def _on_history_clicked(self) -> None:
+        entries = return_history(self.workspace.db, self.data.strand_id, self.data.quarter)
+        title = f"{self.data.strand_reference} {self.data.period_label}"
+        self.history_dialog = HistoryDialog(title, entries, self)
+        self.history_dialog.open()
 
     def _on_step_clicked(self, step: Transition) -> None:
         if step.needs_reason:
@@ -391,4 +433,5 @@ class ReturnDialog(RecordDialog):
             self.data = return_form(self.workspace.db, self.data.strand_id, self.data.quarter)
             self._load({}, {})
             self._recheck()
+            self.mark_unchanged()
             self.show_problem("Reopened: the return is submitted again. Correct its figures and save.", notice=True)

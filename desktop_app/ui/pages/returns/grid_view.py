@@ -6,7 +6,8 @@ over the grid from the current cell, Ctrl+C copies the selection the same way, D
 the selected cells, Ctrl+Z undoes the last paste or clear as a whole. Enter on the strand's
 columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form.
 
-Above the grid, what is unsaved and why "Save grid" cannot run yet; below it, the problems
+Above the grid, what is unsaved and why "Save grid" cannot run yet (errors only: warnings are
+saved, and need notes before verifying); below it, the problems
 list: one line per problem, naming the strand, the measure and what is wrong; clicking a line
 selects its cell. Saving itself is the page's (it needs the quarter and the services).
 """
@@ -78,6 +79,7 @@ class ReturnsGridView(QTableView):
     open_requested = Signal(int)
     note_requested = Signal(int, int)
     pasted = Signal(int, int)
+    paste_undone = Signal()
 
     def __init__(self, model: ReturnsGridModel, parent=None) -> None:
         super().__init__(parent)
@@ -185,7 +187,10 @@ class ReturnsGridView(QTableView):
         return self.grid_model.clear(self.selectedIndexes())
 
     def undo_paste(self) -> bool:
-        return self.grid_model.undo_paste()
+        undone = self.grid_model.undo_paste()
+        if undone:
+            self.paste_undone.emit()
+        return undone
 
     def commit_open_editor(self) -> None:
         """Take what is being typed into the model (before a save, or leaving the cell)."""
@@ -332,6 +337,13 @@ class GridPanel(QWidget):
         self.problems_table.setFixedHeight(PROBLEMS_HEIGHT)
         column.addWidget(self.problems_label)
         column.addWidget(self.problems_table)
+        # The selected line in full, wrapped: a narrow column cuts off the useful end of a message.
+        self.problem_detail = QLabel(self)
+        self.problem_detail.setAccessibleName("Selected problem")
+        self.problem_detail.setWordWrap(True)
+        self.problem_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_detail.setVisible(False)
+        column.addWidget(self.problem_detail)
         self._connect_signals()
 
     def _button(self, row: QHBoxLayout, text: str, tooltip: str) -> QPushButton:
@@ -346,6 +358,7 @@ class GridPanel(QWidget):
         self.open_button.clicked.connect(self.view.open_action.trigger)
         self.model.edits_changed.connect(self.update_state)
         self.problems_table.clicked.connect(self._on_problems_table_clicked)
+        self.problems_table.selectionModel().currentChanged.connect(self._on_problems_current_changed)
 
     def update_state(self) -> None:
         """Say what is unsaved and what stops saving; list the problems of the rows in view."""
@@ -356,11 +369,14 @@ class GridPanel(QWidget):
             parts.append(f"{plural(notes, 'row')} with new notes")
         self.changed_label.setText(", ".join(parts) if parts else "No unsaved changes")
         errors, warnings = model.blocking_counts()
-        needs = ([f"fix {plural(errors, 'error')}"] if errors else []) + (
-            [f"add {plural(warnings, 'note')} to warnings"] if warnings else []
-        )
-        reason = f"To save, {' and '.join(needs)}" if needs else "" if model.has_changes() else "Nothing to save"
-        self.save_button.setEnabled(model.has_changes() and not needs)
+        # Only errors stop a save; a warning is saved and stops only verifying until it has a note.
+        if errors:
+            reason = f"To save, fix {plural(errors, 'error')}"
+        elif warnings:
+            reason = f"{plural(warnings, 'warning')} to explain before verifying (saving is fine)"
+        else:
+            reason = "" if model.has_changes() else "Nothing to save"
+        self.save_button.setEnabled(model.has_changes() and not errors)
         self.save_reason_label.setText(reason)
         self.save_button.setToolTip(reason or "Save every changed row in one go (Ctrl+S)")
         self.undo_button.setEnabled(model.can_undo())
@@ -368,9 +384,20 @@ class GridPanel(QWidget):
         problems = model.problems()
         self.problems_table.source_model.set_rows(problems)
         self.problems_table.setVisible(bool(problems))
+        self._on_problems_current_changed(self.problems_table.currentIndex())
         open_ = sum(p.mark != NOTED for p in problems)
         noted = f" ({plural(len(problems), 'noted warning')})" if problems and not open_ else ""
         self.problems_label.setText(f"Problems ({open_:,})" if open_ else f"Problems — none in the rows shown{noted}")
+
+    def _on_problems_current_changed(self, index, _previous=None) -> None:
+        problem = self.problems_table.proxy.record(index.row()) if index.isValid() else None
+        if problem is None:
+            self.problem_detail.setVisible(False)
+            return
+        note = f" Note: {problem.note}" if problem.note else ""
+        self.problem_detail.setText(f"{problem.words} · {problem.reference} · {problem.measure_label}: "
+                                    f"{problem.problem.message}{note}")
+        self.problem_detail.setVisible(True)
 
     def _on_problems_table_clicked(self, index) -> None:
         self.select_problem(self.problems_table.proxy.record(index.row()))

@@ -4,7 +4,7 @@ completeness matrix.
 Above, the quarter and the filters (provider, service category) that both tabs follow, and the
 quarter's actions: "Copy last quarter" for the selected strand and "Verify all valid". The grid
 keeps what is typed until "Save grid" (Ctrl+S) saves every changed row in one transaction, or
-none while anything is marked; the problems list under it says what and where.
+none while an error is marked (warnings are saved; they need notes before verifying); the problems list under it says what and where.
 """
 
 from __future__ import annotations
@@ -37,10 +37,14 @@ from desktop_app.services.returns import (
     quarter_grid,
     save_grid,
     set_due_days,
+    submitted_count,
+    undo_verify_all,
     verify_all_valid,
+    VerifyCancelled,
 )
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
 from desktop_app.ui.pages.returns.completeness import CompletenessTab
 from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
@@ -48,6 +52,7 @@ from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
+from desktop_app.ui.tasks import TaskCancelled, run_with_progress
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader
@@ -82,6 +87,7 @@ class ReturnsPage(Page):
         self._strands = []
         self._quarters: dict[str, Quarter] = {}
         self.last_verify_result = None
+        self._banner = ""  # what the message line says now: "paste", "refused" or "" (other)
         self._quiet = False  # our own change is being announced: we refresh ourselves
         self._build()
         self._connect_signals()
@@ -139,7 +145,17 @@ class ReturnsPage(Page):
         layout.addWidget(self.stack, 1)
 
         self.message_label = message_line(self)
-        layout.addWidget(self.message_label)
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message_label, 1)
+        # Offered after "Verify all valid": puts exactly those returns back, as one action.
+        self.undo_verify_button = QPushButton("Undo verify", self)
+        self.undo_verify_button.setToolTip("Put the returns just verified back to submitted")
+        self.undo_verify_button.setVisible(False)
+        mark_editing(self.undo_verify_button)
+        message_row.addWidget(self.undo_verify_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(message_row)
+        self.verify_task = None
+        self.progress_dialog = None
 
     def _combo(self, row: QHBoxLayout, label: str, width: int) -> QComboBox:
         caption = QLabel(label, self.filters_bar)
@@ -167,16 +183,20 @@ class ReturnsPage(Page):
         self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.copy_button.clicked.connect(self.copy_last_quarter)
         self.verify_button.clicked.connect(self.verify_all_valid)
+        self.undo_verify_button.clicked.connect(self.undo_verify)
         self.grid_panel.discard_button.clicked.connect(self._on_discard_clicked)
         self.grid_panel.reload_button.clicked.connect(self.reload_changed_rows)
         self.grid_panel.save_button.clicked.connect(self.save_grid)
         self.grid_view.open_requested.connect(self._on_grid_open_requested)
         self.grid_view.note_requested.connect(self._on_grid_note_requested)
         self.grid_view.pasted.connect(self._on_grid_pasted)
+        self.grid_view.paste_undone.connect(self._on_grid_paste_undone)
+        self.grid_model.edits_changed.connect(self._on_grid_edits_changed)
         self.grid_view.selectionModel().currentChanged.connect(self._update_copy_button)
         self.grid_panel.problems_table.record_activated.connect(self._on_problem_activated)
         self.completeness.open_requested.connect(self.open_return)
         self.completeness.due_days_changed.connect(self._on_due_days_changed)
+        self.completeness.chasers_requested.connect(self.draft_chasers)
 
     # ------------------------------------------------------------------ data
 
@@ -224,8 +244,11 @@ class ReturnsPage(Page):
         index = self.grid_view.currentIndex()
         return self.grid_model.row_at(index.row()) if index.isValid() else None
 
-    def _say(self, text: str, *, problem: bool = False) -> None:
+    def _say(self, text: str, *, problem: bool = False, banner: str = "") -> None:
         show_message(self.message_label, text, problem=problem)
+        self._banner = banner
+        if not problem:
+            self.message_label.setToolTip("")
 
     def _publish(self, changed: Changed | None) -> None:
         if changed:
@@ -288,8 +311,9 @@ class ReturnsPage(Page):
             self._say("Nothing to save: no cell has changed.")
             return True
         errors, warnings = model.blocking_counts()
-        if errors or warnings:
-            self._say(f"Nothing was saved. {self.grid_panel.save_reason_label.text()}; the problems list says where.", problem=True)
+        if errors:
+            self._say(f"Nothing was saved. {self.grid_panel.save_reason_label.text()}; the problems list says where.",
+                      problem=True, banner="refused")
             return False
         cells, rows = model.changed_cells(), len(set(model.edits()) | set(model.notes()))
         try:
@@ -299,11 +323,13 @@ class ReturnsPage(Page):
             self.grid_panel.reload_button.setVisible(True)
             return False
         except (GridRefused, ValueError, *REFUSALS) as refused:  # REFUSALS: a full disk or read-only file too
-            self._say(str(refused), problem=True)
+            self._say(str(refused), problem=True, banner="refused")
             return False
         model.discard()
         self.grid_panel.reload_button.setVisible(False)
-        self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.")
+        explain = (f" {plural(warnings, 'warning')} {'needs a note' if warnings == 1 else 'need notes'} before verifying."
+                   if warnings else "")
+        self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.{explain}")
         self._publish(changed)
         return True
 
@@ -323,23 +349,105 @@ class ReturnsPage(Page):
         self._say(f"Reloaded {references}: their rows show the figures saved now. Your other changes are still unsaved.")
 
     def verify_all_valid(self) -> None:
+        """Ask, with the count, then verify off the UI thread with progress (one audited action
+        that "Undo verify" takes back as a whole)."""
         if self.grid_model.has_changes():
             self._say("Save or discard the grid's changes first: verifying checks what is saved.", problem=True)
             return
-        try:
-            result = verify_all_valid(self.workspace.db, self.quarter)
-        except ServiceError as error:
-            self._say(str(error), problem=True)
+        count = submitted_count(self.workspace.db, self.quarter)
+        if not count:
+            self._say(f"{self.quarter.label} has no submitted returns to verify.")
             return
-        text = f"Verified {plural(result.verified, 'return')} of {self.quarter.label}."
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Verify all valid",
+            f"Verify the {plural(count, 'submitted return')} of {self.quarter.label}?",
+            QMessageBox.StandardButton.Cancel, self,
+        )
+        box.setInformativeText("Each one with no error and every warning explained by a note is verified; the "
+                               "others stay submitted and are listed. You can undo it as a whole afterwards.")
+        box.addButton(f"Verify {plural(count, 'return')}", QMessageBox.ButtonRole.AcceptRole)
+        box.finished.connect(lambda _r: self._on_verify_answered(box))
+        self.active_dialog = box
+        box.open()
+
+    def _on_verify_answered(self, box: QMessageBox) -> None:
+        self.active_dialog = None
+        if box.buttonRole(box.clickedButton()) != QMessageBox.ButtonRole.AcceptRole:
+            return
+        db, quarter = self.workspace.db, self.quarter
+
+        def work(progress, cancelled):
+            try:
+                return verify_all_valid(db, quarter, progress=progress, cancelled=cancelled)
+            except VerifyCancelled as stopped:
+                raise TaskCancelled(str(stopped)) from stopped
+
+        self.verify_button.setEnabled(False)
+        self.verify_task, self.progress_dialog = run_with_progress(
+            self, f"Verifying {quarter.label}", work, on_success=self._on_verified,
+            on_error=self._on_verify_failed,
+            on_cancelled=lambda: self._on_verify_failed(VerifyCancelled(
+                f"Verifying {quarter.label} was cancelled; no return was verified.")),
+        )
+
+    def _on_verify_failed(self, error: BaseException) -> None:
+        self.verify_task = None
+        self.verify_button.setEnabled(True)
+        problem = not isinstance(error, VerifyCancelled)
+        self._say(str(error) if isinstance(error, (ServiceError, *REFUSALS)) else
+                  f"Nothing was verified: {error}", problem=problem)
+
+    def _on_verified(self, result) -> None:
+        self.verify_task = None
+        self.verify_button.setEnabled(True)
+        text = f"Verified {plural(result.verified, 'return')} of {result.quarter.label}."
+        tooltip = ""
         if result.skipped:
             lines = [f"{ref} — {why}" for ref, why in result.skipped]
             more = f"\n… and {len(lines) - 5:,} more" if len(lines) > 5 else ""
             text += f" Not verified ({len(lines):,}):\n" + "\n".join(lines[:5]) + more
-            self.message_label.setToolTip("\n".join(lines))
+            tooltip = "\n".join(lines)
         self.last_verify_result = result
         self._say(text)
+        self.message_label.setToolTip(tooltip)
+        self.undo_verify_button.setVisible(result.verified > 0)
         self._publish(result.changed)
+
+    def undo_verify(self) -> None:
+        """Put exactly the returns the last "Verify all valid" verified back to submitted."""
+        done = self.last_verify_result
+        self.undo_verify_button.setVisible(False)
+        if done is None or not done.verified:
+            return
+        try:
+            result = undo_verify_all(self.workspace.db, done)
+        except (ServiceError, *REFUSALS) as refused:
+            self._say(str(refused), problem=True)
+            return
+        self.last_verify_result = None
+        text = f"Undone: {plural(result.reverted, 'return')} of {done.quarter.label} back to submitted."
+        if result.left:
+            text += " Left as they are, changed since: " + ", ".join(f"{ref} ({now})" for ref, now in result.left) + "."
+        self._say(text)
+        self._publish(result.changed)
+
+    def draft_chasers(self) -> ChasersDialog:
+        """Who is owed a reminder up to the quarter shown, then the .eml files, written and shown."""
+        dialog = ChasersDialog(self.workspace, self.quarter, self, today=self.today)
+        dialog.finished.connect(lambda _r: self._on_chasers_finished(dialog))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_chasers_finished(self, dialog: ChasersDialog) -> None:
+        self.active_dialog = None
+        written = dialog.written
+        if written is None:
+            return
+        text = f"{plural(len(written.paths), 'chaser')} saved in {written.folder}; open each to send it."
+        if written.without_email:
+            text += " No contact e-mail for " + ", ".join(written.without_email) + ": fill in To."
+        self._say(text)
 
     def copy_last_quarter(self) -> None:
         row = self._current_row()
@@ -375,6 +483,9 @@ class ReturnsPage(Page):
         self.active_dialog = None
         if here and result == ReturnDialog.DialogCode.Accepted:
             self.grid_model.discard(strand_id)  # the form saved what the grid held for it
+        if result == ReturnDialog.DialogCode.Accepted and dialog.changed:
+            # A correct save: an old refusal on the line under the grid no longer holds.
+            self._say(f"Saved {dialog.data.strand_reference} {dialog.data.period_label}.")
         if dialog.changed:
             self._publish(dialog.changed)
 
@@ -399,6 +510,7 @@ class ReturnsPage(Page):
 
     def _switch_quarter(self, quarter: Quarter) -> None:
         self.quarter = quarter
+        self.undo_verify_button.setVisible(False)
         self._say("")
         self.refresh(keep_edits=False)
 
@@ -421,7 +533,19 @@ class ReturnsPage(Page):
 
     def _on_grid_pasted(self, cells: int, skipped: int) -> None:
         extra = f"; {plural(skipped, 'cell')} outside the grid or on locked rows left out" if skipped else ""
-        self._say(f"Pasted {plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.")
+        self._say(f"Pasted {plural(cells, 'cell')}{extra}. Ctrl+Z undoes the paste.", banner="paste")
+
+    def _on_grid_paste_undone(self) -> None:
+        self._say("Paste undone: the cells are as they were before it.")
+
+    def _on_grid_edits_changed(self) -> None:
+        """Clear a banner that no longer holds: a refusal once no error is left, the paste's once
+        it cannot be undone (discarded or saved)."""
+        model = self.grid_model
+        if self._banner == "refused" and not model.blocking_counts()[0]:
+            self._say("")
+        elif self._banner == "paste" and not model.can_undo():
+            self._say("")
 
     def _on_problem_activated(self, line) -> None:
         if line.problem.is_error:
