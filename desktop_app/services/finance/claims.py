@@ -267,7 +267,6 @@ def save_claim(
 
 def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figures: ClaimFigures) -> int:
     """Write a checked claim and its lines in the caller's transaction; returns its id."""
-    reason = draft.over_allocation_reason.strip() or None
     if claim_id is None:
         claim = Claim(strand_id=draft.strand_id, period_id=period_row(session, draft.quarter, create=True).id)
         session.add(claim)
@@ -275,6 +274,15 @@ def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figur
         claim = session.get(Claim, claim_id)
         if claim is None:
             raise RecordNotFound(f"Claim {claim_id} is not in the database; it may have been deleted.")
+    with session.no_autoflush:
+        # No flush until the end: the claim's row is written once, its version moved once.
+        _update_claim(session, claim, claim_id, draft, figures)
+    session.flush()
+    return claim.id
+
+
+def _update_claim(session: Session, claim: Claim, claim_id: int | None, draft: ClaimDraft, figures: ClaimFigures) -> None:
+    reason = draft.over_allocation_reason.strip() or None
     changed = (
         claim.amount_pence != figures.total_pence
         or claim.forecast_remaining_pence != figures.forecast_remaining_pence
@@ -303,8 +311,6 @@ def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figur
     if claim_id is not None and lines_changed:
         # Lines are rows of their own: moving money between categories must move the claim's version.
         claim.version = claim.version + 1
-    session.flush()
-    return claim.id
 
 
 def decide_claim(
