@@ -89,7 +89,8 @@ def spend_layout(template: ProviderTemplate) -> list[LayoutRow]:
         return []
     facts = {"@provider": template.provider_name, "@period": _period_words(template.quarter)}
     rows = [
-        LayoutRow(SPEND_SHEET, 0, "", key, f"C{_FACT_ROWS[key]}", _text(text)) for key, text in facts.items()
+        # Fact rows belong to no strand (id 0); the record needs a reference in every row.
+        LayoutRow(SPEND_SHEET, 0, SPEND_SHEET, key, f"C{_FACT_ROWS[key]}", _text(text)) for key, text in facts.items()
     ]
     for offset, (strand, key, label, _help) in enumerate(_rows_of(template)):
         row = _FIRST_ROW + offset

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
@@ -21,11 +20,12 @@ from desktop_app.services.output_paths import check_output_file, check_output_fo
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.services.returns.figures import stored_values
 from desktop_app.services.finance.claims import read_categories
-from desktop_app.services.returns.lookups import checker_for, past_figures, period_row, running, stored_returns
+from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
+from desktop_app.services.templates.claims_import import held_claims
 from desktop_app.services.templates.run_record import TemplateRunRecord
 from desktop_app.services.temporary_files import remove_stale_temporaries
 from desktop_app.store.database import Database
-from desktop_app.store.models import Claim, ClaimLine, Provider, Strand
+from desktop_app.store.models import Provider, Strand
 
 if TYPE_CHECKING:
     from desktop_app.excel.template_writer import ProviderTemplate
@@ -108,7 +108,7 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
         past = past_figures(session, quarter, strand_ids)
         measures = tuple(TemplateMeasure(m.key, m.label, m.help_text) for m in checker.measures)
         categories = tuple(TemplateCategory(key, name) for key, (_id, name) in read_categories(session).items())
-        claims = _held_claims(session, quarter, strand_ids)
+        claims = held_claims(session, quarter, strand_ids)
         by_provider: dict[int, tuple[str, list[TemplateStrand]]] = {}
         for strand, provider_name in rows:
             return_ = returns.get(strand.id)
@@ -136,21 +136,6 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
         ProviderTemplate(provider_id, name, quarter, due, measures, tuple(strands), categories)
         for provider_id, (name, strands) in by_provider.items()
     ]
-
-
-def _held_claims(session, quarter: Quarter, strand_ids: list[int]) -> dict[int, Claim]:
-    """Strand id → its claim for `quarter`, lines loaded, to prefill the Spend sheet."""
-    period = period_row(session, quarter)
-    if period is None or not strand_ids:
-        return {}
-    return {
-        claim.strand_id: claim
-        for claim in session.scalars(
-            select(Claim)
-            .where(Claim.period_id == period.id, Claim.strand_id.in_(strand_ids))
-            .options(selectinload(Claim.lines).selectinload(ClaimLine.category))
-        )
-    }
 
 
 def _targets(
