@@ -24,6 +24,7 @@ __all__ = [
     "over_allocation",
     "read_claim_figures",
     "read_money",
+    "typed_pounds",
 ]
 
 FORECAST_FIELD = "forecast_remaining"
@@ -53,6 +54,19 @@ def read_money(value: object, field: str, label: str) -> tuple[int | None, Field
     if pence < 0:
         return None, FieldError(field, f"{label}: {format_pence(pence)} cannot be negative; enter £0 or more")
     return pence, None
+
+
+def typed_pounds(value: object) -> object:
+    """What a spreadsheet cell holding `value` says, as text `read_money` reads: a number in a
+    cell is pounds (`1234.56`), never pence. A float's shortest repr is the decimal that was
+    typed, so `12.345` stays three places and is refused; text and blanks pass unchanged."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # 'inf' or '1e+20' are then refused as not money
+    return value
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ class FilledTemplate:
     provider_name: str
     strands: tuple[FilledStrand, ...]
     problems: tuple[TemplateProblem, ...] = field(default=())  # formulas and dates in input cells
+    spend: tuple = ()  # `template_spend.FilledSpend` per strand of the Spend sheet (none before version 3)
 
 
 def _fail(message: str, sheet: str | None = None, cell: str | None = None) -> TemplateRefused:
@@ -97,7 +98,7 @@ def _fail(message: str, sheet: str | None = None, cell: str | None = None) -> Te
 _FRESH = "make a fresh template for the provider"
 # Version 1 (the due date and facts above the input cells) is still read: templates already
 # sent out come back in it, and the record names every cell, so the same checks apply.
-_READABLE_VERSIONS = (1, TEMPLATE_VERSION)
+_READABLE_VERSIONS = (1, 2, TEMPLATE_VERSION)
 
 
 def _hidden_record(workbook) -> tuple[dict[str, object], list[LayoutRow]]:
@@ -230,7 +231,13 @@ def read_template(path: Path | str, limits: WorkbookLimits | None = None) -> Fil
             raise _fail(f"its hidden layout record was edited (the checksum does not match): {_FRESH}")
         if not layout:
             raise _fail(f"has no strands in its layout record: {_FRESH}")
+        # The Spend sheet's rows are read by its own module, which builds on this one.
+        from desktop_app.excel.template_spend import read_spend, split_spend
+
+        layout, spend_rows = split_spend(layout)
         strands, problems = _read_strands(workbook, layout)
+        spend, spend_problems = read_spend(workbook, spend_rows)
+        problems += spend_problems
     except TemplateRefused:
         raise
     except Exception as error:  # noqa: BLE001 - e.g. defusedxml refusing a part, a damaged sheet
@@ -245,4 +252,5 @@ def read_template(path: Path | str, limits: WorkbookLimits | None = None) -> Fil
         provider_name=str(facts.get("provider") or ""),
         strands=tuple(strands),
         problems=tuple(problems),
+        spend=tuple(spend),
     )

@@ -75,7 +75,8 @@ __all__ = [
 
 # Raised whenever the layout or the hidden record changes shape; the import refuses other versions.
 # 2: nothing but input cells in the input column (see the module docstring).
-TEMPLATE_VERSION = 2
+# 3: a Spend sheet with the strands' claims (`template_spend`).
+TEMPLATE_VERSION = 3
 MARKER = "Commissioning Desk provider return template"
 INSTRUCTIONS_SHEET = "Instructions"
 HIDDEN_SHEET = "Template"
@@ -139,6 +140,9 @@ class TemplateStrand:
     history: tuple[tuple[str, Mapping[str, int]], ...] = ()
     status: str = ""  # how the return stands, in the provider's words
     locked: bool = False
+    # The quarter's claim held, to prefill the Spend sheet: category key → pence, and the forecast.
+    spend: Mapping[str, int] = field(default_factory=dict)
+    forecast_pence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ class ProviderTemplate:
     due_date: dt.date
     measures: tuple[TemplateMeasure, ...]
     strands: tuple[TemplateStrand, ...]
+    # Expenditure categories (`template_spend.TemplateCategory`) of the Spend sheet; none: no sheet.
+    categories: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,7 @@ def _clip(text: str, limit: int) -> str:
 
 def _sheet_titles(strands: Sequence[TemplateStrand]) -> list[str]:
     """A unique title per strand (its reference), never clashing with the fixed sheets."""
-    taken = {INSTRUCTIONS_SHEET.lower(), HIDDEN_SHEET.lower()}
+    taken = {INSTRUCTIONS_SHEET.lower(), HIDDEN_SHEET.lower(), "spend"}  # template_spend.SPEND_SHEET
     titles = []
     for strand in strands:
         base = sheet_title(strand.reference)
@@ -399,12 +405,16 @@ def write_template(template: ProviderTemplate, target: Path | str) -> Path:
     """Write `template` to `target` (.xlsx) atomically and return the path.
 
     Raises `excel.writer.WorkbookWriteError` naming the file when it cannot be written."""
+    # The Spend sheet builds on this module's layout record, so it is imported here.
+    from desktop_app.excel.template_spend import spend_layout, write_spend_sheet
+
     workbook = new_workbook()
     titles = _sheet_titles(template.strands)
     _instructions(workbook, template, titles)
     for strand, title in zip(template.strands, titles, strict=True):
         _strand_sheet(workbook, template, strand, title)
-    _hidden_record(workbook, template, _layout(template, titles))
+    write_spend_sheet(workbook, template)
+    _hidden_record(workbook, template, _layout(template, titles) + spend_layout(template))
     # Locked structure: sheets cannot be added, renamed, moved or unhidden (no password).
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0

@@ -19,7 +19,7 @@ from desktop_app.core.field_errors import FieldError
 from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.core.vocabulary import AgreementType
-from desktop_app.services.changes import STRANDS, Changed
+from desktop_app.services.changes import FINANCE, STRANDS, Changed
 from desktop_app.services.reference_lists import current_plan_id, priority_label
 from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.services.validation import (
@@ -30,6 +30,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.models import (
     Allocation,
     District,
+    FundingLine,
     FundingStream,
     Priority,
     Provider,
@@ -80,6 +81,7 @@ class StrandDraft:
     district_keys: tuple[str, ...] = ()
     active: bool = True
     notes: str = ""
+    funding_line_id: int | None = None  # a ring-fenced line of the stream; None: its general money
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class StrandRow:
     active: bool = True
     notes: str = ""
     version: int = 1  # the strand's, as loaded: the form hands it back with the save
+    funding_line_id: int | None = None
     # Financial year → that allocation's version as loaded, for the allocations dialog.
     allocation_versions: dict[int, int] = field(default_factory=dict, hash=False)
 
@@ -189,6 +192,7 @@ def _rows(session: Session, *, provider_id: int | None = None, strand_id: int | 
                 notes=strand.notes or "",
                 version=strand.version,
                 allocation_versions=allocation_versions[strand.id],
+                funding_line_id=strand.funding_line_id,
             )
         )
     return rows
@@ -323,6 +327,10 @@ def _errors(session: Session, draft: StrandDraft, strand_id: int | None) -> tupl
                 f"The strand has allocations from {existing.funding_stream.name}; remove them before moving it to another stream",
             )
         )
+    if stream is not None and draft.funding_line_id is not None:
+        line = session.get(FundingLine, draft.funding_line_id)
+        if line is None or line.funding_stream_id != stream.id:
+            errors.append(FieldError("funding_line_id", f"Choose a line of {stream.name}, the stream the strand is funded from"))
     name = draft.name.strip()
     if not name:
         errors.append(FieldError("name", "Enter the strand's name, e.g. Leeds IDVA service"))
@@ -400,6 +408,8 @@ def _save_strand(
         strand.reference = draft.reference.strip().upper()
         strand.provider_id = draft.provider_id
         strand.funding_stream_id = draft.funding_stream_id
+        line_changed = strand.funding_line_id != draft.funding_line_id
+        strand.funding_line_id = draft.funding_line_id
         strand.name = draft.name.strip()
         strand.service_category_id = resolved.category.id
         strand.agreement_type = draft.agreement_type
@@ -422,7 +432,8 @@ def _save_strand(
         if strand_id is None:
             session.add(strand)
         session.flush()
-        return strand.id, Changed.of(STRANDS)
+        # The line a strand is paid from is a finance figure too (the Finance page adds strands up by line).
+        return strand.id, (Changed.of(STRANDS, FINANCE) if line_changed else Changed.of(STRANDS))
 
 
 # Allocations live in services.allocations; re-exported so callers keep one import.

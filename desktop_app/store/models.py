@@ -587,6 +587,8 @@ class Claim(Base):
     # Why a claim beyond the strand's remaining allocation was accepted.
     over_allocation_reason: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
 
     strand: Mapped[Strand] = relationship()
     period: Mapped[ReturnPeriod] = relationship()
@@ -620,6 +622,8 @@ class Payment(Base):
     paid_on: Mapped[dt.date] = mapped_column(Date)
     amount_pence: Mapped[int] = mapped_column(Integer)
     reference: Mapped[str] = mapped_column(String(100), default="")
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
 
     claim: Mapped[Claim] = relationship(back_populates="payments")
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.excel.template_spend import SPEND_SHEET
 from desktop_app.services.changes import RETURNS
 from desktop_app.services.returns import ReturnRefused, save_return, set_status
 from desktop_app.services.templates import (
@@ -39,6 +40,8 @@ def _as_a_provider_would(path):
     workbook = load_workbook(path)
     figures = {}
     for sheet, cells in input_cells(path).items():
+        if sheet == SPEND_SHEET:
+            continue  # the claims: their own tests (test_template_claims)
         rows = {}
         for label, address in cells.items():
             row = workbook[sheet][address].row
@@ -165,7 +168,8 @@ def test_warnings_do_not_block_but_the_return_cannot_be_verified_until_explained
 
 def test_locked_returns_are_listed_and_never_changed(demo_db, tmp_path):
     (path,) = make_templates(demo_db, LOCKED_Q, tmp_path, provider=AIRE).paths
-    assert input_cells(path) == {}  # nothing to type into
+    # No return figure to type into; only the Spend sheet's claims, which the MoJ return does not lock.
+    assert set(input_cells(path)) == {SPEND_SHEET}
     fill_template(path, {"WY-001": {"Victims supported": 1}}, force=True)  # protection lifted anyway
     before = _fingerprint(demo_db)
     preview = preview_import(demo_db, [path])

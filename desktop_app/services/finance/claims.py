@@ -30,6 +30,7 @@ from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.vocabulary import ClaimStatus, ReturnStatus
 from desktop_app.services.changes import FINANCE, Changed
 from desktop_app.services.returns.lookups import period_row, strand_runs_in
+from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.services.validation import RecordNotFound, refuse_if_any
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
@@ -50,6 +51,7 @@ __all__ = [
     "ClaimDraft",
     "ClaimRow",
     "PaymentRow",
+    "claim_record",
     "decide_claim",
     "expenditure_categories",
     "list_claims",
@@ -106,6 +108,7 @@ class ClaimRow:
     return_in: bool
     amounts: dict[str, int] = field(hash=False)
     payments: tuple[PaymentRow, ...] = ()
+    version: int = 1  # the claim's edit counter as read: handed back with a save (stale_edits)
 
     @property
     def paid_pence(self) -> int:
@@ -215,16 +218,47 @@ def validate_claim(db: Database, draft: ClaimDraft, claim_id: int | None = None)
 # ---------------------------------------------------------------- changing
 
 
+def claim_record(claim: Claim) -> EditedRecord:
+    """A claim as a stale refusal names it ("Claim WY-001 2023/24 Q2"); a change to one of its
+    category lines counts as a change to the claim."""
+    quarter = Quarter(FinancialYear(claim.period.financial_year), claim.period.quarter)
+    return EditedRecord(
+        f"Claim {claim.strand.reference} {quarter.label}", "claim", claim.id,
+        children=("claim_line", "claim_id"), noun="changes",
+    )
+
+
+def described_claim(claim_id: int | None):
+    """For `refused_when_raced`: the claim `claim_id` as it is stored now (None for a new one)."""
+    def describe(session: Session) -> EditedRecord | None:
+        claim = session.get(Claim, claim_id) if claim_id is not None else None
+        return claim_record(claim) if claim is not None else None
+
+    return describe
+
+
 def save_claim(
-    db: Database, draft: ClaimDraft, claim_id: int | None = None, *, who: str | None = None
+    db: Database,
+    draft: ClaimDraft,
+    claim_id: int | None = None,
+    *,
+    who: str | None = None,
+    version: int | None = None,
 ) -> tuple[int, Changed]:
     """Add or change a strand's claim for a quarter, with its lines, in one transaction.
 
     A changed claim goes back to "submitted" for the officer to decide again. Raises
     ValidationFailed (nothing written) for bad money, a date outside the quarter, a strand not
-    running then, or a claim over the remaining allocation with no reason."""
+    running then, or a claim over the remaining allocation with no reason; StaleRecordError when
+    someone else saved the claim after the form loaded `version` (`ClaimRow.version`; None: no
+    comparison)."""
     reason = draft.over_allocation_reason.strip() or None
-    with db.transaction(who=who, reason=reason) as session:
+    with refused_when_raced(db, described_claim(claim_id)), db.transaction(who=who, reason=reason) as session:
+        if claim_id is not None:
+            stored = session.get(Claim, claim_id)
+            if stored is None:
+                raise RecordNotFound(f"Claim {claim_id} is not in the database; it may have been deleted.")
+            refuse_if_stale(session, stored.version, version, claim_record(stored))
         figures, strand, errors = claim_errors(session, draft, claim_id)
         refuse_if_any(errors)
         assert figures is not None and strand is not None
@@ -233,7 +267,6 @@ def save_claim(
 
 def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figures: ClaimFigures) -> int:
     """Write a checked claim and its lines in the caller's transaction; returns its id."""
-    reason = draft.over_allocation_reason.strip() or None
     if claim_id is None:
         claim = Claim(strand_id=draft.strand_id, period_id=period_row(session, draft.quarter, create=True).id)
         session.add(claim)
@@ -241,6 +274,15 @@ def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figur
         claim = session.get(Claim, claim_id)
         if claim is None:
             raise RecordNotFound(f"Claim {claim_id} is not in the database; it may have been deleted.")
+    with session.no_autoflush:
+        # No flush until the end: the claim's row is written once, its version moved once.
+        _update_claim(session, claim, claim_id, draft, figures)
+    session.flush()
+    return claim.id
+
+
+def _update_claim(session: Session, claim: Claim, claim_id: int | None, draft: ClaimDraft, figures: ClaimFigures) -> None:
+    reason = draft.over_allocation_reason.strip() or None
     changed = (
         claim.amount_pence != figures.total_pence
         or claim.forecast_remaining_pence != figures.forecast_remaining_pence
@@ -256,31 +298,44 @@ def write_claim(session: Session, draft: ClaimDraft, claim_id: int | None, figur
     ids = {key: category_id for key, (category_id, _name) in read_categories(session).items()}
     existing = {line.category_id: line for line in claim.lines}
     wanted = {ids[key]: pence for key, pence in figures.amounts.items()}
+    lines_changed = set(existing) != set(wanted)
     for category_id, line in existing.items():
         if category_id not in wanted:
             claim.lines.remove(line)
         elif line.amount_pence != wanted[category_id]:
             line.amount_pence = wanted[category_id]
+            lines_changed = True
     for category_id, pence in wanted.items():
         if category_id not in existing:
             claim.lines.append(ClaimLine(category_id=category_id, amount_pence=pence))
-    session.flush()
-    return claim.id
+    if claim_id is not None and lines_changed:
+        # Lines are rows of their own: moving money between categories must move the claim's version.
+        claim.version = claim.version + 1
 
 
 def decide_claim(
-    db: Database, claim_id: int, status: ClaimStatus, *, note: str = "", who: str | None = None
+    db: Database,
+    claim_id: int,
+    status: ClaimStatus,
+    *,
+    note: str = "",
+    who: str | None = None,
+    version: int | None = None,
 ) -> Changed:
-    """Approve or query a claim; a query needs a note saying what is wrong (kept in the audit trail)."""
+    """Approve or query a claim; a query needs a note saying what is wrong (kept in the audit trail).
+
+    `version`: the claim's version as the officer saw it; a claim changed since is not approved
+    unseen (StaleRecordError)."""
     note = note.strip()
     if status is ClaimStatus.QUERIED and not note:
         refuse_if_any([FieldError("note", "Say what is queried, so the provider can answer it")])
     if status is ClaimStatus.SUBMITTED:
         refuse_if_any([FieldError("status", "Approve or query the claim")])
-    with db.transaction(who=who, reason=note or None) as session:
+    with refused_when_raced(db, described_claim(claim_id)), db.transaction(who=who, reason=note or None) as session:
         claim = session.get(Claim, claim_id)
         if claim is None:
             raise RecordNotFound(f"Claim {claim_id} is not in the database; it may have been deleted.")
+        refuse_if_stale(session, claim.version, version, claim_record(claim))
         if status is ClaimStatus.QUERIED and claim.payments:
             refuse_if_any([FieldError("status", "Payments have been made on this claim; it can no longer be queried")])
         claim.status = status
@@ -349,6 +404,7 @@ def list_claims(
                 return_in=(claim.strand_id, number) in returns_in,
                 amounts={line.category.key: line.amount_pence for line in claim.lines},
                 payments=tuple(PaymentRow(p.id, p.paid_on, p.amount_pence, p.reference or "") for p in claim.payments),
+                version=claim.version,
             )
             for claim, ref, name, provider, number in rows
         ]

@@ -19,8 +19,16 @@ from desktop_app.core.money import format_pence
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ClaimStatus
 from desktop_app.services.changes import FINANCE, Changed
-from desktop_app.services.errors import ServiceError
-from desktop_app.services.finance.claims import CategoryRow, ClaimDraft, claim_errors, read_categories, write_claim
+from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.finance.claims import (
+    CategoryRow,
+    ClaimDraft,
+    claim_errors,
+    claim_record,
+    read_categories,
+    write_claim,
+)
+from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
 from desktop_app.services.returns.lookups import period_row, running
 from desktop_app.store.database import Database
 from desktop_app.store.models import Allocation, Claim, ClaimLine, Provider, Strand
@@ -45,6 +53,7 @@ class ClaimGridRow:
     paid_pence: int
     # Cell key -> the stored value as text (money as `£1,234.56`), what the grid shows.
     stored: dict[str, str] = field(hash=False)
+    version: int | None = None  # the claim's edit counter as the grid loaded it (None: no claim yet)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ def claims_grid(db: Database, quarter: Quarter) -> ClaimsGrid:
                     allocated_pence=int(allocated or 0), claim_id=claim.id if claim else None,
                     status=claim.status if claim else None,
                     paid_pence=sum(p.amount_pence for p in claim.payments) if claim else 0, stored=stored,
+                    version=claim.version if claim else None,
                 )
             )
     return ClaimsGrid(quarter=quarter, categories=categories, rows=tuple(rows))
@@ -115,7 +125,8 @@ def save_claims_grid(
 
     An edited row's other cells keep their stored values; each claim is dated the quarter's
     last day. All rows are checked first; any problem raises ClaimsGridRefused and nothing is
-    written. Returns the number of claims written."""
+    written. A row whose claim someone else saved (or made) since the grid loaded refuses the
+    whole save with StaleRecordError, naming who and when. Returns the number of claims written."""
     by_id = {row.strand_id: row for row in grid.rows}
     drafts: list[tuple[ClaimDraft, ClaimGridRow]] = []
     for strand_id, cells in edits.items():
@@ -135,7 +146,10 @@ def save_claims_grid(
             )
         )
     reasons = "; ".join(sorted({d.over_allocation_reason.strip() for d, _ in drafts if d.over_allocation_reason.strip()}))
-    with db.transaction(who=who, reason=reasons or None) as session:
+    edited_rows = [row for _draft, row in drafts]
+    with refused_when_raced(db, _newest_claim(grid, edited_rows), holder="grid"), \
+            db.transaction(who=who, reason=reasons or None) as session:
+        _refuse_stale_rows(session, grid, edited_rows)
         checked, refused = [], {}
         for draft, row in drafts:
             figures, _strand, errors = claim_errors(session, draft, row.claim_id)
@@ -148,6 +162,47 @@ def save_claims_grid(
         for draft, row, figures in checked:
             write_claim(session, draft, row.claim_id, figures)
     return len(checked), Changed.of(FINANCE)
+
+
+def _stored_claims(session, grid: ClaimsGrid, rows: list[ClaimGridRow]) -> dict[int, Claim]:
+    period = period_row(session, grid.quarter)
+    if period is None:
+        return {}
+    return {
+        claim.strand_id: claim
+        for claim in session.scalars(
+            select(Claim).where(Claim.period_id == period.id, Claim.strand_id.in_([r.strand_id for r in rows]))
+        )
+    }
+
+
+def _refuse_stale_rows(session, grid: ClaimsGrid, rows: list[ClaimGridRow]) -> None:
+    """Any claim of an edited row saved by someone else since the grid loaded refuses the batch."""
+    stored = _stored_claims(session, grid, rows)
+    for row in rows:
+        claim = stored.get(row.strand_id)
+        if claim is None:
+            if row.claim_id is not None:
+                raise StaleRecordError(
+                    f"The claim of {row.reference} for {grid.quarter.label} was deleted after you opened the grid; "
+                    "nothing was saved. Reload the grid; what you typed is still in it."
+                )
+            continue
+        # A claim made since the grid loaded (row.version None) is as stale as one changed since.
+        refuse_if_stale(session, claim.version, row.version if row.claim_id is not None else 0,
+                        claim_record(claim), holder="grid")
+
+
+def _newest_claim(grid: ClaimsGrid, rows: list[ClaimGridRow]):
+    """Names, for a refusal after a race, the most recently changed of the edited rows' claims."""
+
+    def describe(session) -> EditedRecord | None:
+        stored = _stored_claims(session, grid, rows)
+        if not stored:
+            return None
+        return claim_record(max(stored.values(), key=lambda claim: claim.version))
+
+    return describe
 
 
 def cell_key_of(error: FieldError) -> str | None:

@@ -4,7 +4,8 @@ ones back through the same checks as the form, and commit a batch whole or not a
 - `making`: `make_templates` (the `templates` verb, "Make templates…");
 - `importing`: `preview_import` (the `import` verb and "Import returns…" show it first);
 - `committing`: `commit_import`, the previewed batch in one transaction or nothing;
-- `preview`: the plain data the preview shows.
+- `preview`: the plain data the preview shows;
+- `claims_import`: the Spend sheet's claims, planned in the preview and written in the commit.
 
 Every function runs without Qt; long ones take `progress(fraction, text)` and `cancelled()`.
 openpyxl is imported only inside these functions, through `desktop_app.excel`.
@@ -23,6 +24,7 @@ from desktop_app.services.templates.making import (
 )
 from desktop_app.services.templates.preview import (
     WARNINGS_POLICY,
+    ClaimImport,
     ImportFile,
     ImportPreview,
     StrandImport,
@@ -30,7 +32,7 @@ from desktop_app.services.templates.preview import (
 )
 
 __all__ = [
-    "WARNINGS_POLICY", "ImportCancelled", "ImportFile", "ImportPreview", "ImportRefused", "StrandImport",
+    "WARNINGS_POLICY", "ClaimImport", "ImportCancelled", "ImportFile", "ImportPreview", "ImportRefused", "StrandImport",
     "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "ValueChange", "commit_import",
     "gather_templates", "make_templates", "preview_import",
 ]

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.changes import RETURNS, Changed
+from desktop_app.services.changes import FINANCE, RETURNS, Changed
 from desktop_app.services.returns.errors import allowed_or_refuse
 from desktop_app.services.returns.figures import apply_plan, plan_return, stored_values
 from desktop_app.services.returns.lookups import checker_for, measure_ids, past_figures, stored_returns
+from desktop_app.services.templates.claims_import import write_claims
 from desktop_app.services.templates.importing import ImportRefused
 from desktop_app.services.templates.preview import ImportFile, ImportPreview, StrandImport
 from desktop_app.store.audit import AUDIT_INFO_REASON, current_user
@@ -65,7 +66,7 @@ def commit_import(
             [f.refusal_line() for f in refused],
         )
     work = preview.to_write
-    if not work:
+    if not work and not preview.claims_to_write:
         return Changed.of()
     if db.path is not None:
         from desktop_app.store.backup import rotating_backup
@@ -81,12 +82,27 @@ def commit_import(
         with db.transaction(who=who or current_user()) as session:
             for quarter, pairs in sorted(by_quarter.items()):
                 _write_quarter(session, quarter, pairs, received=received, today=today)
+            _write_claims(session, preview)
     except (ConcurrentChangeError, StaleDataError, IntegrityError) as error:
         # Another copy wrote one of these returns between this one's check and its write (an
         # UPDATE that found the row at a newer version, or a second insert of the same return):
         # the transaction rolled back whole, so nothing of this batch was written.
         raise ImportRefused(CHANGED_SINCE_PREVIEW) from error
-    return Changed.of(RETURNS)
+    return Changed.of(RETURNS, FINANCE) if preview.claims_to_write else Changed.of(RETURNS)
+
+
+def _write_claims(session: Session, preview: ImportPreview) -> None:
+    """The Spend sheets' claims, in the returns' transaction: a refusal rolls back both."""
+    refusals: list[str] = []
+    for item in preview.files:
+        planned = [claim for claim in item.claims if claim.writes]
+        if planned:
+            session.flush()
+            session.info[AUDIT_INFO_REASON] = f"Imported from {item.name}"
+            refusals += write_claims(session, item.name, item.quarter, planned)
+    if refusals:
+        raise ImportRefused(f"{CHANGED_SINCE_PREVIEW}.", refusals)
+    session.flush()
 
 
 def _write_quarter(

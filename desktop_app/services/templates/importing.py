@@ -39,6 +39,7 @@ from desktop_app.services.returns.lookups import (
     stored_returns,
     strand_runs_in,
 )
+from desktop_app.services.templates.claims_import import plan_claims
 from desktop_app.services.templates.preview import (
     CHANGED,
     EMPTY,
@@ -193,7 +194,7 @@ def _check_quarter(
 ) -> list[ImportFile]:
     """Match each file's strands to the database and plan them: a handful of queries per quarter."""
     checker = checker_for(session, quarter)
-    ids = {s.strand_id for f in files for s in f.strands}
+    ids = {s.strand_id for f in files for s in (*f.strands, *f.spend)}
     strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(ids)))} if ids else {}
     returns = stored_returns(session, quarter, list(strands))
     past = past_figures(session, quarter, list(strands))
@@ -226,7 +227,11 @@ def _check_quarter(
             planned.append(
                 _plan_strand(filled, strand, db_strand, quarter, checker, returns.get(strand.strand_id), history)
             )
-        results.append(ImportFile(filled.path, quarter, filled.provider_name, tuple(problems), tuple(planned)))
+        claims, claim_problems = plan_claims(session, filled, quarter, strands)
+        problems += claim_problems
+        results.append(
+            ImportFile(filled.path, quarter, filled.provider_name, tuple(problems), tuple(planned), tuple(claims))
+        )
     return results
 
 

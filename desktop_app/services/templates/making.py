@@ -19,7 +19,9 @@ from desktop_app.services.export.workbook import sha256_of
 from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.services.returns.figures import stored_values
+from desktop_app.services.finance.claims import read_categories
 from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
+from desktop_app.services.templates.claims_import import held_claims
 from desktop_app.services.templates.run_record import TemplateRunRecord
 from desktop_app.services.temporary_files import remove_stale_temporaries
 from desktop_app.store.database import Database
@@ -85,6 +87,7 @@ def _provider_ids(session, provider: str | int | None) -> list[int] | None:
 def gather_templates(db: Database, quarter: Quarter, provider: str | int | None = None) -> list[ProviderTemplate]:
     """The plain data for each provider's workbook: strands running in `quarter` (by reference),
     the measures it asks for, the figures held (to prefill) and the last four quarters."""
+    from desktop_app.excel.template_spend import TemplateCategory
     from desktop_app.excel.template_writer import ProviderTemplate, TemplateMeasure, TemplateStrand
 
     due = quarter.due_date(due_days(db))
@@ -104,6 +107,8 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
         returns = stored_returns(session, quarter, strand_ids)
         past = past_figures(session, quarter, strand_ids)
         measures = tuple(TemplateMeasure(m.key, m.label, m.help_text) for m in checker.measures)
+        categories = tuple(TemplateCategory(key, name) for key, (_id, name) in read_categories(session).items())
+        claims = held_claims(session, quarter, strand_ids)
         by_provider: dict[int, tuple[str, list[TemplateStrand]]] = {}
         for strand, provider_name in rows:
             return_ = returns.get(strand.id)
@@ -118,6 +123,9 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
                     history=tuple((q.label, figures.figures.get(q, {})) for q in figures.quarters),
                     status=_PROVIDER_WORDS[status],
                     locked=status == ReturnStatus.LOCKED,
+                    spend={line.category.key: line.amount_pence for line in claims[strand.id].lines}
+                    if strand.id in claims else {},
+                    forecast_pence=claims[strand.id].forecast_remaining_pence if strand.id in claims else None,
                 )
             )
     if not by_provider:
@@ -125,7 +133,7 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
             raise TemplatesRefused(f"{provider} has no strands running in {quarter.label}, so there is no template to make.")
         raise TemplatesRefused(f"No provider has a strand running in {quarter.label}, so there is no template to make.")
     return [
-        ProviderTemplate(provider_id, name, quarter, due, measures, tuple(strands))
+        ProviderTemplate(provider_id, name, quarter, due, measures, tuple(strands), categories)
         for provider_id, (name, strands) in by_provider.items()
     ]
 

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
 from desktop_app.core.vocabulary import ReturnStatus
 
-__all__ = ["ImportFile", "ImportPreview", "StrandImport", "ValueChange", "WARNINGS_POLICY", "display_name"]
+__all__ = ["ClaimImport", "ImportFile", "ImportPreview", "StrandImport", "ValueChange", "WARNINGS_POLICY", "display_name"]
 
 # Actions on one strand's return.
 NEW = "new"  # no return yet: one is made, submitted
@@ -112,6 +113,57 @@ class StrandImport:
 
 
 @dataclass(frozen=True)
+class AmountChange:
+    """One amount of a strand's claim the import brings (pence; None: nothing held or left blank)."""
+
+    label: str
+    cell: str
+    old: int | None
+    new: int | None
+
+    def describe(self) -> str:
+        def shown(pence: int | None) -> str:
+            return "blank" if pence is None else format_pence(pence)
+
+        if self.old is None:
+            return f"{self.label}: {shown(self.new)} (Spend cell {self.cell})"
+        return f"{self.label}: {shown(self.old)} → {shown(self.new)} (Spend cell {self.cell})"
+
+
+@dataclass(frozen=True)
+class ClaimImport:
+    """One strand's rows of the Spend sheet: the claim held for the quarter, what the file
+    brings, and what the import will do (NEW, CHANGED, UNCHANGED or EMPTY)."""
+
+    strand_id: int
+    reference: str
+    quarter: Quarter
+    action: str
+    total_pence: int = 0
+    changes: tuple[AmountChange, ...] = ()
+    errors: tuple[str, ...] = ()  # one line each, naming file, sheet and cell; they block the batch
+    claim_id: int | None = None
+    # The claim's version at preview (0: none yet): any save since refuses the commit.
+    version_before: int = 0
+    entered: Mapping[str, object] = field(default_factory=dict, repr=False)  # key → as typed, for ClaimDraft
+
+    @property
+    def writes(self) -> bool:
+        return not self.errors and self.action in (NEW, CHANGED)
+
+    def summary(self) -> str:
+        if self.errors:
+            count = len(self.errors)
+            return f"claim refused: {count} {'error' if count == 1 else 'errors'}"
+        if self.action == EMPTY:
+            return "no spend entered: claim left as held" if self.claim_id else "no spend entered: no claim made"
+        if self.action == UNCHANGED:
+            return "claim unchanged"
+        verb = "new claim" if self.action == NEW else "claim changed"
+        return f"{verb}, {format_pence(self.total_pence)} → submitted"
+
+
+@dataclass(frozen=True)
 class ImportFile:
     """One file of the batch: ready when it has no problems and none of its strands an error."""
 
@@ -120,6 +172,7 @@ class ImportFile:
     provider_name: str = ""
     problems: tuple[str, ...] = ()  # file-level refusals, one line each
     strands: tuple[StrandImport, ...] = ()
+    claims: tuple[ClaimImport, ...] = ()  # the Spend sheet, a claim per strand
 
     @property
     def name(self) -> str:
@@ -127,12 +180,16 @@ class ImportFile:
 
     @property
     def refused(self) -> bool:
-        return bool(self.problems) or any(s.errors for s in self.strands)
+        return bool(self.problems) or any(s.errors for s in self.strands) or any(c.errors for c in self.claims)
 
     @property
     def refusals(self) -> tuple[str, ...]:
         """Every line that stops this file being imported."""
-        return self.problems + tuple(line for s in self.strands for line in s.errors)
+        return (
+            self.problems
+            + tuple(line for s in self.strands for line in s.errors)
+            + tuple(line for c in self.claims for line in c.errors)
+        )
 
     def refusal_line(self) -> str:
         """The file's refusal in one line: the first problem, and how many more there are."""
@@ -167,6 +224,11 @@ class ImportPreview:
         return tuple(s for s in self.strands if s.writes)
 
     @property
+    def claims_to_write(self) -> tuple[ClaimImport, ...]:
+        """The claims a commit will write."""
+        return tuple(c for f in self.files for c in f.claims if c.writes)
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         return tuple(w for s in self.strands for w in s.warnings)
 
@@ -188,6 +250,10 @@ class ImportPreview:
             f"{_count(len(self.to_write), 'return')} to write ({counts.get(NEW, 0)} new, "
             f"{counts.get(CHANGED, 0)} changed, {_count(counts.get(SUBMIT, 0), 'draft')} submitted unchanged)",
         ]
+        claims = self.claims_to_write
+        if claims:
+            new = sum(c.action == NEW for c in claims)
+            parts.append(f"{_count(len(claims), 'claim')} to write ({new} new, {len(claims) - new} changed)")
         if counts.get(UNCHANGED):
             parts.append(f"{counts[UNCHANGED]} unchanged")
         if counts.get(LOCKED):
@@ -214,6 +280,13 @@ class ImportPreview:
                     out += [f"    changed {change.describe()}" for change in strand.changed_values]
                 out += [f"    error: {line}" for line in strand.errors]
                 out += [f"    warning: {line}" for line in strand.warnings]
+            for claim in item.claims:
+                if claim.action == EMPTY and not claim.errors:
+                    continue
+                out.append(f"  {claim.reference} spend: {claim.summary()}")
+                if details:
+                    out += [f"    {change.describe()}" for change in claim.changes]
+                out += [f"    error: {line}" for line in claim.errors]
         out.append(self.summary())
         if self.warnings:
             out.append(WARNINGS_POLICY)

@@ -13,9 +13,9 @@ from desktop_app.core.claims import FORECAST_FIELD, amount_field, read_money
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
-from desktop_app.services.finance import CategoryRow, ClaimDraft, ClaimRow, save_claim
-from desktop_app.services.validation import ValidationFailed
+from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.finance import CategoryRow, ClaimDraft, ClaimRow, list_claims, save_claim
+from desktop_app.services.validation import RecordNotFound, ValidationFailed
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.widgets.date_edit import DateEdit
 from desktop_app.ui.widgets.record_dialog import RecordDialog
@@ -129,16 +129,31 @@ class ClaimForm(RecordDialog):
         if self.claim is None:
             self.date_edit.set_date_value(Quarter(self.year, self.quarter_combo.currentData()).end)
 
+    def reload(self) -> None:
+        """Load the claim as it is stored now (the other officer's changes) into the form."""
+        stored = [
+            row for row in list_claims(self.workspace.db, self.year, strand_id=self.claim.strand_id)
+            if row.id == self.claim.id
+        ]
+        if not stored:
+            raise RecordNotFound(f"The claim {self.claim.strand_ref} {self.claim.quarter.label} has been deleted.")
+        self.claim = stored[0]
+        self.set_value(self.claim)
+
     def save(self) -> None:
         if self.strand_combo.currentData() is None:
             self.show_problem("There is no strand to claim for in this year.")
             return
         try:
             _claim_id, self.changed = save_claim(
-                self.workspace.db, self.value(), self.claim.id if self.claim else None
+                self.workspace.db, self.value(), self.claim.id if self.claim else None,
+                version=self.claim.version if self.claim else None,
             )
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
+            return
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
             return
         except (ServiceError, ValueError) as error:
             self.show_problem(str(error))

@@ -29,7 +29,7 @@ from desktop_app.core.claims import FORECAST_FIELD, read_money
 from desktop_app.core.money import format_pence
 from desktop_app.core.paste import parse_paste, rectangular
 from desktop_app.core.periods import FinancialYear, Quarter
-from desktop_app.services.errors import REFUSALS
+from desktop_app.services.errors import REFUSALS, StaleRecordError
 from desktop_app.services.finance import REASON_KEY, ClaimsGrid, ClaimsGridRefused, cell_key_of, claims_grid, save_claims_grid
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.widgets.message_line import message_line, show_message
@@ -278,9 +278,14 @@ class ClaimsGridTab(QWidget):
         self.state_label.setObjectName("pageSubtitle")
         self.save_button = QPushButton("Save claims", self)
         self.save_button.setObjectName("primaryButton")
+        # Shown when a save was refused as stale: loads what is saved now (drops what was typed).
+        self.reload_button = QPushButton("Reload", self)
+        self.reload_button.setToolTip("Show the claims as saved now, by the other officer (replaces what you typed)")
+        self.reload_button.setVisible(False)
         for widget in (quarter_label, self.quarter_combo, self.state_label):
             tools.addWidget(widget)
         tools.addStretch(1)
+        tools.addWidget(self.reload_button)
         tools.addWidget(self.save_button)
         layout.addLayout(tools)
         self.model = ClaimsGridModel(self)
@@ -290,6 +295,7 @@ class ClaimsGridTab(QWidget):
         layout.addWidget(self.message)
         self.quarter_combo.currentIndexChanged.connect(self._on_quarter_combo_current_index_changed)
         self.save_button.clicked.connect(self.save)
+        self.reload_button.clicked.connect(self._on_reload_button_clicked)
         self.model.edits_changed.connect(self._update_state)
 
     def set_year(self, year: FinancialYear | None) -> None:
@@ -313,6 +319,7 @@ class ClaimsGridTab(QWidget):
         quarter = self.quarter()
         if quarter is not None:
             self.model.load(claims_grid(self.workspace.db, quarter))
+        self.reload_button.setVisible(False)
         show_message(self.message, "")
 
     def save(self) -> int:
@@ -323,6 +330,11 @@ class ClaimsGridTab(QWidget):
         except ClaimsGridRefused as refused:
             self.model.show_refusal(refused)
             show_message(self.message, str(refused), problem=True)
+            return 0
+        except StaleRecordError as stale:
+            # What was typed stays in the grid; Reload shows the colleague's claims instead.
+            show_message(self.message, str(stale), problem=True)
+            self.reload_button.setVisible(True)
             return 0
         except REFUSALS as error:
             show_message(self.message, f"The claims were not saved: {error}", problem=True)
@@ -342,6 +354,10 @@ class ClaimsGridTab(QWidget):
             words += f"; {wrong} cell{'s' if wrong != 1 else ''} to put right"
         self.state_label.setText(words)
         self.save_button.setEnabled(bool(edited))
+
+    def _on_reload_button_clicked(self) -> None:
+        self.reload()
+        show_message(self.message, "Reloaded: these are the claims saved now. Make your changes again and save.")
 
     def _on_quarter_combo_current_index_changed(self, _index: int) -> None:
         if self.model.edits and self.model.grid is not None:

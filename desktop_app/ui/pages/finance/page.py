@@ -322,7 +322,8 @@ class FinancePage(Page):
         if claim is None:
             return
         try:
-            changed = decide_claim(self.workspace.db, claim.id, ClaimStatus.APPROVED)
+            # The claim as the officer sees it in the table: one changed since is not approved unseen.
+            changed = decide_claim(self.workspace.db, claim.id, ClaimStatus.APPROVED, version=claim.version)
         except REFUSALS as error:
             show_message(self.message, f"The claim was not approved: {error}", problem=True)
             return

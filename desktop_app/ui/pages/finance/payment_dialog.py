@@ -75,7 +75,9 @@ class QueryDialog(RecordDialog):
 
     def save(self) -> None:
         try:
-            self.changed = decide_claim(self.workspace.db, self.claim.id, ClaimStatus.QUERIED, note=self.note_edit.text())
+            self.changed = decide_claim(
+                self.workspace.db, self.claim.id, ClaimStatus.QUERIED, note=self.note_edit.text(), version=self.claim.version
+            )
         except ValidationFailed as refused:
             self.show_errors(refused.errors)
             return

@@ -31,6 +31,7 @@ from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
 from desktop_app.services.templates import (
     WARNINGS_POLICY,
+    ClaimImport,
     ImportFile,
     ImportPreview,
     StrandImport,
@@ -52,6 +53,11 @@ class StrandRow:
 
     file: ImportFile
     strand: StrandImport
+
+    @property
+    def claim(self) -> ClaimImport | None:
+        """The strand's claim from the file's Spend sheet, if the file has one."""
+        return next((c for c in self.file.claims if c.strand_id == self.strand.strand_id), None)
 
 
 def _label(parent: QWidget, name: str, object_name: str = "pageSubtitle", *, bold: bool = False) -> QLabel:
@@ -150,6 +156,9 @@ STRAND_COLUMNS: list[Column[StrandRow]] = [
     Column("Return now", lambda r: status_words(r.strand.status_before)),
     Column("The import", lambda r: r.strand.summary(), foreground=_strand_colour),
     Column("Figures (held → in the file)", lambda r: figures_text(r.strand), tooltip=lambda r: figures_text(r.strand)),
+    # Beside the return: what the Spend sheet does to the strand's claim for the quarter.
+    Column("Claim", lambda r: r.claim.summary() if r.claim else "",
+           foreground=lambda r: REFUSED_COLOUR if r.claim and r.claim.errors else None),
     Column("Problems", problems_text, tooltip=_problems_tooltip, foreground=_strand_colour),
 ]
 
@@ -176,6 +185,11 @@ def strand_details(row: StrandRow) -> str:
     block("Errors (these stop the import):", [_where_in_file(line, row.file, strand) for line in strand.errors])
     block("Warnings (saved anyway; explain each in a note before verifying):",
           [_where_in_file(line, row.file, strand) for line in strand.warnings])
+    claim = row.claim
+    if claim is not None:
+        lines += ["", f"Claim for {claim.quarter.label} (Spend sheet): {claim.summary()}."]
+        block("Amounts (held → in the file):", [c.describe() for c in claim.changes])
+        block("Claim errors (these stop the import):", [_without_file_name(line, row.file) for line in claim.errors])
     return "\n".join(lines)
 
 
@@ -193,7 +207,7 @@ def blocked_reason(preview: ImportPreview) -> str | None:
             f"Nothing is imported until every file is ready: remove {it} from the batch, "
             f"or fix {it} and read the files again."
         )
-    if not preview.to_write:
+    if not preview.to_write and not preview.claims_to_write:
         return "Nothing to import: every return in these files is unchanged or locked."
     return None
 
@@ -373,9 +387,11 @@ class ImportDialog(QDialog):
             _show(self.reason_label, reason, problem=bool(self.preview.refused_files))
         else:
             count = len(self.preview.to_write)
+            claims = len(self.preview.claims_to_write)
+            also = f", with {plural(claims, 'claim')}" if claims else ""
             _show(
                 self.reason_label,
-                f"Ready: {plural(count, 'return')} will be saved as submitted, received on the date below.",
+                f"Ready: {plural(count, 'return')}{also} will be saved as submitted, received on the date below.",
             )
 
     # ------------------------------------------------------------------ reading back

@@ -10,6 +10,7 @@ from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services import strands as strand_service
 from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError, StaleRecordError
+from desktop_app.services.finance import list_funding_lines
 from desktop_app.services.history import strand_history
 from desktop_app.services.reference_lists import (
     districts,
@@ -74,6 +75,12 @@ class StrandForm(RecordDialog):
         self.stream_combo = rows.add(
             "funding_stream_id", "Funding stream", _choice_combo(funding_stream_choices(db), self)
         )
+        self.line_combo = rows.add(
+            "funding_line_id", "Funding line", QComboBox(self),
+            hint="A ring-fenced line of the stream, or the stream's general money",
+        )
+        self._fill_lines(None)
+        self.stream_combo.currentIndexChanged.connect(self._on_stream_combo_current_index_changed)
         self.name_edit = rows.add("name", "Name", QLineEdit(self))
         self.name_edit.setPlaceholderText("What the service is, e.g. Leeds IDVA service")
         self.category_combo = rows.add(
@@ -106,6 +113,7 @@ class StrandForm(RecordDialog):
         self.reference_edit.setText(draft.reference)
         _select(self.provider_combo, str(draft.provider_id))
         _select(self.stream_combo, str(draft.funding_stream_id))
+        self._fill_lines(draft.funding_line_id)
         self.name_edit.setText(draft.name)
         _select(self.category_combo, draft.service_category_key)
         self.agreement_combo.set_value(draft.agreement_type)
@@ -135,6 +143,7 @@ class StrandForm(RecordDialog):
             district_keys=self.district_list.checked_keys(),
             active=self.active_check.isChecked(),
             notes=self.notes_edit.toPlainText().strip(),
+            funding_line_id=self.line_combo.currentData(),
         )
 
     # -- actions
@@ -159,6 +168,21 @@ class StrandForm(RecordDialog):
         """Load the strand as it is stored now (the other officer's changes) into the form."""
         self.strand = strand_service.get_strand(self.workspace.db, self.strand.id)
         self.set_value(self.strand.draft)
+
+    def _fill_lines(self, chosen: int | None) -> None:
+        """The chosen stream's ring-fenced lines, after its general money (no line)."""
+        stream = self.stream_combo.currentData()
+        self.line_combo.blockSignals(True)
+        self.line_combo.clear()
+        self.line_combo.addItem("The stream's general money", None)
+        for line in list_funding_lines(self.workspace.db, int(stream)) if stream else ():
+            self.line_combo.addItem(line.name, line.id)
+        self.line_combo.setCurrentIndex(max(self.line_combo.findData(chosen), 0) if chosen is not None else 0)
+        self.line_combo.blockSignals(False)
+
+    def _on_stream_combo_current_index_changed(self, _index: int) -> None:
+        # Another stream's lines are not this one's: keep the line only if it belongs to the new stream.
+        self._fill_lines(self.line_combo.currentData())
 
     def _on_name_edit_text_edited(self, text: str) -> None:
         provider = self.provider_combo.currentData()
