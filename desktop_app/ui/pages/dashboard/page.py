@@ -179,6 +179,7 @@ class DashboardPage(Page):
         threshold = small_number_threshold(self.workspace.db)
         for index, (frame, chart) in enumerate(zip(self._chart_frames, charts)):
             chart.small_number_threshold = threshold
+            chart.settings = self.context.settings  # where "Save PNG…" last saved
             chart.setMinimumHeight(CHART_HEIGHT)
             self.chart_grid.replaceWidget(frame, chart)
             frame.deleteLater()

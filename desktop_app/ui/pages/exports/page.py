@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import (
     PROVIDERS,
     RETURNS,
@@ -56,6 +57,7 @@ from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.pages.exports.submissions import SubmissionsPanel
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.read_only import mark_editing
+from desktop_app.ui.save_folders import remember_folder, start_folder
 from desktop_app.ui.tasks import run_with_progress
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
@@ -64,6 +66,31 @@ WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
 FOLDER_KEY = "exports/folder"
 CONFIRM_FINAL = "Make final return…"
 EMPTY_TITLE = "No returns to export yet"
+
+
+def final_return_sentences(preview: ExportPreview) -> str:
+    """What the final return locks and what it leaves out, said before anything is locked."""
+    text = (
+        f"This saves the workbook to send, locks the {plural(preview.returns_counted, 'return')} "
+        "it includes (changing one later needs it reopened, with a reason) and records a "
+        "submission with the file's SHA-256."
+    )
+    missing = preview.returns_missing
+    unverified = 0 if preview.include_unverified else preview.returns_unverified
+    if missing or unverified:
+        parts = []
+        if missing:
+            parts.append(f"{plural(missing, 'return')} {'is' if missing == 1 else 'are'} missing")
+        if unverified:
+            parts.append(
+                f"{plural(unverified, 'unverified return')} (draft or submitted) "
+                f"{'is' if unverified == 1 else 'are'} left out"
+            )
+        text += (
+            f"\n\nNot included: {' and '.join(parts)}; Show Details lists them. "
+            "Cancel to enter or verify them first."
+        )
+    return text + "\n\nNext you choose where to save it."
 
 
 class ExportsPage(Page):
@@ -223,11 +250,7 @@ class ExportsPage(Page):
         return path
 
     def _folder(self) -> Path:
-        settings = self.context.settings
-        remembered = settings.value(FOLDER_KEY) if settings is not None else None
-        if remembered and Path(remembered).is_dir():
-            return Path(remembered)
-        return self.workspace.path.parent if self.workspace.path else Path.home()
+        return start_folder(self.context.settings, FOLDER_KEY)
 
     def export_to(self, path: str | Path, *, final: bool = False):
         """Save the chosen period's workbook to `path` off the UI thread (what the buttons do
@@ -243,8 +266,7 @@ class ExportsPage(Page):
             include_unverified=self.picker.include_unverified(), final=final,
             signed_off_by=(self.signed_off_edit.text().strip() or None) if final and period.half else None,
         )
-        if self.context.settings is not None:
-            self.context.settings.setValue(FOLDER_KEY, str(run.target.parent))
+        remember_folder(self.context.settings, FOLDER_KEY, run.target.parent)
         self._set_busy(True)
         self.show_message("")
         self.task, self.progress_dialog = run_with_progress(
@@ -330,11 +352,10 @@ class ExportsPage(Page):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Final MoJ return")
         box.setText(f"Make the final MoJ return for {preview.period.label}?")
-        box.setInformativeText(
-            f"This saves the workbook to send, locks the {format_count(preview.returns_counted)} returns "
-            "it includes (changing one later needs it reopened, with a reason) and records a "
-            "submission with the file's SHA-256. Next you choose where to save it."
-        )
+        box.setInformativeText(final_return_sentences(preview))
+        if preview.left_out:
+            # "Show Details…" lists them, so the officer can see which before anything is locked.
+            box.setDetailedText("Not in this return:\n" + "\n".join(preview.left_out))
         confirm = box.addButton(CONFIRM_FINAL, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(confirm)

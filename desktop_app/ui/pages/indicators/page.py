@@ -57,6 +57,7 @@ from desktop_app.ui.pages.indicators.table import (
     rolling_text,
 )
 from desktop_app.ui.read_only import mark_editing
+from desktop_app.ui.save_folders import remember_folder, start_folder
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.widgets.empty_state import EmptyState
@@ -68,6 +69,7 @@ HEADER_STATE_KEY = "indicators/header"
 SPLITTER_STATE_KEY = "indicators/splitter"
 ALL_THEMES = "All themes"
 WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
+FOLDER_KEY = "indicators/folder"
 PICTURE_FILTER = "PNG picture (*.png)"
 
 
@@ -409,8 +411,10 @@ class IndicatorsPage(Page):
 
     def ask_save_path(self, caption: str, suggested: str, file_filter: str) -> str:
         """Where to save (empty if the officer cancelled); a method so tests can answer it."""
-        folder = self.workspace.path.parent if self.workspace.path else Path.home()
+        folder = start_folder(self.context.settings, FOLDER_KEY)
         path, _ = QFileDialog.getSaveFileName(self, caption, str(folder / suggested), file_filter)
+        if path:
+            remember_folder(self.context.settings, FOLDER_KEY, Path(path).parent)
         return path
 
     def save_chart(self, path: str | Path) -> Path | None:

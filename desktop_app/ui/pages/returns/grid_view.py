@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.paste import parse_paste, rectangular
+from desktop_app.core.wording import plural
 from desktop_app.ui.pages.returns.grid_model import (
     ERROR,
     FIRST_MEASURE,
@@ -284,11 +285,6 @@ def problems_table(parent=None) -> RecordTable:
         header.resizeSection(column, width)
     header.setStretchLastSection(True)  # the problem in words takes the rest
     return table
-
-
-def plural(n: int, one: str) -> str:
-    """`1 cell`, `2 cells`, `1,234 cells`."""
-    return f"{n:,} {one if n == 1 else one + 's'}"
 
 
 class GridPanel(QWidget):

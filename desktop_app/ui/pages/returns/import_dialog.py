@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
+from desktop_app.core.wording import plural
 from desktop_app.services.templates import (
     WARNINGS_POLICY,
     ImportFile,
     ImportPreview,
     StrandImport,
 )
-from desktop_app.ui.pages.returns.grid_view import plural
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.date_edit import DateEdit
