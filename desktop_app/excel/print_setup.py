@@ -44,7 +44,7 @@ PORTRAIT_WIDTH_PX = round((8.27 - 2 * _SIDE) * _DPI)  # what fits across A4 at 1
 LANDSCAPE_WIDTH_PX = round((11.69 - 2 * _SIDE) * _DPI)
 
 _DEFAULT_WIDTH = 8.43  # a column openpyxl left at Excel's default
-_NARROWEST = 14.0  # a text column is never narrowed below this many characters
+_NARROWEST = 12.0  # a text column is never narrowed below this many characters
 _POINTS_PER_LINE = 1.35  # line height per point of font size (15 pt rows for 11 pt text)
 _WRAP_ROWS_AT_MOST = 10_000  # past this a sheet is data for pivoting, not for paper
 
@@ -61,18 +61,24 @@ def print_scale(widths: Sequence[float]) -> float:
     return min(1.0, page / needed) if needed else 1.0
 
 
-def fit_widths(widths: Sequence[float]) -> list[float]:
-    """`widths` with the widest columns narrowed (to no less than 14) until the sheet prints one
-    landscape page wide at `MIN_SCALE` or more; columns already narrow are kept as they are."""
+def fit_widths(widths: Sequence[float], floors: Sequence[float] = ()) -> list[float]:
+    """`widths` with the widest columns narrowed until the sheet prints one landscape page wide
+    at `MIN_SCALE` or more; never below 12 characters, nor below a column's `floors` entry (its
+    header's longest word, which cannot wrap); columns already narrow are kept as they are."""
     widths = list(widths)
+    lowest = [max(_NARROWEST, floors[i] if i < len(floors) else 0) for i in range(len(widths))]
     budget = LANDSCAPE_WIDTH_PX / MIN_SCALE
+
+    def capped(cap: float) -> list[float]:
+        return [w if w <= low else max(low, min(w, cap)) for w, low in zip(widths, lowest)]
+
     if columns_px(widths) <= budget:
         return widths
     # The widest cap at which everything fits: lower it one character at a time.
     cap = max(widths)
-    while cap > _NARROWEST and columns_px([min(w, cap) for w in widths]) > budget:
+    while cap > _NARROWEST and columns_px(capped(cap)) > budget:
         cap -= 1
-    return [min(w, max(cap, _NARROWEST)) for w in widths]
+    return capped(cap)
 
 
 def set_up_page(worksheet, widths: Sequence[float], *, title_rows: str | None = None, drawings_px: int = 0) -> None:
@@ -172,11 +178,16 @@ def prepare_for_print(workbook) -> None:
 
 def _prepare_sheet(worksheet: Worksheet) -> None:
     before = _widths_of(worksheet)
-    widths = fit_widths(before)
+    header = _header_row(worksheet)
+    floors = []
+    if header:
+        for cell in worksheet[header]:
+            words = str(cell.value or "").split()
+            floors.append(max((len(word) for word in words), default=0) + 2.0)
+    widths = fit_widths(before, floors)
     for column, (old, new) in enumerate(zip(before, widths), start=1):
         if new != old:
             worksheet.column_dimensions[get_column_letter(column)].width = new
-    header = _header_row(worksheet)
     set_up_page(
         worksheet, widths, title_rows=f"{header}:{header}" if header else None,
         drawings_px=_drawings_px(worksheet, widths),
