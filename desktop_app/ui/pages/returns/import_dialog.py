@@ -84,7 +84,7 @@ def _figure(value: int | None) -> str:
 
 def figures_text(strand: StrandImport) -> str:
     """The figures the import brings, compactly: `Victims supported 118 → 120; IDVA 4`."""
-    changed = [f"{c.label} {_figure(c.old)} → {_figure(c.new)}" for c in strand.changed_values]
+    changed = [f"{c.label} {_figure(c.old)} → {c.new_shown}" for c in strand.changed_values]
     new = [f"{c.label} {_figure(c.new)}" for c in strand.new_values]
     return "; ".join(changed + new)
 
