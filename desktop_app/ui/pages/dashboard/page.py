@@ -41,7 +41,7 @@ from desktop_app.ui.pages.dashboard.targets import (
     YearTarget,
 )
 from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
-from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
 
@@ -198,7 +198,8 @@ class DashboardPage(Page):
         years = dashboard_years(self.workspace.db)
         current = self.current_year()
         if current not in years:
-            current = default_dashboard_year(self.workspace.db)
+            followed = year_of(self.context.current_period)
+            current = followed if followed in years else default_dashboard_year(self.workspace.db)
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
         for year in years:
@@ -261,9 +262,15 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------------ slots
 
+    def follow_period(self, period: object) -> None:
+        year = year_of(period)
+        if year is not None and year != self.current_year() and self.year_combo.findData(year.start_year) >= 0:
+            self.show_year(year)
+
     def _on_year_combo_current_index_changed(self, _index: int) -> None:
         year = self.current_year()
         if year is not None:
+            self.context.choose_period(year)
             self.show_year(year)
 
     def _on_chart_bar_clicked(self, target: object) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import HalfYear, Quarter
 from desktop_app.core.wording import plural
 from desktop_app.services.changes import (
     PROVIDERS,
@@ -36,6 +37,7 @@ from desktop_app.services.changes import (
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export import (
     FINAL_EXPORT_CHANGED,
+    ExportPeriod,
     ExportPreview,
     ExportResult,
     SubmissionRecord,
@@ -55,7 +57,7 @@ from desktop_app.ui.pages.exports.preview_panel import PreviewPanel
 from desktop_app.ui.pages.exports.report_panel import ReportPanel
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.pages.exports.submissions import SubmissionsPanel
-from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import remember_folder, start_folder
 from desktop_app.ui.tasks import run_with_progress
@@ -66,6 +68,17 @@ WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
 FOLDER_KEY = "exports/folder"
 CONFIRM_FINAL = "Make final return…"
 EMPTY_TITLE = "No returns to export yet"
+
+
+def _core_period(period: ExportPeriod | None) -> object | None:
+    """The year, half or quarter an export period stands for, as the other pages know periods."""
+    if period is None:
+        return None
+    if period.quarter is not None:
+        return Quarter(period.year, period.quarter)
+    if period.half is not None:
+        return HalfYear(period.year, period.half)
+    return period.year
 
 
 def final_return_sentences(preview: ExportPreview) -> str:
@@ -191,7 +204,9 @@ class ExportsPage(Page):
         for widget in (self.picker, self.save_button, self.final_button):
             widget.setVisible(has_returns)
         if has_returns:
-            self.picker.set_years([y.year for y in years], default_year(years))
+            offered = [y.year for y in years]
+            followed = year_of(self.context.current_period)
+            self.picker.set_years(offered, followed if followed in offered else default_year(years))
         self.count_label.setText(
             "The MoJ return, what was submitted, and the Panel report" if has_returns else ""
         )
@@ -380,7 +395,26 @@ class ExportsPage(Page):
 
     # ------------------------------------------------------------------ slots
 
-    def _on_picker_changed(self) -> None:
+    def follow_period(self, period: object) -> None:
+        year = year_of(period)
+        if year is None or self._busy or year.label not in self.picker.offered_years():
+            return
+        wanted = period if isinstance(period, (Quarter, HalfYear)) else year
+        if _core_period(self.picker.period()) == wanted:
+            return
+        part = f"{'Q' if isinstance(wanted, Quarter) else 'H'}{wanted.number}" if wanted is not year else "year"
+        # One refresh for the pair, not one for the year and another for the part.
+        self.picker.blockSignals(True)
+        try:
+            self.picker.select_year(year.label)
+            self.picker.select_part(part)
+        finally:
+            self.picker.blockSignals(False)
+        self._on_picker_changed(chosen_by_officer=False)
+
+    def _on_picker_changed(self, *, chosen_by_officer: bool = True) -> None:
+        if chosen_by_officer:
+            self.context.choose_period(_core_period(self.picker.period()))
         self.show_message("")
         self._refresh_period()
 
