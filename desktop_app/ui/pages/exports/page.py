@@ -308,13 +308,13 @@ class ExportsPage(Page):
             self.tabs.setCurrentWidget(self.submissions_panel)
             self.show_message(
                 f"Final MoJ return for {run.period.label} saved to {run.target}\n"
-                f"Recorded as submission {outcome.id}; {format_count(outcome.returns_included)} returns "
+                f"Recorded as submission {outcome.id}; {plural(outcome.returns_included, 'return')} "
                 f"locked. SHA-256: {outcome.sha256}"
             )
         else:
             self.show_message(
                 f"MoJ return for {run.period.label} saved to {outcome.path}\n"
-                f"{format_count(outcome.returns_counted)} returns counted. SHA-256: {outcome.sha256}"
+                f"{plural(outcome.returns_counted, 'return')} counted. SHA-256: {outcome.sha256}"
             )
 
     def _on_export_failed(self, run: ExportRun, error: BaseException) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import Direction
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.small_numbers import small_number_threshold
@@ -293,11 +294,11 @@ class IndicatorsPage(Page):
         priorities = len({r.priority_number for r in shown if not r.priority_spotlight})
         spotlights = len({r.priority_number for r in shown if r.priority_spotlight})
         if len(shown) == total:
-            text = f"{format_count(total)} indicators under {priorities} priorities"
+            text = f"{plural(total, 'indicator')} under {plural(priorities, 'priority', 'priorities')}"
             if spotlights:
                 text += " and a spotlight" if spotlights == 1 else f" and {spotlights} spotlights"
         else:
-            text = f"{format_count(len(shown))} of {format_count(total)} indicators shown"
+            text = f"{format_count(len(shown))} of {plural(total, 'indicator')} shown"
         self.count_label.setText(text)
 
     def _show_detail(self, indicator: IndicatorRow | None) -> None:
