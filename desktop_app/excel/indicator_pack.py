@@ -25,6 +25,7 @@ from desktop_app.excel.writer import (
     add_table_sheet,
     highlight,
     new_workbook,
+    prepare_for_print,
     save_atomically,
     set_properties,
 )
@@ -222,4 +223,5 @@ def write_indicator_pack(pack: IndicatorPackData, target: Path | str) -> Path:
         "Latest reading of each indicator against its baseline",
         description=DEMO_WORDS if pack.is_demo else None,
     )
+    prepare_for_print(workbook)
     return save_atomically(workbook, target)

@@ -194,7 +194,7 @@ def write_moj_return_workbook(
     be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
     """
     from desktop_app.excel import moj_return_sheets as sheets
-    from desktop_app.excel.writer import new_workbook, save_atomically, set_properties
+    from desktop_app.excel.writer import new_workbook, prepare_for_print, save_atomically, set_properties
 
     def step(fraction: float, text: str) -> None:
         # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
@@ -216,6 +216,7 @@ def write_moj_return_workbook(
         f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
         description=DEMO_WORDS if data.is_demo else None,
     )
+    prepare_for_print(workbook)
     written = save_atomically(workbook, target)
     if progress is not None:
         progress(1.0, "Saved")

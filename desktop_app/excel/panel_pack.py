@@ -28,6 +28,7 @@ from desktop_app.excel.writer import (
     add_table_sheet,
     highlight,
     new_workbook,
+    prepare_for_print,
     save_atomically,
     set_properties,
     write_cell,
@@ -183,4 +184,5 @@ def write_panel_pack(pack: PanelPackData, target: Path | str) -> Path:
     set_properties(
         workbook, TITLE, f"{pack.plan_name}, {pack.year_label}", description=DEMO_WORDS if pack.is_demo else None
     )
+    prepare_for_print(workbook)
     return save_atomically(workbook, target)

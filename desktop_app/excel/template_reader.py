@@ -186,8 +186,9 @@ def _read_strands(workbook, layout: list[LayoutRow]) -> tuple[list[FilledStrand]
         for row in rows:
             shown = cells.get(row.label_cell, (None, "n", None))[0]
             if not _same_text(shown, row.label):
+                found = "is empty" if shown is None or not str(shown).strip() else f"reads {shown!r}"
                 raise _fail(
-                    f"the layout was edited: this cell should read {row.label!r} but reads {shown!r}; "
+                    f"the layout was edited: this cell should read {row.label!r} but {found}; "
                     f"undo the change or {_FRESH}",
                     sheet,
                     row.label_cell,

@@ -52,6 +52,7 @@ from desktop_app.excel.writer import (
     TITLE_FONT,
     new_workbook,
     safe_text,
+    prepare_for_print,
     save_atomically,
     set_properties,
     sheet_title,
@@ -106,8 +107,8 @@ _PROMPT_MAX, _PROMPT_TITLE_MAX, _ERROR_MAX = 255, 32, 225
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 LOCKED_INPUT_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-NOTE_FONT = Font(italic=True, color="595959")
+HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
+NOTE_FONT = Font(name="Calibri", italic=True, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 # Characters no file name may hold on Windows, macOS or Linux, and control characters.
@@ -423,4 +424,5 @@ def write_template(template: ProviderTemplate, target: Path | str) -> Path:
         title=f"Quarterly return {template.quarter.label}: {template.provider_name}",
         subject="Provider return template",
     )
+    prepare_for_print(workbook)
     return save_atomically(workbook, target)

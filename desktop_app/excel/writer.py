@@ -37,10 +37,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop_app.excel.print_setup import prepare_for_print, set_up_page
+
 __all__ = [
     "COUNT", "DATE", "DATE_TIME", "DECIMAL", "MONEY", "ONE_DECIMAL", "PERCENT",
     "Formatted", "WorkbookWriteError", "add_details_sheet", "add_table_sheet", "highlight",
-    "looks_like_formula", "new_workbook", "safe_text", "save_atomically", "set_properties",
+    "looks_like_formula", "new_workbook", "prepare_for_print", "safe_text", "save_atomically", "set_properties",
     "sheet_title", "write_cell",
 ]
 
@@ -61,12 +63,14 @@ MAX_ROWS = 1_048_576
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _WIDTH_SAMPLE_ROWS = 2000  # enough to size a column without measuring a huge sheet twice
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Named, or LibreOffice prints a bold cell in its own serif default, wider than the columns allow.
+BODY_FONT_NAME = "Calibri"
+HEADER_FONT = Font(name=BODY_FONT_NAME, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="0B2A45"))
-TITLE_FONT = Font(bold=True, size=14)
-LABEL_FONT = Font(bold=True)
+TITLE_FONT = Font(name=BODY_FONT_NAME, bold=True, size=14)
+LABEL_FONT = Font(name=BODY_FONT_NAME, bold=True)
 
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -266,14 +270,14 @@ def add_table_sheet(
             write_cell(worksheet, header_row + offset, column, value, number_format)
 
     sizes = _column_widths(headers, rows, column_formats)
-    for column, header in enumerate(headers, start=1):
-        width = (widths or {}).get(header, sizes[column - 1])
+    chosen = [(widths or {}).get(header, sizes[column - 1]) for column, header in enumerate(headers, start=1)]
+    for column, width in enumerate(chosen, start=1):
         worksheet.column_dimensions[get_column_letter(column)].width = width
 
     last_column = get_column_letter(max(1, len(headers)))
     worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1).coordinate
     worksheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(rows)}"
-    _print_setup(worksheet, header_row)
+    _print_setup(worksheet, header_row, chosen)
     return worksheet
 
 
@@ -290,20 +294,16 @@ def add_details_sheet(workbook: Workbook, title: str, items: Sequence[tuple[str,
     return worksheet
 
 
-def _print_setup(worksheet: Worksheet, header_row: int) -> None:
-    # On paper: landscape, as wide as one page, the header repeated on every page.
-    worksheet.page_setup.orientation = "landscape"
-    worksheet.page_setup.fitToWidth = 1
-    worksheet.page_setup.fitToHeight = 0
-    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
-    worksheet.print_title_rows = f"{header_row}:{header_row}"
+def _print_setup(worksheet: Worksheet, header_row: int, widths: Sequence[float]) -> None:
+    # On paper: A4, as wide as one page, the header repeated on every page (print_setup.py).
+    set_up_page(worksheet, widths, title_rows=f"{header_row}:{header_row}")
 
 
 def highlight(cell: Cell, fill_rgb: str, *, font_rgb: str | None = None, bold: bool = False) -> None:
     """Fill a cell with a colour (RRGGBB), e.g. a status cell in its RAG colour."""
     cell.fill = PatternFill("solid", fgColor=fill_rgb)
     if font_rgb is not None or bold:
-        cell.font = Font(bold=bold, color=font_rgb)
+        cell.font = Font(name=BODY_FONT_NAME, bold=bold, color=font_rgb)
 
 
 def set_properties(

@@ -179,13 +179,17 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> Page:
         index = [k for k, _ in PAGES].index(key)
         page = self.page(key)
+        if self.context.current_period is not None:
+            page.follow_period(self.context.current_period)
         self.stack.setCurrentWidget(page)
         if self.sidebar.currentRow() != index:
             self.sidebar.setCurrentRow(index)
         return page
 
     def navigate(self, key: str, target: object | None = None) -> Page:
-        """Show page `key` and, when given, what on it the officer was sent to see."""
+        """Show page `key` and, when given, what on it the officer was sent to see (a target
+        with a `period`, such as a quarter clicked on a chart, opens the page on that period)."""
+        self.context.choose_period(getattr(target, "period", None))
         page = self.show_page(key)
         if target is not None:
             page.show_target(target)

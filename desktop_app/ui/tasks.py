@@ -89,6 +89,10 @@ def run_task(
     return task
 
 
+PROGRESS_MIN_WIDTH = 380
+TITLE_BAR_EXTRA_PX = 160
+
+
 def run_with_progress(
     parent: QWidget,
     title: str,
@@ -101,6 +105,9 @@ def run_with_progress(
     """Run `work` with a window-modal progress dialog whose Cancel button stops it."""
     dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
     dialog.setWindowTitle(title)
+    # Wide enough for the whole title in the title bar (its buttons take about 120 px), which a
+    # narrow dialog cuts to "Saving th…2022/23"; progress lines are shorter than the title.
+    dialog.setMinimumWidth(max(PROGRESS_MIN_WIDTH, dialog.fontMetrics().horizontalAdvance(title) + TITLE_BAR_EXTRA_PX))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)  # quick work never flashes a dialog
     dialog.setAutoClose(False)

@@ -271,3 +271,15 @@ def test_a_template_saved_again_by_libreoffice_still_imports(template_path, tmp_
     filled = read_template(tmp_path / "saved" / template_path.name)
     assert filled.strands[1].values == {"victims_supported": 17, "idva_da_supported": None}
     assert filled.strands[0].values["victims_supported"] == 120
+
+
+def test_a_cleared_label_is_refused_saying_it_is_empty_never_that_it_reads_none(template_path):
+    fill_template(template_path, {}, save_as=template_path)
+    workbook = load_workbook(template_path)
+    workbook["WY-001"]["A12"] = None
+    workbook.save(template_path)
+    with pytest.raises(TemplateRefused) as refused:
+        read_template(template_path)
+    line = refused.value.problems[0].line("f.xlsx")
+    assert line.startswith("f.xlsx, sheet WY-001, cell A12: the layout was edited")
+    assert "is empty" in line and "None" not in line

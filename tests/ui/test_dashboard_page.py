@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
 from desktop_app.core.indicator_status import Status
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.dashboard import COMPLETENESS_STATES, dashboard
@@ -123,12 +123,16 @@ def test_clicking_a_provider_opens_the_providers_page_filtered_to_it(qtbot, demo
     assert [p.name for p in page.table.visible_records()] == ["Aire Valley Victim Support"]
 
 
-def test_clicking_a_quarter_opens_the_returns_page(qtbot, demo_window):
+def test_clicking_a_quarter_opens_the_returns_page_on_that_quarter(qtbot, demo_window):
     chart = demo_window.current_page().victims_chart
     with qtbot.waitSignal(chart.bar_clicked) as clicked:
         _click(qtbot, chart, QPointF(1, 100))
     assert (clicked.args[0].year, clicked.args[0].quarter) == (Y2022, 2)
-    assert demo_window.current_page().key == "returns"
+    page = demo_window.current_page()
+    assert page.key == "returns"
+    # On the quarter clicked, not the Returns page's own default (2024/25 Q4).
+    assert page.quarter == Quarter(Y2022, 2)
+    assert page.quarter_combo.currentText() == "2022/23 Q2"
 
 
 def test_save_as_png_writes_the_chart_at_twice_its_width_and_copy_puts_it_on_the_clipboard(demo_window, tmp_path):
@@ -252,3 +256,18 @@ def test_a_saved_chart_prints_a_small_count_as_fewer_than_5_and_the_screen_keeps
     chart.small_number_threshold = 0
     exact = chart.picture()
     assert published != exact  # the saved picture differs only in how the small count is printed
+
+
+def test_the_year_chosen_on_the_dashboard_is_kept_on_exports_and_returns_and_back(qtbot, demo_window):
+    dashboard = demo_window.current_page()
+    dashboard.year_combo.setCurrentIndex(dashboard.year_combo.findText("2023/24"))
+
+    exports = demo_window.show_page("exports")
+    assert exports.picker.period().label == "2023/24"
+    returns = demo_window.show_page("returns")
+    assert returns.quarter == Quarter(FinancialYear(2023), 4)  # the latest quarter of the year chosen
+
+    returns.choose_quarter(Quarter(FinancialYear(2024), 3))
+    assert returns.quarter == Quarter(FinancialYear(2024), 3)
+    assert demo_window.show_page("exports").picker.period().label == "2024/25 Q3"
+    assert demo_window.show_page("dashboard").year_combo.currentText() == "2024/25"

@@ -287,3 +287,35 @@ def test_a_final_half_year_return_needs_the_cfos_name_which_the_submission_and_w
     # A quarter is not signed off: the name's row goes away.
     page.picker.select_part("Q1")
     assert not page.sign_off_row.isVisible()
+
+
+def test_the_final_return_question_says_how_many_are_missing_and_unverified_and_lists_them(demo_window):
+    db = demo_window.workspace.db
+    page = _page(demo_window, "2024/25", "year")
+    before = _states(db, "2024/25", 3)
+
+    page.final_button.click()
+    box = page.active_dialog
+    assert isinstance(box, QMessageBox)
+    text = box.informativeText()
+    assert "locks the 212 returns" in text
+    assert "18 returns are missing" in text
+    assert "58 unverified returns (draft or submitted) are left out" in text
+    listed = box.detailedText().splitlines()
+    assert len(listed) == 1 + 18 + 58
+    assert "2024/25 Q3, strand WY-004 (Aire Valley Victim Support): submitted" in listed
+    assert sum(line.endswith(": missing") for line in listed) == 18
+
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert _states(db, "2024/25", 3) == before  # nothing was locked by asking
+    assert list_submissions(db) == []
+
+
+def test_the_final_return_question_lists_nothing_when_every_return_is_in(demo_window):
+    page = _page(demo_window, "2024/25", "Q1")
+    page.final_button.click()
+    box = page.active_dialog
+    assert "locks the 72 returns" in box.informativeText()
+    assert "Not included" not in box.informativeText()
+    assert box.detailedText() == ""
+    box.button(QMessageBox.StandardButton.Cancel).click()

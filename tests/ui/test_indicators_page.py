@@ -502,3 +502,20 @@ def test_a_saved_chart_leaves_out_small_counts_and_says_so(qtbot, demo_window, t
 
     _select(page, "1.5")  # large counts: nothing withheld
     assert chart.withheld_points() == []
+
+
+def test_the_trend_axis_prints_thousands_with_separators_as_the_table_does(qtbot, demo_window):
+    page = demo_window.show_page("indicators")
+    row = _select(page, "1.5")  # early guilty pleas: readings around 2,000
+    qtbot.waitUntil(lambda: page.chart.plot.height() > 100)
+    axis = page.chart.plot.getPlotItem().getAxis("left")
+    low, high = axis.range
+    shown = [
+        text
+        for spacing, values in axis.tickValues(low, high, axis.height())
+        for text in axis.tickStrings(values, 1.0, spacing)
+    ]
+    assert any(int(value.replace(",", "")) >= 1000 for value in shown if value)
+    assert all("," in value for value in shown if value and int(value.replace(",", "")) >= 1000)
+    assert axis.tickStrings([3200.0, 12.5], 1.0, 0.5) == ["3,200.0", "12.5"]
+    assert row.formatted(2841) == "2,841"

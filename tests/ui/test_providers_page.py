@@ -35,7 +35,7 @@ def test_a_provider_added_through_the_form_appears_in_the_table(qtbot, window):
     assert [r.name for r in page.table.visible_records()] == ["Aire Valley Victim Support"]
     row = page.table.visible_records()[0]
     assert row.districts == ("Bradford", "Leeds")
-    assert page.count_label.text() == "1 providers"
+    assert page.count_label.text() == "1 provider"  # was "1 providers" (issue 15)
 
 
 def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_saved(qtbot, window):

@@ -392,3 +392,16 @@ def test_leaving_the_page_or_closing_the_window_with_unsaved_edits_asks_first(qt
     page.active_dialog.button(QMessageBox.StandardButton.Discard).click()
     qtbot.waitUntil(lambda: not demo_window.isVisible())
     assert model.changed_cells() == 0
+
+
+def test_ctrl_tab_leaves_the_grid_where_tab_walks_its_cells_and_the_tooltip_says_so(qtbot, page):
+    view = page.grid_view
+    view.setFocus()
+    view.setCurrentIndex(page.grid_model.index(0, FIRST_MEASURE))
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.hasFocus() and view.currentIndex().column() == FIRST_MEASURE + 1
+    qtbot.keyClick(view, Qt.Key.Key_Tab, CTRL)
+    qtbot.waitUntil(lambda: not view.hasFocus())
+    assert QApplication.focusWidget() is not None and QApplication.focusWidget() is not view
+    assert "Ctrl+Tab" in view.toolTip()

@@ -68,3 +68,21 @@ def test_cancel_from_the_progress_dialog_stops_the_work(qtbot, qapp):
     dialog.findChild(QPushButton).click()  # the officer presses Cancel
     qtbot.waitUntil(lambda: outcome == ["cancelled"], timeout=5000)
     assert not dialog.isVisible()
+
+
+def test_the_progress_dialog_is_wide_enough_for_its_whole_title(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(1366, 768)
+    parent.show()
+    title = "Saving the MoJ return for 2022/23 Q4 (final)"
+    done = []
+    task, dialog = run_with_progress(
+        parent, title, lambda progress, cancelled: "saved", on_success=done.append, on_error=done.append,
+    )
+    dialog.show()
+    qtbot.waitUntil(lambda: done == ["saved"], timeout=5000)
+    # The title bar's close button and margins take ~120 px; the rest must hold the title.
+    assert dialog.width() - 120 >= dialog.fontMetrics().horizontalAdvance(title)

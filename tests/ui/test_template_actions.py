@@ -284,3 +284,22 @@ def test_the_preview_dialog_renders_on_a_laptop_screen(qtbot, page, made, tmp_pa
     picture = tmp_path / "import preview.png"
     assert dialog.grab().save(str(picture))
     assert picture.stat().st_size > 10_000
+
+
+def test_a_refused_figure_shows_what_the_cell_holds_and_a_refused_batch_never_says_returns_to_write(qtbot, page, made):
+    aire = _template_of(made, AIRE)
+    held = _row(page, "WY-004").values["victims_supported"]
+    fill_template(aire, {"WY-004": {"Victims supported": "about 400"}})
+
+    page.templates.import_files([aire])
+    dialog = _preview_dialog(qtbot, page)
+    rows = {r.strand.reference: r for r in dialog.strand_rows()}
+    shown = dialog.strands_model.index(list(rows).index("WY-004"), 3).data()
+    assert shown == f"Victims supported {held:,} → 'about 400' (refused)"
+    assert "blank" not in shown
+    dialog.strands_table.select_where(lambda r: r.strand.reference == "WY-004")
+    assert f"Victims supported: {held:,} → 'about 400' (refused) (cell B11)" in dialog.details.toPlainText()
+    summary = dialog.summary_label.text()
+    assert "to write" not in summary
+    assert "nothing will be written until the refused file is corrected or left out" in summary
+    assert not dialog.import_button.isEnabled()

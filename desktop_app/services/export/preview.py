@@ -44,6 +44,8 @@ class ExportPreview:
     returns_missing: int
     returns_in_period: int  # any status
     problems: tuple[DataProblem, ...]
+    # Where each unverified return is, with its status ("2022/23 Q1, strand WY-004 (...): draft").
+    unverified: tuple[str, ...] = ()
     totals: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +55,17 @@ class ExportPreview:
     def has_returns(self) -> bool:
         """Whether any return at all, of any status, has been entered for the period."""
         return self.returns_in_period > 0
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Where each missing return is: strand × quarter cells with no return entered."""
+        return tuple(p.where for p in self.problems if p.kind == MISSING)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """What a return of the period would not hold: the missing, then unverified ones left out."""
+        unverified = () if self.include_unverified else self.unverified
+        return tuple(f"{where}: missing" for where in self.missing) + unverified
 
     @property
     def above_ceiling(self) -> tuple[DataProblem, ...]:
@@ -123,6 +136,10 @@ def preview_of(snapshot: PeriodSnapshot) -> ExportPreview:
         returns_missing=len(snapshot.missing),
         returns_in_period=len(snapshot.returns),
         problems=tuple(problems),
+        unverified=tuple(
+            f"{_where(r.quarter.label, r.strand.reference, r.strand.provider)}: {r.status.value}"
+            for r in snapshot.unverified
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear, HalfYear, format_date
 from desktop_app.core.vocabulary import ClaimStatus, ReturnStatus
+from desktop_app.core.wording import plural
 from desktop_app.services.finance.claims import CategoryRow, read_categories
 from desktop_app.services.finance.settings import finance_settings, half_due_date
 from desktop_app.store.database import Database
@@ -393,7 +394,7 @@ def finance_text(report: FinanceReport) -> str:
     flagged = [s for s in report.strands if s.flags]
     lines.append("")
     if flagged:
-        lines.append(f"{len(flagged)} strands flagged:")
+        lines.append(f"{plural(len(flagged), 'strand')} flagged:")
         for strand in flagged:
             lines.append(f"  {strand.reference} {strand.name}: " + "; ".join(FLAG_WORDS[f] for f in strand.flags))
     else:

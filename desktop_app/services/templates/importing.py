@@ -140,6 +140,13 @@ def _formula_keys(filled: FilledTemplate, strand: FilledStrand) -> set[str]:
     return {key for key, cell in strand.cells.items() if cell in cells}
 
 
+def _refused(entered: object, read: int | None) -> object:
+    """What a cell holds that could not be read as a count ('about 400'), else None."""
+    if read is None and entered is not None and str(entered).strip():
+        return entered
+    return None
+
+
 def _plan_strand(
     filled: FilledTemplate,
     strand: FilledStrand,
@@ -159,7 +166,7 @@ def _plan_strand(
         ValueChange(k, labels[k], strand.cells[k], None, v) for k, v in after.items() if k not in held
     )
     changed_values = tuple(
-        ValueChange(k, labels[k], strand.cells[k], old, after.get(k))
+        ValueChange(k, labels[k], strand.cells[k], old, after.get(k), refused=_refused(strand.values.get(k), after.get(k)))
         for k, old in held.items()
         if after.get(k) != old
     )

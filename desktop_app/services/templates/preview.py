@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
+from desktop_app.core.wording import plural
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
 from desktop_app.core.vocabulary import ReturnStatus
@@ -35,7 +36,7 @@ WARNINGS_POLICY = (
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return plural(number, noun)
 
 
 def display_name(path: Path) -> str:
@@ -54,14 +55,20 @@ class ValueChange:
     cell: str
     old: int | None
     new: int | None
+    # What the cell holds when it is not a count ('about 400'), so it is shown, not "blank".
+    refused: object = None
+
+    @property
+    def new_shown(self) -> str:
+        """The file's figure as the officer should see it: a count, blank, or the refused text."""
+        if self.new is None and self.refused is not None:
+            return f"{str(self.refused)!r} (refused)"
+        return "blank" if self.new is None else format_count(self.new)
 
     def describe(self) -> str:
-        def shown(value: int | None) -> str:
-            return "blank" if value is None else format_count(value)
-
         if self.old is None:
-            return f"{self.label}: {shown(self.new)} (cell {self.cell})"
-        return f"{self.label}: {shown(self.old)} → {shown(self.new)} (cell {self.cell})"
+            return f"{self.label}: {self.new_shown} (cell {self.cell})"
+        return f"{self.label}: {format_count(self.old)} → {self.new_shown} (cell {self.cell})"
 
 
 @dataclass(frozen=True)
@@ -244,11 +251,21 @@ class ImportPreview:
         """One line for the whole batch."""
         counts = self.counts()
         ready = len(self.files) - len(self.refused_files)
+        writing = (
+            f"({counts.get(NEW, 0)} new, {counts.get(CHANGED, 0)} changed, "
+            f"{_count(counts.get(SUBMIT, 0), 'draft')} submitted unchanged)"
+        )
+        if self.ok:
+            what = f"{_count(len(self.to_write), 'return')} to write {writing}"
+        else:
+            # The batch commits whole or not at all: a refused file means nothing is written.
+            what = (
+                f"nothing will be written until the refused {'file is' if len(self.refused_files) == 1 else 'files are'} "
+                f"corrected or left out; then {_count(len(self.to_write), 'return')} {writing}"
+            )
         parts = [
-            f"{len(self.files)} {'file' if len(self.files) == 1 else 'files'}: {ready} ready, "
-            f"{len(self.refused_files)} refused",
-            f"{_count(len(self.to_write), 'return')} to write ({counts.get(NEW, 0)} new, "
-            f"{counts.get(CHANGED, 0)} changed, {_count(counts.get(SUBMIT, 0), 'draft')} submitted unchanged)",
+            f"{_count(len(self.files), 'file')}: {ready} ready, {len(self.refused_files)} refused",
+            what,
         ]
         claims = self.claims_to_write
         if claims:

@@ -8,8 +8,17 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import Changed
 from desktop_app.services.workspace import Workspace
+
+
+def year_of(period: object) -> FinancialYear | None:
+    """The financial year of a period chosen on some page (a year, half or quarter), or None."""
+    if isinstance(period, FinancialYear):
+        return period
+    year = getattr(period, "year", None)
+    return year if isinstance(year, FinancialYear) else None
 
 
 class AppEvents(QObject):
@@ -25,6 +34,14 @@ class PageContext:
     events: AppEvents
     # Set by the window: show page `key` and ask it to show `target` (a record, a quarter...).
     navigate: Callable[[str, object | None], None] | None = None
+    # The period the officer last chose on any page (a core Quarter, HalfYear or FinancialYear):
+    # the Dashboard, Returns and Exports pages follow it when shown, so the choice is kept.
+    current_period: object | None = None
+
+    def choose_period(self, period: object | None) -> None:
+        """The officer picked `period` on a page: the other pages show it when next shown."""
+        if period is not None:
+            self.current_period = period
 
     def publish(self, changed: Changed) -> None:
         self.events.data_changed.emit(changed)
@@ -68,6 +85,9 @@ class Page(QWidget):
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         """Call `proceed` once it is safe to leave (a page with unsaved work asks first)."""
         proceed()
+
+    def follow_period(self, period: object) -> None:
+        """Show `period` (the one the officer chose on another page) if this page has periods."""
 
     def show_target(self, target: object) -> None:
         """Bring `target` into view (another page sent the officer here); pages that can, do."""

@@ -42,8 +42,10 @@ from desktop_app.ui.pages.dashboard.chart_parts import (
     point_font,
     wrapped,
 )
+from desktop_app.ui.save_folders import remember_folder, start_folder
 
 PICTURE_FILTER = "PNG picture (*.png)"
+CHART_FOLDER_KEY = "dashboard/chartFolder"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class BarChart(QFrame):
     bar_clicked = Signal(object)
     # Counts below this are published as words in saved pictures; the page sets it from the settings.
     small_number_threshold = DEFAULT_THRESHOLD
+    settings = None  # QSettings the page hands on, for the folder "Save PNG…" starts in
 
     def __init__(
         self,
@@ -332,9 +335,13 @@ class BarChart(QFrame):
         return "-".join(part for part in words.split("-") if part) + ".png"
 
     def _on_save_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart as PNG", self.suggested_file_name(), PICTURE_FILTER)
+        folder = start_folder(self.settings, CHART_FOLDER_KEY)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save chart as PNG", str(folder / self.suggested_file_name()), PICTURE_FILTER
+        )
         if not path:
             return
+        remember_folder(self.settings, CHART_FOLDER_KEY, Path(path).parent)
         if not path.lower().endswith(".png"):
             path += ".png"
         try:

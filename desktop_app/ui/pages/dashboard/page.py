@@ -41,7 +41,7 @@ from desktop_app.ui.pages.dashboard.targets import (
     YearTarget,
 )
 from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
-from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
 
@@ -179,6 +179,7 @@ class DashboardPage(Page):
         threshold = small_number_threshold(self.workspace.db)
         for index, (frame, chart) in enumerate(zip(self._chart_frames, charts)):
             chart.small_number_threshold = threshold
+            chart.settings = self.context.settings  # where "Save PNG…" last saved
             chart.setMinimumHeight(CHART_HEIGHT)
             self.chart_grid.replaceWidget(frame, chart)
             frame.deleteLater()
@@ -197,7 +198,8 @@ class DashboardPage(Page):
         years = dashboard_years(self.workspace.db)
         current = self.current_year()
         if current not in years:
-            current = default_dashboard_year(self.workspace.db)
+            followed = year_of(self.context.current_period)
+            current = followed if followed in years else default_dashboard_year(self.workspace.db)
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
         for year in years:
@@ -260,9 +262,15 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------------ slots
 
+    def follow_period(self, period: object) -> None:
+        year = year_of(period)
+        if year is not None and year != self.current_year() and self.year_combo.findData(year.start_year) >= 0:
+            self.show_year(year)
+
     def _on_year_combo_current_index_changed(self, _index: int) -> None:
         year = self.current_year()
         if year is not None:
+            self.context.choose_period(year)
             self.show_year(year)
 
     def _on_chart_bar_clicked(self, target: object) -> None:

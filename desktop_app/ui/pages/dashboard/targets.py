@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, Quarter
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,11 @@ class QuarterTarget:
     quarter: int
     service_category_key: str  # "" for the whole quarter or Other services
     service_category: str
+
+    @property
+    def period(self) -> Quarter:
+        """The quarter clicked: the page sent to shows it."""
+        return Quarter(self.year, self.quarter)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,11 @@ class YearTarget:
 
     year: FinancialYear
 
+    @property
+    def period(self) -> FinancialYear:
+        """The year clicked: the page sent to shows it."""
+        return self.year
+
 
 @dataclass(frozen=True)
 class CompletenessTarget:
@@ -43,3 +53,8 @@ class CompletenessTarget:
     year: FinancialYear
     quarter: int
     state: str
+
+    @property
+    def period(self) -> Quarter:
+        """The quarter clicked: the page sent to shows it."""
+        return Quarter(self.year, self.quarter)

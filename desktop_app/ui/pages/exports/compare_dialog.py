@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.numbers import format_change, format_count
+from desktop_app.core.wording import plural
 from desktop_app.services.export import SubmissionComparison, TotalChange, ValueChange
 from desktop_app.ui.pages.exports.sections import section_heading, subtitle
 from desktop_app.ui.pages.exports.submissions import file_name, local_time, period_text
@@ -73,7 +74,7 @@ class CompareDialog(QDialog):
         sent = subtitle(self, "Sent")
         sent.setText(
             f"Sent {local_time(submission.created_at)} by {submission.created_by} as "
-            f"{file_name(submission.file_name)} ({format_count(submission.returns_included)} returns)."
+            f"{file_name(submission.file_name)} ({plural(submission.returns_included, 'return')})."
         )
         sent.setToolTip(submission.file_name)
         layout.addWidget(sent)

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.periods import HalfYear, Quarter
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import (
     PROVIDERS,
     RETURNS,
@@ -35,6 +37,7 @@ from desktop_app.services.changes import (
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export import (
     FINAL_EXPORT_CHANGED,
+    ExportPeriod,
     ExportPreview,
     ExportResult,
     SubmissionRecord,
@@ -54,8 +57,9 @@ from desktop_app.ui.pages.exports.preview_panel import PreviewPanel
 from desktop_app.ui.pages.exports.report_panel import ReportPanel
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.pages.exports.submissions import SubmissionsPanel
-from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.read_only import mark_editing
+from desktop_app.ui.save_folders import remember_folder, start_folder
 from desktop_app.ui.tasks import run_with_progress
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
@@ -64,6 +68,42 @@ WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
 FOLDER_KEY = "exports/folder"
 CONFIRM_FINAL = "Make final return…"
 EMPTY_TITLE = "No returns to export yet"
+
+
+def _core_period(period: ExportPeriod | None) -> object | None:
+    """The year, half or quarter an export period stands for, as the other pages know periods."""
+    if period is None:
+        return None
+    if period.quarter is not None:
+        return Quarter(period.year, period.quarter)
+    if period.half is not None:
+        return HalfYear(period.year, period.half)
+    return period.year
+
+
+def final_return_sentences(preview: ExportPreview) -> str:
+    """What the final return locks and what it leaves out, said before anything is locked."""
+    text = (
+        f"This saves the workbook to send, locks the {plural(preview.returns_counted, 'return')} "
+        "it includes (changing one later needs it reopened, with a reason) and records a "
+        "submission with the file's SHA-256."
+    )
+    missing = preview.returns_missing
+    unverified = 0 if preview.include_unverified else preview.returns_unverified
+    if missing or unverified:
+        parts = []
+        if missing:
+            parts.append(f"{plural(missing, 'return')} {'is' if missing == 1 else 'are'} missing")
+        if unverified:
+            parts.append(
+                f"{plural(unverified, 'unverified return')} (draft or submitted) "
+                f"{'is' if unverified == 1 else 'are'} left out"
+            )
+        text += (
+            f"\n\nNot included: {' and '.join(parts)}; Show Details lists them. "
+            "Cancel to enter or verify them first."
+        )
+    return text + "\n\nNext you choose where to save it."
 
 
 class ExportsPage(Page):
@@ -164,7 +204,9 @@ class ExportsPage(Page):
         for widget in (self.picker, self.save_button, self.final_button):
             widget.setVisible(has_returns)
         if has_returns:
-            self.picker.set_years([y.year for y in years], default_year(years))
+            offered = [y.year for y in years]
+            followed = year_of(self.context.current_period)
+            self.picker.set_years(offered, followed if followed in offered else default_year(years))
         self.count_label.setText(
             "The MoJ return, what was submitted, and the Panel report" if has_returns else ""
         )
@@ -223,11 +265,7 @@ class ExportsPage(Page):
         return path
 
     def _folder(self) -> Path:
-        settings = self.context.settings
-        remembered = settings.value(FOLDER_KEY) if settings is not None else None
-        if remembered and Path(remembered).is_dir():
-            return Path(remembered)
-        return self.workspace.path.parent if self.workspace.path else Path.home()
+        return start_folder(self.context.settings, FOLDER_KEY)
 
     def export_to(self, path: str | Path, *, final: bool = False):
         """Save the chosen period's workbook to `path` off the UI thread (what the buttons do
@@ -243,8 +281,7 @@ class ExportsPage(Page):
             include_unverified=self.picker.include_unverified(), final=final,
             signed_off_by=(self.signed_off_edit.text().strip() or None) if final and period.half else None,
         )
-        if self.context.settings is not None:
-            self.context.settings.setValue(FOLDER_KEY, str(run.target.parent))
+        remember_folder(self.context.settings, FOLDER_KEY, run.target.parent)
         self._set_busy(True)
         self.show_message("")
         self.task, self.progress_dialog = run_with_progress(
@@ -271,13 +308,13 @@ class ExportsPage(Page):
             self.tabs.setCurrentWidget(self.submissions_panel)
             self.show_message(
                 f"Final MoJ return for {run.period.label} saved to {run.target}\n"
-                f"Recorded as submission {outcome.id}; {format_count(outcome.returns_included)} returns "
+                f"Recorded as submission {outcome.id}; {plural(outcome.returns_included, 'return')} "
                 f"locked. SHA-256: {outcome.sha256}"
             )
         else:
             self.show_message(
                 f"MoJ return for {run.period.label} saved to {outcome.path}\n"
-                f"{format_count(outcome.returns_counted)} returns counted. SHA-256: {outcome.sha256}"
+                f"{plural(outcome.returns_counted, 'return')} counted. SHA-256: {outcome.sha256}"
             )
 
     def _on_export_failed(self, run: ExportRun, error: BaseException) -> None:
@@ -330,11 +367,10 @@ class ExportsPage(Page):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Final MoJ return")
         box.setText(f"Make the final MoJ return for {preview.period.label}?")
-        box.setInformativeText(
-            f"This saves the workbook to send, locks the {format_count(preview.returns_counted)} returns "
-            "it includes (changing one later needs it reopened, with a reason) and records a "
-            "submission with the file's SHA-256. Next you choose where to save it."
-        )
+        box.setInformativeText(final_return_sentences(preview))
+        if preview.left_out:
+            # "Show Details…" lists them, so the officer can see which before anything is locked.
+            box.setDetailedText("Not in this return:\n" + "\n".join(preview.left_out))
         confirm = box.addButton(CONFIRM_FINAL, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(confirm)
@@ -359,7 +395,26 @@ class ExportsPage(Page):
 
     # ------------------------------------------------------------------ slots
 
-    def _on_picker_changed(self) -> None:
+    def follow_period(self, period: object) -> None:
+        year = year_of(period)
+        if year is None or self._busy or year.label not in self.picker.offered_years():
+            return
+        wanted = period if isinstance(period, (Quarter, HalfYear)) else year
+        if _core_period(self.picker.period()) == wanted:
+            return
+        part = f"{'Q' if isinstance(wanted, Quarter) else 'H'}{wanted.number}" if wanted is not year else "year"
+        # One refresh for the pair, not one for the year and another for the part.
+        self.picker.blockSignals(True)
+        try:
+            self.picker.select_year(year.label)
+            self.picker.select_part(part)
+        finally:
+            self.picker.blockSignals(False)
+        self._on_picker_changed(chosen_by_officer=False)
+
+    def _on_picker_changed(self, *, chosen_by_officer: bool = True) -> None:
+        if chosen_by_officer:
+            self.context.choose_period(_core_period(self.picker.period()))
         self.show_message("")
         self._refresh_period()
 

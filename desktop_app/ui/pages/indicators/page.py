@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import Direction
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.small_numbers import small_number_threshold
@@ -57,6 +58,7 @@ from desktop_app.ui.pages.indicators.table import (
     rolling_text,
 )
 from desktop_app.ui.read_only import mark_editing
+from desktop_app.ui.save_folders import remember_folder, start_folder
 from desktop_app.ui.pages.indicators.trend_chart import TrendChart
 from desktop_app.ui.pages.page import Page, PageContext
 from desktop_app.ui.widgets.empty_state import EmptyState
@@ -68,6 +70,7 @@ HEADER_STATE_KEY = "indicators/header"
 SPLITTER_STATE_KEY = "indicators/splitter"
 ALL_THEMES = "All themes"
 WORKBOOK_FILTER = "Excel workbook (*.xlsx)"
+FOLDER_KEY = "indicators/folder"
 PICTURE_FILTER = "PNG picture (*.png)"
 
 
@@ -291,11 +294,11 @@ class IndicatorsPage(Page):
         priorities = len({r.priority_number for r in shown if not r.priority_spotlight})
         spotlights = len({r.priority_number for r in shown if r.priority_spotlight})
         if len(shown) == total:
-            text = f"{format_count(total)} indicators under {priorities} priorities"
+            text = f"{plural(total, 'indicator')} under {plural(priorities, 'priority', 'priorities')}"
             if spotlights:
                 text += " and a spotlight" if spotlights == 1 else f" and {spotlights} spotlights"
         else:
-            text = f"{format_count(len(shown))} of {format_count(total)} indicators shown"
+            text = f"{format_count(len(shown))} of {plural(total, 'indicator')} shown"
         self.count_label.setText(text)
 
     def _show_detail(self, indicator: IndicatorRow | None) -> None:
@@ -409,8 +412,10 @@ class IndicatorsPage(Page):
 
     def ask_save_path(self, caption: str, suggested: str, file_filter: str) -> str:
         """Where to save (empty if the officer cancelled); a method so tests can answer it."""
-        folder = self.workspace.path.parent if self.workspace.path else Path.home()
+        folder = start_folder(self.context.settings, FOLDER_KEY)
         path, _ = QFileDialog.getSaveFileName(self, caption, str(folder / suggested), file_filter)
+        if path:
+            remember_folder(self.context.settings, FOLDER_KEY, Path(path).parent)
         return path
 
     def save_chart(self, path: str | Path) -> Path | None:

@@ -24,6 +24,19 @@ from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.indicators import IndicatorRow, ReadingRow
 from desktop_app.ui.pages.indicators.table import STATUS_COLOURS, UNIT_WORDS, point_colour
 
+
+class ReadingAxis(pg.AxisItem):
+    """Readings as the table prints them, 3,200 and 12.5, never pyqtgraph's 3200 or "x1e+04"."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        # As many decimals as the tick spacing needs: 0.5 apart shows 12.5, 500 apart shows 3,500.
+        decimals = 0 if spacing >= 1 else min(3, len(f"{spacing:.3f}".rstrip("0").split(".")[1]))
+        return [f"{v * scale:,.{decimals}f}" for v in values]
+
 TEXT = "#1c2b39"
 MUTED = "#5b6b7a"
 LINE = "#8795a3"
@@ -99,7 +112,10 @@ class TrendChart(QWidget):
         self.empty_label.setStyleSheet("background: white; border: 1px solid #d5dce3; padding: 24px;")
         self.stack.addWidget(self.empty_label)
 
-        self.plot = pg.PlotWidget(self, background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.plot = pg.PlotWidget(
+            self, background="w",
+            axisItems={"bottom": pg.DateAxisItem(orientation="bottom"), "left": ReadingAxis("left")},
+        )
         self.plot.setAccessibleName("Trend chart")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)

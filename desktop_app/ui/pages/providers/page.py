@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import PROVIDERS, STRANDS, Changed
 from desktop_app.services.providers import ProviderRow, list_providers
 from desktop_app.ui.pages.page import Page, PageContext
@@ -110,7 +111,7 @@ class ProvidersPage(Page):
     def _update_count(self) -> None:
         shown = self.table.proxy.rowCount()
         total = self.table.source_model.rowCount()
-        text = f"{format_count(total)} providers" if shown == total else f"{format_count(shown)} of {format_count(total)} providers"
+        text = plural(total, "provider") if shown == total else f"{format_count(shown)} of {plural(total, 'provider')}"
         self.count_label.setText(text)
 
     def _open_form(self, provider: ProviderRow | None) -> ProviderForm:

@@ -1,7 +1,7 @@
 """The Grid tab as the officer works it: typed like a spreadsheet, pasted into from one.
 
 Typing starts editing; Enter commits and moves down, Tab moves across the measures (skipping
-the strand's own columns), arrows move. Ctrl+V lays a block copied from Excel or LibreOffice
+the strand's own columns), Ctrl+Tab leaves the grid, arrows move. Ctrl+V lays a block copied from Excel or LibreOffice
 over the grid from the current cell, Ctrl+C copies the selection the same way, Delete blanks
 the selected cells, Ctrl+Z undoes the last paste or clear as a whole. Enter on the strand's
 columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form.
@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QAbstractScrollArea,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.paste import parse_paste, rectangular
+from desktop_app.core.wording import plural
 from desktop_app.ui.pages.returns.grid_model import (
     ERROR,
     FIRST_MEASURE,
@@ -56,6 +58,11 @@ MEASURE_MIN_WIDTH = 76
 # A light selection, so a selected cell's marker and figure stay readable. (Drawn by the style
 # sheet, not a delegate's paint(): PySide6 6.12 on Python 3.11 loses a reference to None on
 # every void call, and a paint() override makes one per painted cell.)
+GRID_KEYS = (
+    "Type to enter a figure; Enter moves down, Tab across. Ctrl+Tab (Ctrl+Shift+Tab) leaves the grid "
+    "for the next (previous) control. Ctrl+V pastes a block from Excel, Ctrl+Z undoes it."
+)
+CTRL = Qt.KeyboardModifier.ControlModifier
 GRID_STYLE = "QTableView#returnsGrid { selection-background-color: #cfe2f3; selection-color: #1c2b39; }"
 PROBLEMS_HEIGHT = 150  # five lines: enough to work down, the grid keeps the rest
 
@@ -97,6 +104,8 @@ class ReturnsGridView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setTabKeyNavigation(True)
+        self.setToolTip(GRID_KEYS)
+        self.setAccessibleDescription(GRID_KEYS)
         self.setWordWrap(False)
         self.setAlternatingRowColors(False)  # stripes would fight the marks
         self.verticalHeader().setVisible(False)
@@ -233,6 +242,11 @@ class ReturnsGridView(QTableView):
             if action.shortcut().matches(pressed) == QKeySequence.SequenceMatch.ExactMatch:
                 action.trigger()
                 return
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and event.modifiers() & CTRL:
+            # Tab walks the cells, so Ctrl+Tab leaves the grid, as in every Qt view.
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            QAbstractScrollArea.focusNextPrevChild(self, forward)
+            return
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         current = self.currentIndex()
         if enter and current.isValid() and self.state() != QAbstractItemView.State.EditingState:
@@ -289,11 +303,6 @@ def problems_table(parent=None) -> RecordTable:
         header.resizeSection(column, width)
     header.setStretchLastSection(True)  # the problem in words takes the rest
     return table
-
-
-def plural(n: int, one: str) -> str:
-    """`1 cell`, `2 cells`, `1,234 cells`."""
-    return f"{n:,} {one if n == 1 else one + 's'}"
 
 
 class GridPanel(QWidget):

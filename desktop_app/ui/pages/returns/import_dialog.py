@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
+from desktop_app.core.wording import plural
 from desktop_app.services.templates import (
     WARNINGS_POLICY,
     ClaimImport,
@@ -36,7 +37,6 @@ from desktop_app.services.templates import (
     ImportPreview,
     StrandImport,
 )
-from desktop_app.ui.pages.returns.grid_view import plural
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.date_edit import DateEdit
@@ -90,7 +90,7 @@ def _figure(value: int | None) -> str:
 
 def figures_text(strand: StrandImport) -> str:
     """The figures the import brings, compactly: `Victims supported 118 → 120; IDVA 4`."""
-    changed = [f"{c.label} {_figure(c.old)} → {_figure(c.new)}" for c in strand.changed_values]
+    changed = [f"{c.label} {_figure(c.old)} → {c.new_shown}" for c in strand.changed_values]
     new = [f"{c.label} {_figure(c.new)}" for c in strand.new_values]
     return "; ".join(changed + new)
 

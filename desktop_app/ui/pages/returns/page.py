@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.periods import FinancialYear, HalfYear, Quarter, format_date
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import REFUSALS, ServiceError, StaleRecordError
 from desktop_app.services.returns import (
@@ -73,6 +73,21 @@ def quarters_to_offer(strands, today: dt.date) -> tuple[list[Quarter], Quarter |
         quarters.append(quarters[-1].previous())
     ended = [q for q in quarters if q.end < today]
     return quarters, (ended[0] if ended else quarters[-1])
+
+
+def quarter_for(period: object, current: Quarter | None, offered: list[Quarter]) -> Quarter | None:
+    """The offered quarter that shows `period` (chosen on another page): the quarter itself; for
+    a year or half, the current quarter if it lies in it, else its latest offered quarter."""
+    if isinstance(period, Quarter):
+        return period if period in offered else None
+    if isinstance(period, (FinancialYear, HalfYear)):
+        numbers = (1, 2, 3, 4) if isinstance(period, FinancialYear) else (2 * period.number - 1, 2 * period.number)
+        year = period if isinstance(period, FinancialYear) else period.year
+        inside = [q for q in offered if q.year == year and q.number in numbers]
+        if current in inside:
+            return current
+        return max(inside) if inside else None
+    return None
 
 
 class ReturnsPage(Page):
@@ -211,7 +226,7 @@ class ReturnsPage(Page):
         if not quarters:
             return
         if self.quarter not in quarters:
-            self.quarter = default
+            self.quarter = quarter_for(self.context.current_period, None, quarters) or default
         # Labels as the items' data: a combo finds plain values, not Python objects.
         self._quarters = {q.label: q for q in quarters}
         _fill(self.quarter_combo, [(q.label, q.label) for q in quarters], self.quarter.label)
@@ -502,13 +517,23 @@ class ReturnsPage(Page):
         if chosen is None or chosen == self.quarter:
             return
         _fill(self.quarter_combo, None, self.quarter.label)  # stays until the change is agreed
-        self.confirm_leave(lambda: self._switch_quarter(chosen))
+        self.confirm_leave(lambda: self._switch_quarter(chosen, chosen_by_officer=True))
 
     def choose_quarter(self, quarter: Quarter) -> None:
         """Show another quarter (asking first when the grid has unsaved changes)."""
         self.quarter_combo.setCurrentIndex(self.quarter_combo.findData(quarter.label))
 
-    def _switch_quarter(self, quarter: Quarter) -> None:
+    def follow_period(self, period: object) -> None:
+        # Unsaved grid edits keep their quarter: the officer switches with the box, which asks.
+        if self.quarter is None or self.has_unsaved_changes():
+            return
+        wanted = quarter_for(period, self.quarter, list(self._quarters.values()))
+        if wanted is not None and wanted != self.quarter:
+            self._switch_quarter(wanted)
+
+    def _switch_quarter(self, quarter: Quarter, *, chosen_by_officer: bool = False) -> None:
+        if chosen_by_officer:
+            self.context.choose_period(quarter)
         self.quarter = quarter
         self.undo_verify_button.setVisible(False)
         self._say("")

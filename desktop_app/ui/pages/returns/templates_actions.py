@@ -28,9 +28,10 @@ from desktop_app.services.templates import (
     make_templates,
     preview_import,
 )
-from desktop_app.ui.pages.returns.grid_view import plural
+from desktop_app.core.wording import plural
 from desktop_app.ui.pages.returns.import_dialog import ImportDialog
 from desktop_app.ui.read_only import mark_editing
+from desktop_app.ui.save_folders import FolderDialog, remember_folder, start_folder
 from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
 
 if TYPE_CHECKING:
@@ -139,21 +140,16 @@ class TemplateActions(QObject):
     # ------------------------------------------------------------------ choosing
 
     def _folder(self, key: str) -> Path:
-        settings = self.page.context.settings
-        remembered = settings.value(key) if settings is not None else None
-        if remembered and Path(remembered).is_dir():
-            return Path(remembered)
-        workspace = self.page.workspace
-        return workspace.path.parent if workspace.path else Path.home()
+        return start_folder(self.page.context.settings, key)
 
     def _remember(self, key: str, folder: Path) -> None:
-        if self.page.context.settings is not None:
-            self.page.context.settings.setValue(key, str(folder))
+        remember_folder(self.page.context.settings, key, folder)
 
     def ask_templates_folder(self) -> str:
         """The folder to write into (empty if the officer cancelled); a method so tests can answer it."""
-        return QFileDialog.getExistingDirectory(
-            self.page, f"Make templates for {self.page.quarter.label} in…", str(self._folder(TEMPLATES_FOLDER_KEY))
+        # A new folder name is made on the spot: this quarter's templates often want their own.
+        return FolderDialog.ask(
+            self.page, f"Make templates for {self.page.quarter.label} in…", self._folder(TEMPLATES_FOLDER_KEY)
         )
 
     def ask_import_files(self) -> list[str]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import format_date
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import ALLOCATIONS, FUNDING, PROVIDERS, STRANDS, Changed
 from desktop_app.services.funding import FundingStreamRow, budget_position, list_funding_streams
 from desktop_app.services.strands import StrandRow, list_strands
@@ -217,7 +218,7 @@ class StrandsPage(Page):
     def _update_count(self) -> None:
         shown, total = self.table.proxy.rowCount(), self.table.source_model.rowCount()
         self.count_label.setText(
-            f"{format_count(total)} strands" if shown == total else f"{format_count(shown)} of {format_count(total)} strands"
+            plural(total, "strand") if shown == total else f"{format_count(shown)} of {plural(total, 'strand')}"
         )
 
     # ------------------------------------------------------------------ Page
