@@ -17,13 +17,14 @@ import pytest
 
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.excel.print_setup import A4, MIN_SCALE, columns_px, print_scale, PORTRAIT_WIDTH_PX
+import pymupdf
+
 from desktop_app.services.export import ExportPeriod, write_moj_return
 from desktop_app.services.indicators import export_indicator_pack, export_panel_pack
 from desktop_app.services.templates import make_templates
 from desktop_app.store.database import open_database
 from tests.real_programs import libreoffice
 
-pymupdf = pytest.importorskip("pymupdf")
 
 A4_POINTS = (595, 842)  # 210 × 297 mm
 SMALLEST_TEXT_PT = 7.9
