@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         index = [k for k, _ in PAGES].index(key)
         page = self.page(key)
         self.stack.setCurrentWidget(page)
+        page.catch_up()
         if self.sidebar.currentRow() != index:
             self.sidebar.setCurrentRow(index)
         return page
