@@ -59,6 +59,7 @@ def dispose_window(window: MainWindow) -> None:
     widgets' C++ objects are torn down in the wrong order and the process crashes on quit.
     """
     _LIVE_WINDOWS.discard(window)
+    window.wait_for_opening_backup()
     window.close_without_asking()
     window.workspace.close()
     window.deleteLater()
