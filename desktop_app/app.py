@@ -27,14 +27,11 @@ _LIVE_WINDOWS: weakref.WeakSet[MainWindow] = weakref.WeakSet()
 
 
 def _dispose_live_windows() -> None:
-    from shiboken6 import isValid
-
     if QApplication.instance() is None:
         _LIVE_WINDOWS.clear()  # the application went first, and its windows with it
         return
     for window in list(_LIVE_WINDOWS):
-        if isValid(window):
-            dispose_window(window)
+        dispose_window(window)
     _LIVE_WINDOWS.clear()
 
 
@@ -58,6 +55,11 @@ def dispose_window(window: MainWindow) -> None:
     Deleting it before the interpreter exits matters: left to Python's shutdown, the chart
     widgets' C++ objects are torn down in the wrong order and the process crashes on quit.
     """
+    from shiboken6 import isValid
+
+    if not isValid(window) or window.disposed:
+        return  # disposed already (on quit, then again by the caller)
+    window.disposed = True
     _LIVE_WINDOWS.discard(window)
     window.wait_for_opening_backup()
     window.close_without_asking()

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.context = PageContext(workspace=workspace, settings=settings, events=self.events, navigate=self.navigate)
         self._pages: dict[str, Page] = {}
         self._backup_task = None
+        self.disposed = False  # set by `desktop_app.app.dispose_window`
         self._close_confirmed = False
         self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
