@@ -7,7 +7,9 @@ is the one place that decides which database is open and moves the officer to an
 
 from __future__ import annotations
 
+import atexit
 import sys
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
@@ -20,12 +22,24 @@ from desktop_app.ui.main_window import MainWindow
 
 LAST_DATABASE_KEY = "database/last"
 OPEN_ERRORS = REFUSALS
+# Windows built and not yet disposed: disposed on quit or at interpreter exit, whichever is first.
+_LIVE_WINDOWS: weakref.WeakSet[MainWindow] = weakref.WeakSet()
+
+
+def _dispose_live_windows() -> None:
+    if QApplication.instance() is None:
+        _LIVE_WINDOWS.clear()  # the application went first, and its windows with it
+        return
+    for window in list(_LIVE_WINDOWS):
+        dispose_window(window)
+    _LIVE_WINDOWS.clear()
 
 
 def _application() -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
+        app.aboutToQuit.connect(_dispose_live_windows)
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(ORG_NAME)
         app.setApplicationVersion(__version__)
@@ -41,6 +55,13 @@ def dispose_window(window: MainWindow) -> None:
     Deleting it before the interpreter exits matters: left to Python's shutdown, the chart
     widgets' C++ objects are torn down in the wrong order and the process crashes on quit.
     """
+    from shiboken6 import isValid
+
+    if not isValid(window) or window.disposed:
+        return  # disposed already (on quit, then again by the caller)
+    window.disposed = True
+    _LIVE_WINDOWS.discard(window)
+    window.wait_for_opening_backup()
     window.close_without_asking()
     window.workspace.close()
     window.deleteLater()
@@ -59,6 +80,7 @@ class Launcher:
         workspace = open_workspace(target, create=create)
         self.settings.setValue(LAST_DATABASE_KEY, str(target))
         window = MainWindow(workspace, settings=self.settings, actions=self)
+        _LIVE_WINDOWS.add(window)
         QTimer.singleShot(0, window, window.take_opening_backup)  # dropped if the window goes first
         old, self.window = self.window, window
         if old is not None:
@@ -108,8 +130,14 @@ def ensure_demo_database() -> Path:
     return demo_path
 
 
+# A window left to Python's shutdown crashes in pyqtgraph's teardown: dispose it before that.
+atexit.register(_dispose_live_windows)
+
+
 def build_main_window(database_url: str | Path, *, settings: QSettings | None = None) -> MainWindow:
-    """Open the database at a path or URL and return its main window, not yet shown."""
+    """Open the database at a path or URL and return its main window, not yet shown.
+
+    `dispose_window` lets go of it; a window not disposed is disposed at interpreter exit."""
     _application()
     launcher = Launcher(settings if settings is not None else QSettings())
     window = launcher.build(str(database_url))

@@ -22,6 +22,7 @@ from desktop_app.core.suppression import (
 )
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
+from desktop_app.services.data_cache import cached
 from desktop_app.store.database import Database
 from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
 
@@ -70,7 +71,17 @@ def _counted_values(year: FinancialYear, statuses: tuple[ReturnStatus, ...], *co
 
 
 def year_report(db: Database, year: FinancialYear, *, include_unverified: bool = False) -> YearReport:
-    """Totals per measure over the year's verified and locked returns (or all, if asked)."""
+    """Totals per measure over the year's verified and locked returns (or all, if asked).
+
+    Computed once per state of the data: the dashboard, the Exports page and its year list ask
+    for the same years after every save, and only a change to the data changes the answer."""
+    return cached(
+        db, ("year_report", year.start_year, include_unverified),
+        lambda: _compute_year_report(db, year, include_unverified=include_unverified),
+    )
+
+
+def _compute_year_report(db: Database, year: FinancialYear, *, include_unverified: bool) -> YearReport:
     statuses = _statuses(include_unverified)
     with db.reading() as session:
         catalogue = load_catalogue(session)

@@ -1,7 +1,7 @@
 """The audit trail: every insert, update and delete of user data, field by field.
 
-Mapper events write the rows on the flush's own connection, so an audit row exists exactly when
-the change it describes was committed (same transaction). Who and why come from
+Mapper events collect the rows and the flush's end writes them on its own connection, so an
+audit row exists exactly when the change it describes was committed (same transaction). Who and why come from
 `session.info` (set by `Database.transaction`); the OS user is the default who.
 Settings are audited too, named by their key (`SETTING_ENTITY`). The table itself refuses
 UPDATE, DELETE, REPLACE and TRUNCATE (`store.audit_guards`).
@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, object_session
+from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, Session, object_session
 
 from desktop_app.core.vocabulary import AuditAction
 from desktop_app.store.models import AuditEvent, Base, Setting
@@ -103,7 +103,27 @@ def _write(
         }
         for field, old, new in changes
     ]
-    connection.execute(insert(AuditEvent), rows)
+    session = object_session(target)
+    if session is None:
+        connection.execute(insert(AuditEvent), rows)
+        return
+    # Written in one statement when the flush ends: one INSERT a record made a 150-row grid
+    # save pay for ~600 round trips.
+    session.info.setdefault(_PENDING_ROWS, []).extend(rows)
+
+
+_PENDING_ROWS = "audit_pending_rows"
+
+
+def _write_pending(session: Session, _flush_context: Any) -> None:
+    rows = session.info.pop(_PENDING_ROWS, None)
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def _drop_pending(session: Session, *_args: Any) -> None:
+    # A failed flush rolls its changes back: their rows must not be written by the next one.
+    session.info.pop(_PENDING_ROWS, None)
 
 
 # The edit counter moves on every save; the trail records what the officer changed.
@@ -213,6 +233,8 @@ def install() -> None:
     event.listen(Base, "after_insert", _after_insert, propagate=True)
     event.listen(Base, "after_update", _after_update, propagate=True)
     event.listen(Base, "before_delete", _before_delete, propagate=True)
+    event.listen(Session, "after_flush", _write_pending)
+    event.listen(Session, "after_soft_rollback", _drop_pending)
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__audited__", False):
             _always_load_old_values(mapper)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.services.errors import ServiceError
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self.events = AppEvents(self)
         self.context = PageContext(workspace=workspace, settings=settings, events=self.events, navigate=self.navigate)
         self._pages: dict[str, Page] = {}
+        self._backup_task = None
+        self.disposed = False  # set by `desktop_app.app.dispose_window`
         self._close_confirmed = False
         self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
         if self.context.current_period is not None:
             page.follow_period(self.context.current_period)
         self.stack.setCurrentWidget(page)
+        page.catch_up()
         if self.sidebar.currentRow() != index:
             self.sidebar.setCurrentRow(index)
         return page
@@ -270,15 +274,35 @@ class MainWindow(QMainWindow):
             self.read_only_guard.remove()
         super().closeEvent(event)
 
-    def take_opening_backup(self) -> None:
-        """A rotating copy of the file, once the window is up (a failure is shown, not fatal)."""
-        try:
-            copy = self.workspace.take_opening_backup()
-        except Exception as error:  # noqa: BLE001 - a failed copy must never stop the officer's work
-            self.statusBar().showMessage(f"The automatic backup could not be made: {error}", 10000)
-            return
-        if copy is not None:
+    def take_opening_backup(self):
+        """A rotating copy of the file, once the window is up (a failure is shown, not fatal).
+
+        Copied on a pool thread: a whole-file copy of a large database must not hold up the
+        window's first seconds. Returns the running task."""
+        # Imported here: the first paint does not need the thread-pool helper.
+        from desktop_app.ui.tasks import run_task
+
+        workspace = self.workspace
+        self._backup_task = run_task(
+            lambda _progress, _cancelled: workspace.take_opening_backup(),
+            on_success=self._on_opening_backup_taken,
+            on_error=self._on_opening_backup_failed,
+        )
+        return self._backup_task
+
+    def wait_for_opening_backup(self, seconds: float = 60) -> None:
+        """Let a copy in progress finish (before the process ends, so no half-written copy)."""
+        if self._backup_task is not None:
+            self._backup_task.done.wait(seconds)
+
+    def _on_opening_backup_taken(self, copy: Path | None) -> None:
+        if copy is not None and isValid(self):
             self.statusBar().showMessage(f"Backup copy kept in {copy.parent}", 5000)
+
+    def _on_opening_backup_failed(self, error: BaseException) -> None:
+        # A failed copy must never stop the officer's work.
+        if isValid(self):
+            self.statusBar().showMessage(f"The automatic backup could not be made: {error}", 10000)
 
     # ------------------------------------------------------------------ dropped files
 

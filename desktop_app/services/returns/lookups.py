@@ -67,11 +67,14 @@ def measure_ids(session: Session) -> dict[str, int]:
 
 def period_row(session: Session, quarter: Quarter, *, create: bool = False) -> ReturnPeriod | None:
     """The ReturnPeriod for `quarter` (added to the session when missing and `create`)."""
-    found = session.scalars(
-        select(ReturnPeriod).where(
-            ReturnPeriod.financial_year == quarter.year.start_year, ReturnPeriod.quarter == quarter.number
-        )
-    ).first()
+    # No autoflush: a period made earlier in this session was flushed when it was made, and
+    # flushing every pending return on each look-up made a grid save grow with its rows.
+    with session.no_autoflush:
+        found = session.scalars(
+            select(ReturnPeriod).where(
+                ReturnPeriod.financial_year == quarter.year.start_year, ReturnPeriod.quarter == quarter.number
+            )
+        ).first()
     if found is None and create:
         found = ReturnPeriod(financial_year=quarter.year.start_year, quarter=quarter.number)
         session.add(found)

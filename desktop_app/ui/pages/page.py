@@ -61,7 +61,9 @@ class Page(QWidget):
         super().__init__(parent)
         self.context = context
         self.setAccessibleName(self.title)
-        context.events.data_changed.connect(self.on_data_changed)
+        # What was published while the page was hidden, replayed once when it is shown again.
+        self._missed: Changed | None = None
+        context.events.data_changed.connect(self._on_data_published)
 
     @property
     def workspace(self) -> Workspace:
@@ -77,6 +79,20 @@ class Page(QWidget):
 
     def on_data_changed(self, changed: Changed) -> None:
         """Refresh what this page shows if `changed` touches it."""
+
+    def _on_data_published(self, changed: Changed) -> None:
+        # A page the officer cannot see does not refresh on every save (with many years of
+        # returns that cost more than the save): it catches up in `catch_up` when shown.
+        if self.isHidden():
+            self._missed = changed if self._missed is None else self._missed | changed
+        else:
+            self.on_data_changed(changed)
+
+    def catch_up(self) -> None:
+        """Refresh for whatever changed while the page was hidden (the window calls it on show)."""
+        missed, self._missed = self._missed, None
+        if missed is not None:
+            self.on_data_changed(missed)
 
     def has_unsaved_changes(self) -> bool:
         """Whether leaving the page now would lose typed work."""

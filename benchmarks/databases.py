@@ -1,0 +1,25 @@
+"""The two databases every benchmark runs on: the demo, and the large file of make_large.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+# Built once and kept (it takes about a minute): delete it to rebuild.
+LARGE_CACHE = Path(os.environ.get("DESK_BENCH_LARGE", HERE / ".large-10y-150s.sqlite"))
+
+
+def benchmark_databases(scratch: Path, large: Path | None = None) -> list[tuple[str, Path]]:
+    """("demo", file) and ("large", file): the demo built into `scratch`, the large one reused."""
+    demo = scratch / "demo.sqlite"
+    if not demo.exists():
+        subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(demo), "demo"], check=True, capture_output=True)
+    if large is None:
+        large = LARGE_CACHE
+        if not large.exists():
+            print(f"(building {large.name} with make_large.py, once)", flush=True)
+            subprocess.run([sys.executable, str(HERE / "make_large.py"), str(large)], check=True, capture_output=True)
+    return [("demo", demo), ("large", large)]
