@@ -111,3 +111,27 @@ def test_an_added_measure_is_asked_for_everywhere_until_its_valid_to(grown_db, t
     assert [(r["quarter"], int(r["value"]), r["breakdown"]) for r in waiting] == [("Q3", 17, "")]
     result = run_checks(db)
     assert result.ok, [str(p) for p in result.problems[:3]]
+
+
+def test_the_dashboard_cards_and_charts_follow_the_catalogue_attributes(demo_path, tmp_path, monkeypatch):
+    from desktop_app.services.dashboard import dashboard
+
+    text = reference_data_file().read_text(encoding="utf-8")
+    # Referrals become a figure card; mental health stops being one.
+    head, tail = text.split('key = "referrals_received"\n', 1)
+    tail = tail.replace('demo = {', 'headline = { order = 6, title = "Referrals", detail = "victims referred" }\ndemo = {', 1)
+    text = (head + 'key = "referrals_received"\n' + tail).replace(
+        'headline = { order = 5, title = "Mental health", detail = "victims referred" }\n', ""
+    )
+    edited = tmp_path / "reference_data.toml"
+    edited.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(database_module, "reference_data_file", lambda: edited)
+    with open_database(demo_path) as db:
+        board = dashboard(db, FinancialYear(2023), today=dt.date(2025, 6, 1))
+        report = year_report(db, FinancialYear(2023))
+    keys = [h.key for h in board.headlines]
+    assert keys[:5] == ["victims_supported", "idva_da_supported", "isva_sa_supported", "rj_supported", "referrals_received"]
+    assert "referred_mental_health" not in keys
+    assert board.headline("referrals_received").text == f"{report.totals['referrals_received']:,}"
+    # The victims chart counts the measure marked `chart = true`.
+    assert board.victims.total == report.totals["victims_supported"]
