@@ -256,6 +256,12 @@ def _load_measures(session: Session, data: dict[str, Any], path: Path) -> None:
             measure.breakdowns = wanted_breakdowns
     # Rules may also name measures already in the database from earlier catalogues.
     measure_keys |= set(session.scalars(select(Measure.key)))
+    for entry in data["measures"]:
+        of = (entry.get("demo") or {}).get("of")
+        if of is not None and of not in measure_keys:
+            raise ReferenceDataError(
+                f"{path.name}: measure {entry['key']!r}: demo 'of = {of!r}' names no measure; use a measure's key"
+            )
 
     rule_keys = set()
     for entry in data["rules"]:

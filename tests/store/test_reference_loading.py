@@ -145,3 +145,23 @@ def test_a_missing_or_impossible_ceiling_is_refused_naming_the_measure(db, tmp_p
     with pytest.raises(ReferenceDataError, match=r"measure 'isva_sa_supported': 'ceiling' must be a whole number from 1 to 2,147,483,647"):
         with db.transaction() as session:
             load_reference_data(session, edited)
+
+
+def test_a_measure_naming_a_breakdown_not_in_the_file_is_refused_by_name(db, tmp_path):
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    edited.write_text(text.replace('"disability", "crime_type"]', '"disability", "crime_typ"]', 1), encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=r"measure 'victims_supported': breakdown 'crime_typ' is not in"):
+        with db.transaction() as session:
+            load_reference_data(session, edited)
+
+
+def test_a_breakdown_without_not_known_is_refused(db, tmp_path):
+    edited = tmp_path / "reference_data.toml"
+    text = reference_data_file().read_text(encoding="utf-8")
+    head, tail = text.split('key = "sex"', 1)
+    tail = tail.replace('  { key = "not_known", label = "Not known" },\n', "", 1)
+    edited.write_text(head + 'key = "sex"' + tail, encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=r"breakdown 'sex' has no \"not_known\" category"):
+        with db.transaction() as session:
+            load_reference_data(session, edited)
