@@ -24,10 +24,43 @@ class MeasureDefinition:
     report_sentence: str = ""
     # The largest figure one strand's return can plausibly hold; above it is an error.
     ceiling: int = COUNT_CEILING
+    # Keys of the breakdowns its total is broken down by, in display order.
+    breakdowns: tuple[str, ...] = ()
+    # A dashboard figure card when set: its position, title and the words under the figure.
+    headline_order: int | None = None
+    headline_title: str = ""
+    headline_detail: str = ""
+    # The measure the dashboard's victims charts count.
+    charted: bool = False
+    # How the demo makes its figures: `demo_ratio` times measure `demo_of`'s figure.
+    demo_of: str | None = None
+    demo_ratio: float | None = None
 
     def valid_during(self, start: dt.date, end: dt.date) -> bool:
         """Whether the measure was asked for at any time between `start` and `end`."""
         return self.valid_from <= end and (self.valid_to is None or self.valid_to >= start)
+
+
+@dataclass(frozen=True)
+class BreakdownCategoryDefinition:
+    key: str
+    label: str
+    group: str = ""  # a roll-up heading (ethnicity's five groups), or ""
+
+
+@dataclass(frozen=True)
+class BreakdownDefinition:
+    """A list of categories a measure's total is broken down by; one of them is "not known"."""
+
+    key: str
+    label: str
+    categories: tuple[BreakdownCategoryDefinition, ...]
+
+    def category(self, key: str) -> BreakdownCategoryDefinition:
+        for candidate in self.categories:
+            if candidate.key == key:
+                return candidate
+        raise KeyError(key)
 
 
 @dataclass(frozen=True)
@@ -41,6 +74,28 @@ class CatalogueRule:
 class Catalogue:
     measures: tuple[MeasureDefinition, ...]
     rules: tuple[CatalogueRule, ...]
+    breakdown_lists: tuple[BreakdownDefinition, ...] = ()
+
+    def breakdown(self, key: str) -> BreakdownDefinition:
+        for candidate in self.breakdown_lists:
+            if candidate.key == key:
+                return candidate
+        raise KeyError(key)
+
+    def breakdowns_of(self, measure_key: str) -> tuple[BreakdownDefinition, ...]:
+        """The breakdowns a measure's total is broken down by, in display order."""
+        return tuple(self.breakdown(key) for key in self.measure(measure_key).breakdowns)
+
+    @property
+    def headline_measures(self) -> tuple[MeasureDefinition, ...]:
+        """The measures shown as dashboard figure cards, in their card order."""
+        cards = [m for m in self.measures if m.headline_order is not None]
+        return tuple(sorted(cards, key=lambda m: (m.headline_order, m.order)))
+
+    @property
+    def charted_measure(self) -> MeasureDefinition | None:
+        """The measure the victims charts count (the first marked, should the file mark two)."""
+        return next((m for m in self.measures if m.charted), None)
 
     @property
     def keys(self) -> tuple[str, ...]:

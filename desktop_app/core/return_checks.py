@@ -3,7 +3,9 @@ template import all check a return here, so they never disagree.
 
 Errors block saving: a figure that is not a whole number, negative, a formula or other text,
 above its measure's ceiling, a figure for a measure the period does not ask for, or a catalogue
-rule broken. Warnings let the officer save only with a note: a figure more than three times, or
+rule broken, a breakdown whose categories add up to more than its measure's total (or given with
+no total), a category not in the breakdown's list. Warnings let the officer save only with a note:
+a breakdown whose categories fall short of the total (so "not known" gets used), a figure more than three times, or
 less than a third of, the strand's median over its last four quarters (given at least two
 figures, a median above 0, and a difference of at least `UNUSUAL_MIN_DIFFERENCE`), or a measure
 left empty that was reported last quarter.
@@ -21,12 +23,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
-from desktop_app.core.catalogue import Catalogue, CatalogueRule, MeasureDefinition
+from desktop_app.core.catalogue import BreakdownDefinition, Catalogue, CatalogueRule, MeasureDefinition
 from desktop_app.core.ceilings import measure_ceiling_message, shown_figure
 from desktop_app.core.numbers import CountError, CountTooLarge, format_count, parse_count
 
 __all__ = [
     "ABOVE_CEILING",
+    "BREAKDOWN_OVER",
+    "BREAKDOWN_SHORT",
+    "BREAKDOWN_WITHOUT_TOTAL",
+    "UNKNOWN_CATEGORY",
     "ERROR_KINDS",
     "FORMULA",
     "HISTORY_QUARTERS",
@@ -45,6 +51,7 @@ __all__ = [
     "Problem",
     "ReturnCheck",
     "ReturnChecker",
+    "BreakdownCell",
     "StrandHistory",
     "blocking",
     "check_return",
@@ -58,12 +65,22 @@ NOT_A_NUMBER = "not_a_number"
 RULE_BROKEN = "rule_broken"
 UNKNOWN_MEASURE = "unknown_measure"
 ABOVE_CEILING = "above_ceiling"
+BREAKDOWN_OVER = "breakdown_over"
+BREAKDOWN_WITHOUT_TOTAL = "breakdown_without_total"
+UNKNOWN_CATEGORY = "unknown_category"
 # Warning kinds.
 UNUSUAL_VALUE = "unusual_value"
 LEFT_EMPTY = "left_empty"
+BREAKDOWN_SHORT = "breakdown_short"
 
-ERROR_KINDS = frozenset({NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE, ABOVE_CEILING})
-WARNING_KINDS = frozenset({UNUSUAL_VALUE, LEFT_EMPTY})
+ERROR_KINDS = frozenset({
+    NOT_WHOLE, NEGATIVE, FORMULA, NOT_A_NUMBER, RULE_BROKEN, UNKNOWN_MEASURE, ABOVE_CEILING,
+    BREAKDOWN_OVER, BREAKDOWN_WITHOUT_TOTAL, UNKNOWN_CATEGORY,
+})
+WARNING_KINDS = frozenset({UNUSUAL_VALUE, LEFT_EMPTY, BREAKDOWN_SHORT})
+
+# One category's figure of one measure's breakdown: (measure key, breakdown key, category key).
+BreakdownCell = tuple[str, str, str]
 
 # The key, in a notes mapping, of the note on the return as a whole. Measure keys are lower-case
 # identifiers, so the empty string can never be one.
@@ -94,6 +111,8 @@ class Problem:
     kind: str
     message: str
     measure_keys: tuple[str, ...] = ()
+    # The breakdown the problem is in (None for a problem with the totals).
+    breakdown_key: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -142,6 +161,8 @@ class ReturnCheck:
     values: dict[str, int | None]
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    # Each breakdown category's figure (None: blank); only the breakdowns that were entered.
+    breakdown_values: dict[BreakdownCell, int | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -159,6 +180,10 @@ class ReturnCheck:
     def collected(self) -> dict[str, int]:
         """The figures to store: every measure with a value (no entry = not collected)."""
         return {key: value for key, value in self.values.items() if value is not None}
+
+    def collected_breakdowns(self) -> dict[BreakdownCell, int]:
+        """The breakdown figures to store: every category with a value."""
+        return {cell: value for cell, value in self.breakdown_values.items() if value is not None}
 
 
 def blocking(check: ReturnCheck, notes: Mapping[str, str]) -> list[Problem]:
@@ -187,11 +212,19 @@ class ReturnChecker:
     Not changed after it is built, so a form, a grid model or an import worker can share one.
     """
 
-    __slots__ = ("_by_key", "_in_sentence", "_keys", "_labels", "_rule_keys", "measures", "rules")
+    __slots__ = (
+        "_by_key", "_in_sentence", "_keys", "_labels", "_rule_keys", "breakdown_lists", "measures", "rules",
+    )
 
-    def __init__(self, measures: Sequence[MeasureDefinition], rules: Sequence[CatalogueRule]) -> None:
+    def __init__(
+        self,
+        measures: Sequence[MeasureDefinition],
+        rules: Sequence[CatalogueRule],
+        breakdown_lists: Sequence[BreakdownDefinition] = (),
+    ) -> None:
         self.measures: tuple[MeasureDefinition, ...] = tuple(measures)
         self.rules: tuple[CatalogueRule, ...] = tuple(rules)
+        self.breakdown_lists = {b.key: b for b in breakdown_lists}
         self._keys = frozenset(m.key for m in self.measures)
         self._labels = {m.key: m.label for m in self.measures}
         self._by_key = {m.key: m for m in self.measures}
@@ -202,7 +235,7 @@ class ReturnChecker:
     @classmethod
     def for_period(cls, catalogue: Catalogue, start: dt.date, end: dt.date) -> ReturnChecker:
         """The checker for a return covering `start`..`end` (a quarter's first and last day)."""
-        return cls(catalogue.measures_for(start, end), catalogue.rules)
+        return cls(catalogue.measures_for(start, end), catalogue.rules, catalogue.breakdown_lists)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -261,10 +294,24 @@ class ReturnChecker:
 
     # ------------------------------------------------------------------ the whole return
 
-    def check(self, entered: Mapping[str, object], history: StrandHistory = NO_HISTORY) -> ReturnCheck:
+    def breakdowns_of(self, measure_key: str) -> tuple[BreakdownDefinition, ...]:
+        """The breakdowns a measure of this period carries, in display order."""
+        measure = self._by_key.get(measure_key)
+        if measure is None:
+            return ()
+        return tuple(self.breakdown_lists[k] for k in measure.breakdowns if k in self.breakdown_lists)
+
+    def check(
+        self,
+        entered: Mapping[str, object],
+        history: StrandHistory = NO_HISTORY,
+        breakdowns: Mapping[BreakdownCell, object] | None = None,
+    ) -> ReturnCheck:
         """Check one return: `entered` maps measure keys to what was typed, pasted or read from
         a workbook (text, int, a whole float, or None/blank for not collected); a measure of the
-        period missing from `entered` counts as not collected."""
+        period missing from `entered` counts as not collected. `breakdowns` maps (measure,
+        breakdown, category) to what was entered for that category; a breakdown with every
+        category blank was not collected."""
         values: dict[str, int | None] = {}
         errors: list[Problem] = []
         unreadable: set[str] = set()
@@ -287,7 +334,93 @@ class ReturnChecker:
                 message = rule.rule.explain(values, self._in_sentence)
                 errors.append(Problem(keys[0] if keys else None, RULE_BROKEN, message, keys))
         warnings = self._warnings(values, unreadable, history)
-        return ReturnCheck(values=values, errors=tuple(errors), warnings=tuple(warnings))
+        breakdown_values = self._check_breakdowns(breakdowns or {}, values, unreadable, errors, warnings)
+        return ReturnCheck(
+            values=values, errors=tuple(errors), warnings=tuple(warnings), breakdown_values=breakdown_values
+        )
+
+    def _check_breakdowns(
+        self,
+        entered: Mapping[BreakdownCell, object],
+        values: Mapping[str, int | None],
+        unreadable: set[str],
+        errors: list[Problem],
+        warnings: list[Problem],
+    ) -> dict[BreakdownCell, int | None]:
+        read: dict[BreakdownCell, int | None] = {}
+        for (measure_key, breakdown_key, category_key), raw in entered.items():
+            if _blank(raw):
+                continue
+            lists = {b.key: b for b in self.breakdowns_of(measure_key)}
+            breakdown = lists.get(breakdown_key)
+            if breakdown is None or category_key not in {c.key for c in breakdown.categories}:
+                what = f"{self.label(measure_key)} by {breakdown.label.lower()}" if breakdown else (
+                    f"a breakdown '{breakdown_key}' of {self.label(measure_key)}"
+                )
+                errors.append(Problem(
+                    measure_key, UNKNOWN_CATEGORY,
+                    f"'{category_key}' is not a category of {what}; use one of the listed categories",
+                    (measure_key,), breakdown_key,
+                ))
+        for measure in self.measures:
+            for breakdown in self.breakdowns_of(measure.key):
+                cells = [(measure.key, breakdown.key, c.key) for c in breakdown.categories]
+                if all(_blank(entered.get(cell)) for cell in cells):
+                    continue
+                name = f"{measure.label} by {breakdown.label.lower()}"
+                readable = True
+                for cell, category in zip(cells, breakdown.categories):
+                    value, problem = self._read_category(measure, f"{name}, {category.label}", entered.get(cell))
+                    read[cell] = value
+                    if problem is not None:
+                        errors.append(Problem(
+                            measure.key, problem[0], problem[1], (measure.key,), breakdown.key
+                        ))
+                        readable = False
+                if not readable or measure.key in unreadable:
+                    continue
+                added = sum(read[cell] or 0 for cell in cells)
+                total = values.get(measure.key)
+                if total is None:
+                    errors.append(Problem(
+                        measure.key, BREAKDOWN_WITHOUT_TOTAL,
+                        f"{name}: the categories add up to {format_count(added)} but {self._in_sentence[measure.key]} "
+                        "is empty; enter the total too",
+                        (measure.key,), breakdown.key,
+                    ))
+                elif added > total:
+                    largest = max(zip(breakdown.categories, cells), key=lambda item: read[item[1]] or 0)
+                    errors.append(Problem(
+                        measure.key, BREAKDOWN_OVER,
+                        f"{name}: the categories add up to {format_count(added)}, more than the total of "
+                        f"{format_count(total)} (the largest is {largest[0].label}, "
+                        f"{format_count(read[largest[1]] or 0)}); correct the categories or the total",
+                        (measure.key,), breakdown.key,
+                    ))
+                elif added < total:
+                    warnings.append(Problem(
+                        measure.key, BREAKDOWN_SHORT,
+                        f"{name}: the categories add up to {format_count(added)}, "
+                        f"{format_count(total - added)} short of the total of {format_count(total)}; "
+                        "count the rest under \"Not known\"",
+                        (measure.key,), breakdown.key,
+                    ))
+        return read
+
+    def _read_category(
+        self, measure: MeasureDefinition, name: str, raw: object
+    ) -> tuple[int | None, tuple[str, str] | None]:
+        # A category reads like its measure's figure, under its own name.
+        try:
+            value, problem = self._read_number(measure.key, raw)
+        except CountTooLarge as error:
+            return None, (ABOVE_CEILING, measure_ceiling_message(name, measure.unit, f"a {error.digits:,}-digit number", measure.ceiling))
+        if problem is not None:
+            text = problem.message.split(": ", 1)[1] if ": " in problem.message else problem.message
+            return None, (problem.kind, f"{name}: {text}")
+        if value is not None and value > measure.ceiling:
+            return None, (ABOVE_CEILING, measure_ceiling_message(name, measure.unit, shown_figure(measure.unit, value), measure.ceiling))
+        return value, None
 
     def _warnings(self, values: Mapping[str, int | None], unreadable: set[str], history: StrandHistory) -> list[Problem]:
         warnings: list[Problem] = []

@@ -42,7 +42,8 @@ __all__ = [
 SHEET_NAMES = ("Summary", "Providers", "Strands", "Returns", "Completeness", "Indicators", "Data", "Notes")
 # The tidy sheet's columns, exactly: scripts and pivot tables rely on these names.
 DATA_HEADERS = (
-    "financial_year", "quarter", "provider", "strand_ref", "strand", "measure_key", "measure_label", "value",
+    "financial_year", "quarter", "provider", "strand_ref", "strand", "measure_key", "measure_label",
+    "breakdown", "category", "value",
 )
 DEMO_WORDS = "Synthetic demo data — not real figures"
 
@@ -133,6 +134,10 @@ class MojDataRow:
     measure_key: str
     measure_label: str
     value: int
+    # A breakdown's row names the breakdown and category; a total's row leaves both blank, so
+    # one row is always one figure and totals are the rows with no breakdown.
+    breakdown: str = ""
+    category: str = ""
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,8 @@ def indicators_sheet(workbook: Workbook, data: MojReturnData) -> None:
 def data_sheet(workbook: Workbook, data: MojReturnData) -> None:
     # No lines above the header: the table starts at A1 so a pivot table or a script reads it as is.
     rows = (
-        (d.financial_year, d.quarter, d.provider, d.strand_ref, d.strand, d.measure_key, d.measure_label, d.value)
+        (d.financial_year, d.quarter, d.provider, d.strand_ref, d.strand, d.measure_key, d.measure_label,
+         d.breakdown, d.category, d.value)
         for d in data.data_rows
     )
     add_table_sheet(workbook, "Data", DATA_HEADERS, rows, {"value": COUNT}, widths={"provider": 34, "strand": 40})

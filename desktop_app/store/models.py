@@ -155,6 +155,54 @@ class Measure(Base):
     report_sentence: Mapped[str] = mapped_column(Text, default="")
     # The largest figure one return can hold for it (revision 0003); above it is an error.
     ceiling: Mapped[int] = mapped_column(Integer, default=COUNT_CEILING)
+    # Revision 0007: where the dashboard shows it (a figure card, the victims charts) and how
+    # the demo makes plausible figures for it (`demo_ratio` of measure `demo_of`'s figure).
+    headline_order: Mapped[int | None] = mapped_column(Integer)
+    headline_title: Mapped[str | None] = mapped_column(String(40))
+    headline_detail: Mapped[str | None] = mapped_column(String(60))
+    charted: Mapped[bool] = mapped_column(Boolean, default=False)
+    demo_of: Mapped[str | None] = mapped_column(String(60))
+    demo_ratio: Mapped[float | None] = mapped_column(Float)
+    breakdowns: Mapped[list[Breakdown]] = relationship(
+        secondary=lambda: measure_breakdown, order_by=lambda: Breakdown.sort_order
+    )
+
+
+class Breakdown(Base):
+    """A list of categories a measure's total is broken down by (sex, age band, ethnicity...)."""
+
+    __tablename__ = "breakdown"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+    categories: Mapped[list[BreakdownCategory]] = relationship(
+        back_populates="breakdown", order_by=lambda: BreakdownCategory.sort_order
+    )
+
+
+class BreakdownCategory(Base):
+    """One category of a breakdown; `category_group` rolls categories up (ethnicity's 5 groups)."""
+
+    __tablename__ = "breakdown_category"
+    __table_args__ = (UniqueConstraint("breakdown_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    breakdown_id: Mapped[int] = mapped_column(ForeignKey("breakdown.id"))
+    key: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    category_group: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+    breakdown: Mapped[Breakdown] = relationship(back_populates="categories")
+
+
+measure_breakdown = Table(
+    "measure_breakdown",
+    Base.metadata,
+    Column("measure_id", ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True),
+    Column("breakdown_id", ForeignKey("breakdown.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class MeasureRule(Base):
@@ -406,6 +454,7 @@ class Return(Base):
     values: Mapped[list[ReturnValue]] = relationship(
         back_populates="return_", cascade="all, delete-orphan"
     )
+    breakdown_values: Mapped[list[ReturnBreakdownValue]] = relationship(cascade="all, delete-orphan")
 
 
 class ReturnValue(Base):
@@ -425,6 +474,24 @@ class ReturnValue(Base):
 
     return_: Mapped[Return] = relationship(back_populates="values")
     measure: Mapped[Measure] = relationship()
+
+
+class ReturnBreakdownValue(Base):
+    """One category's count of a measure on one return (the category names its breakdown)."""
+
+    __tablename__ = "return_breakdown_value"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("return_id", "measure_id", "category_id"), _non_negative("value"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = _version()
+    __mapper_args__ = {"version_id_col": version}
+    return_id: Mapped[int] = mapped_column(ForeignKey("return.id", ondelete="CASCADE"))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("breakdown_category.id"))
+    value: Mapped[int] = mapped_column(Integer)
+
+    measure: Mapped[Measure] = relationship()
+    category: Mapped[BreakdownCategory] = relationship()
 
 
 # ---------------------------------------------------------------- indicators

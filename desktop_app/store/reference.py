@@ -20,6 +20,8 @@ from desktop_app.core.rules import parse_rule
 from desktop_app.core.vocabulary import Direction, Frequency, IndicatorUnit
 from desktop_app.store.audit import AUDIT_INFO_OFF
 from desktop_app.store.models import (
+    Breakdown,
+    BreakdownCategory,
     District,
     ExpenditureCategory,
     Indicator,
@@ -180,12 +182,57 @@ def _predecessor(session: Session, reference: object, unit: IndicatorUnit, plan:
     return found
 
 
+def _load_breakdowns(session: Session, data: dict[str, Any], path: Path) -> dict[str, Breakdown]:
+    breakdowns = {}
+    for order, entry in enumerate(data.get("breakdowns", []), start=1):
+        breakdown = _upsert(
+            session, Breakdown, {"key": entry["key"]}, {"label": entry["label"], "sort_order": order}
+        )
+        session.flush()
+        categories = entry.get("categories", [])
+        if "not_known" not in {c.get("key") for c in categories}:
+            raise ReferenceDataError(
+                f"{path.name}: breakdown {entry['key']!r} has no \"not_known\" category; every "
+                "breakdown needs one so its categories can add up to the total"
+            )
+        for position, category in enumerate(categories, start=1):
+            _upsert(
+                session,
+                BreakdownCategory,
+                {"breakdown_id": breakdown.id, "key": category["key"]},
+                {"label": category["label"], "category_group": category.get("group", ""), "sort_order": position},
+            )
+        breakdowns[entry["key"]] = breakdown
+    return breakdowns
+
+
+def _headline(entry: dict[str, Any]) -> dict[str, Any]:
+    headline = entry.get("headline") or {}
+    return {
+        "headline_order": headline.get("order"),
+        "headline_title": headline.get("title"),
+        "headline_detail": headline.get("detail"),
+    }
+
+
+def _demo(entry: dict[str, Any]) -> dict[str, Any]:
+    demo = entry.get("demo") or {}
+    ratio = demo.get("ratio")
+    return {"demo_of": demo.get("of"), "demo_ratio": float(ratio) if ratio is not None else None}
+
+
 def _load_measures(session: Session, data: dict[str, Any], path: Path) -> None:
+    breakdowns = _load_breakdowns(session, data, path)
     measure_keys = set()
     for entry in data["measures"]:
         measure_keys.add(entry["key"])
-        ceiling = _ceiling(entry, f"{path.name}: measure {entry.get('key')!r}")
-        _upsert(
+        where = f"{path.name}: measure {entry.get('key')!r}"
+        ceiling = _ceiling(entry, where)
+        try:
+            wanted_breakdowns = [breakdowns[key] for key in entry.get("breakdowns", [])]
+        except KeyError as error:
+            raise ReferenceDataError(f"{where}: breakdown {error} is not in the file's [[breakdowns]]") from error
+        measure = _upsert(
             session,
             Measure,
             {"key": entry["key"]},
@@ -200,10 +247,21 @@ def _load_measures(session: Session, data: dict[str, Any], path: Path) -> None:
                 "sort_order": entry["order"],
                 "report_sentence": entry.get("report_sentence", ""),
                 "ceiling": ceiling,
+                "charted": bool(entry.get("chart", False)),
+                **_headline(entry),
+                **_demo(entry),
             },
         )
+        if [b.key for b in measure.breakdowns] != [b.key for b in wanted_breakdowns]:
+            measure.breakdowns = wanted_breakdowns
     # Rules may also name measures already in the database from earlier catalogues.
     measure_keys |= set(session.scalars(select(Measure.key)))
+    for entry in data["measures"]:
+        of = (entry.get("demo") or {}).get("of")
+        if of is not None and of not in measure_keys:
+            raise ReferenceDataError(
+                f"{path.name}: measure {entry['key']!r}: demo 'of = {of!r}' names no measure; use a measure's key"
+            )
 
     rule_keys = set()
     for entry in data["rules"]:

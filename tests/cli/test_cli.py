@@ -16,7 +16,7 @@ def test_report_json_on_the_demo_gives_the_published_totals(demo_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["year"] == "2022/23"
-    assert report["totals"] == PUBLISHED_2022_23
+    assert {key: report["totals"][key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
 
 
 def test_report_text_reads_like_the_panel_report(demo_path):
@@ -101,7 +101,8 @@ def test_backup_writes_a_database_that_opens_with_the_same_figures(demo_path, tm
     assert result.returncode == 0, result.stderr
     assert str(copy) in result.stdout
     again = run_cli("report", "--db", str(copy), "--year", "2022/23", "--format", "json")
-    assert json.loads(again.stdout)["totals"] == PUBLISHED_2022_23
+    totals = json.loads(again.stdout)["totals"]
+    assert {key: totals[key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
 
 
 def test_backup_onto_the_database_itself_is_refused(demo_path):

@@ -145,7 +145,8 @@ def test_a_backup_onto_a_full_disk_is_refused_and_leaves_no_partial_file(demo_pa
 
 
 def test_a_database_on_a_read_only_disk_is_said_to_be_so_not_damaged(demo_path, tmp_path):
-    with hostile.small_disk(tmp_path / "cd", "8m") as disk:
+    # Room for the demo (about 15 MB with the whole catalogue); the disk's point is read-only.
+    with hostile.small_disk(tmp_path / "cd", "32m") as disk:
         path = shutil.copyfile(demo_path, disk / "desk.sqlite")
         hostile.remount_read_only(disk)
         result = run_cli("report", "--year", "2022/23", "--db", str(path))

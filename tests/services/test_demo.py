@@ -19,6 +19,7 @@ from desktop_app.core.vocabulary import (
     ReturnStatus,
     Scope,
 )
+from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.checks import run_checks
 from desktop_app.services.demo import DEMO_SEED, DemoSummary, build_demo
 from desktop_app.services.errors import DemoRefusedError
@@ -123,7 +124,7 @@ def _statuses_by_quarter(db) -> dict[tuple[int, int], Counter]:
 
 def test_demo_2022_23_report_gives_exactly_the_published_totals(demo):
     report = year_report(demo, FinancialYear(2022))
-    assert report.totals == PUBLISHED_2022_23
+    assert {key: report.totals[key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
     assert report.returns_missing == 0
     assert report.returns_unverified == 0
 
@@ -139,7 +140,8 @@ def test_check_finds_no_problems_in_the_demo(demo):
     result = run_checks(demo)
     assert result.ok, [str(p) for p in result.problems[:5]]
     assert result.returns_checked > 800
-    assert result.rules_checked == 4
+    with demo.reading() as session:
+        assert result.rules_checked == len(load_catalogue(session).rules)
 
 
 def test_demo_register_has_the_published_mix_of_34_providers_and_72_strands(demo):
@@ -316,7 +318,8 @@ def test_cli_demo_then_report_json_gives_the_published_totals(tmp_path):
         capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
     )
     assert report.returncode == 0, report.stderr
-    assert json.loads(report.stdout)["totals"] == PUBLISHED_2022_23
+    totals = json.loads(report.stdout)["totals"]
+    assert {key: totals[key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
     again = subprocess.run([*base, "demo"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
     assert again.returncode == 1
     assert "already holds the demo" in again.stderr

@@ -66,7 +66,7 @@ def test_the_panel_report_prints_a_small_total_as_fewer_than_5_and_says_so(demo_
 
     report = _with_total(year_report(demo_db, FinancialYear(2022)), "rj_supported", 3)
     text = report_text(report)
-    rj = next(line for line in text.splitlines() if "restorative justice" in line.lower())
+    rj = next(line for line in text.splitlines() if "supported by the restorative justice" in line.lower())
     assert "fewer than 5" in rj and " 3 " not in rj
     assert 'shown as "fewer than 5"' in text
     assert report_json(report)["totals"]["rj_supported"] == 3  # scripts and the MoJ keep exact figures

@@ -102,7 +102,8 @@ def test_a_revision_0001_database_is_guarded_after_upgrade_and_keeps_every_audit
             assert missing_audit_guards(connection) == []
         # The old trail, with its final submission and locked returns, checks out as whole.
         assert run_checks(db).problems == ()
-        assert year_report(db, FinancialYear(2022)).totals == PUBLISHED_2022_23
+        totals = year_report(db, FinancialYear(2022)).totals
+        assert {key: totals[key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
         assert connection.execute("SELECT * FROM audit_event ORDER BY id").fetchall() == trail_before

@@ -32,9 +32,8 @@ def test_connections_enforce_foreign_keys_wal_and_full_sync(db):
 
 
 def test_new_database_has_the_measure_catalogue(db):
-    with db.reading() as session:
-        keys = session.scalars(select(Measure.key).order_by(Measure.sort_order)).all()
-    assert keys == [
+    # The catalogue grows; the published seven are there in their published order.
+    published = [
         "victims_supported",
         "idva_da_supported",
         "isva_sa_supported",
@@ -43,6 +42,9 @@ def test_new_database_has_the_measure_catalogue(db):
         "referred_mental_health",
         "rj_supported",
     ]
+    with db.reading() as session:
+        keys = session.scalars(select(Measure.key).order_by(Measure.sort_order)).all()
+    assert [key for key in keys if key in published] == published
 
 
 def test_second_copy_in_the_same_process_is_refused(db, db_path):

@@ -30,8 +30,8 @@ from desktop_app.core.indicator_status import Status
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.dashboard.headlines import (
-    HEADLINE_MEASURES,
     Change,
     Headline,
     count_headline,
@@ -254,12 +254,16 @@ def dashboard(db: Database, year: FinancialYear, *, today: dt.date | None = None
     previous_year = year.previous()
     previous = year_report(db, previous_year)
     with db.reading() as session:
+        catalogue = load_catalogue(session)
         victims = quarterly_victims(session, year)
         providers = top_providers(session, year)
         money = _money(session, year)
         completeness = completeness_by_quarter(session, year, today)
         before = completeness_by_quarter(session, previous_year, today)
-    headlines = [count_headline(*measure, report, previous) for measure in HEADLINE_MEASURES]
+    headlines = [
+        count_headline(m.key, m.headline_title, m.headline_detail, report, previous)
+        for m in catalogue.headline_measures
+    ]
     done = sum(q.done for q in completeness)
     expected = sum(q.expected for q in completeness)
     before_expected = sum(q.expected for q in before)

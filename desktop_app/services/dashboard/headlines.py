@@ -1,7 +1,8 @@
 """The dashboard's headline figures, each with its change against the previous year in words.
 
 Counts come from `year_report` (verified and locked returns, as the Panel report counts them),
-so the dashboard and the report never disagree. "Returns complete" is verified and locked
+so the dashboard and the report never disagree. Which measures are figure cards, in what order
+and under what words, is the catalogue's `headline` attribute, not code. "Returns complete" is verified and locked
 returns out of those expected; "Allocated" is what the strands hold against the year's budget.
 """
 
@@ -16,7 +17,6 @@ from desktop_app.services.report import YearReport
 
 __all__ = [
     "COUNT",
-    "HEADLINE_MEASURES",
     "MONEY",
     "PERCENT",
     "Change",
@@ -30,16 +30,6 @@ __all__ = [
 COUNT = "count"
 MONEY = "money"
 PERCENT = "percent"
-
-# The report's measures shown as headlines, in the order the Panel report gives them: the
-# short name a figure card has room for, and the words under the figure that finish it.
-HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("victims_supported", "Victims supported", "by funded services"),
-    ("idva_da_supported", "Supported by IDVAs", "domestic abuse"),
-    ("isva_sa_supported", "Supported by ISVAs", "sexual abuse"),
-    ("rj_supported", "Restorative justice", "victims supported"),
-    ("referred_mental_health", "Mental health", "victims referred"),
-)
 
 NO_EARLIER_YEAR = "no earlier year"
 

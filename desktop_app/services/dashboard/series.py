@@ -43,7 +43,6 @@ __all__ = [
     "top_providers",
 ]
 
-VICTIMS = "victims_supported"
 OTHER_SERVICES = "Other services"
 OTHER_PROVIDERS = "Other providers"
 # A stacked bar stays readable with about eight segments: the biggest seven service categories,
@@ -131,7 +130,8 @@ def quarter_label(quarter: Quarter) -> str:
 
 
 def _victims(year: FinancialYear, *columns):
-    """Victims supported over the year's counted returns, summed by `columns` (strand joined)."""
+    """The charted measure (the catalogue's `chart = true`: victims supported) over the year's
+    counted returns, summed by `columns` (strand joined)."""
     return (
         select(*columns, func.sum(ReturnValue.value))
         .join(ReturnValue.measure)
@@ -139,7 +139,7 @@ def _victims(year: FinancialYear, *columns):
         .join(Return.period)
         .join(Return.strand)
         .where(
-            Measure.key == VICTIMS,
+            Measure.charted.is_(True),
             ReturnPeriod.financial_year == year.start_year,
             Return.status.in_(COUNTED),
             # A figure above its ceiling (an older version let one in) would swamp or overflow

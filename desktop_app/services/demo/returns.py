@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.catalogue import Catalogue
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.demo.apportion import apportion
+from desktop_app.services.demo.catalogue_figures import breakdown_figures, category_weights, derived_figures
 from desktop_app.services.demo.register import YEARS, DemoStrand
-from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue
+from desktop_app.store.models import BreakdownCategory, Measure, Return, ReturnBreakdownValue, ReturnPeriod, ReturnValue
 
 MEASURE_KEYS = (
     "victims_supported",
@@ -242,9 +244,23 @@ def write_returns(
     strands: list[DemoStrand],
     periods: dict[Quarter, ReturnPeriod],
     figures: YearFigures,
+    catalogue: Catalogue,
 ) -> list[Return]:
-    """The year's Return rows with a value for each measure; missing returns get no row."""
-    measures = {m.key: m for m in session.scalars(select(Measure).where(Measure.key.in_(MEASURE_KEYS)))}
+    """The year's Return rows with a value for each measure valid in its quarter (the published
+    seven, the rest made from their catalogue `demo` attributes) and its breakdowns; missing
+    returns get no row."""
+    measures = {m.key: m for m in session.scalars(select(Measure))}
+    categories = {
+        (c.breakdown.key, c.key): c for c in session.scalars(select(BreakdownCategory).join(BreakdownCategory.breakdown))
+    }
+    # Its own generator, so the catalogue's measures leave the published figures and statuses as
+    # they were; the same catalogue always gives the same demo.
+    catalogue_rng = random.Random(f"catalogue-figures-{figures.year.start_year}")
+    weights = {b.key: category_weights(catalogue_rng, b) for b in catalogue.breakdown_lists}
+    # Breakdowns in one quarter only, 2024/25 Q3 (verified, so the export counts them), as an
+    # office that has just begun collecting them has them: three years of them, audited row by
+    # row, would make the demo slow to build.
+    latest = YEARS[-1].quarters()[2]
     written: list[Return] = []
     for quarter in figures.year.quarters():
         statuses = _statuses(rng, strands, quarter)
@@ -256,6 +272,10 @@ def write_returns(
             if state.copied:
                 values = figures.cells[(n, quarter.number - 1)]
                 figures.cells[(n, quarter.number)] = dict(values)
+            asked = catalogue.measures_for(quarter.start, quarter.end)
+            all_values = derived_figures(
+                catalogue_rng, asked, {k: v for k, v in values.items() if k in {m.key for m in asked}}
+            )
             unusual = _UNUSUAL.get((strand.plan.name, quarter.year.start_year, quarter.number))
             notes = unusual[1] if unusual else ""
             if not notes and state.status is ReturnStatus.LOCKED and rng.random() < 0.02:
@@ -270,10 +290,18 @@ def write_returns(
                 values=[
                     ReturnValue(
                         measure=measures[key],
-                        value=values[key],
+                        value=all_values[key],
                         note=unusual[1] if unusual and key == "victims_supported" else None,
                     )
-                    for key in MEASURE_KEYS
+                    for key in all_values
+                ],
+                breakdown_values=[
+                    ReturnBreakdownValue(
+                        measure=measures[measure_key], category=categories[(breakdown_key, category_key)], value=count
+                    )
+                    for (measure_key, breakdown_key, category_key), count in (
+                        breakdown_figures(catalogue_rng, catalogue, all_values, weights) if quarter == latest else {}
+                    ).items()
                 ],
             )
             session.add(row)

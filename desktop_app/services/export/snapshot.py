@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -22,9 +22,12 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.export.period import ExportPeriod
 from desktop_app.store.models import (
+    Breakdown,
+    BreakdownCategory,
     Measure,
     Provider,
     Return,
+    ReturnBreakdownValue,
     ReturnPeriod,
     ReturnValue,
     Strand,
@@ -67,6 +70,8 @@ class ReturnRecord:
     notes: str
     values: Mapping[str, int]  # measure key -> value; no key = not collected
     value_notes: Mapping[str, str]  # measure key -> the officer's note on a warning
+    # (measure key, breakdown key, category key) -> count; only the categories with a figure.
+    breakdowns: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -158,6 +163,20 @@ def read_snapshot(session: Session, period: ExportPeriod, *, include_unverified:
             if note and note.strip():
                 value_notes[return_id][key] = note.strip()
 
+    breakdowns: dict[int, dict[tuple[str, str, str], int]] = defaultdict(dict)
+    if return_ids:
+        for return_id, measure_key, breakdown_key, category_key, value in session.execute(
+            select(
+                ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
+                ReturnBreakdownValue.value,
+            )
+            .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
+            .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
+            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
+            .where(ReturnBreakdownValue.return_id.in_(return_ids))
+        ):
+            breakdowns[return_id][(measure_key, breakdown_key, category_key)] = value
+
     strands: dict[int, StrandRecord] = {}
     for strand, provider in session.execute(
         select(Strand, Provider)
@@ -178,6 +197,7 @@ def read_snapshot(session: Session, period: ExportPeriod, *, include_unverified:
                 notes=(return_.notes or "").strip(),
                 values=dict(values.get(return_.id, {})),
                 value_notes=dict(value_notes.get(return_.id, {})),
+                breakdowns=dict(breakdowns.get(return_.id, {})),
             )
         )
 

@@ -173,20 +173,7 @@ def workbook_data(
     )
 
     order = {m.key: position for position, m in enumerate(snapshot.catalogue.measures)}
-    data_rows = tuple(
-        MojDataRow(
-            financial_year=period.year.label,
-            quarter=f"Q{r.quarter.number}",
-            provider=r.strand.provider,
-            strand_ref=r.strand.reference,
-            strand=r.strand.name,
-            measure_key=key,
-            measure_label=labels.get(key, key),
-            value=r.values[key],
-        )
-        for r in snapshot.counted
-        for key in sorted(r.values, key=lambda k: order.get(k, len(order)))
-    )
+    data_rows = tuple(_data_rows(snapshot, period, labels, order, MojDataRow))
 
     notes: list = []
     for r in snapshot.returns:
@@ -222,3 +209,37 @@ def workbook_data(
         data_rows=data_rows,
         notes=tuple(notes),
     )
+
+
+def _data_rows(snapshot: PeriodSnapshot, period, labels: dict[str, str], order: dict[str, int], row_type):
+    """The tidy Data sheet: each counted figure's row, a total followed by its breakdowns' rows
+    (in the catalogue's order of breakdowns and categories)."""
+    catalogue = snapshot.catalogue
+    lists = {b.key: b for b in catalogue.breakdown_lists}
+    for r in snapshot.counted:
+        where = {
+            "financial_year": period.year.label, "quarter": f"Q{r.quarter.number}",
+            "provider": r.strand.provider, "strand_ref": r.strand.reference, "strand": r.strand.name,
+        }
+        for key in sorted(r.values, key=lambda k: order.get(k, len(order))):
+            label = labels.get(key, key)
+            yield row_type(**where, measure_key=key, measure_label=label, value=r.values[key])
+            if not r.breakdowns:
+                continue
+            for breakdown_key in _breakdown_keys(catalogue, key, r.breakdowns):
+                breakdown = lists.get(breakdown_key)
+                categories = breakdown.categories if breakdown else ()
+                for category in categories:
+                    value = r.breakdowns.get((key, breakdown_key, category.key))
+                    if value is not None:
+                        yield row_type(
+                            **where, measure_key=key, measure_label=label, value=value,
+                            breakdown=breakdown.label, category=category.label,
+                        )
+
+
+def _breakdown_keys(catalogue, measure_key: str, stored) -> list[str]:
+    # The measure's declared breakdowns first, then any stored under a breakdown since dropped.
+    declared = list(catalogue.measure(measure_key).breakdowns) if measure_key in catalogue.keys else []
+    extra = sorted({b for (m, b, _c) in stored if m == measure_key} - set(declared))
+    return declared + extra

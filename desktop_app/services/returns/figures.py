@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import (
     RETURN_NOTE,
+    BreakdownCell,
     Problem,
     ReturnCheck,
     ReturnChecker,
@@ -26,9 +27,11 @@ from desktop_app.core.return_checks import (
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.returns.errors import ReturnRefused, allowed_or_refuse
 from desktop_app.services.returns.lookups import period_row
-from desktop_app.store.models import Return, ReturnValue, Strand
+from desktop_app.store.models import Return, ReturnBreakdownValue, ReturnValue, Strand
 
-__all__ = ["ReturnPlan", "apply_plan", "next_status", "plan_return", "stored_notes", "stored_values"]
+__all__ = [
+    "ReturnPlan", "apply_plan", "next_status", "plan_return", "stored_breakdowns", "stored_notes", "stored_values",
+]
 
 
 def stored_values(return_: Return | None, keys: tuple[str, ...]) -> dict[str, int]:
@@ -37,6 +40,18 @@ def stored_values(return_: Return | None, keys: tuple[str, ...]) -> dict[str, in
         return {}
     wanted = set(keys)
     return {v.measure.key: v.value for v in return_.values if v.measure.key in wanted}
+
+
+def stored_breakdowns(return_: Return | None, keys: tuple[str, ...]) -> dict[BreakdownCell, int]:
+    """The return's breakdown figures for the period's measures, by (measure, breakdown, category)."""
+    if return_ is None:
+        return {}
+    wanted = set(keys)
+    return {
+        (v.measure.key, v.category.breakdown.key, v.category.key): v.value
+        for v in return_.breakdown_values
+        if v.measure.key in wanted
+    }
 
 
 def stored_notes(return_: Return | None) -> dict[str, str]:
@@ -79,9 +94,13 @@ def plan_return(
     entered: Mapping[str, object],
     notes: Mapping[str, str] | None = None,
     return_notes: str | None = None,
+    breakdowns: Mapping[BreakdownCell, object] | None = None,
 ) -> ReturnPlan:
-    """Lay `entered` and `notes` over what is stored and check the result."""
+    """Lay `entered`, `breakdowns` and `notes` over what is stored and check the result."""
     before_values = stored_values(return_, checker.keys)
+    before_breakdowns = stored_breakdowns(return_, checker.keys)
+    merged_breakdowns: dict[BreakdownCell, object] = dict(before_breakdowns)
+    merged_breakdowns.update(breakdowns or {})
     before_notes = stored_notes(return_)
     merged: dict[str, object] = dict(before_values)
     merged.update(entered)
@@ -89,12 +108,12 @@ def plan_return(
     after_notes.update(notes or {})
     if return_notes is not None:
         after_notes[RETURN_NOTE] = return_notes
-    check = checker.check(merged, history)
+    check = checker.check(merged, history, merged_breakdowns)
     # One policy for the form, the grid and the import: a warning never stops a save (nothing
     # typed is held hostage to a note); it stops verification until it is explained.
     problems = list(check.errors)
     unexplained = [p for p in blocking(check, after_notes) if not p.is_error]
-    values_changed = check.collected() != before_values
+    values_changed = check.collected() != before_values or check.collected_breakdowns() != before_breakdowns
     # Notes on figures not collected are not kept (there is no row to hold them).
     kept = set(check.collected()) | {RETURN_NOTE}
     notes_changed = {k: _clean(v) for k, v in after_notes.items() if k in kept and _clean(v)} != {
@@ -143,6 +162,7 @@ def apply_plan(
     received_date: dt.date | None,
     measure_ids: Mapping[str, int],
     today: dt.date,
+    category_ids: Mapping[tuple[str, str], int] | None = None,
 ) -> Return:
     """Write the plan: create the period and return when missing, add, change or delete figure
     rows, notes, status and received date. The caller has checked `plan.blocked` is False."""
@@ -171,6 +191,8 @@ def apply_plan(
                 row.value = value
             if row.note != note:
                 row.note = note
+    if category_ids is not None:
+        _apply_breakdowns(return_, plan.check, measure_ids, category_ids)
     new_notes = _clean(plan.notes.get(RETURN_NOTE))
     if (return_.notes or "") != new_notes:
         return_.notes = new_notes
@@ -189,3 +211,29 @@ def apply_plan(
     if not created and plan.changed:
         return_.version = return_.version + 1
     return return_
+
+
+def _apply_breakdowns(
+    return_: Return,
+    check: ReturnCheck,
+    measure_ids: Mapping[str, int],
+    category_ids: Mapping[tuple[str, str], int],
+) -> None:
+    """Add, change or delete breakdown rows so they hold exactly the checked figures."""
+    wanted = {
+        (measure_ids[m], category_ids[(b, c)]): value for (m, b, c), value in check.collected_breakdowns().items()
+    }
+    checked_measures = {measure_ids[key] for key in check.values}
+    for row in list(return_.breakdown_values):
+        key = (row.measure_id, row.category_id)
+        if key not in wanted:
+            if row.measure_id in checked_measures:
+                return_.breakdown_values.remove(row)  # delete-orphan
+        elif row.value != wanted[key]:
+            row.value = wanted[key]
+    have = {(row.measure_id, row.category_id) for row in return_.breakdown_values}
+    for (measure_id, category_id), value in wanted.items():
+        if (measure_id, category_id) not in have:
+            return_.breakdown_values.append(
+                ReturnBreakdownValue(measure_id=measure_id, category_id=category_id, value=value)
+            )

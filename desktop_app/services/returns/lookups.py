@@ -23,10 +23,20 @@ from desktop_app.core.return_checks import (
 )
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.validation import RecordNotFound
-from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
+from desktop_app.store.models import (
+    Breakdown,
+    BreakdownCategory,
+    Measure,
+    Return,
+    ReturnBreakdownValue,
+    ReturnPeriod,
+    ReturnValue,
+    Strand,
+)
 
 __all__ = [
     "PastFigures",
+    "category_ids",
     "checker_for",
     "measure_ids",
     "past_figures",
@@ -65,6 +75,14 @@ def measure_ids(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Measure.key, Measure.id)).all())
 
 
+def category_ids(session: Session) -> dict[tuple[str, str], int]:
+    """(breakdown key, category key) → row id, for writing ReturnBreakdownValue rows."""
+    query = select(Breakdown.key, BreakdownCategory.key, BreakdownCategory.id).join(
+        Breakdown, Breakdown.id == BreakdownCategory.breakdown_id
+    )
+    return {(b, c): i for b, c, i in session.execute(query)}
+
+
 def period_row(session: Session, quarter: Quarter, *, create: bool = False) -> ReturnPeriod | None:
     """The ReturnPeriod for `quarter` (added to the session when missing and `create`)."""
     # No autoflush: a period made earlier in this session was flushed when it was made, and
@@ -90,7 +108,13 @@ def stored_returns(
         select(Return)
         .join(Return.period)
         .where(ReturnPeriod.financial_year == quarter.year.start_year, ReturnPeriod.quarter == quarter.number)
-        .options(selectinload(Return.values).selectinload(ReturnValue.measure))
+        .options(
+            selectinload(Return.values).selectinload(ReturnValue.measure),
+            selectinload(Return.breakdown_values).options(
+                selectinload(ReturnBreakdownValue.measure),
+                selectinload(ReturnBreakdownValue.category).selectinload(BreakdownCategory.breakdown),
+            ),
+        )
     )
     if strand_ids is not None:
         query = query.where(Return.strand_id.in_(list(strand_ids)))

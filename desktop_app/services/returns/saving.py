@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from desktop_app.core.periods import Quarter
-from desktop_app.core.return_checks import ReturnCheck
+from desktop_app.core.return_checks import BreakdownCell, ReturnCheck
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.returns.errors import ReturnLocked, ReturnRefused
 from desktop_app.services.returns.figures import apply_plan, next_status, plan_return
 from desktop_app.services.returns.lookups import (
+    category_ids,
     checker_for,
     measure_ids,
     past_figures,
@@ -72,6 +73,7 @@ def save_return(
     who: str | None = None,
     today: dt.date | None = None,
     version: int | None = None,
+    breakdowns: Mapping[BreakdownCell, str | int | None] | None = None,
 ) -> SaveResult:
     """Check and save `strand_id`'s return for `quarter`, creating it (and the period) when new.
 
@@ -81,6 +83,9 @@ def save_return(
     return's own notes (None keeps them). `status` moves the return through the workflow;
     without it a new return is a draft and a verified one whose figures change goes back to
     submitted. A return that becomes submitted with no received date gets `today`.
+
+    `breakdowns` maps (measure, breakdown, category) keys to what was typed for a category,
+    laid over the stored ones like `values`.
 
     `version` is the return's version the form loaded (`ReturnForm.version`; 0 when there was
     no return yet); None skips the comparison (a caller that did not load a form).
@@ -94,7 +99,8 @@ def save_return(
     try:
         with refused_when_raced(db, _describer(strand_id, quarter)):
             return _save(db, strand_id, quarter, values, notes, received_date=received_date, status=status,
-                         return_notes=return_notes, who=who, today=today, version=version)
+                         return_notes=return_notes, who=who, today=today, version=version,
+                         breakdowns=breakdowns)
     except IntegrityError:
         # Two officers creating the same return at once: the second insert breaks the
         # one-return-per-quarter rule. The first one's return is there now; name its change.
@@ -117,7 +123,8 @@ def _describer(strand_id: int, quarter: Quarter):
     return describe
 
 
-def _save(db, strand_id, quarter, values, notes, *, received_date, status, return_notes, who, today, version):
+def _save(db, strand_id, quarter, values, notes, *, received_date, status, return_notes, who, today, version,
+          breakdowns=None):
     with db.transaction(who=who) as session:
         strand = strand_or_refuse(session, strand_id)
         where = f"{strand.reference} {quarter.label}"
@@ -136,7 +143,7 @@ def _save(db, strand_id, quarter, values, notes, *, received_date, status, retur
             raise StrandNotRunning(not_running_message(strand.reference, quarter))
         checker = checker_for(session, quarter)
         history = past_figures(session, quarter, [strand_id])[strand_id].history()
-        plan = plan_return(checker, history, return_, values, notes, return_notes)
+        plan = plan_return(checker, history, return_, values, notes, return_notes, breakdowns)
         if plan.blocked:
             raise ReturnRefused(plan.check, plan.problems, where)
         current = return_.status if return_ is not None else None
@@ -153,6 +160,7 @@ def _save(db, strand_id, quarter, values, notes, *, received_date, status, retur
             received_date=received_date,
             measure_ids=measure_ids(session),
             today=today,
+            category_ids=category_ids(session),
         )
         # Only what really differs was assigned, so the session knows whether anything changed.
         changed = bool(session.new or session.deleted or any(session.is_modified(o) for o in session.dirty))
