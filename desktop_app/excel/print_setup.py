@@ -81,16 +81,30 @@ def fit_widths(widths: Sequence[float], floors: Sequence[float] = ()) -> list[fl
     return capped(cap)
 
 
-def set_up_page(worksheet, widths: Sequence[float], *, title_rows: str | None = None, drawings_px: int = 0) -> None:
+def set_up_page(
+    worksheet, widths: Sequence[float], *, title_rows: str | None = None, drawings_px: int = 0,
+    title_cols: str | None = None,
+) -> None:
     """A4, the orientation the columns (or charts reaching `drawings_px` across) need, one page
-    wide, `title_rows` ("4:4") repeated, the footer. Works on a normal or a write-only worksheet."""
+    wide, `title_rows` ("4:4") repeated, the footer. Works on a normal or a write-only worksheet.
+
+    A sheet too wide to fit one landscape page at `MIN_SCALE` (a return with every measure of
+    the catalogue) prints across several pages at that scale instead, with `title_cols` ("A:C",
+    the columns that say which row is which) repeated on each: readable text on two pages beats
+    4 pt text on one."""
     setup = worksheet.page_setup
     setup.paperSize = A4
     across = max(columns_px(widths), drawings_px)
     setup.orientation = "portrait" if across <= PORTRAIT_WIDTH_PX else "landscape"
-    setup.fitToWidth = 1
     setup.fitToHeight = 0  # as many pages long as the rows need
-    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if across * MIN_SCALE <= LANDSCAPE_WIDTH_PX:
+        setup.fitToWidth = 1
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = False
+        setup.scale = round(MIN_SCALE * 100)
+        if title_cols:
+            worksheet.print_title_cols = title_cols
     margins = worksheet.page_margins
     margins.left = margins.right = _SIDE
     margins.top, margins.bottom = _TOP, _BOTTOM
@@ -121,6 +135,20 @@ def _drawings_px(worksheet: Worksheet, widths: Sequence[float]) -> int:
         before = [widths[i] if i < len(widths) else _DEFAULT_WIDTH for i in range(column - 1)]
         reach = max(reach, columns_px(before) + round(chart.width / 2.54 * _DPI))
     return reach
+
+
+def _naming_columns(worksheet: Worksheet, header: int | None) -> str | None:
+    """The leading text columns of a table ("A:C": reference, provider, strand), which say what
+    each row is and so repeat on every page across; at most four."""
+    if not header or worksheet.max_row <= header:
+        return None
+    first_row = next(worksheet.iter_rows(min_row=header + 1, max_row=header + 1, values_only=True), ())
+    count = 0
+    for value in first_row[:4]:
+        if not isinstance(value, str):
+            break
+        count += 1
+    return f"A:{get_column_letter(count)}" if count else None
 
 
 def _header_row(worksheet: Worksheet) -> int | None:
@@ -190,7 +218,7 @@ def _prepare_sheet(worksheet: Worksheet) -> None:
             worksheet.column_dimensions[get_column_letter(column)].width = new
     set_up_page(
         worksheet, widths, title_rows=f"{header}:{header}" if header else None,
-        drawings_px=_drawings_px(worksheet, widths),
+        drawings_px=_drawings_px(worksheet, widths), title_cols=_naming_columns(worksheet, header),
     )
     if worksheet.max_row > _WRAP_ROWS_AT_MOST:
         return
