@@ -113,6 +113,9 @@ class Problem:
     measure_keys: tuple[str, ...] = ()
     # The breakdown the problem is in (None for a problem with the totals).
     breakdown_key: str | None = None
+    # The category it names (an unreadable or unknown one, the largest of a sum too big), so
+    # a template import can name that category's cell; None when it names none.
+    category_key: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -360,7 +363,7 @@ class ReturnChecker:
                 errors.append(Problem(
                     measure_key, UNKNOWN_CATEGORY,
                     f"'{category_key}' is not a category of {what}; use one of the listed categories",
-                    (measure_key,), breakdown_key,
+                    (measure_key,), breakdown_key, category_key,
                 ))
         for measure in self.measures:
             for breakdown in self.breakdowns_of(measure.key):
@@ -374,7 +377,7 @@ class ReturnChecker:
                     read[cell] = value
                     if problem is not None:
                         errors.append(Problem(
-                            measure.key, problem[0], problem[1], (measure.key,), breakdown.key
+                            measure.key, problem[0], problem[1], (measure.key,), breakdown.key, cell[2]
                         ))
                         readable = False
                 if not readable or measure.key in unreadable:
@@ -395,7 +398,7 @@ class ReturnChecker:
                         f"{name}: the categories add up to {format_count(added)}, more than the total of "
                         f"{format_count(total)} (the largest is {largest[0].label}, "
                         f"{format_count(read[largest[1]] or 0)}); correct the categories or the total",
-                        (measure.key,), breakdown.key,
+                        (measure.key,), breakdown.key, largest[0].key,
                     ))
                 elif added < total:
                     warnings.append(Problem(

@@ -1,9 +1,15 @@
 """Reading a filled provider template back: its hidden record, its layout, and the figures typed.
 
 The file is checked first (`file_checks`: size, zip and XML bombs, .xls/.xlsm/CSV, passwords),
-then opened with openpyxl in read-only mode with formulas kept (`data_only=False`), so a formula
-in an input cell is seen as one, not as the number Excel last cached for it. openpyxl parses
-with defusedxml (installed as a dependency).
+then read in one pass per part it needs (`template_cells`: the hidden record, then each sheet the
+record names, as openpyxl reads them with formulas kept), so a formula in an input cell is seen
+as one, not as the number Excel last cached for it.
+
+From version 4 a strand sheet has a block per breakdown under its measures: each category's
+figure is read with its cell, and a category label that no longer reads as recorded (a label
+typed over) is a problem naming the cell and what it reads, not a refusal of the whole file, so
+every such cell is listed. The hidden record also carries the catalogue's checksum, which the
+import compares with what the catalogue asks for now.
 
 The reader judges the file, not the figures: a wrong marker or version, a broken checksum, an
 edited label or fixed cell, a missing sheet, a formula in an input cell, or a date or time in one
@@ -20,14 +26,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from desktop_app.core.periods import format_date
 from desktop_app.excel.file_checks import FileRefused, WorkbookLimits, check_workbook_file
+from desktop_app.excel.template_cells import TemplateCells
 from desktop_app.excel.template_writer import (
-    FACT_KEYS,
+    BREAKDOWN_KEY_SEPARATOR,
+    FIXED_KEY_PREFIX,
     HIDDEN_FIRST_LAYOUT_ROW,
     HIDDEN_SHEET,
     MARKER,
@@ -68,13 +74,16 @@ class TemplateRefused(ValueError):
 @dataclass(frozen=True)
 class FilledStrand:
     """One strand's sheet as filled: measure key → what the input cell holds (None when blank),
-    and measure key → the input cell's address, to name it in messages."""
+    and measure key → the input cell's address, to name it in messages; the same for each
+    breakdown category, by (measure, breakdown, category) (none before version 4)."""
 
     strand_id: int
     reference: str
     sheet: str
     values: Mapping[str, object]
     cells: Mapping[str, str]
+    breakdowns: Mapping[tuple[str, str, str], object] = field(default_factory=dict)
+    breakdown_cells: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class FilledTemplate:
     strands: tuple[FilledStrand, ...]
     problems: tuple[TemplateProblem, ...] = field(default=())  # formulas and dates in input cells
     spend: tuple = ()  # `template_spend.FilledSpend` per strand of the Spend sheet (none before version 3)
+    # The checksum of what the catalogue asked for when it was made (None before version 4).
+    catalogue: str | None = None
 
 
 def _fail(message: str, sheet: str | None = None, cell: str | None = None) -> TemplateRefused:
@@ -98,13 +109,14 @@ def _fail(message: str, sheet: str | None = None, cell: str | None = None) -> Te
 _FRESH = "make a fresh template for the provider"
 # Version 1 (the due date and facts above the input cells) is still read: templates already
 # sent out come back in it, and the record names every cell, so the same checks apply.
-_READABLE_VERSIONS = (1, 2, TEMPLATE_VERSION)
+_READABLE_VERSIONS = (1, 2, 3, TEMPLATE_VERSION)
+_CATALOGUE_VERSION = 4
 
 
-def _hidden_record(workbook) -> tuple[dict[str, object], list[LayoutRow]]:
+def _hidden_record(workbook: TemplateCells) -> tuple[dict[str, object], list[LayoutRow]]:
     if HIDDEN_SHEET not in workbook.sheetnames:
         raise _fail("is not a Commissioning Desk return template (its hidden Template sheet is missing)")
-    rows = list(workbook[HIDDEN_SHEET].iter_rows(values_only=True))
+    rows = workbook.rows(HIDDEN_SHEET)
     facts = {str(row[0]): row[1] for row in rows[: HIDDEN_FIRST_LAYOUT_ROW - 2] if row and len(row) > 1 and row[0]}
     if facts.get("marker") != MARKER:
         raise _fail("is not a Commissioning Desk return template (its hidden Template sheet is not ours)")
@@ -125,26 +137,6 @@ def _hidden_record(workbook) -> tuple[dict[str, object], list[LayoutRow]]:
             LayoutRow(sheet, strand_id, reference, key, label_cell, "" if label is None else str(label), input_cell or "")
         )
     return facts, layout
-
-
-def _sheet_cells(worksheet, wanted: set[str]) -> dict[str, tuple[object, str, str | None]]:
-    """Address → (value, data type, number format) for the `wanted` cells, in one pass over the
-    sheet's rows."""
-    positions = {}
-    for address in wanted:
-        letters, row = coordinate_from_string(address)
-        positions[(row, column_index_from_string(letters))] = address
-    last_row = max(row for row, _ in positions)
-    last_column = max(column for _, column in positions)
-    found: dict[str, tuple[object, str, str | None]] = {}
-    for row_number, row in enumerate(
-        worksheet.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_column), start=1
-    ):
-        for column_number, cell in enumerate(row, start=1):
-            address = positions.get((row_number, column_number))
-            if address is not None:
-                found[address] = (cell.value, cell.data_type, getattr(cell, "number_format", None))
-    return found
 
 
 def _same_text(shown: object, recorded: str) -> bool:
@@ -170,22 +162,67 @@ def _as_date(value: object, number_format: str | None) -> str | None:
     return None
 
 
-def _read_strands(workbook, layout: list[LayoutRow]) -> tuple[list[FilledStrand], list[TemplateProblem]]:
+def _input_value(
+    cell: tuple[object, str, str | None], sheet: str, address: str, label: str, problems: list[TemplateProblem]
+) -> object:
+    """What an input cell holds for the engine; a formula or a date is a problem naming the cell."""
+    value, data_type, number_format = cell
+    if data_type == "f":
+        problems.append(TemplateProblem("holds a formula; type the number itself", sheet, address))
+        return None
+    if (date := _as_date(value, number_format)) is not None:
+        message = f"holds {date}, not a count: type the number for {label} as a whole number"
+        problems.append(TemplateProblem(message, sheet, address))
+        return None
+    return value
+
+
+def _category_problem(
+    row: LayoutRow, shown: object, heading: str, labels: set[str], sheet: str
+) -> TemplateProblem:
+    """A category's label typed over: name the cell and what it reads now."""
+    text = "" if shown is None else str(shown).strip()
+    if not text:
+        what = "is empty"
+    elif text in labels:
+        what = f"reads {text!r}, another category's label"
+    else:
+        what = f"reads {text!r}, which is not a category of {heading}"
+    return TemplateProblem(
+        f"{what}: this row is for the category {row.label!r}; undo the change or {_FRESH}", sheet, row.label_cell
+    )
+
+
+def _read_strands(workbook: TemplateCells, layout: list[LayoutRow]) -> tuple[list[FilledStrand], list[TemplateProblem]]:
     by_sheet: dict[str, list[LayoutRow]] = {}
     for row in layout:
         by_sheet.setdefault(row.sheet, []).append(row)
     strands: list[FilledStrand] = []
     problems: list[TemplateProblem] = []
+    blank = (None, "n", None)
     for sheet, rows in by_sheet.items():
         if sheet not in workbook.sheetnames:
             raise _fail(f"sheet {sheet} is missing (was it renamed or deleted?): {_FRESH}")
         wanted = {r.label_cell for r in rows} | {r.input_cell for r in rows if r.input_cell}
-        cells = _sheet_cells(workbook[sheet], wanted)
+        cells = workbook.cells(sheet, wanted)
         values: dict[str, object] = {}
         addresses: dict[str, str] = {}
+        breakdowns: dict[tuple[str, str, str], object] = {}
+        breakdown_cells: dict[tuple[str, str, str], str] = {}
+        # Each block's heading and category labels, to say what a typed-over label is.
+        headings = {r.key[1:]: r.label for r in rows if r.key.startswith(FIXED_KEY_PREFIX)}
+        labels: dict[str, set[str]] = {}
+        for r in rows:
+            if BREAKDOWN_KEY_SEPARATOR in r.key and not r.key.startswith(FIXED_KEY_PREFIX):
+                labels.setdefault(r.key.rsplit(BREAKDOWN_KEY_SEPARATOR, 1)[0], set()).add(r.label)
         for row in rows:
-            shown = cells.get(row.label_cell, (None, "n", None))[0]
+            shown = cells.get(row.label_cell, blank)[0]
+            category = BREAKDOWN_KEY_SEPARATOR in row.key and not row.key.startswith(FIXED_KEY_PREFIX)
             if not _same_text(shown, row.label):
+                if category:
+                    block = row.key.rsplit(BREAKDOWN_KEY_SEPARATOR, 1)[0]
+                    problems.append(_category_problem(row, shown, headings.get(block, block), labels[block], sheet))
+                    continue
                 found = "is empty" if shown is None or not str(shown).strip() else f"reads {shown!r}"
                 raise _fail(
                     f"the layout was edited: this cell should read {row.label!r} but {found}; "
@@ -193,19 +230,22 @@ def _read_strands(workbook, layout: list[LayoutRow]) -> tuple[list[FilledStrand]
                     sheet,
                     row.label_cell,
                 )
-            if row.key in FACT_KEYS:
+            if row.key.startswith(FIXED_KEY_PREFIX):
                 continue
-            value, data_type, number_format = cells.get(row.input_cell, (None, "n", None))
+            if category:
+                measure, breakdown, category_key = row.key.split(BREAKDOWN_KEY_SEPARATOR, 2)
+                heading = headings.get(measure + BREAKDOWN_KEY_SEPARATOR + breakdown, measure)
+                cell = (measure, breakdown, category_key)
+                label = f"{heading}, {row.label}"
+                breakdowns[cell] = _input_value(cells.get(row.input_cell, blank), sheet, row.input_cell, label, problems)
+                breakdown_cells[cell] = row.input_cell
+                continue
+            value = _input_value(cells.get(row.input_cell, blank), sheet, row.input_cell, row.label, problems)
             addresses[row.key] = row.input_cell
-            if data_type == "f":
-                problems.append(TemplateProblem("holds a formula; type the number itself", sheet, row.input_cell))
-                value = None
-            elif (date := _as_date(value, number_format)) is not None:
-                message = f"holds {date}, not a count: type the number for {row.label} as a whole number"
-                problems.append(TemplateProblem(message, sheet, row.input_cell))
-                value = None
             values[row.key] = value
-        strands.append(FilledStrand(rows[0].strand_id, rows[0].strand_reference, sheet, values, addresses))
+        strands.append(
+            FilledStrand(rows[0].strand_id, rows[0].strand_reference, sheet, values, addresses, breakdowns, breakdown_cells)
+        )
     return strands, problems
 
 
@@ -222,12 +262,16 @@ def read_template(path: Path | str, limits: WorkbookLimits | None = None) -> Fil
     except FileRefused as refused:
         raise _fail(str(refused)) from None
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        workbook = TemplateCells(path)
     except Exception as error:  # noqa: BLE001 - any parser failure means "not readable", said plainly
         raise _fail(f"cannot be read as a workbook ({type(error).__name__}: {error})") from None
     try:
         facts, layout = _hidden_record(workbook)
-        expected = layout_checksum(facts.get("version"), facts.get("period"), facts.get("provider_id"), layout)
+        # Version 4 records what the catalogue asked for, inside the checksum; earlier ones do not.
+        catalogue = facts.get("catalogue") if facts["version"] >= _CATALOGUE_VERSION else None
+        if facts["version"] >= _CATALOGUE_VERSION and not isinstance(catalogue, str):
+            raise _fail(f"has a damaged hidden layout record (the checksum cannot match): {_FRESH}")
+        expected = layout_checksum(facts.get("version"), facts.get("period"), facts.get("provider_id"), layout, catalogue)
         if facts.get("checksum") != expected:
             raise _fail(f"its hidden layout record was edited (the checksum does not match): {_FRESH}")
         if not layout:
@@ -254,4 +298,5 @@ def read_template(path: Path | str, limits: WorkbookLimits | None = None) -> Fil
         strands=tuple(strands),
         problems=tuple(problems),
         spend=tuple(spend),
+        catalogue=catalogue,
     )

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop_app.core.claims import FORECAST_FIELD
-from desktop_app.excel.template_reader import TemplateProblem, _as_date, _fail, _FRESH, _same_text, _sheet_cells
+from desktop_app.excel.template_reader import TemplateProblem, _as_date, _fail, _FRESH, _same_text
 from desktop_app.excel.template_writer import (
     FACT_COLUMN,
     HEADER_FILL,
@@ -37,6 +37,7 @@ from desktop_app.excel.template_writer import (
     _period_words,
     _text,
 )
+from desktop_app.excel.template_cells import TemplateCells
 from desktop_app.excel.writer import LABEL_FONT, TITLE_FONT, write_cell
 
 __all__ = ["SPEND_KEY_PREFIX", "SPEND_SHEET", "FilledSpend", "TemplateCategory", "read_spend", "spend_layout",
@@ -171,7 +172,7 @@ def split_spend(layout: Sequence[LayoutRow]) -> tuple[list[LayoutRow], list[Layo
     return [r for r in layout if r.sheet not in spend_sheets], [r for r in layout if r.sheet in spend_sheets]
 
 
-def read_spend(workbook, rows: Sequence[LayoutRow]) -> tuple[list[FilledSpend], list[TemplateProblem]]:
+def read_spend(workbook: TemplateCells, rows: Sequence[LayoutRow]) -> tuple[list[FilledSpend], list[TemplateProblem]]:
     """Check the Spend sheet against its layout rows and read each strand's amounts as typed.
 
     An edited label refuses the file; a formula or a date in an input cell is a problem naming
@@ -181,7 +182,7 @@ def read_spend(workbook, rows: Sequence[LayoutRow]) -> tuple[list[FilledSpend], 
     sheet = rows[0].sheet
     if sheet not in workbook.sheetnames:
         raise _fail(f"sheet {sheet} is missing (was it renamed or deleted?): {_FRESH}")
-    cells = _sheet_cells(workbook[sheet], {r.label_cell for r in rows} | {r.input_cell for r in rows if r.input_cell})
+    cells = workbook.cells(sheet, {r.label_cell for r in rows} | {r.input_cell for r in rows if r.input_cell})
     by_strand: dict[int, tuple[str, dict[str, object], dict[str, str]]] = {}
     problems: list[TemplateProblem] = []
     for row in rows:

@@ -124,7 +124,9 @@ def test_the_provider_sees_instructions_then_a_sheet_per_strand_and_not_the_reco
     assert header[1:6] == ["", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4"]
     victims = next(row for row in rows if row and row[0] == "Victims supported")
     assert victims[1:6] == [120, 100, 101, 102, 103]
-    assert victims[6] == "Count each person once per quarter."
+    # Version 4: a column for an outcome's rate sits between the history and the help.
+    assert header[6:8] == ["Rate improved", "Help"]
+    assert victims[7] == "Count each person once per quarter."
 
 
 def test_only_the_input_cells_are_unlocked_and_each_takes_a_whole_number_with_messages(template_path):
@@ -197,11 +199,13 @@ def test_a_number_under_a_date_format_is_refused_as_a_date(template_path):
 
 def test_a_template_sent_out_before_the_layout_changed_version_1_still_imports(template_path):
     # Providers hold version 1 templates for the quarter under way; the record names every cell.
+    from desktop_app.excel.template_cells import TemplateCells
     from desktop_app.excel.template_reader import _hidden_record
 
     fill_template(template_path, {"WY-001": {"Victims supported": 131}})
+    with TemplateCells(template_path) as cells:
+        facts, layout = _hidden_record(cells)
     workbook = load_workbook(template_path)
-    facts, layout = _hidden_record(workbook)
     record = workbook[HIDDEN_SHEET]
     record["B2"] = 1
     record["B6"] = layout_checksum(1, facts["period"], facts["provider_id"], layout)

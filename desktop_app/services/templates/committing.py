@@ -19,7 +19,7 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import FINANCE, RETURNS, Changed
 from desktop_app.services.returns.errors import allowed_or_refuse
 from desktop_app.services.returns.figures import apply_plan, plan_return, stored_values
-from desktop_app.services.returns.lookups import checker_for, measure_ids, past_figures, stored_returns
+from desktop_app.services.returns.lookups import category_ids, checker_for, measure_ids, past_figures, stored_returns
 from desktop_app.services.templates.claims_import import write_claims
 from desktop_app.services.templates.importing import ImportRefused
 from desktop_app.services.templates.preview import ImportFile, ImportPreview, StrandImport
@@ -121,6 +121,7 @@ def _write_quarter(
     returns = stored_returns(session, quarter, ids)
     past = past_figures(session, quarter, ids)
     keys = measure_ids(session)
+    categories = category_ids(session)
     reason = None
     for item, planned in pairs:
         if f"Imported from {item.name}" != reason:
@@ -138,7 +139,9 @@ def _write_quarter(
         version = return_.version if return_ is not None else 0
         if version != planned.version_before or status != planned.status_before or held != dict(planned.held):
             raise ImportRefused(f"{CHANGED_SINCE_PREVIEW} ({where} was saved by someone else).")
-        plan = plan_return(checker, past[planned.strand_id].history(), return_, planned.entered)
+        plan = plan_return(
+            checker, past[planned.strand_id].history(), return_, planned.entered, breakdowns=planned.entered_breakdowns
+        )
         if plan.check.errors:
             raise ImportRefused(
                 f"Nothing was imported: {where} no longer passes the checks.",
@@ -149,5 +152,6 @@ def _write_quarter(
         apply_plan(
             session, strand=strand, quarter=quarter, return_=return_, plan=plan,
             status=planned.status_after, received_date=received, measure_ids=keys, today=today,
+            category_ids=categories,
         )
     session.flush()

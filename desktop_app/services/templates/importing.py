@@ -17,6 +17,17 @@ Decisions:
 - Blank input cells mean "not collected", like a blank in the form; the templates are
   prefilled with what is held, so a provider clears a cell only on purpose.
 - Any refused file, or any error left, refuses the whole batch, naming each problem.
+- A template made before a measure was added or retired, or a breakdown or category changed
+  (its catalogue checksum differs from what the quarter asks for now), is refused: "made with
+  an older catalogue: make a new template". Templates of versions 1 to 3 carry no breakdowns
+  and no such checksum: they are still read, for their totals, when they ask for exactly the
+  measures the quarter asks for now (templates already sent out come back in them; the held
+  breakdowns stay, and the engine checks them against the new totals, so a total that falls
+  below its breakdown is an error and one that rises past it a warning), and refused with the
+  same sentence when they do not.
+- A breakdown's categories go through the engine with the totals: over the total is an error,
+  short of it a warning, each naming the sheet and the cell (the largest category's, or the
+  total's).
 """
 
 from __future__ import annotations
@@ -29,7 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.periods import PeriodError, Quarter
-from desktop_app.core.return_checks import ReturnCheck, ReturnChecker, StrandHistory
+from desktop_app.core.return_checks import Problem, ReturnCheck, ReturnChecker, StrandHistory
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.returns.figures import plan_return, stored_values
@@ -39,7 +50,9 @@ from desktop_app.services.returns.lookups import (
     stored_returns,
     strand_runs_in,
 )
+from desktop_app.services.returns.figures import stored_breakdowns
 from desktop_app.services.templates.claims_import import plan_claims
+from desktop_app.services.templates.making import template_measures
 from desktop_app.services.templates.preview import (
     CHANGED,
     EMPTY,
@@ -59,7 +72,9 @@ from desktop_app.store.models import Return, Strand
 if TYPE_CHECKING:
     from desktop_app.excel.template_reader import FilledStrand, FilledTemplate
 
-__all__ = ["ImportCancelled", "ImportRefused", "preview_import"]
+__all__ = ["OLDER_CATALOGUE", "ImportCancelled", "ImportRefused", "preview_import"]
+
+OLDER_CATALOGUE = "was made with an older catalogue: make a new template"
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -122,12 +137,22 @@ def _quarter_or_problem(filled: FilledTemplate, period: Quarter | None) -> tuple
 
 def _problem_lines(check: ReturnCheck, filled: FilledTemplate, strand: FilledStrand, *, errors: bool) -> tuple[str, ...]:
     skip = _formula_keys(filled, strand)  # the reader already named each formula or date cell
+    skip_cells = {p.cell for p in filled.problems if p.sheet == strand.sheet}
     found = check.errors if errors else check.warnings
     return tuple(
-        _line(display_name(filled.path), _clip(p.message), strand.sheet, strand.cells.get(p.measure_key or ""))
+        _line(display_name(filled.path), _clip(p.message), strand.sheet, _cell_of(strand, p))
         for p in found
-        if p.measure_key not in skip
+        if p.measure_key not in skip and _cell_of(strand, p) not in skip_cells
     )
+
+
+def _cell_of(strand: FilledStrand, problem: Problem) -> str | None:
+    """The cell a problem is about: its category's, when it names one, else its measure's."""
+    if problem.breakdown_key and problem.category_key:
+        cell = strand.breakdown_cells.get((problem.measure_key or "", problem.breakdown_key, problem.category_key))
+        if cell is not None:
+            return cell
+    return strand.cells.get(problem.measure_key or "")
 
 
 def _clip(message: str) -> str:
@@ -159,9 +184,14 @@ def _plan_strand(
     """What importing one strand's sheet would do, checked by the engine."""
     status = return_.status if return_ is not None else None
     held = stored_values(return_, checker.keys)
-    plan = plan_return(checker, history, return_, strand.values)
+    # A template before version 4 has no blocks: the breakdowns held are left as they are.
+    entered_breakdowns = dict(strand.breakdowns) if strand.breakdown_cells else None
+    plan = plan_return(checker, history, return_, strand.values, breakdowns=entered_breakdowns)
     after = plan.check.collected()
     labels = {m.key: m.label for m in checker.measures}
+    breakdowns_before = stored_breakdowns(return_, checker.keys)
+    breakdowns_after = plan.check.collected_breakdowns()
+    breakdown_changes = _breakdown_changes(checker, strand, breakdowns_before, breakdowns_after)
     new_values = tuple(
         ValueChange(k, labels[k], strand.cells[k], None, v) for k, v in after.items() if k not in held
     )
@@ -174,6 +204,7 @@ def _plan_strand(
         strand_id=db_strand.id, reference=db_strand.reference, name=db_strand.name, sheet=strand.sheet,
         quarter=quarter, status_before=status, new_values=new_values, changed_values=changed_values,
         entered=dict(strand.values), held=held, version_before=return_.version if return_ is not None else 0,
+        entered_breakdowns=entered_breakdowns, breakdown_changes=breakdown_changes,
     )
     if status == ReturnStatus.LOCKED:
         return StrandImport(action=LOCKED, status_after=status, **base)
@@ -196,6 +227,23 @@ def _plan_strand(
     return StrandImport(action=action, status_after=status_after, errors=errors, warnings=warnings, **base)
 
 
+def _breakdown_changes(
+    checker: ReturnChecker, strand: FilledStrand, before: dict, after: dict
+) -> tuple[tuple[str, int], ...]:
+    """(breakdown's name with its cells, how many of its categories change) for each breakdown
+    the file changes, in the sheet's order."""
+    found = []
+    for measure in checker.measures:
+        for breakdown in checker.breakdowns_of(measure.key):
+            cells = [(measure.key, breakdown.key, c.key) for c in breakdown.categories]
+            changed = sum(before.get(cell) != after.get(cell) for cell in cells)
+            if changed:
+                addresses = [strand.breakdown_cells[c] for c in cells if c in strand.breakdown_cells]
+                where = f" (cells {addresses[0]}–{addresses[-1]})" if addresses else ""
+                found.append((f"{measure.label} by {breakdown.label.lower()}{where}", changed))
+    return tuple(found)
+
+
 def _check_quarter(
     session: Session, quarter: Quarter, files: list[FilledTemplate], seen: dict[tuple[int, Quarter], Path]
 ) -> list[ImportFile]:
@@ -206,21 +254,28 @@ def _check_quarter(
     returns = stored_returns(session, quarter, list(strands))
     past = past_figures(session, quarter, list(strands))
     wanted = set(checker.keys)
+    from desktop_app.excel.template_writer import catalogue_checksum
+
+    catalogue = catalogue_checksum(template_measures(checker))
     results = []
     for filled in files:
         name = display_name(filled.path)
         problems = [p.line(name) for p in filled.problems]
         planned: list[StrandImport] = []
+        older = (filled.catalogue is not None and filled.catalogue != catalogue) or (
+            filled.catalogue is None and any(set(s.values) != wanted for s in filled.strands)
+        )
+        if older:
+            # Nothing of it is planned: its sheets ask for what the quarter no longer asks.
+            problems = [_line(name, f"{OLDER_CATALOGUE} ({quarter.label} asks for other measures or "
+                                    "breakdowns now than when it was made)")]
+            results.append(ImportFile(filled.path, quarter, filled.provider_name, tuple(problems)))
+            continue
         for strand in filled.strands:
             db_strand = strands.get(strand.strand_id)
             if db_strand is None or db_strand.reference != strand.reference:
                 problems.append(
                     _line(name, f"strand {strand.reference} is not in the database (or its reference changed)", strand.sheet)
-                )
-                continue
-            if set(strand.values) != wanted:
-                problems.append(
-                    _line(name, f"asks for other measures than {quarter.label} now does: make a fresh template", strand.sheet)
                 )
                 continue
             other = seen.setdefault((strand.strand_id, quarter), filled.path)

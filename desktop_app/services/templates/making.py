@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from desktop_app.core.periods import Quarter
+from desktop_app.core.return_checks import ReturnChecker
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export.workbook import sha256_of
 from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.services.returns.completeness import due_days
-from desktop_app.services.returns.figures import stored_values
+from desktop_app.services.returns.figures import stored_breakdowns, stored_values
 from desktop_app.services.finance.claims import read_categories
 from desktop_app.services.returns.lookups import checker_for, past_figures, running, stored_returns
 from desktop_app.services.templates.claims_import import held_claims
@@ -28,9 +29,15 @@ from desktop_app.store.database import Database
 from desktop_app.store.models import Provider, Strand
 
 if TYPE_CHECKING:
-    from desktop_app.excel.template_writer import ProviderTemplate
+    from desktop_app.excel.template_writer import ProviderTemplate, TemplateMeasure
 
-__all__ = ["Cancelled", "Progress", "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates"]
+__all__ = [
+    "Cancelled", "Progress", "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates",
+    "template_measures",
+]
+
+# An outcome is two counts: `<area>_measured` and `<area>_improved`; the rate is shown beside the second.
+_MEASURED, _IMPROVED = "_measured", "_improved"
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -84,11 +91,33 @@ def _provider_ids(session, provider: str | int | None) -> list[int] | None:
     raise TemplatesRefused(f"No provider is called {provider!r}.{hint}")
 
 
+def template_measures(checker: ReturnChecker) -> tuple[TemplateMeasure, ...]:
+    """What a template for the checker's quarter asks for: each measure with its breakdowns'
+    categories (a grouped one shown as "group: label") and, for an outcome's improved count,
+    the measured count its rate is of. The import compares its checksum with the file's."""
+    from desktop_app.excel.template_writer import TemplateBreakdown, TemplateMeasure
+
+    keys = set(checker.keys)
+    found = []
+    for measure in checker.measures:
+        breakdowns = tuple(
+            TemplateBreakdown(
+                b.key, b.label, tuple((c.key, f"{c.group}: {c.label}" if c.group else c.label) for c in b.categories)
+            )
+            for b in checker.breakdowns_of(measure.key)
+        )
+        measured = measure.key.removesuffix(_IMPROVED) + _MEASURED if measure.key.endswith(_IMPROVED) else None
+        found.append(
+            TemplateMeasure(measure.key, measure.label, measure.help_text, breakdowns, measured if measured in keys else None)
+        )
+    return tuple(found)
+
+
 def gather_templates(db: Database, quarter: Quarter, provider: str | int | None = None) -> list[ProviderTemplate]:
     """The plain data for each provider's workbook: strands running in `quarter` (by reference),
     the measures it asks for, the figures held (to prefill) and the last four quarters."""
     from desktop_app.excel.template_spend import TemplateCategory
-    from desktop_app.excel.template_writer import ProviderTemplate, TemplateMeasure, TemplateStrand
+    from desktop_app.excel.template_writer import ProviderTemplate, TemplateStrand
 
     due = quarter.due_date(due_days(db))
     with db.reading() as session:
@@ -106,7 +135,7 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
         strand_ids = [strand.id for strand, _ in rows]
         returns = stored_returns(session, quarter, strand_ids)
         past = past_figures(session, quarter, strand_ids)
-        measures = tuple(TemplateMeasure(m.key, m.label, m.help_text) for m in checker.measures)
+        measures = template_measures(checker)
         categories = tuple(TemplateCategory(key, name) for key, (_id, name) in read_categories(session).items())
         claims = held_claims(session, quarter, strand_ids)
         by_provider: dict[int, tuple[str, list[TemplateStrand]]] = {}
@@ -120,6 +149,7 @@ def gather_templates(db: Database, quarter: Quarter, provider: str | int | None 
                     reference=strand.reference,
                     name=strand.name,
                     values=stored_values(return_, checker.keys),
+                    breakdowns=stored_breakdowns(return_, checker.keys),
                     history=tuple((q.label, figures.figures.get(q, {})) for q in figures.quarters),
                     status=_PROVIDER_WORDS[status],
                     locked=status == ReturnStatus.LOCKED,

@@ -91,6 +91,11 @@ class StrandImport:
     held: Mapping[str, int] = field(default_factory=dict, repr=False)  # figures held at preview
     # The return's version at preview (0: none yet): any save since, even of a note, refuses the commit.
     version_before: int = 0
+    # The breakdown figures as typed, (measure, breakdown, category) → value; None: the template
+    # has no blocks (before version 4), so the held breakdowns stay as they are.
+    entered_breakdowns: Mapping[tuple[str, str, str], object] | None = field(default=None, repr=False)
+    # (breakdown, with its cells; how many of its categories change), for each one the file changes.
+    breakdown_changes: tuple[tuple[str, int], ...] = ()
 
     @property
     def writes(self) -> bool:
@@ -112,7 +117,7 @@ class StrandImport:
             count = len(self.new_values)
             return f"new return, {count} {'figure' if count == 1 else 'figures'} → {after}"
         if self.action == CHANGED:
-            count = len(self.changed_values) + len(self.new_values)
+            count = len(self.changed_values) + len(self.new_values) + sum(n for _, n in self.breakdown_changes)
             return f"{count} {'figure' if count == 1 else 'figures'} changed → {after}"
         if self.action == SUBMIT:
             return f"figures unchanged; {status_words(self.status_before).lower()} → {after}"
@@ -295,6 +300,10 @@ class ImportPreview:
                 if details and strand.action != LOCKED:
                     out += [f"    new {change.describe()}" for change in strand.new_values]
                     out += [f"    changed {change.describe()}" for change in strand.changed_values]
+                    out += [
+                        f"    breakdown {what}: {plural(count, 'category', 'categories')} new or changed"
+                        for what, count in strand.breakdown_changes
+                    ]
                 out += [f"    error: {line}" for line in strand.errors]
                 out += [f"    warning: {line}" for line in strand.warnings]
             for claim in item.claims:
