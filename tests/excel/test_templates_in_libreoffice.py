@@ -112,3 +112,29 @@ def test_a_template_saved_as_ods_in_libreoffice_is_refused_saying_how_to_save_it
     (refused,) = preview.refused_files
     assert refused.refusal_line().startswith("filled.ods: is a LibreOffice (OpenDocument .ods) spreadsheet")
     assert 'File › Save As…, set the file type to "Excel 2007-365 (.xlsx)"' in refused.refusal_line()
+
+
+def test_a_breakdown_typed_in_libreoffice_is_imported_per_category(calc, template, demo_db, demo_path, tmp_path):
+    from desktop_app.excel.template_reader import read_template
+
+    strand = next(s for s in read_template(template).strands if s.sheet == "WY-002")  # no return held yet
+    typed = {"female": "31", "male": "25", "prefer_not_to_say": "0", "not_known": "4"}
+    cells = [("WY-002", strand.cells["victims_supported"], "60")] + [
+        ("WY-002", strand.breakdown_cells[("victims_supported", "sex", key)], text) for key, text in typed.items()
+    ]
+    saved = tmp_path / "breakdown in LibreOffice.xlsx"
+    held = calc.fill(template, saved, cells)
+    assert [(c.kind, c.shown) for c in held] == [("value", text) for _, _, text in cells]
+    assert [c.offered for c in held] == [()] * len(cells)  # no text above in the input column to complete to
+
+    preview = preview_import(demo_db, [saved])
+    assert preview.ok, preview.lines()
+    commit_import(demo_db, preview)
+    with sqlite3.connect(demo_path) as connection:
+        stored = dict(connection.execute(
+            """SELECT c.key, v.value FROM return_breakdown_value v JOIN "return" r ON r.id = v.return_id
+               JOIN strand s ON s.id = r.strand_id JOIN breakdown_category c ON c.id = v.category_id
+               JOIN breakdown b ON b.id = c.breakdown_id JOIN return_period p ON p.id = r.period_id
+               WHERE s.reference = 'WY-002' AND b.key = 'sex' AND p.financial_year = 2024 AND p.quarter = 4"""
+        ).fetchall())
+    assert stored == {key: int(text) for key, text in typed.items()}
