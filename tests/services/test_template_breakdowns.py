@@ -212,3 +212,37 @@ def test_a_template_made_before_a_measure_was_added_is_refused_naming_the_file(
         # A template made now asks for the new measure, and imports.
         (fresh,) = make_templates(grown, Q3, tmp_path / "after", provider=AIRE).paths
         assert preview_import(grown, [fresh]).ok
+
+
+def test_a_version_3_template_without_blocks_brings_its_totals_and_leaves_the_breakdowns_held(demo_db, tmp_path):
+    # Templates sent out before version 4 come back without blocks: their totals are read.
+    from desktop_app.excel.template_cells import TemplateCells
+    from desktop_app.excel.template_reader import _hidden_record
+    from desktop_app.excel.template_writer import HIDDEN_FIRST_LAYOUT_ROW, HIDDEN_SHEET, layout_checksum
+
+    (path,) = make_templates(demo_db, Q3, tmp_path, provider=AIRE).paths
+    held = _held_breakdowns(demo_db, Q3, "WY-001")
+    with TemplateCells(path) as cells:
+        facts, layout = _hidden_record(cells)
+    kept = [row for row in layout if "/" not in row.key]  # what a version 3 record lists
+    workbook = load_workbook(path)
+    record = workbook[HIDDEN_SHEET]
+    for row in range(HIDDEN_FIRST_LAYOUT_ROW, record.max_row + 1):
+        for column in range(1, 8):
+            record.cell(row, column).value = None
+    for offset, row in enumerate(kept):
+        for column, value in enumerate(row.as_tuple(), start=1):
+            record.cell(HIDDEN_FIRST_LAYOUT_ROW + offset, column).value = value
+    record["A7"] = record["B7"] = None
+    record["B2"] = 3
+    record["B6"] = layout_checksum(3, facts["period"], facts["provider_id"], kept)
+    mental_health = next(r for r in kept if r.sheet == "WY-001" and r.key == "referred_mental_health").input_cell
+    workbook["WY-001"][mental_health] = (workbook["WY-001"][mental_health].value or 0) + 1
+    workbook.save(path)
+
+    preview = preview_import(demo_db, [path])
+    assert preview.ok, preview.lines()
+    strand = next(s for s in preview.strands if s.reference == "WY-001")
+    assert strand.action == "changed" and not strand.breakdown_changes
+    commit_import(demo_db, preview)
+    assert _held_breakdowns(demo_db, Q3, "WY-001") == held
