@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import ColumnProperty, Session
 
 from desktop_app.core.vocabulary import AuditAction
@@ -49,5 +49,32 @@ def insert_audited(session: Session, model: type, rows: Sequence[dict[str, objec
         for key in keys
         if row.get(key) is not None
     ]
-    session.execute(insert(AuditEvent.__table__), lines)
+    _insert_plain(session, AuditEvent.__table__, lines)
     return ids
+
+
+def _insert_plain(session: Session, table: Table, rows: list[dict[str, object]]) -> None:
+    """One executemany straight to the driver: each value through its column type's own bind
+    processor (so a date or an enum is stored exactly as SQLAlchemy stores it), without
+    SQLAlchemy's per-row statement machinery, which cost more than the insert itself."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    placeholder = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    if placeholder is None:  # another driver: the ordinary path
+        session.execute(insert(table), rows)
+        return
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
+        f"VALUES ({', '.join([placeholder] * len(keys))})"
+    )
+    processors = [table.c[k].type.bind_processor(dialect) for k in keys]
+    parameters = [
+        tuple(value if process is None or value is None else process(value)
+              for process, value in zip(processors, (row[k] for k in keys)))
+        for row in rows
+    ]
+    connection.exec_driver_sql(sql, parameters)
