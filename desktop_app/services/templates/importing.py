@@ -43,14 +43,13 @@ from desktop_app.core.periods import PeriodError, Quarter
 from desktop_app.core.return_checks import Problem, ReturnCheck, ReturnChecker, StrandHistory
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.returns.figures import plan_return, stored_values
+from desktop_app.services.returns.figures import plan_return, stored_breakdowns, stored_values
 from desktop_app.services.returns.lookups import (
     checker_for,
     past_figures,
     stored_returns,
     strand_runs_in,
 )
-from desktop_app.services.returns.figures import stored_breakdowns
 from desktop_app.services.templates.claims_import import plan_claims
 from desktop_app.services.templates.making import template_measures
 from desktop_app.services.templates.preview import (
@@ -248,14 +247,14 @@ def _check_quarter(
     session: Session, quarter: Quarter, files: list[FilledTemplate], seen: dict[tuple[int, Quarter], Path]
 ) -> list[ImportFile]:
     """Match each file's strands to the database and plan them: a handful of queries per quarter."""
+    from desktop_app.excel.template_writer import catalogue_checksum
+
     checker = checker_for(session, quarter)
     ids = {s.strand_id for f in files for s in (*f.strands, *f.spend)}
     strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(ids)))} if ids else {}
     returns = stored_returns(session, quarter, list(strands))
     past = past_figures(session, quarter, list(strands))
     wanted = set(checker.keys)
-    from desktop_app.excel.template_writer import catalogue_checksum
-
     catalogue = catalogue_checksum(template_measures(checker))
     results = []
     for filled in files:
