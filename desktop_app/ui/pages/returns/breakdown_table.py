@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLine
 from desktop_app.core.catalogue import BreakdownDefinition
 from desktop_app.core.numbers import CountError, format_count, parse_count
 from desktop_app.core.return_checks import BreakdownCell, Problem
+from desktop_app.ui.pages.returns.markers import sum_words
 
-__all__ = ["BreakdownTable", "BreakdownsPanel", "sum_words"]
+__all__ = ["BreakdownTable", "BreakdownsPanel"]
 
 CATEGORY_WIDTH, INPUT_WIDTH, TABLE_WIDTH = 150, 76, 300
 _STYLE = {"error": "color: #b00020; font-weight: 600;", "warning": "color: #8a6100; font-weight: 600;",
@@ -30,24 +31,6 @@ def _read(text: str) -> int | None:
         return parse_count(text)
     except CountError:
         return None
-
-
-def sum_words(figures: Iterable[int | None], total: int | None) -> tuple[str, str]:
-    """What a breakdown's categories add up to against the total, and how it stands:
-    ("Adds up to 1,200 of 1,300: 100 short", "warning"). Blank categories count as nothing."""
-    figures = [f for f in figures if f is not None]
-    if not figures:
-        if total is None:
-            return "Not broken down", ""
-        return f"Not broken down yet: the categories should add up to {format_count(total)}", ""
-    added = sum(figures)
-    if total is None:
-        return f"Adds up to {format_count(added)}, but the total is empty", "error"
-    if added > total:
-        return f"Adds up to {format_count(added)} of {format_count(total)}: {format_count(added - total)} too many", "error"
-    if added < total:
-        return f"Adds up to {format_count(added)} of {format_count(total)}: {format_count(total - added)} short", "warning"
-    return f"Adds up to {format_count(added)} of {format_count(total)}", "done"
 
 
 def _rows(breakdown: BreakdownDefinition) -> int:
@@ -97,7 +80,9 @@ class BreakdownTable(QGroupBox):
             edit = QLineEdit(self)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             edit.setFixedWidth(INPUT_WIDTH)
-            edit.setAccessibleName(f"{name}: {category.label}")
+            # Named by its visible label, as every input is; the table's title says which list.
+            edit.setAccessibleName(category.label)
+            edit.setAccessibleDescription(f"{name}: {category.label}")
             caption = QLabel(category.label, self)
             caption.setWordWrap(True)
             caption.setMinimumWidth(CATEGORY_WIDTH)

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
+from desktop_app.core.numbers import format_count
 from desktop_app.core.return_checks import Problem
 
-__all__ = ["ERROR", "MARK_WORDS", "NOTED", "WARNING", "mark_of", "marker_icon"]
+__all__ = ["ERROR", "MARK_WORDS", "NOTED", "WARNING", "mark_of", "marker_icon", "sum_words"]
 
 ERROR, WARNING, NOTED = "error", "warning", "noted"
 MARK_WORDS = {ERROR: "Error", WARNING: "Warning", NOTED: "Noted"}
@@ -35,3 +36,21 @@ def mark_of(problems: Iterable[Problem], notes: Mapping[str, str]) -> str | None
     if any(p.is_error for p in problems):
         return ERROR
     return WARNING if any(not notes.get(p.note_key, "").strip() for p in problems) else NOTED
+
+
+def sum_words(figures: Iterable[int | None], total: int | None) -> tuple[str, str]:
+    """What a breakdown's categories add up to against the total, and how it stands:
+    ("Adds up to 1,200 of 1,300: 100 short", "warning"). Blank categories count as nothing."""
+    figures = [f for f in figures if f is not None]
+    if not figures:
+        if total is None:
+            return "Not broken down", ""
+        return f"Not broken down yet: the categories should add up to {format_count(total)}", ""
+    added = sum(figures)
+    if total is None:
+        return f"Adds up to {format_count(added)}, but the total is empty", "error"
+    if added > total:
+        return f"Adds up to {format_count(added)} of {format_count(total)}: {format_count(added - total)} too many", "error"
+    if added < total:
+        return f"Adds up to {format_count(added)} of {format_count(total)}: {format_count(total - added)} short", "warning"
+    return f"Adds up to {format_count(added)} of {format_count(total)}", "done"
