@@ -154,16 +154,18 @@ class BreakdownsPanel(QWidget):
         column.addWidget(self.total_label, 0, 0)
         row = QHBoxLayout()
         row.setSpacing(10)
-        self.tables: dict[str, BreakdownTable] = {}
-        for stack in _columns(tuple(breakdowns)):
+        breakdowns = tuple(breakdowns)
+        self.tables: dict[str, BreakdownTable] = {}  # in the catalogue's order, whatever the layout
+        for breakdown in breakdowns:
+            table = BreakdownTable(measure_key, measure_label, breakdown, self)
+            table.setFixedWidth(TABLE_WIDTH)
+            table.changed.connect(self.changed)
+            self.tables[breakdown.key] = table
+        for stack in _columns(breakdowns):
             tables = QVBoxLayout()
             tables.setSpacing(10)
             for breakdown in stack:
-                table = BreakdownTable(measure_key, measure_label, breakdown, self)
-                table.setFixedWidth(TABLE_WIDTH)
-                table.changed.connect(self.changed)
-                tables.addWidget(table)
-                self.tables[breakdown.key] = table
+                tables.addWidget(self.tables[breakdown.key])
             tables.addStretch(1)
             row.addLayout(tables)
         row.addStretch(1)
