@@ -80,6 +80,7 @@ class BreakdownTable(QGroupBox):
             edit = QLineEdit(self)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             edit.setFixedWidth(INPUT_WIDTH)
+            edit.setProperty("ownFormState", True)  # built when its tab is first shown: see ReturnDialog
             # Named by its visible label, as every input is; the table's title says which list.
             edit.setAccessibleName(category.label)
             edit.setAccessibleDescription(f"{name}: {category.label}")
@@ -171,6 +172,11 @@ class BreakdownsPanel(QWidget):
         row.addStretch(1)
         column.addLayout(row, 1, 0)
         column.setRowStretch(2, 1)
+
+    @staticmethod
+    def width_for(breakdowns: Iterable[BreakdownDefinition]) -> int:
+        """How wide the panel is laid out, without building it."""
+        return len(_columns(tuple(breakdowns))) * (TABLE_WIDTH + 10)
 
     def set_values(self, values: Mapping[BreakdownCell, int]) -> None:
         for table in self.tables.values():

@@ -187,7 +187,10 @@ class ReturnDialog(RecordDialog):
         self.history_dialog: HistoryDialog | None = None
         self.step_buttons: dict[str, QPushButton] = {}
         self.inputs: dict[str, MeasureInput] = {}
+        # Built when their tab is first shown (most returns are opened for a figure or two):
+        # until then the breakdowns are the stored ones.
         self.breakdown_panels: dict[str, BreakdownsPanel] = {}
+        self._unbuilt_panels: dict[str, tuple[QWidget, MeasureField, tuple]] = {}
         # Per tab: the measures it holds, and whether it is their breakdowns (for its marker).
         self._tab_contents: list[tuple[tuple[str, ...], bool]] = []
         self.tab_marks: list[str | None] = []
@@ -246,6 +249,11 @@ class ReturnDialog(RecordDialog):
         self.tabs.setAccessibleName("Measures")
         self.tabs.setUsesScrollButtons(True)
         column.addWidget(self.tabs, 1)
+        notes_holder = QWidget(container)
+        column.addWidget(notes_holder)
+        # In place before the inputs are made: moving a built tree under a new parent restyles
+        # every widget in it, which made opening the form several times slower.
+        self.scroll.setWidget(container)
         groups: dict[str, list[MeasureField]] = {}
         for measure_field in data.fields:
             groups.setdefault(measure_field.group, []).append(measure_field)
@@ -257,7 +265,6 @@ class ReturnDialog(RecordDialog):
                     self._add_breakdowns_tab(measure_field, breakdowns)
         self._outcomes = outcome_pairs(data.measures)
 
-        notes_holder = QWidget(container)
         self.note_rows = FormRows(notes_holder)
         notes_holder.setLayout(self.note_rows.layout)
         self.note_rows.layout.setContentsMargins(0, 0, 0, 0)
@@ -265,23 +272,24 @@ class ReturnDialog(RecordDialog):
         self.notes_edit.setFixedHeight(52)
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText("About the return as a whole; also why a measure reported last quarter is empty")
-        column.addWidget(notes_holder)
-        self.scroll.setWidget(container)
 
         self.history_button = self.add_left_button("History", self._on_history_clicked)
         self.history_button.setToolTip("Who changed which figure and the status, when, and why")
 
-    def _add_tab(self, page: QWidget, title: str, keys: tuple[str, ...], breakdowns: bool) -> None:
+    def _add_tab(self, title: str, keys: tuple[str, ...], breakdowns: bool) -> QWidget:
+        """An empty page in a scrolling tab, placed before it is filled (see `_build`)."""
         scroll = QScrollArea(self.tabs)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
         self.tabs.addTab(scroll, title)
+        page = QWidget(scroll)
+        scroll.setWidget(page)
         self._tab_contents.append((keys, breakdowns))
         self.tab_marks.append(None)
+        return page
 
     def _add_measure_tab(self, group: str, fields: list[MeasureField]) -> None:
-        page = QWidget()
+        page = self._add_tab(group, tuple(f.key for f in fields), False)
         rows = FormRows(page)
         page.setLayout(rows.layout)
         rows.layout.setContentsMargins(12, 10, 12, 10)
@@ -304,32 +312,52 @@ class ReturnDialog(RecordDialog):
                 caption.setWordWrap(True)
                 caption.setMaximumWidth(280)
             self.inputs[measure_field.key] = widget
-        self._add_tab(page, group, tuple(f.key for f in fields), False)
 
     def _add_breakdowns_tab(self, measure_field: MeasureField, breakdowns) -> None:
-        page = QWidget()
+        page = self._add_tab(f"{measure_field.label}: breakdowns", (measure_field.key,), True)
+        self._unbuilt_panels[measure_field.key] = (page, measure_field, tuple(breakdowns))
+
+    def breakdowns_panel(self, measure_key: str) -> BreakdownsPanel:
+        """A measure's breakdown tables, built (showing the stored figures) the first time asked."""
+        if measure_key in self.breakdown_panels:
+            return self.breakdown_panels[measure_key]
+        page, measure_field, breakdowns = self._unbuilt_panels.pop(measure_key)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 10, 12, 10)
         panel = BreakdownsPanel(measure_field.key, measure_field.label, breakdowns, page)
         layout.addWidget(panel)
         layout.addStretch(1)
-        self.breakdown_panels[measure_field.key] = panel
-        self._add_tab(page, f"{measure_field.label}: breakdowns", (measure_field.key,), True)
+        panel.set_values(self.data.breakdown_values)
+        panel.set_read_only(not self.data.editable, READ_ONLY_STYLE)
+        self.breakdown_panels[measure_key] = panel
+        panel.changed.connect(self._recheck)
+        self._recheck()
+        return panel
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        keys, breakdowns = self._tab_contents[index] if 0 <= index < len(self._tab_contents) else ((), False)
+        if breakdowns and keys[0] in self._unbuilt_panels:
+            self.breakdowns_panel(keys[0])
+
+    def _inputs_state(self) -> list:
+        # The breakdown tables keep out of the generic state (they may be built after it was
+        # taken); what they hold that differs from the stored figures stands in for them.
+        return [*super()._inputs_state(), sorted(self.changed_breakdowns().items())]
 
     def _fit_screen(self) -> None:
         """As wide as the breakdowns want and nearly as tall as the screen, within it."""
         screen = self.screen().availableGeometry() if self.screen() else None
         width, height = (screen.width(), screen.height()) if screen is not None else (1366, 768)
-        panels = max((p.sizeHint().width() for p in self.breakdown_panels.values()), default=0)
-        wanted = max(self.sizeHint().width(), panels + 140, self.tabs.tabBar().sizeHint().width() + 80)
-        self.resize(min(wanted, int(width * 0.96)), min(max(self.sizeHint().height(), 640), int(height * 0.92)))
+        panels = max((BreakdownsPanel.width_for(b) for _p, _f, b in self._unbuilt_panels.values()), default=0)
+        hint = self.sizeHint()
+        wanted = max(hint.width(), panels + 140, self.tabs.tabBar().sizeHint().width() + 80)
+        self.resize(min(wanted, int(width * 0.96)), min(max(hint.height(), 640), int(height * 0.92)))
 
     def _connect_signals(self) -> None:
         for widget in self.inputs.values():
             widget.edit.textChanged.connect(self._recheck)
             widget.note_edit.textChanged.connect(self._recheck)
-        for panel in self.breakdown_panels.values():
-            panel.changed.connect(self._recheck)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.notes_edit.textChanged.connect(self._recheck)
         self.status_combo.currentIndexChanged.connect(self._on_status_combo_current_index_changed)
         self.received_edit.none_check.toggled.connect(self._on_received_none_toggled)
@@ -426,7 +454,8 @@ class ReturnDialog(RecordDialog):
         return {key: widget.edit.text() for key, widget in self.inputs.items()}
 
     def breakdown_texts(self) -> dict[BreakdownCell, str]:
-        found: dict[BreakdownCell, str] = {}
+        found = {cell: format_count(value) for cell, value in self.data.breakdown_values.items()
+                 if cell[0] in self._unbuilt_panels}
         for panel in self.breakdown_panels.values():
             found.update(panel.texts())
         return found
@@ -527,10 +556,10 @@ class ReturnDialog(RecordDialog):
                 self.notes_edit.setFocus()
                 return
             widget = self.inputs.get(problem.measure_key or "")
-            panel = self.breakdown_panels.get(problem.measure_key or "")
+            has_panel = (problem.measure_key or "") in {*self.breakdown_panels, *self._unbuilt_panels}
             target = None
-            if problem.breakdown_key and panel is not None and problem.is_error:
-                target = panel.first_edit(problem.breakdown_key)
+            if problem.breakdown_key and has_panel and problem.is_error:
+                target = self.breakdowns_panel(problem.measure_key).first_edit(problem.breakdown_key)
             elif widget is not None:
                 target = widget.edit if problem.is_error else widget.note_edit
             if target is not None:

@@ -69,6 +69,8 @@ class ReturnsGridModel(QAbstractTableModel):
         self._checks: dict[int, ReturnCheck] = {}
         self._filter: tuple[int | None, str | None] = (None, None)
         self._rates: dict[str, str] = {}  # improved measure key → its measured measure key
+        # Each cell's mark, worked out once per check: a repaint asks for it in four roles.
+        self._marks: dict[tuple[int, str], str | None] = {}
 
     # ------------------------------------------------------------------ loading and filtering
 
@@ -83,6 +85,7 @@ class ReturnsGridModel(QAbstractTableModel):
         self._rates = {pair.improved.key: pair.measured.key for pair in outcome_pairs(grid.columns)}
         self.typed.load(grid.rows, keep=same)
         self._checks = {r.strand_id: self._check(r) for r in grid.rows}
+        self._marks = {}
         self._apply_filter()
         self.endResetModel()
         self.edits_changed.emit()
@@ -122,14 +125,9 @@ class ReturnsGridModel(QAbstractTableModel):
         return measure is not None and bool(self.grid.checker.breakdowns_of(measure.key))
 
     def figure(self, row: GridRow, key: str) -> int | None:
-        """A cell's figure as it stands (typed or stored); None when blank or not readable."""
-        raw = self.typed.text(row.strand_id, key)
-        if raw is None:
-            return row.values.get(key)
-        try:
-            return parse_count(raw)
-        except CountError:
-            return None
+        """A cell's figure as it stands (typed or stored); None when blank or not readable.
+        Read from the row's check, which has already read every typed text."""
+        return self._checks[row.strand_id].values.get(key)
 
     def text_of(self, row: GridRow, key: str) -> str:
         """A cell as shown: what was typed (a readable count with its thousands separator),
@@ -157,7 +155,11 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def cell_mark(self, row: GridRow, key: str) -> str | None:
         """ERROR, WARNING (a warning with no note), NOTED (every warning explained), or None."""
-        return mark_of(self.cell_problems(row, key), self.notes_of(row))
+        cell = (row.strand_id, key)
+        if cell not in self._marks:
+            problems = self.cell_problems(row, key)
+            self._marks[cell] = mark_of(problems, self.notes_of(row)) if problems else None
+        return self._marks[cell]
 
     def breakdown_lines(self, row: GridRow, key: str) -> list[str]:
         """Each breakdown of a cell's measure against the cell's figure: "By sex: adds up to …"."""
@@ -341,6 +343,8 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def _row_changed(self, strand_id: int) -> None:
         # The whole row: a broken rule marks every measure it involves.
+        for key in self._keys:
+            self._marks.pop((strand_id, key), None)
         row = self.row_of(strand_id)
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
@@ -381,6 +385,7 @@ class ReturnsGridModel(QAbstractTableModel):
         self.typed.discard(self._all, strand_id)
         self.beginResetModel()
         self._checks = {r.strand_id: self._check(r) for r in self._all}
+        self._marks = {}
         self.endResetModel()
         self.edits_changed.emit()
 
