@@ -94,7 +94,8 @@ def test_an_officer_enters_a_whole_return_with_referrals_outcomes_and_breakdowns
     # The grid shows the new return, and its total's breakdowns are complete: nothing marked for them.
     row = page.grid_model.row_at(page.grid_model.row_of(strand_id))
     assert row.values[TOTAL] == 120 and not [p for p in page.grid_model.cell_problems(row, TOTAL) if p.breakdown_key]
-    assert all("adds up to 120 of 120" in line for line in page.grid_model.breakdown_lines(row, TOTAL))
+    lines = page.grid_model.breakdown_lines(row, TOTAL)
+    assert len(lines) == len(dialog.data.breakdowns_of(TOTAL)) and all("adds up to 120 of 120" in line for line in lines)
 
 
 def test_a_breakdown_beyond_the_total_is_refused_naming_the_breakdown_the_category_and_both_sums(qtbot, page):

@@ -1,7 +1,10 @@
 """The return form: one strand's return for one quarter, built from the measure catalogue.
 
-Each measure the period asks for has its input, its help text and, in small grey figures, what
-the strand reported in the four quarters before. The same engine the service uses checks the
+A tab per group of the catalogue (Outputs, Restorative justice, Cope and recover outcomes, …),
+in the catalogue's order, and after a group the breakdowns of each of its measures that has
+them, as compact tables with their running sum against the total. Each measure has its input,
+its help text and, in small grey figures, what the strand reported in the four quarters before;
+an outcome's improved count shows the rate improved/measured beside it, worked out as typed. The same engine the service uses checks the
 figures as they are typed: an error shows in red beside its input; a warning shows in amber and
 opens a note beside it, which verifying needs (saving does not). The status moves only as the workflow allows (the
 buttons come from `next_steps`); a locked return is read-only until it is reopened with a reason.
@@ -10,7 +13,6 @@ buttons come from `next_steps`); a locked return is read-only until it is reopen
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -19,10 +21,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.outcomes import outcome_pairs, rate_words
-from desktop_app.core.return_checks import RETURN_NOTE, BreakdownCell, Problem, ReturnCheck
+from desktop_app.core.return_checks import RETURN_NOTE, BreakdownCell, ReturnCheck
 from desktop_app.core.return_workflow import Transition
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
@@ -50,6 +50,7 @@ from desktop_app.services.returns import (
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.returns.breakdown_table import BreakdownsPanel
 from desktop_app.ui.pages.returns.markers import mark_of, marker_icon
+from desktop_app.ui.pages.returns.measure_input import INPUT_WIDTH, PREVIOUS_WIDTH, MeasureInput
 from desktop_app.ui.pages.returns.reason_dialog import TextDialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.date_edit import OptionalDateEdit
@@ -59,89 +60,12 @@ from desktop_app.ui.widgets.record_dialog import RecordDialog
 
 COPIED_NOTICE = "Copied from last quarter — check every figure before you save or submit it."
 LOCKED_NOTICE = "Locked: this return went to the MoJ in a final submission. Reopen it, with a reason, to correct it."
-INPUT_WIDTH, PREVIOUS_WIDTH = 116, 82
 READ_ONLY_STYLE = "background: #eef1f4; color: #5b6b7a;"  # a locked return looks it
-_STYLE = {  # the line under an input: red for an error, amber for a warning, grey once noted
-    "error": "color: #b00020; font-weight: 600;",
-    "warning": "color: #8a6100; font-weight: 600;",
-    "noted": "color: #5b6b7a;",
-}
 
 
 def _short(quarter) -> str:
     """`Q4 23/24`: a previous quarter in the little space above its figure."""
     return f"Q{quarter.number} {quarter.year.start_year % 100:02d}/{(quarter.year.start_year + 1) % 100:02d}"
-
-
-class MeasureInput(QWidget):
-    """One measure: its input and previous figures on a line, then its help text, what is wrong
-    with it, and (for a warning) the note that explains it."""
-
-    def __init__(self, field: MeasureField, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.field = field
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(2)
-        self.edit = QLineEdit(self)
-        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.edit.setFixedWidth(INPUT_WIDTH)
-        self.edit.setToolTip(field.help_text)
-        grid.addWidget(self.edit, 0, 0)
-        self.previous_labels = []
-        for column, figure in enumerate(field.previous, start=1):
-            label = QLabel("—" if figure is None else format_count(figure), self)
-            label.setObjectName("fieldHint")
-            label.setFixedWidth(PREVIOUS_WIDTH)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(label, 0, column)
-            self.previous_labels.append(label)
-        # An outcome's improved count has the rate beside it, worked out as the figures are typed.
-        self.rate_label = QLabel(self)
-        self.rate_label.setAccessibleName(f"{field.label}: rate")
-        self.rate_label.setStyleSheet("font-weight: 600; padding-left: 8px;")
-        grid.addWidget(self.rate_label, 0, len(field.previous) + 1)
-        grid.setColumnStretch(len(field.previous) + 1, 1)
-        span = len(field.previous) + 2
-        # What is wrong and the note come straight under the input; the help text after them.
-        self.problem_label = QLabel(self)
-        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setVisible(False)
-        grid.addWidget(self.problem_label, 1, 0, 1, span)
-        self.help_label = QLabel(field.help_text, self)
-        self.help_label.setObjectName("fieldHint")
-        self.help_label.setWordWrap(True)
-        grid.addWidget(self.help_label, 3, 0, 1, span)
-        self.note_edit = QLineEdit(self)
-        self.note_edit.setAccessibleName(f"Note on {field.label}")
-        self.note_edit.setPlaceholderText("Note: why is this figure unusual? (needed to verify)")
-        self.note_edit.setText(field.note)
-        self.note_edit.setVisible(bool(field.note))
-        grid.addWidget(self.note_edit, 2, 0, 1, span)
-        self.setFocusProxy(self.edit)
-
-    def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt's name
-        super().setAccessibleName(name)
-        self.edit.setAccessibleName(name)
-        self.problem_label.setAccessibleName(f"{name} problem")
-
-    def show_problems(self, problems: tuple[Problem, ...], notes: Mapping[str, str]) -> None:
-        """Say what is wrong; a warning about this figure opens its note."""
-        if not problems:
-            self.problem_label.setVisible(False)
-            self.note_edit.setVisible(bool(self.note_edit.text().strip()))
-            return
-        lines = []
-        for problem in problems:
-            kind = "error" if problem.is_error else "noted" if notes.get(problem.note_key, "").strip() else "warning"
-            prefix = {"error": "✖ ", "warning": "⚠ ", "noted": "Noted: "}[kind]
-            lines.append(f'<div style="{_STYLE[kind]}">{prefix}{html.escape(problem.message)}</div>')
-        self.problem_label.setText("".join(lines))
-        self.problem_label.setVisible(True)
-        own_note = any(not p.is_error and p.note_key == self.field.key for p in problems)
-        self.note_edit.setVisible(own_note or bool(self.note_edit.text().strip()))
 
 
 @dataclass(frozen=True)
@@ -350,8 +274,9 @@ class ReturnDialog(RecordDialog):
         width, height = (screen.width(), screen.height()) if screen is not None else (1366, 768)
         panels = max((BreakdownsPanel.width_for(b) for _p, _f, b in self._unbuilt_panels.values()), default=0)
         hint = self.sizeHint()
-        wanted = max(hint.width(), panels + 140, self.tabs.tabBar().sizeHint().width() + 80)
-        self.resize(min(wanted, int(width * 0.96)), min(max(hint.height(), 640), int(height * 0.92)))
+        # Room in the tab bar for the markers a few tabs may get as the officer types.
+        wanted = max(hint.width(), panels + 140, self.tabs.tabBar().sizeHint().width() + 140)
+        self.resize(min(wanted, int(width * 0.96)), int(height * 0.92))
 
     def _connect_signals(self) -> None:
         for widget in self.inputs.values():

@@ -162,10 +162,14 @@ class ReturnsGridModel(QAbstractTableModel):
         return self._marks[cell]
 
     def breakdown_lines(self, row: GridRow, key: str) -> list[str]:
-        """Each breakdown of a cell's measure against the cell's figure: "By sex: adds up to …"."""
+        """Each breakdown of a cell's measure against the cell's figure: "By sex: adds up to …"
+        (those with a problem are said by the problem itself)."""
         total = self.figure(row, key)
         lines = []
+        said = {p.breakdown_key for p in self.cell_problems(row, key)}
         for breakdown in self.grid.checker.breakdowns_of(key):
+            if breakdown.key in said:
+                continue
             figures = [row.breakdowns.get((key, breakdown.key, c.key)) for c in breakdown.categories]
             words, _state = sum_words(figures, total)
             lines.append(f"By {breakdown.label.lower()}: {words[0].lower()}{words[1:]}")
