@@ -226,3 +226,58 @@ def test_the_totals_row_adds_up_the_rows_shown_unsaved_figures_included_with_out
         if measured:
             tip = totals.index(0, model.column_of(pair.improved.key)).data(Qt.ItemDataRole.ToolTipRole)
             assert f"{100 * improved / measured:.1f}% improved ({improved:,} of {measured:,})" in tip
+
+
+NEW_OUTCOME = """
+[[measures]]
+key = "voice_heard_measured"
+label = "Outcome measured: felt their voice was heard"
+short_label = "Voice meas."
+group = "Voice of the victim"
+unit = "victims"
+help = "Of the victims who left the service, for how many this outcome was measured."
+valid_from = 2018-04-01
+order = 150
+ceiling = 1_000_000
+report_sentence = "The outcome was measured for {value} victims."
+
+[[measures]]
+key = "voice_heard_improved"
+label = "Outcome improved: felt their voice was heard"
+short_label = "Voice impr."
+group = "Voice of the victim"
+unit = "victims"
+help = "Of the victims it was measured for, how many reported it."
+valid_from = 2018-04-01
+order = 155
+ceiling = 1_000_000
+report_sentence = "{value} of them felt their voice was heard."
+
+"""
+
+
+def test_an_outcome_added_to_the_catalogue_file_gets_its_own_tab_and_rate_on_the_form(qtbot, demo_path, tmp_path, monkeypatch):
+    from desktop_app.paths import reference_data_file
+    from desktop_app.services.workspace import Workspace
+    from desktop_app.store import database as database_module
+    from desktop_app.store.database import open_database
+    from desktop_app.ui.pages.returns.form import ReturnDialog
+
+    text = reference_data_file().read_text(encoding="utf-8")
+    marker = "# ---------------------------------------------------------------------------------------------\n# Breakdowns:"
+    edited = tmp_path / "reference_data.toml"
+    edited.write_text(text.replace(marker, NEW_OUTCOME + marker, 1), encoding="utf-8")
+    monkeypatch.setattr(database_module, "reference_data_file", lambda: edited)
+    db = open_database(demo_path)
+    try:
+        strand_id = quarter_grid(db, Q4).rows[0].strand_id
+        dialog = ReturnDialog(Workspace(db), strand_id, Q4)
+        qtbot.addWidget(dialog)
+        titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+        assert titles[-1] == "Voice of the victim"
+        retype(qtbot, dialog.inputs["voice_heard_measured"].edit, "40")
+        retype(qtbot, dialog.inputs["voice_heard_improved"].edit, "30")
+        assert dialog.inputs["voice_heard_improved"].rate_label.text() == "75.0% improved (30 of 40)"
+        dialog.discard()
+    finally:
+        db.close()
