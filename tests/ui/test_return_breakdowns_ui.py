@@ -68,6 +68,10 @@ def test_an_officer_enters_a_whole_return_with_referrals_outcomes_and_breakdowns
     typed = {TOTAL: 120, "referrals_received": 150, "victims_closed": 80}
     for key, figure in typed.items():
         retype(qtbot, dialog.inputs[key].edit, str(figure))
+    money = next(f.key for f in dialog.data.fields if f.unit == "pence")
+    retype(qtbot, dialog.inputs[money].edit, "123450")  # pence, read back in pounds beside it
+    assert dialog.inputs[money].rate_label.text() == "= £1,234.50"
+    typed[money] = 123450
     pairs = outcome_pairs(dialog.data.measures)
     assert pairs  # the catalogue's outcomes, whatever they are
     for n, pair in enumerate(pairs):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.core.outcomes import outcome_pairs, rate_words
 from desktop_app.core.return_checks import RETURN_NOTE, BreakdownCell, ReturnCheck
@@ -357,6 +358,10 @@ class ReturnDialog(RecordDialog):
             widget.show_problems(check.for_measure(key), notes)
         for key, panel in self.breakdown_panels.items():
             panel.show_total(check.values.get(key), check.for_measure(key))
+        for measure in self.data.measures:
+            if measure.unit == "pence" and measure.key in self.inputs:  # stored in pence, read in pounds
+                pence = check.values.get(measure.key)
+                self.inputs[measure.key].rate_label.setText("" if pence is None else f"= {format_pence(pence)}")
         for pair in self._outcomes:
             widget = self.inputs.get(pair.improved.key)
             if widget is not None:
