@@ -81,6 +81,10 @@ class BreakdownDialog(RecordDialog):
     def _recheck(self) -> None:
         self.show_errors(self.data.check(self._entered_totals(), self.value()))
 
+    def _inputs_state(self) -> list:
+        # The tables keep out of the generic state (see ReturnDialog); what differs stands in.
+        return [*super()._inputs_state(), sorted(self.changed_breakdowns().items())]
+
     def changed_breakdowns(self) -> dict[BreakdownCell, str]:
         loaded = self.data.breakdown_values
         return {cell: text for cell, text in self.value().items() if text.strip() != format_count(loaded.get(cell)).strip()}
