@@ -351,6 +351,8 @@ class ReturnChecker:
         warnings: list[Problem],
     ) -> dict[BreakdownCell, int | None]:
         read: dict[BreakdownCell, int | None] = {}
+        if all(_blank(raw) for raw in entered.values()):
+            return read  # nothing broken down: the usual case, checked on every pasted cell
         for (measure_key, breakdown_key, category_key), raw in entered.items():
             if _blank(raw):
                 continue

@@ -161,6 +161,7 @@ def test_the_form_refuses_idva_above_victims_supported_in_words(qtbot, page):
     dialog = open_form_from_grid(qtbot, page, submitted_run(page, 1))
     assert dialog.data.strand_id == row.strand_id
     too_many = row.values["victims_supported"] + 20
+    dialog.show_tab_of(dialog.inputs["idva_da_supported"])  # the officer opens its tab
     retype(qtbot, dialog.inputs["idva_da_supported"].edit, str(too_many))
     beside = dialog.inputs["idva_da_supported"].problem_label
     assert beside.isVisible() and "is more than victims supported" in beside.text()

@@ -19,6 +19,7 @@ from desktop_app.core.catalogue import MeasureDefinition
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import (
     RETURN_NOTE,
+    BreakdownCell,
     ReturnCheck,
     ReturnChecker,
     StrandHistory,
@@ -31,6 +32,7 @@ from desktop_app.services.returns.figures import (
     apply_plan,
     next_status,
     plan_return,
+    stored_breakdowns,
     stored_notes,
     stored_values,
 )
@@ -76,6 +78,8 @@ class GridRow:
     history: StrandHistory = field(repr=False)
     # The return's version when the grid loaded it (0: no return yet); `save_grid` takes it back.
     version: int = 0
+    # (measure, breakdown, category) -> stored figure: the grid checks totals against them.
+    breakdowns: Mapping[BreakdownCell, int] = field(default_factory=dict)
 
     @property
     def editable(self) -> bool:
@@ -111,7 +115,7 @@ class QuarterGrid:
         if row.return_id is None and all(_blank(v) for v in entered.values()):
             # Nothing typed for a strand with no return: nothing to save, so nothing to warn of.
             return ReturnCheck(values=dict.fromkeys(self.checker.keys), errors=(), warnings=())
-        return self.checker.check(entered, row.history)
+        return self.checker.check(entered, row.history, row.breakdowns)
 
 
 def quarter_grid(
@@ -160,6 +164,7 @@ def quarter_grid(
                     notes=stored_notes(return_),
                     history=past[strand.id].history(),
                     version=return_.version if return_ is not None else 0,
+                    breakdowns=stored_breakdowns(return_, checker.keys),
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)

@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from desktop_app.core.catalogue import MeasureDefinition
+from desktop_app.core.catalogue import BreakdownDefinition, MeasureDefinition
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import (
     RETURN_NOTE,
+    BreakdownCell,
     ReturnCheck,
     ReturnChecker,
     StrandHistory,
@@ -22,6 +23,7 @@ from desktop_app.core.return_workflow import (
     status_words,
 )
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.services.returns.figures import stored_breakdowns
 from desktop_app.services.returns.lookups import (
     checker_for,
     past_figures,
@@ -76,6 +78,8 @@ class ReturnForm:
     checker: ReturnChecker = field(repr=False, compare=False)
     # The return's version when the form loaded it (0: no return yet); the save hands it back.
     version: int = 0
+    # (measure, breakdown, category) -> the stored figure; a category with none is left out.
+    breakdown_values: Mapping[BreakdownCell, int] = field(default_factory=dict)
 
     @property
     def period_label(self) -> str:
@@ -110,9 +114,16 @@ class ReturnForm:
         found[RETURN_NOTE] = self.notes
         return found
 
-    def check(self, entered: Mapping[str, object]) -> ReturnCheck:
-        """The engine's answer for what the form holds now (`entered` maps keys to input text)."""
-        return self.checker.check(entered, self.history)
+    def breakdowns_of(self, measure_key: str) -> tuple[BreakdownDefinition, ...]:
+        """The breakdowns the period asks for under a measure's total, in display order."""
+        return self.checker.breakdowns_of(measure_key)
+
+    def check(
+        self, entered: Mapping[str, object], breakdowns: Mapping[BreakdownCell, object] | None = None
+    ) -> ReturnCheck:
+        """The engine's answer for what the form holds now (`entered` maps keys to input text,
+        `breakdowns` (measure, breakdown, category) to a category's text)."""
+        return self.checker.check(entered, self.history, breakdowns)
 
 
 def return_form(db: Database, strand_id: int, quarter: Quarter) -> ReturnForm:
@@ -156,4 +167,5 @@ def return_form(db: Database, strand_id: int, quarter: Quarter) -> ReturnForm:
             history=past.history(),
             checker=checker,
             version=return_.version if return_ is not None else 0,
+            breakdown_values=stored_breakdowns(return_, checker.keys),
         )

@@ -102,6 +102,8 @@ class RecordDialog(QDialog):
         holder = self.scroll.widget()
         state: list = []
         for widget in holder.findChildren(QWidget):
+            if widget.property("ownFormState"):
+                continue  # a part built later, which its dialog adds to the state itself
             if isinstance(widget, QLineEdit):
                 state.append(widget.text())
             elif isinstance(widget, QPlainTextEdit):

@@ -11,16 +11,29 @@ A paste (or a clear) is one step that "Undo paste" takes back as a whole.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QColor, QFont
 
 from desktop_app.core.numbers import CountError, format_count, parse_count
-from desktop_app.core.return_checks import Problem, ReturnCheck, blocking
+from desktop_app.core.outcomes import outcome_pairs, rate_words
+from desktop_app.core.return_checks import Problem, ReturnCheck
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.returns import GridRow, QuarterGrid
+from desktop_app.ui.pages.returns.grid_edits import GridEdits
+from desktop_app.ui.pages.returns.grid_problems import GridProblem, blocking_counts, problem_lines
+from desktop_app.ui.pages.returns.markers import (
+    ERROR,
+    ERROR_BACKGROUND,
+    ERROR_TEXT,
+    NOTED,
+    WARNING,
+    WARNING_BACKGROUND,
+    WARNING_TEXT,
+    mark_of,
+    marker_icon,
+    sum_words,
+)
 from desktop_app.ui.table_model import RECORD_ROLE
 
 __all__ = ["ERROR", "FIRST_MEASURE", "NOTED", "PROBLEMS_ROLE", "WARNING", "GridProblem", "ReturnsGridModel", "marker_icon"]
@@ -30,67 +43,34 @@ FIRST_MEASURE = len(INFO_TITLES)
 # The problems of a cell, for tests and the problems list (a tuple of Problem).
 PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 10
 
-# Calm tints: the icon and the words carry the meaning, the colour only draws the eye.
-ERROR_BACKGROUND, ERROR_TEXT = QColor("#fde8eb"), QColor("#8a1526")
-WARNING_BACKGROUND, WARNING_TEXT = QColor("#fff4d1"), QColor("#6b4e00")
 CHANGED_BACKGROUND = QColor("#e5f0fa")
 LOCKED_BACKGROUND, LOCKED_TEXT = QColor("#eef1f4"), QColor("#7b8794")
 
 # The status in words, tinted as the completeness matrix tints it.
 STATUS_TEXT = {None: QColor("#8a4b00"), ReturnStatus.SUBMITTED: QColor("#1f4f75"), ReturnStatus.VERIFIED: QColor("#1d6b35")}
 
-ERROR, WARNING, NOTED = "error", "warning", "noted"
-MARK_WORDS = {ERROR: "Error", WARNING: "Warning", NOTED: "Noted"}
-_ICONS = {ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical, WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
-          NOTED: QStyle.StandardPixmap.SP_MessageBoxInformation}
-
-
-def marker_icon(mark: str) -> QIcon:
-    """The cell's marker: a red cross for an error, an amber triangle for a warning, a blue "i"
-    for a warning explained by a note; the style's own, so they read as they do elsewhere."""
-    return QApplication.style().standardIcon(_ICONS[mark])
-
-
-@dataclass(frozen=True)
-class GridProblem:
-    """One line of the problems list: which strand, which measure, what is wrong."""
-
-    strand_id: int
-    reference: str
-    measure_key: str | None
-    measure_label: str
-    problem: Problem
-    mark: str  # ERROR, WARNING (needs a note) or NOTED (a note explains it)
-    note: str
-
-    @property
-    def words(self) -> str:
-        return MARK_WORDS[self.mark]
-
-    @property
-    def message(self) -> str:
-        return self.problem.message
-
 
 class ReturnsGridModel(QAbstractTableModel):
-    """The grid's rows and columns; `edits_changed` fires whenever what is unsaved changes."""
+    """The grid's rows and columns; `edits_changed` fires whenever what is unsaved changes.
+
+    What is typed lives in `GridEdits`; this model shows it over the stored figures, keeps each
+    row's check, and hides the rows the filters leave out."""
 
     edits_changed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.grid: QuarterGrid | None = None
+        self.typed = GridEdits()
         self._all: tuple[GridRow, ...] = ()
+        self._by_strand: dict[int, GridRow] = {}
         self._rows: list[GridRow] = []
         self._keys: tuple[str, ...] = ()
-        self._edits: dict[int, dict[str, str]] = {}
-        self._notes: dict[int, dict[str, str]] = {}
         self._checks: dict[int, ReturnCheck] = {}
-        # One entry per paste or clear: each cell it touched and the edit it held before it.
-        self._undo: list[dict[tuple[int, str], str | None]] = []
         self._filter: tuple[int | None, str | None] = (None, None)
-        # Each row's return version as it was when the officer started editing it (see `versions`).
-        self._versions: dict[int, int] = {}
+        self._rates: dict[str, str] = {}  # improved measure key → its measured measure key
+        # Each cell's mark, worked out once per check: a repaint asks for it in four roles.
+        self._marks: dict[tuple[int, str], str | None] = {}
 
     # ------------------------------------------------------------------ loading and filtering
 
@@ -100,19 +80,12 @@ class ReturnsGridModel(QAbstractTableModel):
         same = keep_edits and self.grid is not None and self.grid.quarter == grid.quarter
         self.grid = grid
         self._all = grid.rows
+        self._by_strand = {r.strand_id: r for r in grid.rows}
         self._keys = tuple(m.key for m in grid.columns)
-        if same:
-            # A row that became locked meanwhile cannot keep edits it could never save.
-            editable = {r.strand_id for r in grid.rows if r.editable}
-            self._edits = {s: e for s, e in self._edits.items() if s in editable}
-            self._notes = {s: n for s, n in self._notes.items() if s in editable}
-        else:
-            self._edits, self._notes, self._undo = {}, {}, []
-        # A refresh keeps an edited row's old version, so saving over a return someone else saved
-        # meanwhile is refused instead of quietly taking their save as seen.
-        kept = {s: v for s, v in self._versions.items() if s in self._edits or s in self._notes}
-        self._versions = {r.strand_id: kept.get(r.strand_id, r.version) for r in grid.rows}
+        self._rates = {pair.improved.key: pair.measured.key for pair in outcome_pairs(grid.columns)}
+        self.typed.load(grid.rows, keep=same)
         self._checks = {r.strand_id: self._check(r) for r in grid.rows}
+        self._marks = {}
         self._apply_filter()
         self.endResetModel()
         self.edits_changed.emit()
@@ -147,10 +120,19 @@ class ReturnsGridModel(QAbstractTableModel):
     def column_of(self, key: str) -> int:
         return FIRST_MEASURE + self._keys.index(key)
 
+    def has_breakdowns(self, column: int) -> bool:
+        measure = self.measure_at(column)
+        return measure is not None and bool(self.grid.checker.breakdowns_of(measure.key))
+
+    def figure(self, row: GridRow, key: str) -> int | None:
+        """A cell's figure as it stands (typed or stored); None when blank or not readable.
+        Read from the row's check, which has already read every typed text."""
+        return self._checks[row.strand_id].values.get(key)
+
     def text_of(self, row: GridRow, key: str) -> str:
         """A cell as shown: what was typed (a readable count with its thousands separator),
         or the stored figure."""
-        raw = self._edits.get(row.strand_id, {}).get(key)
+        raw = self.typed.text(row.strand_id, key)
         if raw is None:
             return format_count(row.values.get(key))
         try:
@@ -159,25 +141,44 @@ class ReturnsGridModel(QAbstractTableModel):
             return raw
 
     def row_edits(self, strand_id: int) -> dict[str, str]:
-        return dict(self._edits.get(strand_id, {}))
+        return self.typed.row_edits(strand_id)
 
     def notes_of(self, row: GridRow) -> dict[str, str]:
         """The row's notes as they would be saved: stored, with the notes given here over them."""
-        return {**row.notes, **self._notes.get(row.strand_id, {})}
+        return self.typed.notes_of(row)
 
     def note(self, strand_id: int, note_key: str) -> str:
-        row = next(r for r in self._all if r.strand_id == strand_id)
-        return self.notes_of(row).get(note_key, "")
+        return self.notes_of(self._by_strand[strand_id]).get(note_key, "")
 
     def cell_problems(self, row: GridRow, key: str) -> tuple[Problem, ...]:
         return self._checks[row.strand_id].for_measure(key)
 
     def cell_mark(self, row: GridRow, key: str) -> str | None:
         """ERROR, WARNING (a warning with no note), NOTED (every warning explained), or None."""
-        problems, notes = self.cell_problems(row, key), self.notes_of(row)
-        if not problems or any(p.is_error for p in problems):
-            return ERROR if problems else None
-        return WARNING if any(not notes.get(p.note_key, "").strip() for p in problems) else NOTED
+        cell = (row.strand_id, key)
+        if cell not in self._marks:
+            problems = self.cell_problems(row, key)
+            self._marks[cell] = mark_of(problems, self.notes_of(row)) if problems else None
+        return self._marks[cell]
+
+    def breakdown_lines(self, row: GridRow, key: str) -> list[str]:
+        """Each breakdown of a cell's measure against the cell's figure: "By sex: adds up to …"
+        (those with a problem are said by the problem itself)."""
+        total = self.figure(row, key)
+        lines = []
+        said = {p.breakdown_key for p in self.cell_problems(row, key)}
+        for breakdown in self.grid.checker.breakdowns_of(key):
+            if breakdown.key in said:
+                continue
+            figures = [row.breakdowns.get((key, breakdown.key, c.key)) for c in breakdown.categories]
+            words, _state = sum_words(figures, total)
+            lines.append(f"By {breakdown.label.lower()}: {words[0].lower()}{words[1:]}")
+        return lines
+
+    def rate_of(self, row: GridRow, key: str) -> str:
+        """For an outcome's improved count: "78.0% improved (156 of 200)"; otherwise ""."""
+        measured = self._rates.get(key)
+        return rate_words(self.figure(row, key), self.figure(row, measured)) if measured else ""
 
     # ------------------------------------------------------------------ Qt's interface
 
@@ -197,7 +198,8 @@ class ReturnsGridModel(QAbstractTableModel):
             # Two short lines ("Rep.\nbefore") keep seven measures and the strand on a laptop screen.
             return measure.short_label.replace(" ", "\n", 1)
         if role == Qt.ItemDataRole.ToolTipRole and measure is not None:
-            return f"<b>{measure.label}</b><br>{measure.help_text}"
+            more = "<br><i>Double-click a cell (or Ctrl+B) for its breakdowns.</i>" if self.has_breakdowns(section) else ""
+            return f"<b>{measure.label}</b><br>{measure.help_text}{more}"
         if role == Qt.ItemDataRole.TextAlignmentRole and measure is not None:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -231,7 +233,7 @@ class ReturnsGridModel(QAbstractTableModel):
             return LOCKED_TEXT if not row.editable else STATUS_TEXT.get(row.status) if column == 3 else None
         if role == Qt.ItemDataRole.BackgroundRole:
             return None if row.editable else LOCKED_BACKGROUND
-        if role == Qt.ItemDataRole.FontRole and column == 0 and row.strand_id in self._edits:
+        if role == Qt.ItemDataRole.FontRole and column == 0 and self.typed.has_edits(row.strand_id):
             font = QFont()
             font.setBold(True)  # the row has unsaved changes
             return font
@@ -260,7 +262,7 @@ class ReturnsGridModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return self._cell_tip(row, measure, mark)
         if role == Qt.ItemDataRole.BackgroundRole:
-            changed = CHANGED_BACKGROUND if key in self._edits.get(row.strand_id, {}) else None
+            changed = CHANGED_BACKGROUND if self.typed.text(row.strand_id, key) is not None else None
             return LOCKED_BACKGROUND if not row.editable else {ERROR: ERROR_BACKGROUND, WARNING: WARNING_BACKGROUND}.get(mark, changed)
         if role == Qt.ItemDataRole.ForegroundRole:
             return LOCKED_TEXT if not row.editable else {ERROR: ERROR_TEXT, WARNING: WARNING_TEXT}.get(mark)
@@ -268,14 +270,21 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def _cell_tip(self, row: GridRow, measure, mark: str | None) -> str:
         lines = [f"{row.reference} · {measure.label}"]
+        rate = self.rate_of(row, measure.key)
+        if rate:
+            lines.append(rate)
         notes = self.notes_of(row)
         for problem in self.cell_problems(row, measure.key):
             lines.append(f"{'Error' if problem.is_error else 'Warning'}: {problem.message}")
             if not problem.is_error and notes.get(problem.note_key, "").strip():
                 lines.append(f"Note: {notes[problem.note_key].strip()}")
-        if measure.key in self._edits.get(row.strand_id, {}):
+        if self.typed.text(row.strand_id, measure.key) is not None:
             before = format_count(row.values.get(measure.key)) or "blank"
             lines.append(f"Changed from {before} (not saved yet)")
+        breakdowns = self.breakdown_lines(row, measure.key)
+        if breakdowns:
+            lines.extend(breakdowns)
+            lines.append("Double-click (or Ctrl+B) to open the breakdowns")
         if not row.editable:
             lines.append("Locked: reopen the return to change it")
         return "\n".join(lines)
@@ -296,10 +305,13 @@ class ReturnsGridModel(QAbstractTableModel):
         left = max(left, FIRST_MEASURE)
         cells: dict[tuple[int, str], str] = {}
         skipped = 0
+        columns = self.columnCount()
         for r, values in enumerate(block):
+            row = top + r
+            editable = row < len(self._rows) and self._rows[row].editable
             for c, text in enumerate(values):
-                row, column = top + r, left + c
-                if row >= len(self._rows) or column >= self.columnCount() or not self._rows[row].editable:
+                column = left + c
+                if not editable or column >= columns:
                     skipped += 1
                     continue
                 cells[(self._rows[row].strand_id, self._keys[column - FIRST_MEASURE])] = text
@@ -314,125 +326,81 @@ class ReturnsGridModel(QAbstractTableModel):
         return len(cells)
 
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.typed.can_undo()
 
     def undo_paste(self) -> bool:
         """Put back every cell of the last paste (or clear) as it was before it."""
-        if not self._undo:
+        cells = self.typed.pop_undo()
+        if cells is None:
             return False
-        self._put(self._undo.pop())
+        self._put(cells)
         return True
 
     def _put(self, cells: Mapping[tuple[int, str], str | None], *, undoable: bool = False) -> None:
-        """Set cells' texts (None: no edit), drop edits equal to the stored figure, re-check
-        each row touched once, and tell the views."""
+        """Set cells' texts, re-check each row touched once, and tell the views."""
         if not cells:
             return
-        if undoable:
-            self._undo.append({cell: self._edits.get(cell[0], {}).get(cell[1]) for cell in cells})
-        rows = {r.strand_id: r for r in self._all}
-        for (strand_id, key), text in cells.items():
-            edits = self._edits.setdefault(strand_id, {})
-            if text is None or _same(text, rows[strand_id].values.get(key)):
-                edits.pop(key, None)
-            else:
-                edits[key] = text
-            if not edits:
-                del self._edits[strand_id]
-        for strand_id in {s for s, _k in cells}:
-            self._checks[strand_id] = self._check(rows[strand_id])
+        for strand_id in self.typed.put(cells, self._by_strand, undoable=undoable):
+            self._checks[strand_id] = self._check(self._by_strand[strand_id])
             self._row_changed(strand_id)
         self.edits_changed.emit()
 
     def _row_changed(self, strand_id: int) -> None:
         # The whole row: a broken rule marks every measure it involves.
+        for key in self._keys:
+            self._marks.pop((strand_id, key), None)
         row = self.row_of(strand_id)
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def _check(self, row: GridRow) -> ReturnCheck:
-        return self.grid.check_row(row, self._edits.get(row.strand_id))
+        return self.grid.check_row(row, self.typed.row_edits(row.strand_id) or None)
 
     # ------------------------------------------------------------------ notes
 
     def set_note(self, strand_id: int, note_key: str, text: str) -> None:
         """The note explaining a warning (or the return's own notes under `RETURN_NOTE`)."""
-        row = next(r for r in self._all if r.strand_id == strand_id)
-        notes = self._notes.setdefault(strand_id, {})
-        if text.strip() == row.notes.get(note_key, "").strip():
-            notes.pop(note_key, None)
-        else:
-            notes[note_key] = text
-        if not notes:
-            del self._notes[strand_id]
+        self.typed.set_note(self._by_strand[strand_id], note_key, text)
         self._row_changed(strand_id)
         self.edits_changed.emit()
 
     # ------------------------------------------------------------------ what is unsaved
 
     def changed_cells(self) -> int:
-        return sum(len(e) for e in self._edits.values())
+        return self.typed.changed_cells()
 
     def has_changes(self) -> bool:
-        return bool(self._edits or self._notes)
+        return self.typed.has_changes()
 
     def edits(self) -> dict[int, dict[str, str]]:
         """Strand id → {measure key: text}, as `save_grid` takes them."""
-        return {s: dict(e) for s, e in self._edits.items()}
+        return self.typed.edits()
 
     def notes(self) -> dict[int, dict[str, str]]:
         """Strand id → {note key: note}, the return's own notes under `RETURN_NOTE`."""
-        return {s: dict(n) for s, n in self._notes.items()}
+        return self.typed.notes()
 
     def versions(self) -> dict[int, int]:
         """Strand id → the return's version the edits were made over, for every edited row."""
-        return {s: self._versions[s] for s in set(self._edits) | set(self._notes) if s in self._versions}
+        return self.typed.versions()
 
     def discard(self, strand_id: int | None = None) -> None:
         """Forget unsaved edits and notes: one strand's, or all of them."""
-        if strand_id is None:
-            self._edits, self._notes, self._undo = {}, {}, []
-        else:
-            self._edits.pop(strand_id, None)
-            self._notes.pop(strand_id, None)
-        # What is shown now is what the row is edited over from here on.
-        self._versions = {r.strand_id: self._versions.get(r.strand_id, r.version) if r.strand_id in self._edits
-                          or r.strand_id in self._notes else r.version for r in self._all}
+        self.typed.discard(self._all, strand_id)
         self.beginResetModel()
         self._checks = {r.strand_id: self._check(r) for r in self._all}
+        self._marks = {}
         self.endResetModel()
         self.edits_changed.emit()
 
     def problems(self) -> list[GridProblem]:
         """Every problem of the rows in view: errors first, then warnings needing a note, then
         warnings already explained; each in grid order."""
-        found: list[GridProblem] = []
         labels = {m.key: m.label for m in self.grid.columns} if self.grid else {}
-        for row in self._rows:
-            notes = self.notes_of(row)
-            for problem in self._checks[row.strand_id].problems:
-                note = notes.get(problem.note_key, "").strip()
-                mark = ERROR if problem.is_error else (NOTED if note else WARNING)
-                label = labels.get(problem.measure_key or "", "Whole return")
-                found.append(GridProblem(row.strand_id, row.reference, problem.measure_key, label, problem, mark,
-                                         "" if problem.is_error else note))
-        order = {ERROR: 0, WARNING: 1, NOTED: 2}
-        return sorted(found, key=lambda p: order[p.mark])  # stable: grid order within each
+        return problem_lines(self._rows, self._checks, self.notes_of, labels)
 
     def blocking_counts(self) -> tuple[int, int]:
         """(errors, warnings with no note) in the rows with unsaved changes, hidden ones too:
         what `save_grid` would refuse."""
-        errors = warnings = 0
-        for row in (r for r in self._all if r.strand_id in self._edits or r.strand_id in self._notes):
-            for problem in blocking(self._checks[row.strand_id], self.notes_of(row)):
-                errors, warnings = (errors + 1, warnings) if problem.is_error else (errors, warnings + 1)
-        return errors, warnings
-
-
-def _same(text: str, stored: int | None) -> bool:
-    """Whether typed text says the same as the stored figure (so it is no change)."""
-    try:
-        return parse_count(text) == stored
-    except CountError:
-        return False
-
+        edited = [r for r in self._all if self.typed.is_edited(r.strand_id)]
+        return blocking_counts(edited, self._checks, self.notes_of)

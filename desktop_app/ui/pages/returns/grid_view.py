@@ -4,7 +4,9 @@ Typing starts editing; Enter commits and moves down, Tab moves across the measur
 the strand's own columns), Ctrl+Tab leaves the grid, arrows move. Ctrl+V lays a block copied from Excel or LibreOffice
 over the grid from the current cell, Ctrl+C copies the selection the same way, Delete blanks
 the selected cells, Ctrl+Z undoes the last paste or clear as a whole. Enter on the strand's
-columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form.
+columns, Ctrl+Enter anywhere, or a double-click on them opens the return's form. A double-click
+on a measure with breakdowns (or Ctrl+B on it) opens its breakdowns. Under the grid, the totals
+row adds each measure up over the rows shown.
 
 Above the grid, what is unsaved and why "Save grid" cannot run yet (errors only: warnings are
 saved, and need notes before verifying); below it, the problems
@@ -40,14 +42,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.paste import parse_paste, rectangular
 from desktop_app.core.wording import plural
-from desktop_app.ui.pages.returns.grid_model import (
-    ERROR,
-    FIRST_MEASURE,
-    NOTED,
-    WARNING,
-    GridProblem,
-    ReturnsGridModel,
-)
+from desktop_app.ui.pages.returns.grid_model import FIRST_MEASURE, ReturnsGridModel
+from desktop_app.ui.pages.returns.grid_problems import GridProblem
+from desktop_app.ui.pages.returns.grid_totals import GridTotalsModel, TotalsRow
+from desktop_app.ui.pages.returns.markers import ERROR, NOTED, WARNING
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable
@@ -81,10 +79,11 @@ class _CellDelegate(QStyledItemDelegate):
 
 class ReturnsGridView(QTableView):
     """Signals: `open_requested(row)` for the return form, `note_requested(row, column)`,
-    `pasted(cells, skipped)` after a paste."""
+    `breakdown_requested(row, column)`, `pasted(cells, skipped)` after a paste."""
 
     open_requested = Signal(int)
     note_requested = Signal(int, int)
+    breakdown_requested = Signal(int, int)
     pasted = Signal(int, int)
     paste_undone = Signal()
 
@@ -123,6 +122,7 @@ class ReturnsGridView(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.open_action = self._action("Open return…", self._on_open_triggered, "Ctrl+Return")
         self.note_action = self._action("Note…", self._on_note_triggered, "Ctrl+Shift+N")
+        self.breakdown_action = self._action("Breakdowns…", self._on_breakdown_triggered, "Ctrl+B")
         self.copy_action = self._action("Copy", self.copy_selection, QKeySequence.StandardKey.Copy)
         self.paste_action = self._action("Paste", self.paste_clipboard, QKeySequence.StandardKey.Paste)
         self.clear_action = self._action("Clear", self.clear_selection, QKeySequence.StandardKey.Delete)
@@ -238,7 +238,8 @@ class ReturnsGridView(QTableView):
         # The actions' shortcuts normally take these first; this is for when no shortcut map
         # sees the key (a window that is not active, a key sent straight to the grid).
         pressed = QKeySequence(event.keyCombination())
-        for action in (self.copy_action, self.paste_action, self.clear_action, self.undo_action, self.note_action):
+        for action in (self.copy_action, self.paste_action, self.clear_action, self.undo_action, self.note_action,
+                       self.breakdown_action):
             if action.shortcut().matches(pressed) == QKeySequence.SequenceMatch.ExactMatch:
                 action.trigger()
                 return
@@ -260,9 +261,26 @@ class ReturnsGridView(QTableView):
             return
         super().keyPressEvent(event)
 
+    def edit(self, index, trigger=None, event=None):  # noqa: D102 - Qt's name
+        if trigger is None:
+            return super().edit(index)
+        # A double-click on a measure with breakdowns opens them; typing still edits its total.
+        if trigger == QAbstractItemView.EditTrigger.DoubleClicked and self.grid_model.has_breakdowns(index.column()):
+            return False
+        return super().edit(index, trigger, event)
+
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.isValid() and index.column() < FIRST_MEASURE:
+        if not index.isValid():
+            return
+        if index.column() < FIRST_MEASURE:
             self.open_requested.emit(index.row())
+        elif self.grid_model.has_breakdowns(index.column()):
+            self.breakdown_requested.emit(index.row(), index.column())
+
+    def _on_breakdown_triggered(self) -> None:
+        current = self.currentIndex()
+        if current.isValid():
+            self.breakdown_requested.emit(current.row(), current.column())
 
     def _on_open_triggered(self) -> None:
         if self.currentIndex().isValid():
@@ -338,7 +356,13 @@ class GridPanel(QWidget):
         self.save_button.setObjectName("primaryButton")
         column.addLayout(tools)
         self.view = ReturnsGridView(model, self)
-        column.addWidget(self.view, 1)
+        self.totals_model = GridTotalsModel(model, self)
+        self.totals_view = TotalsRow(self.view, self.totals_model, self)
+        grid_and_totals = QVBoxLayout()
+        grid_and_totals.setSpacing(0)  # the totals read as the grid's last row
+        grid_and_totals.addWidget(self.view, 1)
+        grid_and_totals.addWidget(self.totals_view)
+        column.addLayout(grid_and_totals, 1)
         # The problems list only takes room when there is something in it.
         self.problems_label = QLabel(self)
         self.problems_label.setStyleSheet("font-weight: 600;")

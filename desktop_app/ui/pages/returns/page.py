@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.periods import FinancialYear, HalfYear, Quarter, format_date
+from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import REFUSALS, ServiceError, StaleRecordError
 from desktop_app.services.returns import (
@@ -37,57 +39,26 @@ from desktop_app.services.returns import (
     quarter_grid,
     save_grid,
     set_due_days,
-    submitted_count,
-    undo_verify_all,
-    verify_all_valid,
-    VerifyCancelled,
 )
 from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
 from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
 from desktop_app.ui.pages.returns.completeness import CompletenessTab
 from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
-from desktop_app.ui.pages.returns.grid_view import GridPanel, plural
+from desktop_app.ui.pages.returns.grid_view import GridPanel
+from desktop_app.ui.pages.returns.host import ReturnsHost
+from desktop_app.ui.pages.returns.quarters import quarter_for, quarters_to_offer
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
-from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
-from desktop_app.ui.tasks import TaskCancelled, run_with_progress
+from desktop_app.ui.pages.returns.verify_actions import VerifyActions
+from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader
 
 ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
-
-
-def quarters_to_offer(strands, today: dt.date) -> tuple[list[Quarter], Quarter | None]:
-    """Every quarter some strand runs in, up to the current one (newest first), and the default:
-    the latest that has ended, as that is the one whose returns are coming in."""
-    if not strands:
-        return [], None
-    first = Quarter.containing(min(s.start_date for s in strands))
-    ends = [s.end_date for s in strands]
-    last = Quarter.containing(today if None in ends or max(ends) > today else max(ends))
-    quarters = [last]
-    while quarters[-1] > first:
-        quarters.append(quarters[-1].previous())
-    ended = [q for q in quarters if q.end < today]
-    return quarters, (ended[0] if ended else quarters[-1])
-
-
-def quarter_for(period: object, current: Quarter | None, offered: list[Quarter]) -> Quarter | None:
-    """The offered quarter that shows `period` (chosen on another page): the quarter itself; for
-    a year or half, the current quarter if it lies in it, else its latest offered quarter."""
-    if isinstance(period, Quarter):
-        return period if period in offered else None
-    if isinstance(period, (FinancialYear, HalfYear)):
-        numbers = (1, 2, 3, 4) if isinstance(period, FinancialYear) else (2 * period.number - 1, 2 * period.number)
-        year = period if isinstance(period, FinancialYear) else period.year
-        inside = [q for q in offered if q.year == year and q.number in numbers]
-        if current in inside:
-            return current
-        return max(inside) if inside else None
-    return None
 
 
 class ReturnsPage(Page):
@@ -101,9 +72,7 @@ class ReturnsPage(Page):
         self.quarter: Quarter | None = None
         self._strands = []
         self._quarters: dict[str, Quarter] = {}
-        self.last_verify_result = None
         self._banner = ""  # what the message line says now: "paste", "refused" or "" (other)
-        self._quiet = False  # our own change is being announced: we refresh ourselves
         self._build()
         self._connect_signals()
         self.refresh()
@@ -120,7 +89,13 @@ class ReturnsPage(Page):
         self.template_actions = QHBoxLayout()
         self.template_actions.setSpacing(8)
         header.addLayout(self.template_actions)
-        self.templates = TemplateActions(self)  # "Make templates…", "Import returns…"
+        host = ReturnsHost(
+            widget=self, db=lambda: self.workspace.db, quarter=lambda: self.quarter, today=self.today,
+            settings=self.context.settings, say=self._say, confirm_leave=self.confirm_leave, publish=self._publish,
+            show_dialog=partial(setattr, self, "active_dialog"), add_button=self.add_template_action,
+            has_unsaved_changes=self.has_unsaved_changes,
+        )
+        self.templates = TemplateActions(host)  # "Make templates…", "Import returns…"
         self.copy_button = header.add_button("Copy last quarter", tooltip="Start the selected strand's missing return from last quarter's figures, as a draft")
         self.verify_button = header.add_button("Verify all valid", tooltip="Verify every submitted return of the quarter that has no error and no unexplained warning")
         mark_editing(self.copy_button, self.verify_button)
@@ -169,8 +144,20 @@ class ReturnsPage(Page):
         mark_editing(self.undo_verify_button)
         message_row.addWidget(self.undo_verify_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(message_row)
-        self.verify_task = None
-        self.progress_dialog = None
+        self.verifying = VerifyActions(host, self.verify_button, self.undo_verify_button)
+
+    # What "Verify all valid" did and is doing, as the page showed it before it had a part of its own.
+    @property
+    def last_verify_result(self):
+        return self.verifying.last_result
+
+    @property
+    def verify_task(self):
+        return self.verifying.task
+
+    @property
+    def progress_dialog(self):
+        return self.verifying.progress_dialog
 
     def _combo(self, row: QHBoxLayout, label: str, width: int) -> QComboBox:
         caption = QLabel(label, self.filters_bar)
@@ -197,13 +184,12 @@ class ReturnsPage(Page):
         self.provider_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.category_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.copy_button.clicked.connect(self.copy_last_quarter)
-        self.verify_button.clicked.connect(self.verify_all_valid)
-        self.undo_verify_button.clicked.connect(self.undo_verify)
         self.grid_panel.discard_button.clicked.connect(self._on_discard_clicked)
         self.grid_panel.reload_button.clicked.connect(self.reload_changed_rows)
         self.grid_panel.save_button.clicked.connect(self.save_grid)
         self.grid_view.open_requested.connect(self._on_grid_open_requested)
         self.grid_view.note_requested.connect(self._on_grid_note_requested)
+        self.grid_view.breakdown_requested.connect(self._on_grid_breakdown_requested)
         self.grid_view.pasted.connect(self._on_grid_pasted)
         self.grid_view.paste_undone.connect(self._on_grid_paste_undone)
         self.grid_model.edits_changed.connect(self._on_grid_edits_changed)
@@ -259,20 +245,19 @@ class ReturnsPage(Page):
         index = self.grid_view.currentIndex()
         return self.grid_model.row_at(index.row()) if index.isValid() else None
 
-    def _say(self, text: str, *, problem: bool = False, banner: str = "") -> None:
+    def _say(self, text: str, *, problem: bool = False, banner: str = "", tooltip: str = "") -> None:
         show_message(self.message_label, text, problem=problem)
         self._banner = banner
         if not problem:
-            self.message_label.setToolTip("")
+            self.message_label.setToolTip(tooltip)
 
     def _publish(self, changed: Changed | None) -> None:
+        """Tell every page; this one refreshes from the announcement like the others (a hidden
+        page catches up when shown), or at once when nothing changed."""
         if changed:
-            self._quiet = True
-            try:
-                self.context.publish(changed)
-            finally:
-                self._quiet = False
-        self.refresh()
+            self.context.publish(changed)
+        else:
+            self.refresh()
 
     # ------------------------------------------------------------------ Page
 
@@ -283,7 +268,7 @@ class ReturnsPage(Page):
         return row is not None
 
     def on_data_changed(self, changed: Changed) -> None:
-        if not self._quiet and changed.kinds & {RETURNS, STRANDS, PROVIDERS}:
+        if changed.kinds & {RETURNS, STRANDS, PROVIDERS}:
             self.refresh()
 
     def has_unsaved_changes(self) -> bool:
@@ -364,87 +349,10 @@ class ReturnsPage(Page):
         self._say(f"Reloaded {references}: their rows show the figures saved now. Your other changes are still unsaved.")
 
     def verify_all_valid(self) -> None:
-        """Ask, with the count, then verify off the UI thread with progress (one audited action
-        that "Undo verify" takes back as a whole)."""
-        if self.grid_model.has_changes():
-            self._say("Save or discard the grid's changes first: verifying checks what is saved.", problem=True)
-            return
-        count = submitted_count(self.workspace.db, self.quarter)
-        if not count:
-            self._say(f"{self.quarter.label} has no submitted returns to verify.")
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question, "Verify all valid",
-            f"Verify the {plural(count, 'submitted return')} of {self.quarter.label}?",
-            QMessageBox.StandardButton.Cancel, self,
-        )
-        box.setInformativeText("Each one with no error and every warning explained by a note is verified; the "
-                               "others stay submitted and are listed. You can undo it as a whole afterwards.")
-        box.addButton(f"Verify {plural(count, 'return')}", QMessageBox.ButtonRole.AcceptRole)
-        box.finished.connect(lambda _r: self._on_verify_answered(box))
-        self.active_dialog = box
-        box.open()
-
-    def _on_verify_answered(self, box: QMessageBox) -> None:
-        self.active_dialog = None
-        if box.buttonRole(box.clickedButton()) != QMessageBox.ButtonRole.AcceptRole:
-            return
-        db, quarter = self.workspace.db, self.quarter
-
-        def work(progress, cancelled):
-            try:
-                return verify_all_valid(db, quarter, progress=progress, cancelled=cancelled)
-            except VerifyCancelled as stopped:
-                raise TaskCancelled(str(stopped)) from stopped
-
-        self.verify_button.setEnabled(False)
-        self.verify_task, self.progress_dialog = run_with_progress(
-            self, f"Verifying {quarter.label}", work, on_success=self._on_verified,
-            on_error=self._on_verify_failed,
-            on_cancelled=lambda: self._on_verify_failed(VerifyCancelled(
-                f"Verifying {quarter.label} was cancelled; no return was verified.")),
-        )
-
-    def _on_verify_failed(self, error: BaseException) -> None:
-        self.verify_task = None
-        self.verify_button.setEnabled(True)
-        problem = not isinstance(error, VerifyCancelled)
-        self._say(str(error) if isinstance(error, (ServiceError, *REFUSALS)) else
-                  f"Nothing was verified: {error}", problem=problem)
-
-    def _on_verified(self, result) -> None:
-        self.verify_task = None
-        self.verify_button.setEnabled(True)
-        text = f"Verified {plural(result.verified, 'return')} of {result.quarter.label}."
-        tooltip = ""
-        if result.skipped:
-            lines = [f"{ref} — {why}" for ref, why in result.skipped]
-            more = f"\n… and {len(lines) - 5:,} more" if len(lines) > 5 else ""
-            text += f" Not verified ({len(lines):,}):\n" + "\n".join(lines[:5]) + more
-            tooltip = "\n".join(lines)
-        self.last_verify_result = result
-        self._say(text)
-        self.message_label.setToolTip(tooltip)
-        self.undo_verify_button.setVisible(result.verified > 0)
-        self._publish(result.changed)
+        self.verifying.verify_all_valid()
 
     def undo_verify(self) -> None:
-        """Put exactly the returns the last "Verify all valid" verified back to submitted."""
-        done = self.last_verify_result
-        self.undo_verify_button.setVisible(False)
-        if done is None or not done.verified:
-            return
-        try:
-            result = undo_verify_all(self.workspace.db, done)
-        except (ServiceError, *REFUSALS) as refused:
-            self._say(str(refused), problem=True)
-            return
-        self.last_verify_result = None
-        text = f"Undone: {plural(result.reverted, 'return')} of {done.quarter.label} back to submitted."
-        if result.left:
-            text += " Left as they are, changed since: " + ", ".join(f"{ref} ({now})" for ref, now in result.left) + "."
-        self._say(text)
-        self._publish(result.changed)
+        self.verifying.undo_verify()
 
     def draft_chasers(self) -> ChasersDialog:
         """Who is owed a reminder up to the quarter shown, then the .eml files, written and shown."""
@@ -535,7 +443,7 @@ class ReturnsPage(Page):
         if chosen_by_officer:
             self.context.choose_period(quarter)
         self.quarter = quarter
-        self.undo_verify_button.setVisible(False)
+        self.verifying.forget()
         self._say("")
         self.refresh(keep_edits=False)
 
@@ -555,6 +463,35 @@ class ReturnsPage(Page):
         measure = self.grid_model.measure_at(column)
         problems = [p for p in self.grid_model.cell_problems(grid_row, measure.key) if not p.is_error] if measure else []
         self._open_note(grid_row.strand_id, problems, measure)
+
+    def _on_grid_breakdown_requested(self, row: int, column: int) -> None:
+        grid_row = self.grid_model.row_at(row)
+        measure = self.grid_model.measure_at(column)
+        if measure is None or not self.grid_model.has_breakdowns(column):
+            self._say("This figure has no breakdowns; Victims supported and other measures with them do.", problem=True)
+            return
+        if self.grid_model.row_edits(grid_row.strand_id):
+            self._say(f"{grid_row.reference} has unsaved figures in the grid; save or discard them first: "
+                      "its breakdowns add up to the saved total.", problem=True)
+            return
+        self.open_breakdowns(grid_row.strand_id, measure.key)
+
+    def open_breakdowns(self, strand_id: int, measure_key: str) -> BreakdownDialog:
+        """The breakdowns of one return's measure, saved on their own through the same service."""
+        version = self.grid_model.row_at(self.grid_model.row_of(strand_id)).version
+        dialog = BreakdownDialog(self.workspace, strand_id, self.quarter, measure_key, self, version=version)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda result: self._on_breakdowns_finished(dialog, result))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_breakdowns_finished(self, dialog: BreakdownDialog, result: int) -> None:
+        self.active_dialog = None
+        if result == BreakdownDialog.DialogCode.Accepted and dialog.changed:
+            label = dialog.data.checker.label(dialog.measure_key)
+            self._say(f"Saved the breakdowns of {label} for {dialog.data.strand_reference} {dialog.data.period_label}.")
+            self._publish(dialog.changed)
 
     def _on_grid_pasted(self, cells: int, skipped: int) -> None:
         extra = f"; {plural(skipped, 'cell')} outside the grid or on locked rows left out" if skipped else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -29,13 +29,11 @@ from desktop_app.services.templates import (
     preview_import,
 )
 from desktop_app.core.wording import plural
+from desktop_app.ui.pages.returns.host import ReturnsHost
 from desktop_app.ui.pages.returns.import_dialog import ImportDialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import FolderDialog, remember_folder, start_folder
 from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
-
-if TYPE_CHECKING:
-    from desktop_app.ui.pages.returns.page import ReturnsPage
 
 __all__ = ["ImportFiles", "TemplateActions"]
 
@@ -110,14 +108,14 @@ class PreviewRun:
 class TemplateActions(QObject):
     """The two header buttons of the Returns page, what they start, and what they say."""
 
-    def __init__(self, page: ReturnsPage) -> None:
-        super().__init__(page)
-        self.page = page
-        self.make_button = page.add_template_action(
+    def __init__(self, host: ReturnsHost) -> None:
+        super().__init__(host.widget)
+        self.host = host
+        self.make_button = host.add_button(
             "Make templates…", self._on_make_button_clicked,
             "Write each provider a workbook to fill in for the quarter shown, into a folder you choose",
         )
-        self.import_button = page.add_template_action(
+        self.import_button = host.add_button(
             "Import returns…", self._on_import_button_clicked,
             "Read filled templates back (choose workbooks or a folder; or drop them on the window), "
             "see what would change, then import them",
@@ -140,34 +138,34 @@ class TemplateActions(QObject):
     # ------------------------------------------------------------------ choosing
 
     def _folder(self, key: str) -> Path:
-        return start_folder(self.page.context.settings, key)
+        return start_folder(self.host.settings, key)
 
     def _remember(self, key: str, folder: Path) -> None:
-        remember_folder(self.page.context.settings, key, folder)
+        remember_folder(self.host.settings, key, folder)
 
     def ask_templates_folder(self) -> str:
         """The folder to write into (empty if the officer cancelled); a method so tests can answer it."""
         # A new folder name is made on the spot: this quarter's templates often want their own.
         return FolderDialog.ask(
-            self.page, f"Make templates for {self.page.quarter.label} in…", self._folder(TEMPLATES_FOLDER_KEY)
+            self.host.widget, f"Make templates for {self.host.quarter().label} in…", self._folder(TEMPLATES_FOLDER_KEY)
         )
 
     def ask_import_files(self) -> list[str]:
         paths, _ = QFileDialog.getOpenFileNames(
-            self.page, "Import filled return templates", str(self._folder(IMPORT_FOLDER_KEY)), WORKBOOK_FILTER
+            self.host.widget, "Import filled return templates", str(self._folder(IMPORT_FOLDER_KEY)), WORKBOOK_FILTER
         )
         return paths
 
     def ask_import_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self.page, "Import every template in a folder", str(self._folder(IMPORT_FOLDER_KEY)))
+        return QFileDialog.getExistingDirectory(self.host.widget, "Import every template in a folder", str(self._folder(IMPORT_FOLDER_KEY)))
 
     def _refused_now(self) -> bool:
         """Say why nothing can start now (no quarter, or work already running)."""
-        if self.page.quarter is None:
-            self.page._say("There are no strands yet, so no quarter to make or import templates for.", problem=True)
+        if self.host.quarter() is None:
+            self.host.say("There are no strands yet, so no quarter to make or import templates for.", problem=True)
             return True
         if self._busy or self.dialog is not None:
-            self.page._say("The templates are already being worked on; wait for that to finish.", problem=True)
+            self.host.say("The templates are already being worked on; wait for that to finish.", problem=True)
             return True
         return False
 
@@ -178,10 +176,10 @@ class TemplateActions(QObject):
         the folder is chosen). Returns the running task, or None if refused."""
         if self._refused_now():
             return None
-        run = MakeTemplatesRun(self.page.workspace.db, self.page.quarter, Path(folder).expanduser().absolute())
+        run = MakeTemplatesRun(self.host.db(), self.host.quarter(), Path(folder).expanduser().absolute())
         self._remember(TEMPLATES_FOLDER_KEY, run.folder)
         self._start(
-            self.page, f"Making the {run.quarter.label} templates", run,
+            self.host.widget, f"Making the {run.quarter.label} templates", run,
             on_success=self._on_templates_made,
             on_error=lambda error: self._on_failed("No template was made", error),
             on_cancelled=lambda: self._on_cancelled("Cancelled: no template was kept."),
@@ -192,13 +190,13 @@ class TemplateActions(QObject):
         self._set_busy(False)
         self.last_made = made
         folder = made.paths[0].parent if made.paths else None
-        self.page._say(
+        self.host.say(
             f"{plural(len(made.paths), 'template')} for {made.quarter.label} written to {folder} "
             f"({plural(made.strands, 'strand')} of {plural(made.providers, 'provider')})."
         )
         box = QMessageBox(QMessageBox.Icon.Information, "Templates made",
                           f"{plural(len(made.paths), 'template')} for {made.quarter.label} written to {folder}.",
-                          QMessageBox.StandardButton.Close, self.page)
+                          QMessageBox.StandardButton.Close, self.host.widget)
         box.setInformativeText("Send each provider their workbook; import the filled ones with “Import returns…”.")
         box.setDetailedText("\n".join(p.name for p in made.paths))
         open_button = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
@@ -210,7 +208,7 @@ class TemplateActions(QObject):
 
     def open_folder(self, folder: Path | None) -> None:
         if folder is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self.page._say(f"The folder could not be opened here; it is {folder}.", problem=True)
+            self.host.say(f"The folder could not be opened here; it is {folder}.", problem=True)
 
     # ------------------------------------------------------------------ importing
 
@@ -226,21 +224,21 @@ class TemplateActions(QObject):
         first = paths[0]
         self._remember(IMPORT_FOLDER_KEY, first if first.is_dir() else first.parent)
         # The import changes returns the grid may hold typed figures for: settle those first.
-        self.page.confirm_leave(lambda: self._preview(paths))
+        self.host.confirm_leave(lambda: self._preview(paths))
 
     def import_dropped(self, dropped: ImportFiles) -> None:
         refusal = dropped.refusal()
         if refusal is not None:
-            self.page._say(refusal, problem=True)
+            self.host.say(refusal, problem=True)
             return
         self.import_files(dropped.paths)
 
     def _preview(self, paths: tuple[Path, ...], dialog: ImportDialog | None = None) -> None:
-        run = PreviewRun(self.page.workspace.db, paths, self.page.quarter)
+        run = PreviewRun(self.host.db(), paths, self.host.quarter())
         if dialog is not None:
             dialog.set_busy(f"Reading {plural(len(paths), 'file')} again…")
         self._start(
-            dialog or self.page, f"Reading the returns for {run.period.label}", run,
+            dialog or self.host.widget, f"Reading the returns for {run.period.label}", run,
             on_success=lambda preview: self._on_previewed(preview, paths, dialog),
             on_error=lambda error: self._on_preview_failed(error, dialog),
             on_cancelled=lambda: self._on_preview_cancelled(dialog),
@@ -253,10 +251,10 @@ class TemplateActions(QObject):
             return
         if not preview.files:
             where = ", ".join(str(p) for p in paths[:2])
-            self.page._say(f"No workbook was found in {where}, so nothing was imported. {ACCEPTED}", problem=True)
+            self.host.say(f"No workbook was found in {where}, so nothing was imported. {ACCEPTED}", problem=True)
             return
-        self.page._say("")
-        dialog = ImportDialog(preview, self.page.quarter, self.page.today, self.page)
+        self.host.say("")
+        dialog = ImportDialog(preview, self.host.quarter(), self.host.today, self.host.widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.remove_requested.connect(lambda left: self._preview(tuple(left), dialog))
         dialog.reread_requested.connect(lambda again: self._preview(tuple(again), dialog))
@@ -271,18 +269,18 @@ class TemplateActions(QObject):
         if dialog is not None:
             dialog.show_problem(text)
         else:
-            self.page._say(text, problem=True)
+            self.host.say(text, problem=True)
 
     def _on_preview_cancelled(self, dialog: ImportDialog | None) -> None:
         self._set_busy(False)
         if dialog is not None:
             dialog.set_preview(dialog.preview)  # the batch as it was before
         else:
-            self.page._say("Cancelled: nothing was imported.")
+            self.host.say("Cancelled: nothing was imported.")
 
     def _commit(self, dialog: ImportDialog, received: dt.date) -> None:
-        preview, quarter = dialog.preview, self.page.quarter
-        db = self.page.workspace.db
+        preview, quarter = dialog.preview, self.host.quarter()
+        db = self.host.db()
         dialog.set_busy(f"Importing {plural(len(preview.to_write), 'return')}…")
         self._set_busy(True)
         # No Cancel here: one transaction, so it either finishes or changes nothing.
@@ -299,12 +297,12 @@ class TemplateActions(QObject):
         files = sum(any(s.writes for s in f.strands) for f in preview.files)
         locked = preview.counts().get("locked", 0)
         kept = f" {plural(locked, 'locked return')} left unchanged." if locked else ""
-        self.page._say(
+        self.host.say(
             f"Imported {plural(len(written), 'return')} for {quarter.label} from {plural(files, 'file')}, "
             f"submitted and received {format_date(received)}.{kept}"
         )
         if changed:
-            self.page.context.publish(changed)  # the grid and completeness refresh themselves
+            self.host.publish(changed)  # the grid and completeness refresh themselves
 
     def _on_commit_failed(self, dialog: ImportDialog, error: BaseException) -> None:
         self._set_busy(False)
@@ -325,15 +323,15 @@ class TemplateActions(QObject):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         for button in self.buttons:
-            button.setEnabled(not busy and self.page.quarter is not None)
+            button.setEnabled(not busy and self.host.quarter() is not None)
 
     def _on_failed(self, what: str, error: BaseException) -> None:
         self._set_busy(False)
-        self.page._say(f"{what}. {_words(error)}", problem=True)
+        self.host.say(f"{what}. {_words(error)}", problem=True)
 
     def _on_cancelled(self, text: str) -> None:
         self._set_busy(False)
-        self.page._say(text)
+        self.host.say(text)
 
     # ------------------------------------------------------------------ slots
 
@@ -348,7 +346,7 @@ class TemplateActions(QObject):
         # Files or a whole folder: one file dialog cannot offer both, so ask which first.
         if self._refused_now():
             return
-        menu = QMenu(self.page)
+        menu = QMenu(self.host.widget)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addAction("Workbooks…", self._on_import_files_chosen)
         menu.addAction("A folder of workbooks…", self._on_import_folder_chosen)
