@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from desktop_app.core.outcomes import outcome_pairs
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import ReturnChecker
 from desktop_app.core.vocabulary import ReturnStatus
@@ -35,9 +36,6 @@ __all__ = [
     "Cancelled", "Progress", "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates",
     "template_measures",
 ]
-
-# An outcome is two counts: `<area>_measured` and `<area>_improved`; the rate is shown beside the second.
-_MEASURED, _IMPROVED = "_measured", "_improved"
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -97,7 +95,8 @@ def template_measures(checker: ReturnChecker) -> tuple[TemplateMeasure, ...]:
     the measured count its rate is of. The import compares its checksum with the file's."""
     from desktop_app.excel.template_writer import TemplateBreakdown, TemplateMeasure
 
-    keys = set(checker.keys)
+    # An outcome's rate is shown beside its improved count, of the measured count it pairs with.
+    measured_of = {pair.improved.key: pair.measured.key for pair in outcome_pairs(checker.measures)}
     found = []
     for measure in checker.measures:
         breakdowns = tuple(
@@ -106,9 +105,8 @@ def template_measures(checker: ReturnChecker) -> tuple[TemplateMeasure, ...]:
             )
             for b in checker.breakdowns_of(measure.key)
         )
-        measured = measure.key.removesuffix(_IMPROVED) + _MEASURED if measure.key.endswith(_IMPROVED) else None
         found.append(
-            TemplateMeasure(measure.key, measure.label, measure.help_text, breakdowns, measured if measured in keys else None)
+            TemplateMeasure(measure.key, measure.label, measure.help_text, breakdowns, measured_of.get(measure.key))
         )
     return tuple(found)
 
