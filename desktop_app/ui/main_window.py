@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.services.errors import ServiceError
-from desktop_app.services.maintenance import backup_to
+from desktop_app.services.changes import ALL_KINDS, Changed
+from desktop_app.services.errors import REFUSALS, ServiceError
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.page import AppEvents, Page, PageContext
 from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
@@ -46,6 +46,8 @@ class WindowActions(Protocol):
     def open_database(self, path: str, *, create: bool) -> None: ...
 
     def explore_demo(self) -> None: ...
+
+    def opening_failed(self, window: "MainWindow", error: BaseException) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -274,11 +276,29 @@ class MainWindow(QMainWindow):
             self.read_only_guard.remove()
         super().closeEvent(event)
 
+    def finish_opening(self) -> None:
+        """Open the database in full, once the window has painted from its first look.
+
+        The pages built so far (the first page) then hear of a change of everything and read
+        it all; a refusal found only now (damage SQLite's check sees) goes to the launcher."""
+        if self.workspace.opened or self.disposed:
+            return
+        try:
+            self.workspace.db
+        except REFUSALS as error:
+            self.statusBar().showMessage(f"{self.workspace.name} could not be opened: {error}")
+            if self.actions is not None and hasattr(self.actions, "opening_failed"):
+                self.actions.opening_failed(self, error)
+            return
+        self.context.publish(Changed(ALL_KINDS))
+
     def take_opening_backup(self):
         """A rotating copy of the file, once the window is up (a failure is shown, not fatal).
 
         Copied on a pool thread: a whole-file copy of a large database must not hold up the
         window's first seconds. Returns the running task."""
+        if not self.workspace.opened:
+            return None  # the full opening refused the file: there is nothing to copy
         # Imported here: the first paint does not need the thread-pool helper.
         from desktop_app.ui.tasks import run_task
 
@@ -373,6 +393,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Backup now", str(suggested), DATABASE_FILTER)
         if not path:
             return
+        from desktop_app.services.maintenance import backup_to
+
         try:
             written = backup_to(self.workspace.db, Path(path))
         except (ServiceError, OSError) as error:
