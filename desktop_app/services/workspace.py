@@ -4,7 +4,8 @@ A plain SQLite file that is plainly a current database of ours is opened in two 
 window paints before SQLAlchemy is even imported: `open_workspace` takes a first look with
 sqlite3 (`services.dashboard.first_look`: the headline figures) and the full opening (lock,
 quick_check, reference data) happens on the first use of `db`, which the window makes just
-after its first paint (`MainWindow.finish_opening`). Anything else is opened in full at once,
+after its first paint (`MainWindow.finish_opening`); interrupted final exports are finished
+after the charts, or before any other page is built, whichever comes first. Anything else is opened in full at once,
 so every refusal of a file still comes before there is a window.
 """
 
@@ -30,6 +31,7 @@ class Workspace:
         self._db = db
         self._path = path
         self._failure: StoreError | None = None
+        self._exports_finished = db is not None  # opened in full at once: finished then
         # The figures painted before the full opening (None once opened, or when opened at once).
         self.first = first if db is None else None
 
@@ -44,7 +46,11 @@ class Workspace:
             if self._failure is not None:
                 raise self._failure  # refused once: the same sentence, not a second attempt
             try:
-                self._db = _open_in_full(self._path)
+                from desktop_app.store.database import open_database
+
+                # Interrupted exports are finished apart (`finish_interrupted_exports`): their
+                # machinery costs more to import than the dashboard needs to be drawn.
+                self._db = open_database(self._path, exclusive=True, create=False)
             except StoreError as error:
                 self._failure = error
                 raise
@@ -65,6 +71,13 @@ class Workspace:
 
         (A first look is only taken of a writable file.)"""
         return self._db.read_only if self._db is not None else False
+
+    def finish_interrupted_exports(self) -> None:
+        """Finish final exports a crash left staged (once; before any page lists submissions)."""
+        if self._exports_finished:
+            return
+        self._exports_finished = True
+        _finish_interrupted_exports(self.db)
 
     def take_opening_backup(self) -> Path | None:
         """The rotating copy taken each time the window opens a file (after it is on screen)."""
@@ -88,15 +101,20 @@ class Workspace:
             self._db.close()
 
 
-def _open_in_full(target: str | Path, *, create: bool = False) -> Database:
+def _finish_interrupted_exports(db: Database) -> None:
     from desktop_app.services.export.submission_files import finish_interrupted_exports
-    from desktop_app.store.database import open_database
 
-    db = open_database(target, exclusive=True, create=create)
     try:
         finish_interrupted_exports(db)
     except OSError:
         pass  # a folder out of reach now: the next export tries again
+
+
+def _open_in_full(target: str | Path, *, create: bool = False) -> Database:
+    from desktop_app.store.database import open_database
+
+    db = open_database(target, exclusive=True, create=create)
+    _finish_interrupted_exports(db)
     return db
 
 

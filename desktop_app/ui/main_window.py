@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> Page:
         """The page for `key`, built on first use."""
         if key not in self._pages:
+            if key != LANDING_PAGE:
+                # Pages that list submissions must not list one whose workbook a crash left staged.
+                self.workspace.finish_interrupted_exports()
             index = [k for k, _ in PAGES].index(key)
             page = build_page(key, self.context)
             placeholder = self.stack.widget(index)
@@ -291,6 +294,11 @@ class MainWindow(QMainWindow):
                 self.actions.opening_failed(self, error)
             return
         self.context.publish(Changed(ALL_KINDS))
+        QTimer.singleShot(0, self, self._finish_interrupted_exports)
+
+    def _finish_interrupted_exports(self) -> None:
+        if not self.disposed and self.workspace.opened:
+            self.workspace.finish_interrupted_exports()
 
     def take_opening_backup(self):
         """A rotating copy of the file, once the window is up (a failure is shown, not fatal).

@@ -138,7 +138,7 @@ def quarter_grid(
             query = query.where(ServiceCategory.key == service_category_key)
         strands = session.execute(query).all()
         ids = [s.id for s, *_ in strands]
-        returns = stored_returns(session, quarter, ids)
+        returns = stored_returns(session, quarter, ids, breakdowns=False)  # the grid shows totals only
         past = past_figures(session, quarter, ids)
         rows = []
         for strand, provider, category_key, category in strands:
