@@ -285,7 +285,12 @@ class DashboardPage(Page):
         if self._stale:
             self.refresh()
         if self._charts is None:
-            QTimer.singleShot(0, self, self.charts)  # after this paint; dropped if the page goes first
+            QTimer.singleShot(0, self, self._draw_charts)  # after this paint; dropped if the page goes first
+
+    def _draw_charts(self) -> None:
+        # After the window's full opening (posted before this): none if that refused the file.
+        if self.workspace.opened:
+            self.charts()
 
     # ------------------------------------------------------------------ slots
 
