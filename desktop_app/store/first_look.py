@@ -99,9 +99,11 @@ class FirstLookReader:
     def counted_totals(self, year: int) -> dict[str, int]:
         """Each measure's sum over the year's verified and locked returns (figures under the
         measure's ceiling only, as `year_report` sums them)."""
+        # CROSS JOIN keeps SQLite's join order: from the year's periods to their returns to their
+        # figures by index, not a scan of every figure in the file (5x faster on ten years).
         query = (
-            "SELECT m.key, sum(v.value) FROM return_value v JOIN measure m ON m.id = v.measure_id "
-            "JOIN return r ON r.id = v.return_id JOIN return_period p ON p.id = r.period_id "
+            "SELECT m.key, sum(v.value) FROM return_period p CROSS JOIN return r ON r.period_id = p.id "
+            "CROSS JOIN return_value v ON v.return_id = r.id JOIN measure m ON m.id = v.measure_id "
             "WHERE p.financial_year = ? AND r.status IN (?, ?) AND v.value <= m.ceiling GROUP BY m.key"
         )
         return {key: int(total or 0) for key, total in self._db.execute(query, (year, *COUNTED))}
