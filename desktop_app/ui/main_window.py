@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self._backup_task = None
         self.disposed = False  # set by `desktop_app.app.dispose_window`
         self._close_confirmed = False
+        # The first page shows a first look at the file until `finish_opening` (even if something
+        # opens the file in full before then, the page still has to read it all).
+        self._painted_from_first_look = workspace.first is not None and not workspace.opened
         self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
         self.setMinimumSize(720, 520)
@@ -284,8 +287,9 @@ class MainWindow(QMainWindow):
 
         The pages built so far (the first page) then hear of a change of everything and read
         it all; a refusal found only now (damage SQLite's check sees) goes to the launcher."""
-        if self.workspace.opened or self.disposed:
+        if not self._painted_from_first_look or self.disposed:
             return
+        self._painted_from_first_look = False
         try:
             self.workspace.db
         except REFUSALS as error:

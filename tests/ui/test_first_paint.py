@@ -53,3 +53,17 @@ def test_a_file_another_copy_takes_before_the_full_opening_is_refused_in_words(q
         other.close()
         window.close()
         window.workspace.close()
+
+
+def test_a_window_whose_file_is_opened_early_still_reads_the_full_dashboard(qtbot, demo_path, settings):
+    window = _open(qtbot, demo_path, settings)
+    try:
+        window.workspace.db  # as the screenshot verb does, before any event is handled
+        page = window.current_page()
+        assert page.data is None  # still the first look's figures
+        QApplication.processEvents()
+        assert page.data is not None and page.tiles.shown_tiles() != []
+        assert page._charts is not None  # drawn by the page itself, after the full reading
+    finally:
+        window.close()
+        window.workspace.close()
