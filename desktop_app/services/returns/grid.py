@@ -31,8 +31,6 @@ from desktop_app.services.returns.figures import (
     apply_plan,
     next_status,
     plan_return,
-    stored_notes,
-    stored_values,
 )
 from desktop_app.services.returns.lookups import (
     checker_for,
@@ -52,7 +50,7 @@ from desktop_app.services.stale_edits import (
     stale_error,
 )
 from desktop_app.store.database import Database
-from desktop_app.store.models import Provider, ServiceCategory, Strand
+from desktop_app.store.models import Measure, Provider, Return, ReturnPeriod, ReturnValue, ServiceCategory, Strand
 
 __all__ = ["GridRow", "QuarterGrid", "quarter_grid", "save_grid", "write_edits"]
 
@@ -138,12 +136,12 @@ def quarter_grid(
             query = query.where(ServiceCategory.key == service_category_key)
         strands = session.execute(query).all()
         ids = [s.id for s, *_ in strands]
-        returns = stored_returns(session, quarter, ids, breakdowns=False)  # the grid shows totals only
+        stored = _stored_figures(session, quarter, ids)
         past = past_figures(session, quarter, ids)
         rows = []
         for strand, provider, category_key, category in strands:
-            return_ = returns.get(strand.id)
-            stored = stored_values(return_, checker.keys)
+            found = stored.get(strand.id)
+            figures = found.values if found is not None else {}
             rows.append(
                 GridRow(
                     strand_id=strand.id,
@@ -153,16 +151,62 @@ def quarter_grid(
                     provider_name=provider,
                     service_category_key=category_key,
                     service_category=category,
-                    return_id=return_.id if return_ is not None else None,
-                    status=return_.status if return_ is not None else None,
-                    copied_from_previous=bool(return_ and return_.copied_from_previous),
-                    values={key: stored.get(key) for key in checker.keys},
-                    notes=stored_notes(return_),
+                    return_id=found.return_id if found is not None else None,
+                    status=found.status if found is not None else None,
+                    copied_from_previous=bool(found and found.copied_from_previous),
+                    values={key: figures.get(key) for key in checker.keys},
+                    notes=found.notes if found is not None else {RETURN_NOTE: ""},
                     history=past[strand.id].history(),
-                    version=return_.version if return_ is not None else 0,
+                    version=found.version if found is not None else 0,
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
+
+
+@dataclass(frozen=True)
+class _StoredFigures:
+    return_id: int
+    status: ReturnStatus
+    copied_from_previous: bool
+    version: int
+    values: dict[str, int]
+    notes: dict[str, str]  # as `figures.stored_notes` gives them
+
+
+def _stored_figures(session: Session, quarter: Quarter, strand_ids: list[int]) -> dict[int, _StoredFigures]:
+    """Strand id → its return's figures and notes for `quarter`, read as plain rows: the grid
+    is re-read after every save, and building ORM objects for a quarter's figures cost most of
+    a one-return save on a large database."""
+    if not strand_ids:
+        return {}
+    returns = session.execute(
+        select(Return.id, Return.strand_id, Return.status, Return.copied_from_previous, Return.version, Return.notes)
+        .join(Return.period)
+        .where(
+            ReturnPeriod.financial_year == quarter.year.start_year,
+            ReturnPeriod.quarter == quarter.number,
+            Return.strand_id.in_(strand_ids),
+        )
+    ).all()
+    values: dict[int, dict[str, int]] = {r.id: {} for r in returns}
+    notes: dict[int, dict[str, str]] = {r.id: {} for r in returns}
+    if returns:
+        figures = session.execute(
+            select(ReturnValue.return_id, Measure.key, ReturnValue.value, ReturnValue.note)
+            .join(Measure, Measure.id == ReturnValue.measure_id)
+            .where(ReturnValue.return_id.in_(list(values)))
+        )
+        for return_id, key, value, note in figures:
+            values[return_id][key] = value
+            if note:
+                notes[return_id][key] = note
+    return {
+        r.strand_id: _StoredFigures(
+            r.id, r.status, bool(r.copied_from_previous), r.version, values[r.id],
+            {**notes[r.id], RETURN_NOTE: r.notes or ""},
+        )
+        for r in returns
+    }
 
 
 def _blank(raw: object) -> bool:
