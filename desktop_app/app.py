@@ -71,9 +71,12 @@ def dispose_window(window: MainWindow) -> None:
 class Launcher:
     """Owns the current window; opens, creates and switches databases for it."""
 
-    def __init__(self, settings: QSettings) -> None:
+    def __init__(self, settings: QSettings, *, interactive: bool = False) -> None:
         self.settings = settings
         self.window: MainWindow | None = None
+        # Whether an officer is in front of the window (run_gui), to be told in a message box;
+        # embedded and test windows keep the refusal, which `workspace.db` raises again.
+        self.interactive = interactive
 
     def build(self, target: str, *, create: bool = False) -> MainWindow:
         """Open `target` and make it the current window (closing the previous one)."""
@@ -81,7 +84,10 @@ class Launcher:
         self.settings.setValue(LAST_DATABASE_KEY, str(target))
         window = MainWindow(workspace, settings=self.settings, actions=self)
         _LIVE_WINDOWS.add(window)
-        QTimer.singleShot(0, window, window.take_opening_backup)  # dropped if the window goes first
+        # Just after the first paint: the full opening (painted from a first look), then the
+        # copy; each dropped if the window goes first.
+        QTimer.singleShot(0, window, window.finish_opening)
+        QTimer.singleShot(0, window, window.take_opening_backup)
         old, self.window = self.window, window
         if old is not None:
             dispose_window(old)
@@ -109,6 +115,15 @@ class Launcher:
             self.build(path, create=create).show()
         except OPEN_ERRORS as error:
             QMessageBox.warning(self.window, APP_NAME, f"{APP_NAME} could not open {path}.\n\n{error}")
+
+    def opening_failed(self, window: MainWindow, error: BaseException) -> None:
+        """The full opening, after a first look, refused the file (damage found by SQLite)."""
+        if not self.interactive:
+            return
+        QMessageBox.critical(window, APP_NAME, f"{APP_NAME} could not open {window.workspace.name}.\n\n{error}")
+        if window is self.window:
+            self.window = None
+        dispose_window(window)
 
     def explore_demo(self) -> None:
         try:
@@ -159,7 +174,7 @@ def run_gui(target: str | None) -> int:
 
     install_last_resort()
     settings = QSettings()
-    launcher = Launcher(settings)
+    launcher = Launcher(settings, interactive=True)
     chosen = target or settings.value(LAST_DATABASE_KEY)
     create = False
     if not target and chosen and "://" not in str(chosen) and not Path(chosen).exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
@@ -67,6 +68,16 @@ def _counted_values(year: FinancialYear, statuses: tuple[ReturnStatus, ...], *co
         .join(ReturnValue.return_)
         .join(Return.period)
         .where(ReturnPeriod.financial_year == year.start_year, Return.status.in_(statuses))
+        # The year's returns first, then their figures by index: SQLite would otherwise scan
+        # every figure in the file (several times slower on ten years of returns).
+        .where(ReturnValue.return_id.in_(_year_return_ids(year)))
+    )
+
+
+def _year_return_ids(year: FinancialYear):
+    period, return_ = aliased(ReturnPeriod), aliased(Return)
+    return select(return_.id).join(period, period.id == return_.period_id).where(
+        period.financial_year == year.start_year
     )
 
 

@@ -1,6 +1,8 @@
-"""Errors the store raises: each message is written for an officer and names the file."""
+"""Errors the store raises: each message is written for an officer and names the file.
 
-from sqlalchemy.orm.exc import StaleDataError
+Importing this module must stay cheap (the window's first paint imports it before SQLAlchemy
+is loaded), so `ConcurrentChangeError`, a SQLAlchemy error as well, is made on first use.
+"""
 
 
 class StoreError(Exception):
@@ -21,13 +23,6 @@ class NotADeskDatabaseError(StoreError):
 
 class DatabaseDamagedError(StoreError):
     """SQLite's own check found damage in the file."""
-
-
-class ConcurrentChangeError(StoreError, StaleDataError):
-    """Another copy saved a row between this transaction's read and its write (team mode).
-
-    Still a `StaleDataError` (an `SQLAlchemyError`), so code that catches those to undo work of
-    its own (the final export puts its file back) keeps doing so."""
 
 
 class DatabaseNotFoundError(StoreError):
@@ -73,3 +68,23 @@ def explain_damage(path: object, error: BaseException) -> StoreError | None:
             "or run `commissioning-desk check` for details."
         )
     return None
+
+
+def _concurrent_change_error() -> type:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    class ConcurrentChangeError(StoreError, StaleDataError):
+        """Another copy saved a row between this transaction's read and its write (team mode).
+
+        Still a `StaleDataError` (an `SQLAlchemyError`), so code that catches those to undo work of
+        its own (the final export puts its file back) keeps doing so."""
+
+    ConcurrentChangeError.__module__ = __name__
+    return ConcurrentChangeError
+
+
+def __getattr__(name: str):
+    if name == "ConcurrentChangeError":
+        globals()[name] = made = _concurrent_change_error()
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

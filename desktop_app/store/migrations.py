@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-from sqlalchemy import Connection, inspect, text
+from typing import TYPE_CHECKING
 
 from desktop_app.paths import migrations_dir
+
+if TYPE_CHECKING:  # the window's first paint reads the head revision before SQLAlchemy loads
+    from sqlalchemy import Connection
 
 _REVISION = re.compile(r"^revision\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.M)
@@ -39,6 +41,8 @@ def head_revision() -> str:
 
 def stored_revision(connection: Connection) -> str | None:
     """The revision recorded in the database, or None for a database with no schema yet."""
+    from sqlalchemy import inspect, text
+
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

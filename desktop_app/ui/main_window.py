@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.services.errors import ServiceError
-from desktop_app.services.maintenance import backup_to
+from desktop_app.services.changes import ALL_KINDS, Changed
+from desktop_app.services.errors import REFUSALS, ServiceError
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.page import AppEvents, Page, PageContext
 from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
@@ -46,6 +46,8 @@ class WindowActions(Protocol):
     def open_database(self, path: str, *, create: bool) -> None: ...
 
     def explore_demo(self) -> None: ...
+
+    def opening_failed(self, window: "MainWindow", error: BaseException) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +68,9 @@ class MainWindow(QMainWindow):
         self._backup_task = None
         self.disposed = False  # set by `desktop_app.app.dispose_window`
         self._close_confirmed = False
+        # The first page shows a first look at the file until `finish_opening` (even if something
+        # opens the file in full before then, the page still has to read it all).
+        self._painted_from_first_look = workspace.first is not None and not workspace.opened
         self.overview = workspace.overview()
         self.setWindowTitle(f"{APP_NAME} — {workspace.name}")
         self.setMinimumSize(720, 520)
@@ -170,6 +175,9 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> Page:
         """The page for `key`, built on first use."""
         if key not in self._pages:
+            if key != LANDING_PAGE:
+                # Pages that list submissions must not list one whose workbook a crash left staged.
+                self.workspace.finish_interrupted_exports()
             index = [k for k, _ in PAGES].index(key)
             page = build_page(key, self.context)
             placeholder = self.stack.widget(index)
@@ -274,11 +282,35 @@ class MainWindow(QMainWindow):
             self.read_only_guard.remove()
         super().closeEvent(event)
 
+    def finish_opening(self) -> None:
+        """Open the database in full, once the window has painted from its first look.
+
+        The pages built so far (the first page) then hear of a change of everything and read
+        it all; a refusal found only now (damage SQLite's check sees) goes to the launcher."""
+        if not self._painted_from_first_look or self.disposed:
+            return
+        self._painted_from_first_look = False
+        try:
+            self.workspace.db
+        except REFUSALS as error:
+            self.statusBar().showMessage(f"{self.workspace.name} could not be opened: {error}")
+            if self.actions is not None and hasattr(self.actions, "opening_failed"):
+                self.actions.opening_failed(self, error)
+            return
+        self.context.publish(Changed(ALL_KINDS))
+        QTimer.singleShot(0, self, self._finish_interrupted_exports)
+
+    def _finish_interrupted_exports(self) -> None:
+        if not self.disposed and self.workspace.opened:
+            self.workspace.finish_interrupted_exports()
+
     def take_opening_backup(self):
         """A rotating copy of the file, once the window is up (a failure is shown, not fatal).
 
         Copied on a pool thread: a whole-file copy of a large database must not hold up the
         window's first seconds. Returns the running task."""
+        if not self.workspace.opened:
+            return None  # the full opening refused the file: there is nothing to copy
         # Imported here: the first paint does not need the thread-pool helper.
         from desktop_app.ui.tasks import run_task
 
@@ -373,6 +405,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Backup now", str(suggested), DATABASE_FILTER)
         if not path:
             return
+        from desktop_app.services.maintenance import backup_to
+
         try:
             written = backup_to(self.workspace.db, Path(path))
         except (ServiceError, OSError) as error:

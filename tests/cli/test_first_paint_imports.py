@@ -7,8 +7,9 @@ import subprocess
 import sys
 
 # Charts (pyqtgraph, and numpy under it), workbooks (openpyxl), migrations (alembic) and
-# statistics (scipy) each cost a large share of a start-up; none is needed to paint the window.
-OFF_THE_START_UP_PATH = ("pyqtgraph", "openpyxl", "alembic", "scipy")
+# statistics (scipy) each cost a large share of a start-up, and so does SQLAlchemy (the first paint
+# reads its figures with sqlite3); none is needed to paint the window.
+OFF_THE_START_UP_PATH = ("pyqtgraph", "numpy", "openpyxl", "alembic", "scipy", "sqlalchemy")
 
 PROBE = """
 import json, os, sys

@@ -9,11 +9,14 @@ returns out of those expected; "Allocated" is what the strands hold against the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.core.money import format_pence_short
 from desktop_app.core.numbers import format_count, format_percent
 from desktop_app.core.periods import FinancialYear
-from desktop_app.services.report import YearReport
+
+if TYPE_CHECKING:
+    from desktop_app.services.report import YearReport  # noqa: F401 - the usual `report`
 
 __all__ = [
     "COUNT",
@@ -94,8 +97,17 @@ def _headline(key, label, unit, value, text, detail, previous, previous_year) ->
     return Headline(key, label, unit, value, text, detail, change, change_words(change, unit))
 
 
+class YearTotals(Protocol):
+    """What a count headline reads of a year's figures: a `YearReport`, or the window's first
+    look at them (`services.dashboard.first_look`), which is read without SQLAlchemy."""
+
+    year: FinancialYear
+    totals: dict[str, int]
+    returns_counted: int
+
+
 def count_headline(
-    key: str, label: str, detail: str, report: YearReport, previous: YearReport | None
+    key: str, label: str, detail: str, report: YearTotals, previous: YearTotals | None
 ) -> Headline:
     """A measure's total for the year; no change when the previous year counted no returns."""
     value = report.totals.get(key, 0)
@@ -142,3 +154,11 @@ def money_headline(
         key, label, MONEY, allocated, format_pence_short(allocated), detail, previous_allocated,
         year.previous(),
     )
+
+
+def basis_words(counted: int, unverified: int) -> str:
+    """Which returns the figures count, in a sentence under the cards."""
+    words = f"Figures count {format_count(counted)} verified and locked returns"
+    if unverified:
+        words += f"; {format_count(unverified)} not yet verified are left out"
+    return words + "."

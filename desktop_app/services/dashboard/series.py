@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.completeness import DONE_STATES as core_done_states
 from desktop_app.core.periods import FinancialYear, Quarter
@@ -129,6 +129,15 @@ def quarter_label(quarter: Quarter) -> str:
     return f"Q{quarter.number} {quarter.months_label}"
 
 
+def _year_return_ids(year: FinancialYear):
+    """The ids of the year's returns, as a subquery of its own (not correlated with the query)."""
+    period, return_ = aliased(ReturnPeriod), aliased(Return)
+    return (
+        select(return_.id).join(period, period.id == return_.period_id)
+        .where(period.financial_year == year.start_year)
+    )
+
+
 def _victims(year: FinancialYear, *columns):
     """The charted measure (the catalogue's `chart = true`: victims supported) over the year's
     counted returns, summed by `columns` (strand joined)."""
@@ -141,6 +150,9 @@ def _victims(year: FinancialYear, *columns):
         .where(
             Measure.charted.is_(True),
             ReturnPeriod.financial_year == year.start_year,
+            # The year's returns first, then their figures by index: SQLite would otherwise scan
+            # every figure in the file (8x slower on ten years of returns).
+            ReturnValue.return_id.in_(_year_return_ids(year)),
             Return.status.in_(COUNTED),
             # A figure above its ceiling (an older version let one in) would swamp or overflow
             # the sum; `check` lists it for correcting.

@@ -32,9 +32,6 @@ from desktop_app.services.returns.figures import (
     apply_plan,
     next_status,
     plan_return,
-    stored_breakdowns,
-    stored_notes,
-    stored_values,
 )
 from desktop_app.services.returns.lookups import (
     checker_for,
@@ -54,7 +51,18 @@ from desktop_app.services.stale_edits import (
     stale_error,
 )
 from desktop_app.store.database import Database
-from desktop_app.store.models import Provider, ServiceCategory, Strand
+from desktop_app.store.models import (
+    Breakdown,
+    BreakdownCategory,
+    Measure,
+    Provider,
+    Return,
+    ReturnBreakdownValue,
+    ReturnPeriod,
+    ReturnValue,
+    ServiceCategory,
+    Strand,
+)
 
 __all__ = ["GridRow", "QuarterGrid", "quarter_grid", "save_grid", "write_edits"]
 
@@ -126,7 +134,7 @@ def quarter_grid(
     service_category_key: str | None = None,
 ) -> QuarterGrid:
     """Every strand running in `quarter` (optionally one provider's, or one category's) with its
-    figures, status and history; four queries whatever the number of strands."""
+    figures, status and history; five queries whatever the number of strands."""
     with db.reading() as session:
         checker = checker_for(session, quarter)
         query = (
@@ -142,12 +150,12 @@ def quarter_grid(
             query = query.where(ServiceCategory.key == service_category_key)
         strands = session.execute(query).all()
         ids = [s.id for s, *_ in strands]
-        returns = stored_returns(session, quarter, ids)
+        stored = _stored_figures(session, quarter, ids, checker.keys)
         past = past_figures(session, quarter, ids)
         rows = []
         for strand, provider, category_key, category in strands:
-            return_ = returns.get(strand.id)
-            stored = stored_values(return_, checker.keys)
+            found = stored.get(strand.id)
+            figures = found.values if found is not None else {}
             rows.append(
                 GridRow(
                     strand_id=strand.id,
@@ -157,17 +165,79 @@ def quarter_grid(
                     provider_name=provider,
                     service_category_key=category_key,
                     service_category=category,
-                    return_id=return_.id if return_ is not None else None,
-                    status=return_.status if return_ is not None else None,
-                    copied_from_previous=bool(return_ and return_.copied_from_previous),
-                    values={key: stored.get(key) for key in checker.keys},
-                    notes=stored_notes(return_),
+                    return_id=found.return_id if found is not None else None,
+                    status=found.status if found is not None else None,
+                    copied_from_previous=bool(found and found.copied_from_previous),
+                    values={key: figures.get(key) for key in checker.keys},
+                    notes=found.notes if found is not None else {RETURN_NOTE: ""},
                     history=past[strand.id].history(),
-                    version=return_.version if return_ is not None else 0,
-                    breakdowns=stored_breakdowns(return_, checker.keys),
+                    version=found.version if found is not None else 0,
+                    breakdowns=found.breakdowns if found is not None else {},
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
+
+
+@dataclass(frozen=True)
+class _StoredFigures:
+    return_id: int
+    status: ReturnStatus
+    copied_from_previous: bool
+    version: int
+    values: dict[str, int]
+    notes: dict[str, str]  # as `figures.stored_notes` gives them
+    breakdowns: dict[BreakdownCell, int]  # as `figures.stored_breakdowns` gives them
+
+
+def _stored_figures(
+    session: Session, quarter: Quarter, strand_ids: list[int], wanted: tuple[str, ...]
+) -> dict[int, _StoredFigures]:
+    """Strand id → its return's figures and notes for `quarter`, read as plain rows: the grid
+    is re-read after every save, and building ORM objects for a quarter's figures cost most of
+    a one-return save on a large database."""
+    if not strand_ids:
+        return {}
+    returns = session.execute(
+        select(Return.id, Return.strand_id, Return.status, Return.copied_from_previous, Return.version, Return.notes)
+        .join(Return.period)
+        .where(
+            ReturnPeriod.financial_year == quarter.year.start_year,
+            ReturnPeriod.quarter == quarter.number,
+            Return.strand_id.in_(strand_ids),
+        )
+    ).all()
+    values: dict[int, dict[str, int]] = {r.id: {} for r in returns}
+    notes: dict[int, dict[str, str]] = {r.id: {} for r in returns}
+    breakdowns: dict[int, dict[BreakdownCell, int]] = {r.id: {} for r in returns}
+    if returns:
+        figures = session.execute(
+            select(ReturnValue.return_id, Measure.key, ReturnValue.value, ReturnValue.note)
+            .join(Measure, Measure.id == ReturnValue.measure_id)
+            .where(ReturnValue.return_id.in_(list(values)))
+        )
+        for return_id, key, value, note in figures:
+            values[return_id][key] = value
+            if note:
+                notes[return_id][key] = note
+        # The grid marks a total whose breakdown falls short or exceeds it, so it needs the
+        # categories too: one more plain query, whatever the number of returns.
+        categories = session.execute(
+            select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
+                   ReturnBreakdownValue.value)
+            .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
+            .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
+            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
+            .where(ReturnBreakdownValue.return_id.in_(list(values)), Measure.key.in_(wanted))
+        )
+        for return_id, measure_key, breakdown_key, category_key, value in categories:
+            breakdowns[return_id][(measure_key, breakdown_key, category_key)] = value
+    return {
+        r.strand_id: _StoredFigures(
+            r.id, r.status, bool(r.copied_from_previous), r.version, values[r.id],
+            {**notes[r.id], RETURN_NOTE: r.notes or ""}, breakdowns[r.id],
+        )
+        for r in returns
+    }
 
 
 def _blank(raw: object) -> bool:

@@ -101,21 +101,24 @@ def period_row(session: Session, quarter: Quarter, *, create: bool = False) -> R
 
 
 def stored_returns(
-    session: Session, quarter: Quarter, strand_ids: Collection[int] | None = None
+    session: Session, quarter: Quarter, strand_ids: Collection[int] | None = None, *, breakdowns: bool = True
 ) -> dict[int, Return]:
-    """Strand id → its Return for `quarter`, values (with their measures) loaded."""
+    """Strand id → its Return for `quarter`, values (with their measures) loaded, and their
+    breakdown figures unless `breakdowns` is False (a quarter's breakdown rows outnumber its
+    figures many times over: a reader that does not show them should not load them)."""
     query = (
         select(Return)
         .join(Return.period)
         .where(ReturnPeriod.financial_year == quarter.year.start_year, ReturnPeriod.quarter == quarter.number)
-        .options(
-            selectinload(Return.values).selectinload(ReturnValue.measure),
+        .options(selectinload(Return.values).selectinload(ReturnValue.measure))
+    )
+    if breakdowns:
+        query = query.options(
             selectinload(Return.breakdown_values).options(
                 selectinload(ReturnBreakdownValue.measure),
                 selectinload(ReturnBreakdownValue.category).selectinload(BreakdownCategory.breakdown),
-            ),
+            )
         )
-    )
     if strand_ids is not None:
         query = query.where(Return.strand_id.in_(list(strand_ids)))
     return {r.strand_id: r for r in session.scalars(query)}

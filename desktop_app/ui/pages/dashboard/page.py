@@ -13,6 +13,8 @@ out of date and catches up when it is next shown. Clicking a bar asks the window
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,13 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import Changed
-from desktop_app.services.small_numbers import small_number_threshold
-from desktop_app.services.dashboard import (
-    Dashboard,
-    dashboard,
-    dashboard_years,
-    default_dashboard_year,
-)
+from desktop_app.services.dashboard.first_look import FirstFigures
 from desktop_app.ui.pages.dashboard.targets import (
     CompletenessTarget,
     ProviderTarget,
@@ -44,6 +40,9 @@ from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
 from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
+
+if TYPE_CHECKING:  # the first paint comes before the ORM: the full dashboard is imported after
+    from desktop_app.services.dashboard import Dashboard
 
 # Tall enough for eleven provider names and a two-row legend, short enough that both rows of
 # charts fit under the figures on a 1366 × 768 laptop.
@@ -75,7 +74,13 @@ class DashboardPage(Page):
         self._stale = False
         self._build()
         self._connect_signals()
-        self.refresh()
+        first = self.workspace.first
+        if first is not None and not self.workspace.opened:
+            # The window opens the database in full just after its first paint, and then
+            # publishes a change of everything: `refresh` puts the full dashboard in then.
+            self._show_first(first)
+        else:
+            self.refresh()
 
     # ------------------------------------------------------------------ building
 
@@ -167,6 +172,7 @@ class DashboardPage(Page):
 
     def _build_charts(self) -> None:
         from desktop_app.ui.pages.dashboard.progress_charts import AllocationChart, CompletenessChart
+        from desktop_app.services.small_numbers import small_number_threshold
         from desktop_app.ui.pages.dashboard.victims_charts import QuarterlyVictimsChart, TopProvidersChart
 
         content = self._content
@@ -194,12 +200,35 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         """Read the years again and show the chosen one (or the default year)."""
+        from desktop_app.services.dashboard import dashboard_years, default_dashboard_year
+
         self._stale = False
         years = dashboard_years(self.workspace.db)
         current = self.current_year()
         if current not in years:
             followed = year_of(self.context.current_period)
             current = followed if followed in years else default_dashboard_year(self.workspace.db)
+        self._fill_years(years, current)
+        if current is None:
+            self.data = None
+            self.year_span_label.setText("")
+            self.stack.setCurrentWidget(self.empty_state)
+            return
+        self.show_year(current)
+
+    def _show_first(self, first: FirstFigures) -> None:
+        """The headline figures of the first look, until the full dashboard replaces them."""
+        self._fill_years(list(first.years), first.year)
+        if first.year is None:
+            self.year_span_label.setText("")
+            self.stack.setCurrentWidget(self.empty_state)
+            return
+        self.year_span_label.setText(f"{_date(first.year.start)} to {_date(first.year.end)}")
+        self.figures.set_headlines(first.headlines)
+        self.basis_label.setText(f"{first.basis_words} Changes compare with {first.year.previous().label}.")
+        self.stack.setCurrentWidget(self.scroll)
+
+    def _fill_years(self, years: list[FinancialYear], current: FinancialYear | None) -> None:
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
         for year in years:
@@ -210,12 +239,6 @@ class DashboardPage(Page):
         # With no year to choose, the box would only be an empty control.
         self.year_label.setVisible(bool(years))
         self.year_combo.setVisible(bool(years))
-        if current is None:
-            self.data = None
-            self.year_span_label.setText("")
-            self.stack.setCurrentWidget(self.empty_state)
-            return
-        self.show_year(current)
 
     def current_year(self) -> FinancialYear | None:
         start_year = self.year_combo.currentData()
@@ -227,6 +250,8 @@ class DashboardPage(Page):
         if index >= 0 and index != self.year_combo.currentIndex():
             self.year_combo.setCurrentIndex(index)  # comes back here through the signal
             return
+        from desktop_app.services.dashboard import dashboard
+
         data = dashboard(self.workspace.db, year)
         self.data = data
         self.year_span_label.setText(f"{_date(year.start)} to {_date(year.end)}")
@@ -236,6 +261,8 @@ class DashboardPage(Page):
             self._show_series(data, year)
         self.tiles.set_tiles(data.tiles)
         self.stack.setCurrentWidget(self.scroll)
+        # Tiles arriving after the first paint grow the page: lay it out now, not a turn later.
+        self._content.layout().activate()
 
     def _show_series(self, data: Dashboard, year: FinancialYear) -> None:
         victims, providers, money, completeness = self._charts
@@ -258,7 +285,12 @@ class DashboardPage(Page):
         if self._stale:
             self.refresh()
         if self._charts is None:
-            QTimer.singleShot(0, self, self.charts)  # after this paint; dropped if the page goes first
+            QTimer.singleShot(0, self, self._draw_charts)  # after this paint; dropped if the page goes first
+
+    def _draw_charts(self) -> None:
+        # After the window's full opening (posted before this): none if that refused the file.
+        if self.workspace.opened:
+            self.charts()
 
     # ------------------------------------------------------------------ slots
 

@@ -8,6 +8,7 @@ as colour, so no reader depends on telling the colours apart.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.indicator_status import Status
-from desktop_app.services.dashboard import Headline, IndicatorTile
-from desktop_app.ui.pages.indicators.table import STATUS_COLOURS
+from desktop_app.services.dashboard.headlines import Headline
+
+if TYPE_CHECKING:  # the figures are painted before the indicators' modules are loaded
+    from desktop_app.services.dashboard import IndicatorTile
 
 TEXT = "#1c2b39"
 MUTED = "#5b6b7a"
@@ -147,6 +150,8 @@ class IndicatorTileWidget(QFrame):
 
     def set_tile(self, tile: IndicatorTile) -> None:
         self.tile = tile
+        from desktop_app.ui.pages.indicators.table import STATUS_COLOURS
+
         colours = STATUS_COLOURS.get(tile.status)
         background, text, strong = colours if colours else ("#ffffff", TEXT, "#9aa5b1")
         self.setStyleSheet(

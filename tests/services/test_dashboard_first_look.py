@@ -1,0 +1,89 @@
+"""The figures the window paints first (sqlite3 only) are the full dashboard's, card for card.
+
+The window replaces them with `dashboard()`'s a moment later: any difference would show as a
+figure that changes by itself just after the window opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from desktop_app.core.periods import FinancialYear
+from desktop_app.services.dashboard import dashboard, dashboard_years, default_dashboard_year
+from desktop_app.services.dashboard.first_look import first_figures
+from desktop_app.store.database import open_database
+from tests.published import PUBLISHED_2022_23
+
+LATER = dt.date(2026, 1, 1)
+# 2024/25's second quarter ended, its returns not yet due; then due and overdue.
+NOT_YET_DUE, MID_YEAR = dt.date(2024, 10, 15), dt.date(2024, 11, 20)
+
+
+def _full(path, today):
+    db = open_database(path)
+    try:
+        year = default_dashboard_year(db)
+        board = dashboard(db, year, today=today) if year is not None else None
+        return dashboard_years(db), year, board
+    finally:
+        db.close()
+
+
+def test_the_first_paint_shows_the_demo_dashboard_figures_and_the_published_ones(demo_path):
+    years, year, board = _full(demo_path, LATER)
+    first = first_figures(demo_path, today=LATER)
+    assert first is not None and first.is_demo and not first.is_empty
+    assert list(first.years) == years and first.year == year == FinancialYear(2022)
+    assert first.headlines == board.headlines
+    assert first.basis_words == board.basis_words
+    shown = {h.key: h.value for h in first.headlines}
+    assert shown["victims_supported"] == PUBLISHED_2022_23["victims_supported"]
+    for key, published in PUBLISHED_2022_23.items():
+        if key in shown:
+            assert shown[key] == published
+
+
+def test_a_real_database_mid_year_opens_on_the_same_year_with_the_same_figures(demo_path):
+    quarter = "SELECT r.id FROM return r JOIN return_period p ON p.id = r.period_id WHERE p.financial_year = 2024"
+    with sqlite3.connect(demo_path) as connection:
+        connection.execute("UPDATE setting SET value = 'no' WHERE key = 'is_demo'")
+        # Some 2024/25 returns back to draft and submitted, some gone, and a 2023/24
+        # and 2022/23 return unlocked: no year is wholly locked, so the window opens on 2024/25.
+        connection.execute(f"UPDATE return SET status = 'draft' WHERE id IN ({quarter} AND p.quarter = 1 LIMIT 5)")
+        connection.execute(f"UPDATE return SET status = 'submitted' WHERE id IN ({quarter} AND p.quarter = 2 LIMIT 4)")
+        for table, column in (("return_breakdown_value", "return_id"), ("return_value", "return_id"), ("return", "id")):
+            connection.execute(f"DELETE FROM {table} WHERE {column} IN ({quarter} AND p.quarter = 2 ORDER BY r.id LIMIT 3)")
+        for earlier in ("2022", "2023"):
+            connection.execute(f"UPDATE return SET status = 'verified' WHERE id IN ({quarter.replace('2024', earlier)} LIMIT 1)")
+    for today in (NOT_YET_DUE, MID_YEAR, LATER):
+        years, year, board = _full(demo_path, today)
+        first = first_figures(demo_path, today=today)
+        assert first is not None and not first.is_demo
+        assert first.year == year == FinancialYear(2024) and list(first.years) == years
+        assert first.headlines == board.headlines
+        assert first.basis_words == board.basis_words
+
+
+def test_an_empty_database_paints_no_year(db_path):
+    first = first_figures(db_path)
+    assert first is not None and first.is_empty and first.year is None and first.headlines == ()
+
+
+def test_a_file_that_is_not_plainly_a_current_database_is_left_to_the_full_opening(demo_path, tmp_path):
+    not_sqlite = tmp_path / "notes.sqlite"
+    not_sqlite.write_text("these are my notes")
+    assert first_figures(not_sqlite) is None
+    assert first_figures(tmp_path / "missing.sqlite") is None
+    with sqlite3.connect(demo_path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'an-older-one'")
+    assert first_figures(demo_path) is None  # it must be upgraded (or refused) first
+
+
+def test_a_file_open_in_another_copy_is_left_to_the_full_opening(demo_path):
+    db = open_database(demo_path)  # holds the lock, as another copy of the program would
+    try:
+        assert first_figures(demo_path) is None
+    finally:
+        db.close()
+    assert first_figures(demo_path) is not None

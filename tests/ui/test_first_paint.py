@@ -1,0 +1,69 @@
+"""The window paints from a first look at the file, then opens it in full just after.
+
+What the officer sees first must be the real figures (not placeholders that change), and what
+the full opening refuses after the paint must be said, not crash or half-work.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.store.database import open_database
+from desktop_app.store.errors import DatabaseInUseError
+from tests.published import PUBLISHED_2022_23
+from tests.ui.conftest import _open
+
+
+def test_the_first_paint_shows_the_published_figures_which_stay_when_the_file_is_opened_in_full(
+    qtbot, demo_path, settings
+):
+    window = _open(qtbot, demo_path, settings)
+    try:
+        page = window.current_page()
+        assert page.key == "dashboard"
+        assert not window.workspace.opened  # painted before the full opening
+        first = page.figures.card("Victims supported").texts()
+        assert first[1] == f"{PUBLISHED_2022_23['victims_supported']:,}"
+        assert page.tiles.shown_tiles() == []  # the indicators come with the full opening
+        QApplication.processEvents()
+        assert window.workspace.opened
+        assert page.figures.card("Victims supported").texts() == first
+        assert page.tiles.shown_tiles() != []
+        assert page.data is not None and page.data.year.label == "2022/23"
+    finally:
+        window.close()
+        window.workspace.close()
+
+
+def test_a_file_another_copy_takes_before_the_full_opening_is_refused_in_words(qtbot, demo_path, settings):
+    window = _open(qtbot, demo_path, settings)
+    other = open_database(demo_path)  # another copy of the program, a moment after the first look
+    try:
+        QApplication.processEvents()
+        assert not window.workspace.opened
+        message = window.statusBar().currentMessage()
+        assert "already open in Commissioning Desk" in message and str(demo_path) in message
+        try:
+            window.workspace.db
+        except DatabaseInUseError as error:
+            assert "already open" in str(error)  # the same refusal, every time it is asked
+        else:
+            raise AssertionError("a file held by another copy was opened")
+    finally:
+        other.close()
+        window.close()
+        window.workspace.close()
+
+
+def test_a_window_whose_file_is_opened_early_still_reads_the_full_dashboard(qtbot, demo_path, settings):
+    window = _open(qtbot, demo_path, settings)
+    try:
+        window.workspace.db  # as the screenshot verb does, before any event is handled
+        page = window.current_page()
+        assert page.data is None  # still the first look's figures
+        QApplication.processEvents()
+        assert page.data is not None and page.tiles.shown_tiles() != []
+        assert page._charts is not None  # drawn by the page itself, after the full reading
+    finally:
+        window.close()
+        window.workspace.close()
