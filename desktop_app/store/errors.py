@@ -73,3 +73,30 @@ def explain_damage(path: object, error: BaseException) -> StoreError | None:
             "or run `commissioning-desk check` for details."
         )
     return None
+
+
+class ServerRefusedError(StoreError):
+    """The PostgreSQL server refused a change this login's role may not make; nothing was saved."""
+
+
+# The server's own words for a table a role may not write: "permission denied for table provider".
+_PERMISSION_DENIED = "permission denied for "
+
+
+def explain_server_refusal(error: BaseException) -> StoreError | None:
+    """The sentence for a change the server refused on the grounds of the login's role, if it was
+    that: the program's own guards already speak in sentences ("Only finance can ...")."""
+    original = getattr(error, "orig", None) or error
+    if getattr(original, "sqlstate", None) != "42501":
+        return None
+    diag = getattr(original, "diag", None)
+    words = (getattr(diag, "message_primary", None) or str(original).splitlines()[0]).strip()
+    if words.startswith(_PERMISSION_DENIED):
+        what = words[len(_PERMISSION_DENIED):].replace("_", " ")
+        if what.startswith("table "):
+            what = f"{what[len('table '):]} records"
+        return ServerRefusedError(
+            f"The server refused the change: your role may not change {what}, so nothing was saved. "
+            "Ask an administrator if you need that right."
+        )
+    return ServerRefusedError(f"{words} Nothing was saved.")
