@@ -254,6 +254,18 @@ class PostgresServer:
         with self.admin_connection() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def drop_team_database(self, name: str) -> None:
+        """Drop the database, its four group roles and its people (roles outlive databases)."""
+        from desktop_app.store.server_rights import group_names
+
+        with self.admin_connection(name) as connection:
+            has_people = connection.execute("SELECT to_regprocedure('desk_people()') IS NOT NULL").fetchone()[0]
+            people = [row[0] for row in connection.execute("SELECT person FROM desk_people()")] if has_people else []
+        self.drop_database(name)
+        with self.admin_connection() as connection:
+            for role in [*people, *group_names(name).values()]:
+                connection.execute(f'DROP ROLE IF EXISTS "{role}"')
+
     def _postmaster_pid(self) -> int | None:
         try:
             return int((self.data / "postmaster.pid").read_text().splitlines()[0])
@@ -334,20 +346,9 @@ def pg_url(postgres_server):
 
     Its group roles (and the people the test added, see `people`) go with it: roles belong to
     the whole server, and the next test's database must not find them."""
-    from desktop_app.store.server_rights import group_names
-
     name = postgres_server.create_database()
     yield postgres_server.url(name)
-    with postgres_server.admin_connection(name) as connection:
-        people = [row[0] for row in connection.execute("SELECT person FROM desk_people()")] if _has_people(connection) else []
-    postgres_server.drop_database(name)
-    with postgres_server.admin_connection() as connection:
-        for role in [*people, *group_names(name).values()]:
-            connection.execute(f'DROP ROLE IF EXISTS "{role}"')
-
-
-def _has_people(connection) -> bool:
-    return connection.execute("SELECT to_regprocedure('desk_people()') IS NOT NULL").fetchone()[0]
+    postgres_server.drop_team_database(name)
 
 
 @dataclass
