@@ -249,3 +249,32 @@ def test_a_person_opening_a_database_that_is_behind_is_told_to_ask_the_owner(tea
             connection.execute(f'DROP ROLE "{name}_late"')
     finally:
         postgres_server.drop_team_database(name)
+
+
+def test_a_team_database_at_0008_with_data_upgrades_and_its_people_can_work(pg_url, people):
+    from alembic import command
+    from alembic.config import Config
+
+    from desktop_app.paths import migrations_dir
+    from tests.services.test_strands import add_provider
+
+    with open_database(pg_url) as db:
+        provider_id = add_provider(db, "Calder Women's Aid")
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(migrations_dir()))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+        assert connection.execute(text("SELECT to_regprocedure('desk_add_person(text, text)')")).scalar() is None
+        trail = connection.execute(text("SELECT count(*) FROM audit_event")).scalar()
+    engine.dispose()
+    with open_database(pg_url) as db, db.reading() as session:  # the owner upgrades it again
+        assert session.get(Provider, provider_id).name == "Calder Women's Aid"
+        assert session.query(AuditEvent).count() == trail
+    with open_database(people.add("oscar", "officer")) as db:
+        with db.transaction() as session:
+            session.get(Provider, provider_id).notes = "upgraded"
+        with db.reading() as session:
+            last = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
+    assert (last.entity_id, last.field, last.new_value, last.who) == (provider_id, "notes", "upgraded", "oscar")
