@@ -371,7 +371,7 @@ def _run_backup(target: str, out: str) -> int:
 
 
 def _run_team(target: str, args: argparse.Namespace) -> int:
-    from desktop_app.store import people
+    from desktop_app.services import team as people
 
     with _open(target, exclusive=False) as db:
         if args.team_verb == "list":

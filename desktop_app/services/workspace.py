@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.services.overview import DatabaseOverview, database_overview
@@ -14,6 +14,7 @@ class Workspace:
     """The database the window works on. Pages get this and call services with `.db`."""
 
     db: Database
+    _person: object = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -27,6 +28,15 @@ class Workspace:
     def read_only(self) -> bool:
         """The file's permissions forbid changes: the window shows it and saves nothing."""
         return self.db.read_only
+
+    @property
+    def person(self):
+        """Who is working and with which role (`services.access.CurrentPerson`), asked once."""
+        if self._person is None:
+            from desktop_app.services.access import current_person
+
+            self._person = current_person(self.db)
+        return self._person
 
     def take_opening_backup(self) -> Path | None:
         """The rotating copy taken each time the window opens a file (after it is on screen)."""

@@ -99,3 +99,28 @@ def connected(db) -> Connected | None:
     if role == "owner":
         return Connected(name, None, owner=True)
     return Connected(name, Role(role) if role else Role.READER)
+
+
+def change_my_password(db, password: str) -> None:
+    """Set this login's own password. libpq hashes it here (SCRAM), so the server, its logs and
+    anyone watching its statements only ever see the hash; the program keeps no copy."""
+    _server_only(db)
+    if len(password) < 12:
+        raise PeopleRefusedError("Choose a password of at least 12 characters; it was not changed.")
+    raw = db.engine.raw_connection()
+    try:
+        connection = raw.driver_connection
+        user = connection.execute("SELECT session_user").fetchone()[0]
+        hashed = connection.pgconn.encrypt_password(password.encode(), user.encode(), None).decode()
+        from psycopg import sql
+
+        connection.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(hashed)))
+        connection.commit()
+    except DBAPIError as error:  # pragma: no cover - through SQLAlchemy's wrapper only
+        raise _refused(error) from error
+    except Exception as error:
+        if type(error).__module__.startswith("psycopg"):
+            raise PeopleRefusedError(f"The server refused the new password ({error}); it was not changed.") from error
+        raise
+    finally:
+        raw.close()

@@ -278,3 +278,107 @@ def test_a_team_database_at_0008_with_data_upgrades_and_its_people_can_work(pg_u
         with db.reading() as session:
             last = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
     assert (last.entity_id, last.field, last.new_value, last.who) == (provider_id, "notes", "upgraded", "oscar")
+
+
+# ---------------------------------------------------------------- the window follows the role
+
+WINDOW_SIZE = (1366, 768)
+
+
+@pytest.fixture
+def role_window(qtbot, team, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.app import build_main_window
+
+    opened = []
+
+    def open_as(person: str):
+        settings = QSettings(str(tmp_path / f"{person}.ini"), QSettings.Format.IniFormat)
+        window = build_main_window(team[1][person], settings=settings)
+        qtbot.addWidget(window)
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        opened.append(window)
+        return window
+
+    yield open_as
+    for window in opened:
+        window.close()
+        window.workspace.close()
+
+
+def _shot(window, page: str, person: str, qtbot) -> None:
+    window.show_page(page)
+    qtbot.wait(50)
+    window.grab().save(f"/tmp/w-roles-{person}-{page}.png")
+
+
+def _refused(widget) -> str | None:
+    """The guard's tooltip when the widget is switched off for this role, else None."""
+    off = not widget.isEnabled() or getattr(widget, "isReadOnly", lambda: False)()
+    return widget.toolTip() if off and widget.toolTip().startswith("Only ") else None
+
+
+def test_a_reader_sees_everything_and_can_change_nothing(role_window, qtbot):
+    window = role_window("rita")
+    assert window.person_label.text() == "Connected as rita (reader)"
+    providers = window.show_page("providers")
+    assert providers.table.model().rowCount() > 0  # sees the register
+    assert _refused(providers.new_button) == "Only officers, finance and administrators can change the register, returns and claims."
+    finance = window.show_page("finance")
+    assert _refused(finance.payment_button) == "Only finance can change budgets and payments."
+    assert not window.people_action.isEnabled()
+    assert window.people_action.toolTip() == "Only an administrator can add, change or remove people."
+    for page in ("providers", "finance", "exports"):
+        _shot(window, page, "rita", qtbot)
+
+
+def test_an_officer_keeps_the_register_but_not_the_money_nor_the_sign_off(role_window, qtbot):
+    window = role_window("oscar")
+    assert window.person_label.text() == "Connected as oscar (officer)"
+    providers = window.show_page("providers")
+    assert _refused(providers.new_button) is None and providers.new_button.isEnabled()
+    strands = window.show_page("strands")
+    assert _refused(strands.new_stream_button) == "Only finance can change budgets and payments."
+    exports = window.show_page("exports")
+    assert _refused(exports.signed_off_edit) == "Only finance can sign off a final six-monthly return."
+    indicators = window.show_page("indicators")
+    assert _refused(indicators.settings_button) == "Only an administrator can change an indicator's baseline and target."
+    assert not window.people_action.isEnabled()
+    for page in ("strands", "exports", "indicators"):
+        _shot(window, page, "oscar", qtbot)
+
+
+def test_finance_has_the_money_and_the_sign_off_but_not_the_people(role_window, qtbot):
+    window = role_window("fiona")
+    assert window.person_label.text() == "Connected as fiona (finance)"
+    strands = window.show_page("strands")
+    assert _refused(strands.new_stream_button) is None and strands.new_stream_button.isEnabled()
+    exports = window.show_page("exports")
+    assert _refused(exports.signed_off_edit) is None and not exports.signed_off_edit.isReadOnly()
+    indicators = window.show_page("indicators")
+    assert _refused(indicators.settings_button) is not None
+    assert not window.people_action.isEnabled()
+    for page in ("finance", "exports"):
+        _shot(window, page, "fiona", qtbot)
+
+
+def test_the_administrator_manages_people_from_the_team_menu(role_window, qtbot):
+    from desktop_app.ui.team_dialog import PeopleDialog
+
+    window = role_window("adam")
+    assert window.person_label.text() == "Connected as adam (administrator)"
+    assert window.people_action.isEnabled()
+    indicators = window.show_page("indicators")
+    assert _refused(indicators.settings_button) is None
+    strands = window.show_page("strands")
+    assert _refused(strands.new_stream_button) == "Only finance can change budgets and payments."
+    dialog = PeopleDialog(window.workspace.db, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    names = {dialog.table.item(row, 0).text(): dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())}
+    assert names == {name: role.value for name, role in PEOPLE.items()}
+    dialog.grab().save("/tmp/w-roles-adam-people.png")
+    _shot(window, "indicators", "adam", qtbot)
+    dialog.close()

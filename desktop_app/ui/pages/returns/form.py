@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.numbers import format_count
 from desktop_app.core.return_checks import RETURN_NOTE, Problem, ReturnCheck
 from desktop_app.core.return_workflow import Transition
@@ -293,6 +295,8 @@ class ReturnDialog(RecordDialog):
             button.setToolTip("Ask for a reason, then reopen" if step.needs_reason else f"Save and {step.action.lower()}")
             button.clicked.connect(lambda _=False, s=step: self._on_step_clicked(s))
             mark_editing(button)
+            if step.needs_reason:
+                needs(Right.REOPEN, button)
             self.step_row.addWidget(button)
             self.step_buttons[step.action] = button
 
