@@ -7,6 +7,9 @@ from pathlib import Path
 
 from desktop_app.services.overview import DatabaseOverview, database_overview
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.errors import PasswordNeededError
+
+__all__ = ["PasswordNeededError", "Workspace", "open_workspace"]
 
 
 @dataclass

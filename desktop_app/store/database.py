@@ -30,6 +30,7 @@ from desktop_app.store.errors import (
     DatabaseDamagedError,
     NotADeskDatabaseError,
     StoreError,
+    explain_connection_failure,
     explain_damage,
     explain_server_refusal,
     explain_write_failure,
@@ -412,6 +413,10 @@ def _explain_failure(where: object, error: BaseException) -> StoreError | None:
     refused = explain_server_refusal(error)
     if refused is not None:
         return refused
+    if isinstance(error, sa_exc.OperationalError):
+        unreachable = explain_connection_failure(where, error)
+        if unreachable is not None:
+            return unreachable
     if isinstance(error, (sa_exc.OperationalError, sqlite3.OperationalError)):
         return explain_write_failure(where, error)
     if isinstance(error, (sa_exc.DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError)):

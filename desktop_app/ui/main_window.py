@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         person = self.workspace.person
         self.person_label = QLabel(person.status_text, self)
         self.person_label.setAccessibleName("Connected as")
+        self.person_label.setContentsMargins(16, 0, 4, 0)  # apart from the database's name
         self.statusBar().addPermanentWidget(self.person_label)
         # Every action the role may not take stays off, saying who may (team mode).
         self.access_guard = AccessGuard(self, person) if person.role is not None else None
