@@ -36,6 +36,7 @@ from desktop_app.store.errors import (
     explain_write_failure,
 )
 from desktop_app.store.lock import DatabaseLock, refuse_second_names
+from desktop_app.store.private_files import create_private
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
 from desktop_app.store.models import Setting
 
@@ -362,6 +363,7 @@ def open_database(
             refuse_second_names(path)  # readers too: a second name has its own, empty, journal
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(path)  # SQLite gives its -wal and -shm files the database's permissions
         if exclusive and not read_only:  # nothing is written, so no writer's lock is needed
             lock = DatabaseLock(path).acquire()
     engine = _make_engine(url, read_only=read_only)
