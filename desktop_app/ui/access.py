@@ -12,7 +12,7 @@ any case (store/server_rights.py); the guard only saves the person a refusal.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from desktop_app.core.access import Right
 from desktop_app.services.access import CurrentPerson
@@ -58,9 +58,7 @@ class AccessGuard(QObject):
         right = right_needed(watched)
         if right is None or self.person.may(right):
             return False
-        if isinstance(watched, QLineEdit):
-            watched.setReadOnly(True)
-        elif watched.isEnabled():
+        if watched.isEnabled():
             watched.setEnabled(False)
         watched.setToolTip(self.person.refusal(right, watched.property(DOING_PROPERTY) or None))
         return False

@@ -316,8 +316,7 @@ def _shot(window, page: str, person: str, qtbot) -> None:
 
 def _refused(widget) -> str | None:
     """The guard's tooltip when the widget is switched off for this role, else None."""
-    off = not widget.isEnabled() or getattr(widget, "isReadOnly", lambda: False)()
-    return widget.toolTip() if off and widget.toolTip().startswith("Only ") else None
+    return widget.toolTip() if not widget.isEnabled() and widget.toolTip().startswith("Only ") else None
 
 
 def _choose_first_half(exports, qtbot) -> None:
@@ -364,7 +363,7 @@ def test_finance_has_the_money_and_the_sign_off_but_not_the_people(role_window, 
     assert _refused(strands.new_stream_button) is None and strands.new_stream_button.isEnabled()
     exports = window.show_page("exports")
     _choose_first_half(exports, qtbot)
-    assert _refused(exports.signed_off_edit) is None and not exports.signed_off_edit.isReadOnly()
+    assert _refused(exports.signed_off_edit) is None and exports.signed_off_edit.isEnabled()
     indicators = window.show_page("indicators")
     assert _refused(indicators.settings_button) is not None
     assert not window.people_action.isEnabled()
