@@ -12,7 +12,7 @@ any case (store/server_rights.py); the guard only saves the person a refusal.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 from desktop_app.core.access import Right
 from desktop_app.services.access import CurrentPerson
@@ -60,5 +60,11 @@ class AccessGuard(QObject):
             return False
         if watched.isEnabled():
             watched.setEnabled(False)
-        watched.setToolTip(self.person.refusal(right, watched.property(DOING_PROPERTY) or None))
+        why = self.person.refusal(right, watched.property(DOING_PROPERTY) or None)
+        watched.setToolTip(why)
+        if isinstance(watched, QLineEdit) and watched.placeholderText() != why:
+            # A greyed field says nothing by itself: it says who may fill it in, in full.
+            watched.setPlaceholderText(why)
+            wanted = watched.fontMetrics().horizontalAdvance(why) + 24
+            watched.setMinimumWidth(min(wanted, watched.maximumWidth()))
         return False

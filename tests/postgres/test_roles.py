@@ -334,6 +334,7 @@ def test_a_reader_sees_everything_and_can_change_nothing(role_window, qtbot):
     assert _refused(providers.new_button) == "Only officers, finance and administrators can change the register, returns and claims."
     finance = window.show_page("finance")
     assert _refused(finance.payment_button) == "Only finance can change budgets and payments."
+    assert _refused(finance.new_claim_button) is not None
     assert not window.people_action.isEnabled()
     assert window.people_action.toolTip() == "Only an administrator can add, change or remove people."
     for page in ("providers", "finance", "exports"):
@@ -350,6 +351,7 @@ def test_an_officer_keeps_the_register_but_not_the_money_nor_the_sign_off(role_w
     exports = window.show_page("exports")
     _choose_first_half(exports, qtbot)
     assert _refused(exports.signed_off_edit) == "Only finance can sign off a final six-monthly return."
+    assert exports.signed_off_edit.placeholderText() == "Only finance can sign off a final six-monthly return."
     indicators = window.show_page("indicators")
     assert _refused(indicators.settings_button) == "Only an administrator can change an indicator's baseline and target."
     assert not window.people_action.isEnabled()

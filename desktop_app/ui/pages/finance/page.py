@@ -121,6 +121,7 @@ class FinancePage(Page):
         self.search_edit = search_box(strands_tab, "strands", "reference, name, line or flag")
         self.strand_line_button = QPushButton("Funded from…", strands_tab)
         needs(Right.EDIT_MONEY, self.lines_button, self.extend_button, self.strand_line_button, self.payment_button)
+        needs(Right.EDIT_WORK, self.edit_button, self.approve_button, self.query_button, self.new_claim_button)
         self.strand_line_button.setToolTip("Choose which ring-fenced line of its stream pays for the selected strand")
         strand_tools.addWidget(self.search_edit, 1)
         strand_tools.addWidget(self.strand_line_button)
