@@ -392,3 +392,24 @@ def test_the_administrator_manages_people_from_the_team_menu(role_window, qtbot)
     dialog.grab().save("/tmp/w-roles-adam-people.png")
     _shot(window, "indicators", "adam", qtbot)
     dialog.close()
+
+
+def test_the_demo_built_on_the_server_passes_check_run_by_a_reader(team):
+    # The server wrote every audit line of the demo; `check` reads them as it reads the client's.
+    _owner, urls = team
+    done = run_cli("--database-url", urls["rita"], "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("No problems")
+
+
+def test_a_person_sets_their_own_password_and_the_server_only_sees_its_hash(team, postgres_server):
+    from desktop_app.services.team import PeopleRefusedError as Refused, change_my_password
+
+    _owner, urls = team
+    with open_database(urls["rita"]) as db:
+        with pytest.raises(Refused, match="at least 12 characters"):
+            change_my_password(db, "short")
+        change_my_password(db, "a long enough passphrase")
+    with postgres_server.admin_connection() as connection:
+        stored = connection.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'rita'").fetchone()[0]
+    assert stored.startswith("SCRAM-SHA-256$") and "passphrase" not in stored
