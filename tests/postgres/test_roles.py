@@ -413,3 +413,25 @@ def test_a_person_sets_their_own_password_and_the_server_only_sees_its_hash(team
     with postgres_server.admin_connection() as connection:
         stored = connection.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'rita'").fetchone()[0]
     assert stored.startswith("SCRAM-SHA-256$") and "passphrase" not in stored
+
+
+@pytest.mark.parametrize(("person", "refused"), [("oscar", "Only an administrator can reopen a locked return."), ("adam", None)])
+def test_only_the_administrators_return_form_offers_reopen(role_window, qtbot, team, person, refused):
+    from desktop_app.core.periods import FinancialYear, Quarter
+    from desktop_app.store.models import ReturnPeriod
+    from desktop_app.ui.pages.returns.form import ReturnDialog
+
+    with open_database(team[0]) as owner, owner.reading() as session:
+        strand, year, number = session.execute(
+            select(Return.strand_id, ReturnPeriod.financial_year, ReturnPeriod.quarter)
+            .join(ReturnPeriod, Return.period_id == ReturnPeriod.id)
+            .where(Return.status == ReturnStatus.LOCKED).order_by(Return.id.desc()).limit(1)
+        ).one()
+    window = role_window(person)
+    dialog = ReturnDialog(window.workspace, strand, Quarter(FinancialYear(year), number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.wait(50)
+    assert _refused(dialog.step_buttons["Reopen…"]) == refused
+    dialog.grab().save(f"/tmp/w-roles-{person}-locked-return.png")
+    dialog.close()
