@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORG_NAME, __version__
 from desktop_app.services.errors import REFUSALS
-from desktop_app.services.workspace import open_workspace
+from desktop_app.ui.password_prompt import open_workspace_asking
 from desktop_app.ui.main_window import MainWindow
 
 LAST_DATABASE_KEY = "database/last"
@@ -80,7 +80,8 @@ class Launcher:
 
     def build(self, target: str, *, create: bool = False) -> MainWindow:
         """Open `target` and make it the current window (closing the previous one)."""
-        workspace = open_workspace(target, create=create)
+        # A server that wants a password asks for it; `target` (what is remembered) has none.
+        workspace = open_workspace_asking(target, create=create, parent=self.window)
         self.settings.setValue(LAST_DATABASE_KEY, str(target))
         window = MainWindow(workspace, settings=self.settings, actions=self)
         _LIVE_WINDOWS.add(window)

@@ -112,6 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     backup = verb("backup", "copy the database to a file (a consistent snapshot)")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
 
+    team = verb("team", "a team's people on its server: who may connect, and in which role (administrators)")
+    team_verbs = team.add_subparsers(dest="team_verb", metavar="ACTION", required=True)
+    roles = "reader|officer|finance|administrator"
+    for name, help_text in (
+        ("add-person", "add a person: a login in one role; they set their own password"),
+        ("set-role", "change a person's role"),
+    ):
+        action = team_verbs.add_parser(name, help=help_text, description=help_text)
+        action.add_argument("name", metavar="NAME", help="their login name, e.g. jsmith")
+        # Not argparse choices: the server refuses a role that is not one of the four, in a sentence.
+        action.add_argument("--role", required=True, metavar=roles.upper(), help=roles)
+    removal = team_verbs.add_parser("remove-person", help="remove a person's access to this database")
+    removal.add_argument("name", metavar="NAME")
+    team_verbs.add_parser("list", help="everyone who may connect, with their role")
+
     screenshot = verb("screenshot", "render every main page of the window to DIR/<page>.png")
     screenshot.add_argument("--out", required=True, metavar="DIR", help="folder for the pictures")
     return parser
@@ -355,6 +370,33 @@ def _run_backup(target: str, out: str) -> int:
     return EXIT_OK
 
 
+def _run_team(target: str, args: argparse.Namespace) -> int:
+    from desktop_app.services import team as people
+
+    with _open(target, exclusive=False) as db:
+        if args.team_verb == "list":
+            found = people.list_people(db)
+            for person in found:
+                print(f"{person.name}\t{person.role.value}")
+            from desktop_app.core.wording import plural
+
+            print(f"{plural(len(found), 'person', 'people')}.", file=sys.stderr)
+        elif args.team_verb == "add-person":
+            people.add_person(db, args.name, args.role)
+            print(
+                f"Added {args.name.strip()} as {args.role.strip().lower()}. They have no password yet: they "
+                f"set their own, with psql's \\password, or in the window when it asks (Team › Change my "
+                "password…); no one else ever sees it."
+            )
+        elif args.team_verb == "set-role":
+            people.set_role(db, args.name, args.role)
+            print(f"{args.name.strip()} is now {args.role.strip().lower()}.")
+        elif args.team_verb == "remove-person":
+            people.remove_person(db, args.name)
+            print(f"Removed {args.name.strip()}: they can no longer connect to this database.")
+    return EXIT_OK
+
+
 def _run_screenshot(target: str, out: str) -> int:
     import os
     import tempfile
@@ -412,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_check(target)
         if args.verb == "backup":
             return _run_backup(target, args.out)
+        if args.verb == "team":
+            return _run_team(target, args)
         if args.verb == "screenshot":
             return _run_screenshot(target, args.out)
     except REFUSALS as error:

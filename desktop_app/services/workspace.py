@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.services.dashboard.first_look import FirstFigures, first_figures
-from desktop_app.store.errors import StoreError
+from desktop_app.store.errors import PasswordNeededError, StoreError
 
 if TYPE_CHECKING:
     from desktop_app.services.overview import DatabaseOverview
     from desktop_app.store.database import Database
+
+__all__ = ["PasswordNeededError", "Workspace", "open_workspace"]
 
 
 class Workspace:
@@ -34,6 +36,7 @@ class Workspace:
         self._exports_finished = db is not None  # opened in full at once: finished then
         # The figures painted before the full opening (None once opened, or when opened at once).
         self.first = first if db is None else None
+        self._person = None
 
     @property
     def opened(self) -> bool:
@@ -78,6 +81,15 @@ class Workspace:
             return
         self._exports_finished = True
         _finish_interrupted_exports(self.db)
+
+    @property
+    def person(self):
+        """Who is working and with which role (`services.access.CurrentPerson`), asked once."""
+        if self._person is None:
+            from desktop_app.services.access import current_person
+
+            self._person = current_person(self.db)
+        return self._person
 
     def take_opening_backup(self) -> Path | None:
         """The rotating copy taken each time the window opens a file (after it is on screen)."""

@@ -5,6 +5,8 @@ audit row exists exactly when the change it describes was committed (same transa
 `session.info` (set by `Database.transaction`); the OS user is the default who.
 Settings are audited too, named by their key (`SETTING_ENTITY`). The table itself refuses
 UPDATE, DELETE, REPLACE and TRUNCATE (`store.audit_guards`).
+On PostgreSQL these listeners write nothing: the server's triggers write the trail, with the
+session's login as who (`store.server_audit`); the reason reaches them as a setting.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import getpass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, Session, object_session
 
 from desktop_app.core.vocabulary import AuditAction
 from desktop_app.store.models import AuditEvent, Base, Setting
+from desktop_app.store.server_audit import PAUSE_SETTING, REASON_SETTING
 
 AUDIT_INFO_WHO = "audit_who"
 AUDIT_INFO_REASON = "audit_reason"
@@ -87,6 +90,8 @@ def _write(
     context = _context(target)
     if context is None or not changes:
         return
+    if connection.dialect.name == "postgresql":
+        return  # the server's triggers write the trail there (store/server_audit.py)
     who, reason, _ = context
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = [
@@ -119,6 +124,28 @@ def _write_pending(session: Session, _flush_context: Any) -> None:
     rows = session.info.pop(_PENDING_ROWS, None)
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
+
+
+def _tell_the_server(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Hand the reason (and the reference load's pause) to the server's audit triggers, as
+    transaction-local settings; set again only when they change within the transaction."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    wanted = (session.info.get(AUDIT_INFO_REASON) or "", "off" if session.info.get(AUDIT_INFO_OFF) else "on")
+    if session.info.get(_TOLD_SERVER) == wanted:
+        return
+    session.connection().execute(
+        text(f"SELECT set_config('{REASON_SETTING}', :reason, true), set_config('{PAUSE_SETTING}', :audit, true)"),
+        {"reason": wanted[0], "audit": wanted[1]},
+    )
+    session.info[_TOLD_SERVER] = wanted
+
+
+_TOLD_SERVER = "audit_told_server"
+
+
+def _forget_told(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info.pop(_TOLD_SERVER, None)
 
 
 def _drop_pending(session: Session, *_args: Any) -> None:
@@ -235,6 +262,8 @@ def install() -> None:
     event.listen(Base, "before_delete", _before_delete, propagate=True)
     event.listen(Session, "after_flush", _write_pending)
     event.listen(Session, "after_soft_rollback", _drop_pending)
+    event.listen(Session, "before_flush", _tell_the_server)
+    event.listen(Session, "after_begin", _forget_told)
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__audited__", False):
             _always_load_old_values(mapper)

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.store.errors import DiskRefusedError
+from desktop_app.store.private_files import PRIVATE_FOLDER, create_private
 
 KEEP = 10
 
@@ -18,10 +19,11 @@ KEEP = 10
 def backup_sqlite(source: Path, target: Path) -> Path:
     """Copy the database at `source` to `target` (written beside it, then renamed into place)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        create_private(partial)  # a copy of the data is as private as the data
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             dst = sqlite3.connect(partial)

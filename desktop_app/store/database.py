@@ -30,10 +30,13 @@ from desktop_app.store.errors import (
     DatabaseDamagedError,
     NotADeskDatabaseError,
     StoreError,
+    explain_connection_failure,
     explain_damage,
+    explain_server_refusal,
     explain_write_failure,
 )
 from desktop_app.store.lock import DatabaseLock, refuse_second_names
+from desktop_app.store.private_files import create_private
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
 from desktop_app.store.models import Setting
 
@@ -47,12 +50,31 @@ SCHEMA_LOCK_KEY = 7_318_204_551
 audit.install()
 
 
+_THIS_COMPUTER = {"", "localhost", "127.0.0.1", "::1"}
+
+
 def database_url(target: str | Path) -> URL:
-    """A URL for a path (`demo.sqlite`) or a URL string (`postgresql+psycopg://...`)."""
+    """A URL for a path (`demo.sqlite`) or a URL string (`postgresql+psycopg://...`).
+
+    A server on another computer is reached over TLS with its certificate checked
+    (`sslmode=verify-full`) unless the URL says otherwise; a URL naming a libpq service (whose
+    service file says how to connect) is left as it is."""
     text_target = str(target)
     if "://" in text_target:
-        return make_url(text_target)
+        url = make_url(text_target)
+        if url.get_backend_name() == "postgresql" and _needs_tls(url):
+            url = url.update_query_dict({"sslmode": "verify-full"})
+        return url
     return URL.create("sqlite", database=str(Path(text_target).expanduser().resolve()))
+
+
+def _needs_tls(url: URL) -> bool:
+    if "sslmode" in url.query or "service" in url.query:
+        return False
+    host = url.host or url.query.get("host") or ""
+    if isinstance(host, tuple):
+        host = host[0] if host else ""
+    return host not in _THIS_COMPUTER and not str(host).startswith("/")  # a socket folder is local
 
 
 def _sqlite_file(url: URL) -> Path | None:
@@ -214,6 +236,27 @@ def _one_at_a_time(connection, url: URL) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
 
 
+def _refuse_upgrade_by_a_person(connection, where: object, current: str | None) -> None:
+    """On a server, only the database's owner (with CREATEROLE) may upgrade: it creates roles."""
+    from desktop_app.store.server_rights import is_owner, may_create_roles
+
+    if connection.dialect.name != "postgresql" or (is_owner(connection) and may_create_roles(connection)):
+        return
+    login = connection.execute(text("SELECT session_user")).scalar()
+    if current is None:
+        raise StoreError(
+            f"{where} is empty, and only the server account that owns it (with the right to create "
+            f"roles) can set it up; you are connected as {login}. Ask whoever set up the server to "
+            "open it once with Commissioning Desk; nothing was changed."
+        )
+    raise StoreError(
+        f"{where} was written by an older version of Commissioning Desk and must be upgraded, which "
+        f"only the server account that owns it (with the right to create roles) can do; you are "
+        f"connected as {login}. Ask whoever set up the server to open it once with this version; "
+        "nothing was changed."
+    )
+
+
 def _upgrade(url: URL, path: Path | None, existed: bool) -> None:
     from desktop_app.store.migrations import upgrade_to_head
 
@@ -246,6 +289,16 @@ def _ensure_reference_data(db: Database) -> None:
         return
     from desktop_app.store.reference import load_reference_data
 
+    if not db.is_sqlite:
+        from desktop_app.store.server_rights import is_owner
+
+        with db.engine.connect() as connection:
+            if not is_owner(connection):
+                raise StoreError(
+                    f"The catalogue in {db.display_name} is older than this version's, and only the "
+                    "server account that owns the database can bring it up to date. Ask whoever set up "
+                    "the server to open it once with this version; nothing was changed."
+                )
     with db.transaction() as session:
         _one_at_a_time(session.connection(), db.url)
         stored = session.get(Setting, REFERENCE_HASH_KEY)
@@ -310,6 +363,7 @@ def open_database(
             refuse_second_names(path)  # readers too: a second name has its own, empty, journal
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(path)  # SQLite gives its -wal and -shm files the database's permissions
         if exclusive and not read_only:  # nothing is written, so no writer's lock is needed
             lock = DatabaseLock(path).acquire()
     engine = _make_engine(url, read_only=read_only)
@@ -329,6 +383,9 @@ def open_database(
                 f"{path} was written by an older version and must be upgraded before use, but it "
                 "is read-only; nothing was changed. Make the file writable (or copy it) and open it again."
             )
+        if current != head_revision() and path is None:
+            with engine.connect() as connection:
+                _refuse_upgrade_by_a_person(connection, url.render_as_string(hide_password=True), current)
         if current != head_revision():
             if path is not None and lock is None:
                 with DatabaseLock(path):
@@ -355,6 +412,13 @@ def open_database(
 
 def _explain_failure(where: object, error: BaseException) -> StoreError | None:
     """SQLite's error as the officer's sentence (full disk, damage...), or None to pass it on."""
+    refused = explain_server_refusal(error)
+    if refused is not None:
+        return refused
+    if isinstance(error, sa_exc.OperationalError):
+        unreachable = explain_connection_failure(where, error)
+        if unreachable is not None:
+            return unreachable
     if isinstance(error, (sa_exc.OperationalError, sqlite3.OperationalError)):
         return explain_write_failure(where, error)
     if isinstance(error, (sa_exc.DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError)):

@@ -88,3 +88,66 @@ def __getattr__(name: str):
         globals()[name] = made = _concurrent_change_error()
         return made
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class ServerRefusedError(StoreError):
+    """The PostgreSQL server refused a change this login's role may not make; nothing was saved."""
+
+
+# The server's own words for a table a role may not write: "permission denied for table provider".
+_PERMISSION_DENIED = "permission denied for "
+
+
+def explain_server_refusal(error: BaseException) -> StoreError | None:
+    """The sentence for a change the server refused on the grounds of the login's role, if it was
+    that: the program's own guards already speak in sentences ("Only finance can ...")."""
+    original = getattr(error, "orig", None) or error
+    if getattr(original, "sqlstate", None) != "42501":
+        return None
+    diag = getattr(original, "diag", None)
+    words = (getattr(diag, "message_primary", None) or str(original).splitlines()[0]).strip()
+    if words.startswith(_PERMISSION_DENIED):
+        what = words[len(_PERMISSION_DENIED):].replace("_", " ")
+        if what.startswith("table "):
+            what = f"{what[len('table '):]} records"
+        return ServerRefusedError(
+            f"The server refused the change: your role may not change {what}, so nothing was saved. "
+            "Ask an administrator if you need that right."
+        )
+    return ServerRefusedError(f"{words} Nothing was saved.")
+
+
+class PasswordNeededError(StoreError):
+    """The server wants a password this connection did not give (or gave wrong)."""
+
+
+class ServerUnreachableError(StoreError):
+    """The server could not be reached, or its certificate could not be trusted."""
+
+
+_PASSWORD_SIGNS = ("no password supplied", "password authentication failed")
+_TLS_SIGNS = ("certificate", "ssl", "root.crt")
+
+
+def explain_connection_failure(where: object, error: BaseException) -> StoreError | None:
+    """The sentence for a connection to a server that failed before any work (psycopg's words)."""
+    original = getattr(error, "orig", None) or error
+    if not type(original).__module__.startswith("psycopg"):
+        return None
+    words = str(original).strip()
+    lowered = words.lower()
+    first = words.splitlines()[-1][:200] if words else type(original).__name__
+    if any(sign in lowered for sign in _PASSWORD_SIGNS):
+        return PasswordNeededError(
+            f"The server for {where} needs your password"
+            + (" (the one given was not accepted)" if "failed" in lowered else "")
+            + ". Give it when the window asks, or keep it in your PGPASSFILE or a libpq service file."
+        )
+    if any(sign in lowered for sign in _TLS_SIGNS):
+        return ServerUnreachableError(
+            f"The connection to {where} was refused over TLS ({first}). Point the URL at the server's "
+            "certificate authority with ?sslrootcert=PATH (see the README), then try again."
+        )
+    if "connection" in lowered or "could not" in lowered or "timeout" in lowered:
+        return ServerUnreachableError(f"Cannot reach the server for {where} ({first}). Check the address and your network.")
+    return None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from desktop_app.store.errors import DatabaseHasTwoNamesError, DatabaseInUseError
+from desktop_app.store.private_files import open_private_text
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -92,7 +93,7 @@ def _open_key_lock(path: Path) -> IO[str] | None:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         if not _owned_by_me(path.parent):
             return None
-        return open(path, "a+", encoding="utf-8")
+        return open_private_text(path)
     except OSError:
         return None
 
@@ -114,7 +115,7 @@ class DatabaseLock:
 
     def acquire(self) -> "DatabaseLock":
         refuse_second_names(self.database)
-        handle = open(self.path, "a+", encoding="utf-8")
+        handle = open_private_text(self.path)
         if not _try_lock(handle):
             handle.seek(0)
             holder = handle.read().strip() or "another program"

@@ -70,3 +70,7 @@ def upgrade_to_head(connection: Connection) -> None:
     from desktop_app.store.audit_guards import install_audit_guards
 
     install_audit_guards(connection)
+    # Grants for tables a later revision added, and the server's audit triggers (PostgreSQL).
+    from desktop_app.store.server_rights import install_server_rights
+
+    install_server_rights(connection)

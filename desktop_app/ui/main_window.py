@@ -33,7 +33,9 @@ from desktop_app.services.errors import REFUSALS, ServiceError
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.page import AppEvents, Page, PageContext
 from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
+from desktop_app.ui.access import AccessGuard
 from desktop_app.ui.read_only import READ_ONLY_BANNER_TEXT, ReadOnlyGuard
+from desktop_app.ui.team_dialog import build_team_menu
 
 DEMO_BANNER_TEXT = "Demo data — synthetic figures, not real providers or victims"
 DATABASE_FILTER = "Commissioning Desk databases (*.sqlite *.db);;All files (*)"
@@ -133,6 +135,13 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(f"Database: {self.workspace.name}", self)
         self.database_label.setAccessibleName("Open database")
         self.statusBar().addPermanentWidget(self.database_label)
+        person = self.workspace.person
+        self.person_label = QLabel(person.status_text, self)
+        self.person_label.setAccessibleName("Connected as")
+        self.person_label.setContentsMargins(16, 0, 4, 0)  # apart from the database's name
+        self.statusBar().addPermanentWidget(self.person_label)
+        # Every action the role may not take stays off, saying who may (team mode).
+        self.access_guard = AccessGuard(self, person) if person.role is not None else None
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -154,6 +163,8 @@ class MainWindow(QMainWindow):
             # "&" marks a mnemonic in a menu: "Strands & funding" must show its ampersand.
             self._action(go_menu, title.replace("&", "&&"), lambda _=False, k=key: self.show_page(k),
                          f"Ctrl+{number}")
+
+        build_team_menu(self)  # team mode only: people (administrators) and one's own password
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", self._on_about_triggered)
@@ -280,6 +291,8 @@ class MainWindow(QMainWindow):
             page.save_state()
         if self.read_only_guard is not None:
             self.read_only_guard.remove()
+        if self.access_guard is not None:
+            self.access_guard.remove()
         super().closeEvent(event)
 
     def finish_opening(self) -> None:

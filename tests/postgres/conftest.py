@@ -36,7 +36,9 @@ import pytest
 
 from tests.real_programs import require
 
-APP_ROLE = "desk"  # the login role the program connects as: owns its database, not a superuser
+# The server owner's login the program connects as: owns its database, not a superuser, but may
+# create roles (the upgrade creates the four group roles, store/server_rights.py).
+APP_ROLE = "desk"
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
 COMMAND_TIMEOUT_S = 120
@@ -238,7 +240,9 @@ class PostgresServer:
 
     def _create_app_role(self) -> None:
         with self.admin_connection() as connection:
-            connection.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
+            connection.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB CREATEROLE')
+            # The race tests watch other logins' sessions wait for a lock, which only this shows.
+            connection.execute(f'GRANT pg_read_all_stats TO "{APP_ROLE}"')
 
     def create_database(self, prefix: str = "desk") -> str:
         name = f"{prefix}_{next(self._counter)}"
@@ -249,6 +253,18 @@ class PostgresServer:
     def drop_database(self, name: str) -> None:
         with self.admin_connection() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop_team_database(self, name: str) -> None:
+        """Drop the database, its four group roles and its people (roles outlive databases)."""
+        from desktop_app.store.server_rights import group_names
+
+        with self.admin_connection(name) as connection:
+            has_people = connection.execute("SELECT to_regprocedure('desk_people()') IS NOT NULL").fetchone()[0]
+            people = [row[0] for row in connection.execute("SELECT person FROM desk_people()")] if has_people else []
+        self.drop_database(name)
+        with self.admin_connection() as connection:
+            for role in [*people, *group_names(name).values()]:
+                connection.execute(f'DROP ROLE IF EXISTS "{role}"')
 
     def _postmaster_pid(self) -> int | None:
         try:
@@ -326,7 +342,39 @@ def postgres_server():
 
 @pytest.fixture
 def pg_url(postgres_server):
-    """A new, empty database on the server for one test, as a SQLAlchemy URL string."""
+    """A new, empty database on the server for one test, as a SQLAlchemy URL string.
+
+    Its group roles (and the people the test added, see `people`) go with it: roles belong to
+    the whole server, and the next test's database must not find them."""
     name = postgres_server.create_database()
     yield postgres_server.url(name)
-    postgres_server.drop_database(name)
+    postgres_server.drop_team_database(name)
+
+
+@dataclass
+class People:
+    """Adds people to the test's database as its owner would, and gives each one's URL."""
+
+    server: PostgresServer
+    owner_url: str
+
+    def add(self, name: str, role: str) -> str:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.owner_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("SELECT desk_add_person(:name, :role)"), {"name": name, "role": role})
+        finally:
+            engine.dispose()
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        return self.server.url(self.owner_url.rsplit("/", 1)[1], role=name)
+
+
+@pytest.fixture
+def people(postgres_server, pg_url):
+    """`people.add(name, role)` -> that person's URL (the server trusts local logins: no password).
+    The database must be at head first (open it once as its owner)."""
+    return People(postgres_server, pg_url)

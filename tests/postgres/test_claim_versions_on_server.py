@@ -32,11 +32,14 @@ def _claim(db):
 
 
 @pytest.fixture
-def officers(pg_url):
-    """Two copies of the program on one server database holding a strand with a claim for Q2."""
-    first, second = open_database(pg_url), open_database(pg_url)
-    strand = add_strand(first, add_provider(first), add_stream(first))
-    set_allocations(first, strand, {2023: 5_000_000})
+def officers(pg_url, people):
+    """Two officers' copies of the program, each with its own login, on one server database holding
+    a strand with a claim for Q2 (the trail names each save's login, whatever `who` says)."""
+    with open_database(pg_url) as owner:
+        strand = add_strand(owner, add_provider(owner), add_stream(owner))
+        set_allocations(owner, strand, {2023: 5_000_000})
+    first = open_database(people.add("jsmith", "officer"))
+    second = open_database(people.add("akhan", "officer"))
     save_claim(first, _draft(strand, "£1,000"), who="jsmith")
     yield first, second, strand
     first.close()

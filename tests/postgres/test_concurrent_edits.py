@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from desktop_app.core.periods import Quarter
 from desktop_app.services.errors import StaleRecordError
@@ -28,6 +28,7 @@ from desktop_app.store.database import open_database
 from desktop_app.store.models import Return
 from desktop_app.ui.pages.returns.form import ReturnDialog
 from tests.conftest import REPO_ROOT
+from tests.postgres.conftest import APP_ROLE
 from tests.excel.test_templates import fill_template
 from tests.services.test_returns_saving import GOOD
 from tests.services.test_strands import add_provider, add_strand, add_stream
@@ -37,11 +38,13 @@ WAIT_S = 120  # a generous limit for the waits below; nothing is asserted about 
 
 
 @pytest.fixture
-def officers(pg_url):
-    """Two copies of the program on one new server database holding one provider and strand."""
-    first = open_database(pg_url)
-    second = open_database(pg_url)
-    strand = add_strand(first, add_provider(first), add_stream(first))
+def officers(pg_url, people):
+    """Two officers' copies of the program, each with its own login (jsmith, akhan), on one new
+    server database holding one provider and strand."""
+    with open_database(pg_url) as owner:
+        strand = add_strand(owner, add_provider(owner), add_stream(owner))
+    first = open_database(people.add("jsmith", "officer"))
+    second = open_database(people.add("akhan", "officer"))
     yield first, second, strand
     first.close()
     second.close()
@@ -50,8 +53,17 @@ def officers(pg_url):
 def _waiting_for_locks(db, count: int) -> None:
     """Until `count` other connections of this database are waiting for a lock."""
     deadline = time.monotonic() + WAIT_S
+    # An officer's login does not see what other logins' sessions wait for; the owner's does.
+    owner = create_engine(db.url.set(username=APP_ROLE))
+    try:
+        _wait(owner, count, deadline)
+    finally:
+        owner.dispose()
+
+
+def _wait(owner, count: int, deadline: float) -> None:
     while time.monotonic() < deadline:
-        with db.engine.connect() as connection:
+        with owner.connect() as connection:
             waiting = connection.execute(
                 text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                      "AND wait_event_type = 'Lock'")
@@ -139,10 +151,11 @@ def test_two_saves_racing_inside_the_server_the_second_is_refused_not_laid_over(
     assert return_form(first, strand, Q3).values["victims_supported"] == (104 if winner == "jsmith" else 111)
 
 
-def test_two_officers_creating_the_same_return_at_once_the_second_is_refused(officers):
+def test_two_officers_creating_the_same_return_at_once_the_second_is_refused(officers, pg_url):
     first, second, strand = officers
-    other = add_strand(first, add_provider(first, "Leeds Survivors' Network"), add_stream(first, "Core grant"),
-                       reference="WY-002")
+    with open_database(pg_url) as owner:  # a funding stream is finance's to add, not an officer's
+        other = add_strand(owner, add_provider(owner, "Leeds Survivors' Network"), add_stream(owner, "Core grant"),
+                           reference="WY-002")
     save_return(first, other, Q3, GOOD)  # the quarter's period row exists; WY-001 has no return yet
     with first.reading() as session:
         period = session.scalar(select(Return.period_id))
@@ -229,10 +242,11 @@ def test_two_copies_committing_imports_of_one_quarter_at_once_the_second_is_refu
     assert return_form(first, strand, Q3).values["victims_supported"] == winner
 
 
-def test_two_copies_importing_a_quarter_with_no_returns_yet_give_one_clean_refusal(officers, tmp_path):
+def test_two_copies_importing_a_quarter_with_no_returns_yet_give_one_clean_refusal(officers, tmp_path, pg_url):
     first, second, strand = officers
-    other = add_strand(first, add_provider(first, "Leeds Survivors' Network"), add_stream(first, "Core grant"),
-                       reference="WY-002")
+    with open_database(pg_url) as owner:  # a funding stream is finance's to add, not an officer's
+        other = add_strand(owner, add_provider(owner, "Leeds Survivors' Network"), add_stream(owner, "Core grant"),
+                           reference="WY-002")
     save_return(first, other, Q3, GOOD)
     (path,) = make_templates(first, Q3, tmp_path / "out", provider="Bradford Women's Aid").paths
     fill_template(path, {"WY-001": {label: 3 for label in ("Victims supported",)}})

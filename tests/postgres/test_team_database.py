@@ -45,6 +45,7 @@ from desktop_app.store.models import (
     Strand,
 )
 from tests.conftest import REPO_ROOT, run_cli
+from tests.postgres.conftest import APP_ROLE
 from tests.published import PUBLISHED_2022_23
 
 
@@ -158,7 +159,8 @@ def test_the_audit_trail_records_an_insert_and_an_update(pg_db):
         session.get(Provider, provider_id).name = "Aire Valley Victim Care"
     updates = [e for e in _events(pg_db) if e.action == AuditAction.UPDATE]
     assert [(e.field, e.old_value, e.new_value, e.who, e.reason) for e in updates] == [
-        ("name", "Aire Valley Victim Support", "Aire Valley Victim Care", "officer.b", "renamed at Companies House")
+        # The client claimed "officer.b"; the server writes the login it authenticated.
+        ("name", "Aire Valley Victim Support", "Aire Valley Victim Care", APP_ROLE, "renamed at Companies House")
     ]
     assert {e.entity_id for e in _events(pg_db)} == {provider_id}
 
@@ -171,7 +173,7 @@ def test_the_server_refuses_to_rewrite_the_audit_trail(pg_db, statement):
         with pg_db.engine.begin() as connection:
             connection.execute(text(statement))
     assert [(e.id, e.who, e.new_value) for e in _events(pg_db)] == before
-    assert {who for _, who, _ in before} == {getpass.getuser()}
+    assert {who for _, who, _ in before} == {APP_ROLE}  # the server's login, not the OS user
 
 
 # ---------------------------------------------------------------- two copies at once

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import HalfYear, Quarter
 from desktop_app.core.wording import plural
@@ -153,6 +155,7 @@ class ExportsPage(Page):
         self.signed_off_edit.setPlaceholderText("Needed for a final six-monthly return")
         self.signed_off_edit.setMaximumWidth(360)
         sign_off_label.setBuddy(self.signed_off_edit)
+        needs(Right.SIGN_OFF, self.signed_off_edit)
         sign_off_layout.addWidget(sign_off_label)
         sign_off_layout.addWidget(self.signed_off_edit)
         sign_off_layout.addStretch(1)

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.claims import FORECAST_FIELD, read_money
 from desktop_app.core.money import format_pence
 from desktop_app.core.paste import parse_paste, rectangular
@@ -277,6 +279,7 @@ class ClaimsGridTab(QWidget):
         self.state_label = QLabel(self)
         self.state_label.setObjectName("pageSubtitle")
         self.save_button = QPushButton("Save claims", self)
+        needs(Right.EDIT_WORK, self.save_button)
         self.save_button.setObjectName("primaryButton")
         # Shown when a save was refused as stale: loads what is saved now (drops what was typed).
         self.reload_button = QPushButton("Reload", self)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear, HalfYear, format_date
 from desktop_app.core.vocabulary import ClaimStatus
@@ -118,6 +120,8 @@ class FinancePage(Page):
         strand_tools = QHBoxLayout()
         self.search_edit = search_box(strands_tab, "strands", "reference, name, line or flag")
         self.strand_line_button = QPushButton("Funded from…", strands_tab)
+        needs(Right.EDIT_MONEY, self.lines_button, self.extend_button, self.strand_line_button, self.payment_button)
+        needs(Right.EDIT_WORK, self.edit_button, self.approve_button, self.query_button, self.new_claim_button)
         self.strand_line_button.setToolTip("Choose which ring-fenced line of its stream pays for the selected strand")
         strand_tools.addWidget(self.search_edit, 1)
         strand_tools.addWidget(self.strand_line_button)

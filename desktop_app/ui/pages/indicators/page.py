@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import Direction
@@ -195,6 +197,7 @@ class IndicatorsPage(Page):
         self.add_reading_button.setToolTip("Add a reading for the selected indicator (Enter or Ctrl+N)")
         self.settings_button = QPushButton("Edit baseline and target…", detail)
         self.save_chart_button = QPushButton("Save chart as PNG…", detail)
+        needs(Right.EDIT_REFERENCE, self.settings_button, doing="change an indicator's baseline and target")
         for button in (self.add_reading_button, self.settings_button, self.save_chart_button):
             heading.addWidget(button)
         column.addLayout(heading)

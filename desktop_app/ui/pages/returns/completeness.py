@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.periods import format_date
 from desktop_app.services.returns import (
     STATE_WORDS,
@@ -197,6 +199,7 @@ class CompletenessTab(QWidget):
         self.due_edit.setFixedWidth(56)
         self.due_edit.setToolTip("0 to 366 days; press Enter to apply")
         due_label.setBuddy(self.due_edit)
+        needs(Right.SETTINGS, self.due_edit, doing="change when returns are due")
         top.addWidget(due_label)
         top.addWidget(self.due_edit)
         top.addWidget(QLabel("days after the quarter ends", self))

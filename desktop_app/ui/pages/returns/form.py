@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.core.outcomes import outcome_pairs, rate_words
@@ -49,6 +50,7 @@ from desktop_app.services.returns import (
     save_return,
 )
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui.access import needs
 from desktop_app.ui.pages.returns.breakdown_table import BreakdownsPanel
 from desktop_app.ui.pages.returns.markers import mark_of, marker_icon
 from desktop_app.ui.pages.returns.measure_input import INPUT_WIDTH, PREVIOUS_WIDTH, MeasureInput
@@ -507,6 +509,8 @@ class ReturnDialog(RecordDialog):
             button.setToolTip("Ask for a reason, then reopen" if step.needs_reason else f"Save and {step.action.lower()}")
             button.clicked.connect(lambda _=False, s=step: self._on_step_clicked(s))
             mark_editing(button)
+            if step.needs_reason:
+                needs(Right.REOPEN, button)
             self.step_row.addWidget(button)
             self.step_buttons[step.action] = button
 

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.access import Right
+from desktop_app.ui.access import needs
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import format_date
@@ -123,6 +125,7 @@ class StrandsPage(Page):
         self.count_label.setObjectName("pageSubtitle")
         self.search_edit = search_box(strands, "strands", "reference, provider, name, category or district")
         self.allocations_button = QPushButton("Allocations…", strands)
+        needs(Right.EDIT_MONEY, self.new_stream_button, self.edit_stream_button, self.allocations_button)
         self.allocations_button.setToolTip("Edit what the selected strand gets each year")
         tools.addWidget(self.search_edit, 1)
         tools.addWidget(self.count_label)
