@@ -30,6 +30,7 @@ from shiboken6 import isValid
 from desktop_app import APP_NAME, __version__
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.maintenance import backup_to
+from desktop_app.services.reporting_period import current_reporting_period
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.page import AppEvents, Page, PageContext
 from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page, position
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self.actions = actions
         self.events = AppEvents(self)
         self.context = PageContext(workspace=workspace, settings=settings, events=self.events, navigate=self.navigate)
+        # Every page opens on the quarter whose returns are due now, until the officer picks another.
+        self.context.current_period = current_reporting_period(workspace.db)
         self._pages: dict[str, Page] = {}
         self._backup_task = None
         self.disposed = False  # set by `desktop_app.app.dispose_window`
