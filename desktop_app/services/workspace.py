@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.services.errors import ServiceError
 from desktop_app.services.overview import DatabaseOverview, database_overview
-from desktop_app.store.database import Database, open_database
+from desktop_app.store.database import Database, is_demo, open_database
+
+__all__ = ["Workspace", "ensure_demo_database", "is_demo", "open_for_command", "open_workspace"]
 
 
 @dataclass
@@ -59,3 +62,26 @@ def open_workspace(target: str | Path, *, create: bool = False) -> Workspace:
     except OSError:
         pass  # a folder out of reach now: the next export tries again
     return Workspace(db)
+
+
+def open_for_command(target: str | Path, *, exclusive: bool, create: bool = False) -> Database:
+    """A database for one command-line verb. Only `demo` passes `create`: a mistyped or empty
+    path is refused, never made a new database. A verb that writes (`exclusive`) is refused
+    at once on a read-only file, not half-way through."""
+    db = open_database(target, exclusive=exclusive, create=create)
+    if exclusive and db.read_only:
+        db.close()
+        raise ServiceError(f"{db.display_name} is read-only (its file permissions): this command writes to it, so nothing was done.")
+    return db
+
+
+def ensure_demo_database() -> Path:
+    """The demo database in the user data folder, built on first use."""
+    from desktop_app.paths import user_data_dir
+    from desktop_app.services.demo import build_demo
+
+    demo_path = user_data_dir() / "demo.sqlite"
+    with open_database(demo_path) as db:
+        if not is_demo(db):
+            build_demo(db)
+    return demo_path

@@ -18,7 +18,7 @@ from desktop_app.services.dashboard import COMPLETENESS_STATES, dashboard
 from desktop_app.services.funding import list_funding_streams, save_funding_stream
 from desktop_app.services.report import year_report
 from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue
-from desktop_app.ui.pages.indicators.table import STATUS_COLOURS
+from desktop_app.ui.status_colours import STATUS_COLOURS
 
 Y2022 = FinancialYear(2022)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.indicator_status import Status
 from desktop_app.services.dashboard import Headline, IndicatorTile
-from desktop_app.ui.pages.indicators.table import STATUS_COLOURS
+from desktop_app.ui.status_colours import STATUS_COLOURS
 
 TEXT = "#1c2b39"
 MUTED = "#5b6b7a"
