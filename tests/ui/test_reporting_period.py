@@ -111,3 +111,19 @@ def test_the_strands_table_fits_a_laptop_screen_without_cutting_names(qtbot, dem
     qtbot.keyClicks(page.search_edit, district)
     found = {r.reference for r in table.visible_records()}
     assert strands[0].reference in found and len(found) < len(strands)
+
+
+def test_the_returns_grid_shows_its_last_column_whole_at_1280_by_720(qtbot, demo_window):
+    demo_window.resize(1280, 720)
+    page = demo_window.show_page("returns")
+    grid = page.grid_view
+    qtbot.waitUntil(lambda: grid.viewport().width() > 600)
+    bar = grid.horizontalScrollBar()
+    bar.setValue(bar.maximum())  # as far right as the officer can scroll
+    header = grid.horizontalHeader()
+    last = grid.model().columnCount() - 1
+    assert 0 <= header.sectionViewportPosition(last)
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= grid.viewport().width()
+    title = grid.model().headerData(last, Qt.Orientation.Horizontal)
+    widest = max(header.fontMetrics().horizontalAdvance(line) for line in title.split("\n"))
+    assert header.sectionSize(last) > widest
