@@ -38,7 +38,7 @@ runs = int(sys.argv[3])
 window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
 window.show(); QApplication.processEvents()
 visits = {}
-for key, _title in PAGES:
+for key in (entry.key for entry in PAGES):
     start = time.perf_counter()
     window.show_page(key); QApplication.processEvents()
     visits[key] = time.perf_counter() - start

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORG_NAME, __version__
 from desktop_app.services.errors import REFUSALS
+from desktop_app.services.workspace import ensure_demo_database
 from desktop_app.ui.password_prompt import open_workspace_asking
 from desktop_app.ui.main_window import MainWindow
 
@@ -131,19 +132,6 @@ class Launcher:
             self.build(str(ensure_demo_database())).show()
         except OPEN_ERRORS as error:
             QMessageBox.warning(self.window, APP_NAME, str(error))
-
-
-def ensure_demo_database() -> Path:
-    """The demo database in the user data folder, built on first use."""
-    from desktop_app.paths import user_data_dir
-    from desktop_app.services.demo import build_demo
-    from desktop_app.store.database import is_demo, open_database
-
-    demo_path = user_data_dir() / "demo.sqlite"
-    with open_database(demo_path) as db:
-        if not is_demo(db):
-            build_demo(db)
-    return demo_path
 
 
 # A window left to Python's shutdown crashes in pyqtgraph's teardown: dispose it before that.

@@ -147,16 +147,9 @@ def _default_target() -> str:
 
 
 def _open(target: str, *, exclusive: bool, create: bool = False):
-    from desktop_app.store.database import open_database
+    from desktop_app.services.workspace import open_for_command
 
-    # Only `demo` makes a database: a mistyped or empty path is refused, never made a new one.
-    db = open_database(target, exclusive=exclusive, create=create)
-    if exclusive and db.read_only:  # the verbs that write say so now, not half-way through
-        db.close()
-        from desktop_app.store.errors import StoreError
-
-        raise StoreError(f"{db.display_name} is read-only (its file permissions): this command writes to it, so nothing was done.")
-    return db
+    return open_for_command(target, exclusive=exclusive, create=create)
 
 
 def _run_demo(target: str) -> int:
@@ -195,7 +188,7 @@ def _run_panel_pack(target: str, args: argparse.Namespace) -> int:
 
 def _run_indicators(target: str, args: argparse.Namespace) -> int:
     from desktop_app.services.indicators import indicators_json, indicators_text, list_indicators
-    from desktop_app.store.database import is_demo
+    from desktop_app.services.workspace import is_demo
 
     if args.pack:
         return _run_panel_pack(target, args)

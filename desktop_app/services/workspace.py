@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.services.dashboard.first_look import FirstFigures, first_figures
+from desktop_app.services.errors import ServiceError
 from desktop_app.store.errors import PasswordNeededError, StoreError
 
 if TYPE_CHECKING:
     from desktop_app.services.overview import DatabaseOverview
     from desktop_app.store.database import Database
 
-__all__ = ["PasswordNeededError", "Workspace", "open_workspace"]
+__all__ = [
+    "PasswordNeededError", "Workspace", "ensure_demo_database", "is_demo", "open_for_command", "open_workspace",
+]
 
 
 class Workspace:
@@ -144,3 +147,36 @@ def open_workspace(target: str | Path, *, create: bool = False) -> Workspace:
         if first is not None:
             return Workspace(path=path, first=first)
     return Workspace(_open_in_full(target, create=create))
+
+
+def open_for_command(target: str | Path, *, exclusive: bool, create: bool = False) -> Database:
+    """A database for one command-line verb. Only `demo` passes `create`: a mistyped or empty
+    path is refused, never made a new database. A verb that writes (`exclusive`) is refused
+    at once on a read-only file, not half-way through."""
+    from desktop_app.store.database import open_database
+
+    db = open_database(target, exclusive=exclusive, create=create)
+    if exclusive and db.read_only:
+        db.close()
+        raise ServiceError(f"{db.display_name} is read-only (its file permissions): this command writes to it, so nothing was done.")
+    return db
+
+
+def ensure_demo_database() -> Path:
+    """The demo database in the user data folder, built on first use."""
+    from desktop_app.paths import user_data_dir
+    from desktop_app.services.demo import build_demo
+    from desktop_app.store.database import open_database
+
+    demo_path = user_data_dir() / "demo.sqlite"
+    with open_database(demo_path) as db:
+        if not is_demo(db):
+            build_demo(db)
+    return demo_path
+
+
+def is_demo(db: Database) -> bool:
+    """Whether `db` holds the synthetic demo (the window marks it so nobody mistakes it)."""
+    from desktop_app.store.database import is_demo as holds_demo
+
+    return holds_demo(db)

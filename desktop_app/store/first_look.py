@@ -116,6 +116,10 @@ class FirstLookReader:
         )
         return {(strand, int(quarter)): status for strand, quarter, status in self._db.execute(query, (year,))}
 
+    def strand_spans(self) -> list[tuple[dt.date, dt.date | None]]:
+        """Every strand's start and end (the current reporting period is read from them)."""
+        return [(_date(s), _date(e)) for s, e in self._db.execute("SELECT start_date, end_date FROM strand")]
+
     def strands_running(self, start: dt.date, end: dt.date) -> list[StrandDates]:
         query = (
             "SELECT id, start_date, end_date FROM strand "

@@ -74,8 +74,8 @@ class FirstLaunchDialog(QDialog):
         return button
 
     def _on_demo_clicked(self) -> None:
-        from desktop_app.app import ensure_demo_database
         from desktop_app.services.errors import REFUSALS
+        from desktop_app.services.workspace import ensure_demo_database
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -30,10 +30,12 @@ from shiboken6 import isValid
 from desktop_app import APP_NAME, __version__
 from desktop_app.services.changes import ALL_KINDS, Changed
 from desktop_app.services.errors import REFUSALS, ServiceError
+from desktop_app.services.reporting_period import current_reporting_period
 from desktop_app.services.workspace import Workspace
-from desktop_app.ui.pages.page import AppEvents, Page, PageContext
-from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page
 from desktop_app.ui.access import AccessGuard
+from desktop_app.ui.pages.page import AppEvents, Page, PageContext
+from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page, position
+from desktop_app.ui.pages.targets import Go, ImportFiles, TargetNotHandled
 from desktop_app.ui.read_only import READ_ONLY_BANNER_TEXT, ReadOnlyGuard
 from desktop_app.ui.team_dialog import build_team_menu
 
@@ -66,6 +68,10 @@ class MainWindow(QMainWindow):
         self.actions = actions
         self.events = AppEvents(self)
         self.context = PageContext(workspace=workspace, settings=settings, events=self.events, navigate=self.navigate)
+        # Every page opens on the quarter whose returns are due now, until the officer picks another
+        # (read by the first look when there is one, so the first paint does not open the file).
+        first_look = workspace.first is not None and not workspace.opened
+        self.context.current_period = workspace.first.period if first_look else current_reporting_period(workspace.db)
         self._pages: dict[str, Page] = {}
         self._backup_task = None
         self.disposed = False  # set by `desktop_app.app.dispose_window`
@@ -117,14 +123,14 @@ class MainWindow(QMainWindow):
         self.sidebar.setMinimumWidth(180)
         self.sidebar.setMaximumWidth(260)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for key, title in PAGES:
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
+        for entry in PAGES:
+            item = QListWidgetItem(entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.sidebar.addItem(item)
 
         self.stack = QStackedWidget(self.splitter)
         self.stack.setObjectName("pageStack")
-        for _key, _title in PAGES:
+        for _entry in PAGES:
             self.stack.addWidget(QWidget(self.stack))  # placeholders, replaced on first show
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -159,10 +165,8 @@ class MainWindow(QMainWindow):
         self.new_record_action.setEnabled(not self.workspace.read_only)
 
         go_menu = self.menuBar().addMenu("&Go")
-        for number, (key, title) in enumerate(PAGES, start=1):
-            # "&" marks a mnemonic in a menu: "Strands & funding" must show its ampersand.
-            self._action(go_menu, title.replace("&", "&&"), lambda _=False, k=key: self.show_page(k),
-                         f"Ctrl+{number}")
+        for entry in PAGES:
+            self._action(go_menu, entry.menu_text, lambda _=False, k=entry.key: self.show_page(k), entry.shortcut)
 
         build_team_menu(self)  # team mode only: people (administrators) and one's own password
 
@@ -189,7 +193,7 @@ class MainWindow(QMainWindow):
             if key != LANDING_PAGE:
                 # Pages that list submissions must not list one whose workbook a crash left staged.
                 self.workspace.finish_interrupted_exports()
-            index = [k for k, _ in PAGES].index(key)
+            index = position(key)
             page = build_page(key, self.context)
             placeholder = self.stack.widget(index)
             self.stack.removeWidget(placeholder)
@@ -199,7 +203,7 @@ class MainWindow(QMainWindow):
         return self._pages[key]
 
     def show_page(self, key: str) -> Page:
-        index = [k for k, _ in PAGES].index(key)
+        index = position(key)
         page = self.page(key)
         if self.context.current_period is not None:
             page.follow_period(self.context.current_period)
@@ -209,13 +213,15 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(index)
         return page
 
-    def navigate(self, key: str, target: object | None = None) -> Page:
-        """Show page `key` and, when given, what on it the officer was sent to see (a target
-        with a `period`, such as a quarter clicked on a chart, opens the page on that period)."""
-        self.context.choose_period(getattr(target, "period", None))
-        page = self.show_page(key)
-        if target is not None:
-            page.show_target(target)
+    def navigate(self, go: Go) -> Page:
+        """Show the page `go` names on everything it asks for (a quarter clicked on a chart opens
+        the page on that quarter); a page that cannot show all of it is refused, not half-shown."""
+        page = self.page(go.page)
+        if not go.asks_for() <= page.handles:
+            raise TargetNotHandled(go, page.title, page.handles)
+        self.context.choose_period(go.period)
+        page = self.show_page(go.page)
+        page.show_target(go)
         return page
 
     def has_unsaved_changes(self) -> bool:
@@ -250,7 +256,7 @@ class MainWindow(QMainWindow):
             if splitter is not None:
                 self.splitter.restoreState(splitter)
             remembered = self.settings.value("window/page")
-            if remembered in dict(PAGES):
+            if remembered in {entry.key for entry in PAGES}:
                 start_page = remembered
         else:
             self._fit_to_screen()
@@ -357,11 +363,8 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        # Imported here: the shell must not load the Returns page's modules before it is needed.
-        from desktop_app.ui.pages.returns.templates_actions import ImportFiles
-
         event.acceptProposedAction()
-        self.navigate("returns", ImportFiles.from_mime(event.mimeData()))
+        self.navigate(Go("returns", files=ImportFiles.from_mime(event.mimeData())))
 
     # ------------------------------------------------------------------ slots
 
@@ -377,13 +380,13 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         current = self.current_page()
-        key = PAGES[row][0]
+        key = PAGES[row].key
         if current is None or current.key == key or not current.has_unsaved_changes():
             self.show_page(key)
             return
         # Stay on the page until it says leaving is safe (it may ask to save first).
         self.sidebar.blockSignals(True)
-        self.sidebar.setCurrentRow([k for k, _ in PAGES].index(current.key))
+        self.sidebar.setCurrentRow(position(current.key))
         self.sidebar.blockSignals(False)
         current.confirm_leave(lambda: self.show_page(key))
 

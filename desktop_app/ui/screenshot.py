@@ -21,13 +21,13 @@ def save_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     database or one of its companions."""
     db = window.workspace.db
     check_output_folder(db, out_dir, "the screenshots")
-    for key, _title in PAGES:
+    for key in (entry.key for entry in PAGES):
         check_output_file(db, out_dir / f"{key}.png", "a screenshot")
     out_dir.mkdir(parents=True, exist_ok=True)
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     written = []
-    for key, _title in PAGES:
+    for key in (entry.key for entry in PAGES):
         window.show_page(key)
         for _ in range(3):  # layouts settle over a few passes
             QApplication.processEvents()

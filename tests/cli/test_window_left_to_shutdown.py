@@ -18,7 +18,7 @@ from desktop_app.app import build_main_window
 from desktop_app.ui.pages.registry import PAGES
 window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
 window.show()
-for key, _title in PAGES:
+for key in (entry.key for entry in PAGES):
     window.show_page(key)
     QApplication.processEvents()
 print("visited")

@@ -8,16 +8,16 @@ import textwrap
 
 from PySide6.QtGui import QImage
 
+from desktop_app.ui.pages.registry import PAGES
 from tests.conftest import REPO_ROOT, run_cli
-
-PAGES = ["dashboard", "providers", "strands", "finance", "returns", "indicators", "exports"]
 
 
 def test_screenshot_writes_every_page_at_laptop_size_and_exits_cleanly(demo_path, tmp_path):
     result = run_cli("screenshot", "--db", str(demo_path), "--out", str(tmp_path / "shots"),
                      env={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr[-2000:]
-    for page in PAGES:
+    assert len(PAGES) >= 7
+    for page in (entry.key for entry in PAGES):
         picture = QImage(str(tmp_path / "shots" / f"{page}.png"))
         assert (picture.width(), picture.height()) == (1366, 768), page
 

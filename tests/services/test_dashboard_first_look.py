@@ -12,18 +12,24 @@ import sqlite3
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.dashboard import dashboard, dashboard_years, default_dashboard_year
 from desktop_app.services.dashboard.first_look import first_figures
+from desktop_app.services.reporting_period import current_reporting_period
 from desktop_app.store.database import open_database
 from tests.published import PUBLISHED_2022_23
 
 LATER = dt.date(2026, 1, 1)
+# When 2022/23's last quarter was the one being reported: the demo's published year.
+SPRING_2023 = dt.date(2023, 5, 1)
 # 2024/25's second quarter ended, its returns not yet due; then due and overdue.
 NOT_YET_DUE, MID_YEAR = dt.date(2024, 10, 15), dt.date(2024, 11, 20)
 
 
 def _full(path, today):
+    """What the window shows once the file is open in full: the year of the current reporting
+    period (every page opens on it), or the dashboard's own choice when that year has nothing."""
     db = open_database(path)
     try:
-        year = default_dashboard_year(db)
+        period = current_reporting_period(db, today)
+        year = period.year if period is not None and period.year in dashboard_years(db) else default_dashboard_year(db)
         board = dashboard(db, year, today=today) if year is not None else None
         return dashboard_years(db), year, board
     finally:
@@ -31,8 +37,8 @@ def _full(path, today):
 
 
 def test_the_first_paint_shows_the_demo_dashboard_figures_and_the_published_ones(demo_path):
-    years, year, board = _full(demo_path, LATER)
-    first = first_figures(demo_path, today=LATER)
+    years, year, board = _full(demo_path, SPRING_2023)
+    first = first_figures(demo_path, today=SPRING_2023)
     assert first is not None and first.is_demo and not first.is_empty
     assert list(first.years) == years and first.year == year == FinancialYear(2022)
     assert first.headlines == board.headlines
@@ -87,3 +93,16 @@ def test_a_file_open_in_another_copy_is_left_to_the_full_opening(demo_path):
     finally:
         db.close()
     assert first_figures(demo_path) is not None
+
+
+def test_the_first_paint_opens_on_the_current_reporting_period_as_the_full_window_does(demo_path):
+    for today in (SPRING_2023, MID_YEAR, LATER):
+        years, year, board = _full(demo_path, today)
+        first = first_figures(demo_path, today=today)
+        db = open_database(demo_path)
+        try:
+            period = current_reporting_period(db, today)
+        finally:
+            db.close()
+        assert first.period == period and first.year == year == period.year
+        assert first.headlines == board.headlines

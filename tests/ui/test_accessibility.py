@@ -50,9 +50,10 @@ def test_every_form_input_is_named_by_its_visible_label(demo_window):
 def test_every_page_table_is_named_after_its_page_and_every_button_has_text(demo_window):
     window = demo_window
     named = {}
-    for key, title in PAGES:
+    for entry in PAGES:
+        key = entry.key
         page = window.show_page(key)
-        assert page.accessibleName() == title
+        assert page.accessibleName() == entry.title
         tables = page.findChildren(QTableView)
         named[key] = [t.accessibleName() for t in tables]
         assert all(t.accessibleName() for t in tables), key

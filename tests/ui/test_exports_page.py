@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.services.export import FINAL_EXPORT_CHANGED, list_submissions
 from desktop_app.services.returns import completeness_matrix, reopen
+from desktop_app.services.strands import list_strands
 from desktop_app.store.models import Measure, ReturnValue
 from desktop_app.ui.pages.exports import export_run
 from desktop_app.ui.pages.exports.compare_dialog import NO_CHANGES, CompareDialog
@@ -71,9 +72,11 @@ def test_the_demo_2022_23_preview_shows_90_793_victims_supported(demo_window):
     assert page.save_button.isEnabled() and page.final_button.isEnabled()
 
 
-def test_the_latest_complete_year_is_chosen_first(demo_window):
-    # 2024/25 still has missing returns in the demo, so 2023/24 is the latest complete year.
-    assert demo_window.show_page("exports").picker.year_combo.currentText() == "2023/24"
+def test_the_page_opens_on_the_current_reporting_period(demo_window):
+    # Every demo strand ends by 31 March 2025 and today is later: the quarter with returns due
+    # now is the one those strands end in (not the latest complete year, 2023/24, as it once was).
+    last_day = max(s.end_date for s in list_strands(demo_window.workspace.db))
+    assert demo_window.show_page("exports").picker.period().label == Quarter.containing(last_day).label
 
 
 def test_missing_returns_are_listed_as_problems_in_words(demo_window):

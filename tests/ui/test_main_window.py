@@ -9,6 +9,7 @@ from desktop_app import APP_NAME
 from desktop_app.app import build_main_window
 from desktop_app.store.database import open_database
 from desktop_app.store.errors import DatabaseInUseError
+from desktop_app.ui.pages.registry import PAGES
 
 
 def test_window_on_an_empty_database_says_so_and_shows_no_demo_banner(qtbot, db_path, settings):
@@ -31,9 +32,7 @@ def test_window_on_the_demo_shows_the_banner_and_the_counts(qtbot, demo_path, se
     window.show()
     assert window.demo_banner.isVisible()
     assert "synthetic" in window.demo_banner.text()
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
-        "Dashboard", "Providers", "Strands & funding", "Finance", "Returns", "Indicators", "Exports"
-    ]
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [e.title for e in PAGES]
     assert window.show_page("providers").count_label.text() == "34 providers"
     assert window.show_page("strands").count_label.text() == "72 strands"
 
@@ -79,6 +78,27 @@ def test_opening_a_file_in_the_window_keeps_a_backup_copy_beside_it(qtbot, demo_
     # Copied off the UI thread: the status bar says so once the copy is there.
     qtbot.waitUntil(lambda: "Backup copy kept" in window.statusBar().currentMessage())
     assert any(backups.glob("*on-open.sqlite"))
+
+
+def test_each_registry_entry_is_a_sidebar_row_a_go_menu_item_and_a_shortcut_to_its_page(qtbot, demo_path, settings):
+    window = build_main_window(str(demo_path), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    go_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Go")
+    actions = go_menu.actions()
+    assert len(actions) == len(PAGES) == window.sidebar.count() == window.stack.count()
+    # One mnemonic letter each, none shared, and the ampersand of "Strands & funding" shown as one.
+    letters = [a.text()[a.text().replace("&&", "").index("&") + 1].lower() for a in actions]
+    assert len(set(letters)) == len(letters)
+    assert "Strands & funding" in [a.iconText() for a in actions]
+    for entry, action in zip(reversed(PAGES), reversed(actions)):
+        assert action.shortcut().toString() == entry.shortcut
+        qtbot.keyClick(window.sidebar, entry.shortcut[-1], Qt.KeyboardModifier.ControlModifier)
+        page = window.current_page()
+        assert (page.key, page.title, page.accessibleName()) == (entry.key, entry.title, entry.title)
+        assert window.sidebar.currentItem().text() == entry.title
 
 
 def test_the_go_menu_shows_each_page_title_as_the_sidebar_does(qtbot, db_path, settings):

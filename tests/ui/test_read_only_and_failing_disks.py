@@ -51,6 +51,8 @@ def test_a_read_only_window_disables_every_button_that_saves(qtbot, read_only_wi
     assert returns.templates.make_button.isEnabled()  # making templates only reads
     assert not returns.grid_panel.save_button.isEnabled()
     exports = read_only_window.show_page("exports")
+    exports.picker.select_year("2022/23")  # a year with verified returns (the window opens on the current quarter)
+    exports.picker.select_part("year")
     assert not exports.final_button.isEnabled()
     assert exports.save_button.isEnabled()  # a workbook can still be written elsewhere
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.completeness import DONE_STATES, NOT_DUE, NOT_RUNNING, return_state, runs_in
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.core.reporting_period import reporting_quarter
 from desktop_app.services.dashboard.headlines import (
     Headline,
     basis_words,
@@ -40,7 +41,10 @@ class FirstFigures:
     is_demo: bool
     is_empty: bool
     years: tuple[FinancialYear, ...]  # newest first, as `dashboard_years`
-    year: FinancialYear | None  # as `default_dashboard_year`
+    # The window opens every page on the current reporting period (`services.reporting_period`),
+    # so the dashboard shows its year; `default_dashboard_year`'s when that year has nothing.
+    period: Quarter | None
+    year: FinancialYear | None
     headlines: tuple[Headline, ...]
     basis_words: str
 
@@ -116,9 +120,13 @@ def _figures(reader: FirstLookReader, today: dt.date) -> FirstFigures:
         (FinancialYear(y) for y in reader.years_with_returns() | reader.years_with_budgets()),
         key=lambda y: y.start_year, reverse=True,
     )
-    year = choose_default_year(years, demo=demo, statuses=reader.statuses_by_year())
+    period = reporting_quarter(reader.strand_spans(), today)
+    if period is not None and period.year in years:
+        year = period.year
+    else:
+        year = choose_default_year(years, demo=demo, statuses=reader.statuses_by_year())
     if year is None:
-        return FirstFigures(demo, empty, (), None, (), "")
+        return FirstFigures(demo, empty, (), period, None, (), "")
     previous_year = year.previous()
     measures = reader.headline_measures()
     report, unverified = _year_totals(reader, year, measures)
@@ -141,7 +149,9 @@ def _figures(reader: FirstLookReader, today: dt.date) -> FirstFigures:
             last_allocated if (last_allocated or last_budget) else None,
         )
     )
-    return FirstFigures(demo, empty, tuple(years), year, tuple(headlines), basis_words(report.returns_counted, unverified))
+    return FirstFigures(
+        demo, empty, tuple(years), period, year, tuple(headlines), basis_words(report.returns_counted, unverified)
+    )
 
 
 def first_figures(path: Path, *, today: dt.date | None = None) -> FirstFigures | None:

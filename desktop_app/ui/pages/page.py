@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import Changed
 from desktop_app.services.workspace import Workspace
+from desktop_app.ui.pages.targets import Go
 
 
 def year_of(period: object) -> FinancialYear | None:
@@ -32,10 +33,11 @@ class PageContext:
     workspace: Workspace
     settings: QSettings | None
     events: AppEvents
-    # Set by the window: show page `key` and ask it to show `target` (a record, a quarter...).
-    navigate: Callable[[str, object | None], None] | None = None
-    # The period the officer last chose on any page (a core Quarter, HalfYear or FinancialYear):
-    # the Dashboard, Returns and Exports pages follow it when shown, so the choice is kept.
+    # Set by the window: show the page a `Go` names, on what it asks for.
+    navigate: Callable[[Go], object] | None = None
+    # The one period of the window (a core Quarter, HalfYear or FinancialYear): the current
+    # reporting period when the window opens, then the one the officer last chose on any page.
+    # Every page with periods follows it when shown, so the choice is kept between pages.
     current_period: object | None = None
 
     def choose_period(self, period: object | None) -> None:
@@ -46,9 +48,9 @@ class PageContext:
     def publish(self, changed: Changed) -> None:
         self.events.data_changed.emit(changed)
 
-    def go_to(self, key: str, target: object | None = None) -> None:
+    def go_to(self, go: Go) -> None:
         if self.navigate is not None:
-            self.navigate(key, target)
+            self.navigate(go)
 
 
 class Page(QWidget):
@@ -56,6 +58,8 @@ class Page(QWidget):
 
     key = ""
     title = ""
+    # What of a `Go` this page shows (its field names): the window refuses a target asking for more.
+    handles: frozenset[str] = frozenset()
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,8 +109,11 @@ class Page(QWidget):
     def follow_period(self, period: object) -> None:
         """Show `period` (the one the officer chose on another page) if this page has periods."""
 
-    def show_target(self, target: object) -> None:
-        """Bring `target` into view (another page sent the officer here); pages that can, do."""
+    def show_target(self, go: Go) -> None:
+        """Show each field of `go` this page `handles` (another page sent the officer here).
+
+        The window has already followed `go.period`; a page showing a period within its own
+        choices (a quarter's filters, say) does the rest here."""
 
     def save_state(self) -> None:
         """Keep column widths and splitters in the settings (called when the window closes)."""

@@ -1,51 +1,67 @@
-"""The pages of the main window, in sidebar order, and how each is built (on first use)."""
+"""The pages of the main window, in sidebar order: one entry each, and the window is built from them.
+
+Adding a page is one `PageEntry`: the sidebar, the Go menu and its Ctrl+number shortcut follow.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
 from desktop_app.ui.pages.page import Page, PageContext
 
-PAGES: list[tuple[str, str]] = [
-    ("dashboard", "Dashboard"),
-    ("providers", "Providers"),
-    ("strands", "Strands & funding"),
-    ("finance", "Finance"),
-    ("returns", "Returns"),
-    ("indicators", "Indicators"),
-    ("exports", "Exports"),
-]
+
+def _lazy(where: str) -> Callable[[PageContext], Page]:
+    """A factory for the page class at "module:Class", imported on the page's first show (so
+    start-up loads only the first page's modules)."""
+    module, name = where.split(":")
+
+    def build(context: PageContext) -> Page:
+        return getattr(import_module(module), name)(context)
+
+    build.where = where
+    return build
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str
+    title: str  # the sidebar's and the page header's words
+    menu_text: str  # the Go menu's: "&" before the mnemonic letter, "&&" for an ampersand
+    shortcut: str
+    factory: Callable[[PageContext], Page]
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("dashboard", "Dashboard", "&Dashboard", "Ctrl+1", _lazy("desktop_app.ui.pages.dashboard.page:DashboardPage")),
+    PageEntry("providers", "Providers", "&Providers", "Ctrl+2", _lazy("desktop_app.ui.pages.providers.page:ProvidersPage")),
+    PageEntry("strands", "Strands & funding", "&Strands && funding", "Ctrl+3", _lazy("desktop_app.ui.pages.strands.page:StrandsPage")),
+    PageEntry("finance", "Finance", "&Finance", "Ctrl+4", _lazy("desktop_app.ui.pages.finance.page:FinancePage")),
+    PageEntry("returns", "Returns", "&Returns", "Ctrl+5", _lazy("desktop_app.ui.pages.returns.page:ReturnsPage")),
+    PageEntry("indicators", "Indicators", "&Indicators", "Ctrl+6", _lazy("desktop_app.ui.pages.indicators.page:IndicatorsPage")),
+    PageEntry("exports", "Exports", "&Exports", "Ctrl+7", _lazy("desktop_app.ui.pages.exports.page:ExportsPage")),
+)
 
 # Where a database opens when the officer has no page remembered: the year at a glance.
 LANDING_PAGE = "dashboard"
 
 
-def build_page(key: str, context: PageContext) -> Page:
-    # Imported here so a page's modules (and what they import) load only when it is first shown.
-    if key == "dashboard":
-        from desktop_app.ui.pages.dashboard.page import DashboardPage
-
-        return DashboardPage(context)
-    if key == "providers":
-        from desktop_app.ui.pages.providers.page import ProvidersPage
-
-        return ProvidersPage(context)
-    if key == "strands":
-        from desktop_app.ui.pages.strands.page import StrandsPage
-
-        return StrandsPage(context)
-    if key == "finance":
-        from desktop_app.ui.pages.finance.page import FinancePage
-
-        return FinancePage(context)
-    if key == "returns":
-        from desktop_app.ui.pages.returns.page import ReturnsPage
-
-        return ReturnsPage(context)
-    if key == "indicators":
-        from desktop_app.ui.pages.indicators.page import IndicatorsPage
-
-        return IndicatorsPage(context)
-    if key == "exports":
-        from desktop_app.ui.pages.exports.page import ExportsPage
-
-        return ExportsPage(context)
+def entry(key: str) -> PageEntry:
+    """The entry of page `key`; a KeyError naming it if there is none."""
+    for found in PAGES:
+        if found.key == key:
+            return found
     raise KeyError(f"no page called {key!r}")
+
+
+def position(key: str) -> int:
+    """Where page `key` sits in the sidebar (and the window's stack)."""
+    return PAGES.index(entry(key))
+
+
+def build_page(key: str, context: PageContext) -> Page:
+    page = entry(key).factory(context)
+    if (page.key, page.title) != (key, entry(key).title):
+        raise TypeError(f"the {key!r} entry built a page that calls itself {page.key!r} ({page.title!r})")
+    return page

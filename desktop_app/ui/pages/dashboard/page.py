@@ -8,14 +8,14 @@ scrolls when the window is small, so nothing is squeezed until it cannot be read
 Everything comes from `services.dashboard` in one call. On a data change the charts are fed
 the new series (their plot items are kept); while the page is hidden it only notes that it is
 out of date and catches up when it is next shown. Clicking a bar asks the window, through
-`navigate`, to show the page behind it.
+its page context, to show the page behind it on what was clicked.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -30,14 +30,9 @@ from PySide6.QtWidgets import (
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.changes import Changed
 from desktop_app.services.dashboard.first_look import FirstFigures
-from desktop_app.ui.pages.dashboard.targets import (
-    CompletenessTarget,
-    ProviderTarget,
-    QuarterTarget,
-    YearTarget,
-)
 from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
 from desktop_app.ui.pages.page import Page, PageContext, year_of
+from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader
 
@@ -48,15 +43,6 @@ if TYPE_CHECKING:  # the first paint comes before the ORM: the full dashboard is
 # charts fit under the figures on a 1366 × 768 laptop.
 CHART_HEIGHT = 250
 
-# Which page each kind of click opens.
-TARGET_PAGES = {
-    QuarterTarget: "returns",
-    CompletenessTarget: "returns",
-    ProviderTarget: "providers",
-    YearTarget: "strands",
-}
-
-
 def _date(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -64,9 +50,7 @@ def _date(day) -> str:
 class DashboardPage(Page):
     key = "dashboard"
     title = "Dashboard"
-
-    # (page key, what to show there): the window shows the page; see `_on_navigate`.
-    navigate = Signal(str, object)
+    handles = frozenset({"period"})
 
     def __init__(self, context: PageContext, parent=None) -> None:
         super().__init__(context, parent)
@@ -113,7 +97,7 @@ class DashboardPage(Page):
             "the year's figures and charts appear here.",
             self,
         )
-        self.empty_state.add_action("Set up the year", lambda: self.navigate.emit("strands", None))
+        self.empty_state.add_action("Set up the year", lambda: self.context.go_to(Go("strands")))
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
 
@@ -157,7 +141,6 @@ class DashboardPage(Page):
 
     def _connect_signals(self) -> None:
         self.year_combo.currentIndexChanged.connect(self._on_year_combo_current_index_changed)
-        self.navigate.connect(self._on_navigate)
 
     def charts(self) -> tuple:
         """The four charts, in reading order (built now if they are not yet)."""
@@ -294,6 +277,10 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------------ slots
 
+    def show_target(self, go: Go) -> None:
+        if go.period is not None:
+            self.follow_period(go.period)
+
     def follow_period(self, period: object) -> None:
         year = year_of(period)
         if year is not None and year != self.current_year() and self.year_combo.findData(year.start_year) >= 0:
@@ -305,11 +292,6 @@ class DashboardPage(Page):
             self.context.choose_period(year)
             self.show_year(year)
 
-    def _on_chart_bar_clicked(self, target: object) -> None:
-        key = TARGET_PAGES.get(type(target))
-        if key is not None:
-            self.navigate.emit(key, target)
-
-    def _on_navigate(self, key: str, target: object) -> None:
-        """Show page `key` through the window, which asks it to show `target`."""
-        self.context.go_to(key, target)
+    def _on_chart_bar_clicked(self, target) -> None:
+        """Open the page behind the bar clicked, on what the bar counts (`targets`)."""
+        self.context.go_to(target.go)

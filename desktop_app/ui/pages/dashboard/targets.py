@@ -1,7 +1,6 @@
-"""Where a click on a dashboard chart sends the officer: plain data, no chart library needed.
+"""What a click on a dashboard chart hit: plain data, no chart library needed.
 
-The page maps each kind to the page that shows it; the window asks that page to bring the
-target into view (`Page.show_target`).
+Each says where it sends the officer (`go`): the page that shows it, on the period clicked.
 """
 
 from __future__ import annotations
@@ -9,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.ui.pages.targets import Go
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,11 @@ class QuarterTarget:
         """The quarter clicked: the page sent to shows it."""
         return Quarter(self.year, self.quarter)
 
+    @property
+    def go(self) -> Go:
+        """That quarter's returns, narrowed to the service hit ("" is the whole quarter)."""
+        return Go("returns", period=self.period, service_category_key=self.service_category_key)
+
 
 @dataclass(frozen=True)
 class ProviderTarget:
@@ -32,6 +37,10 @@ class ProviderTarget:
 
     provider_id: int
     name: str
+
+    @property
+    def go(self) -> Go:
+        return Go("providers", provider_id=self.provider_id)
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,10 @@ class YearTarget:
     def period(self) -> FinancialYear:
         """The year clicked: the page sent to shows it."""
         return self.year
+
+    @property
+    def go(self) -> Go:
+        return Go("strands", period=self.year)
 
 
 @dataclass(frozen=True)
@@ -58,3 +71,7 @@ class CompletenessTarget:
     def period(self) -> Quarter:
         """The quarter clicked: the page sent to shows it."""
         return Quarter(self.year, self.quarter)
+
+    @property
+    def go(self) -> Go:
+        return Go("returns", period=self.period, return_state=self.state)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.indicator_status import Status
 from desktop_app.services.dashboard.headlines import Headline
+from desktop_app.ui.status_colours import STATUS_COLOURS
 
 if TYPE_CHECKING:  # the figures are painted before the indicators' modules are loaded
     from desktop_app.services.dashboard import IndicatorTile
@@ -150,8 +151,6 @@ class IndicatorTileWidget(QFrame):
 
     def set_tile(self, tile: IndicatorTile) -> None:
         self.tile = tile
-        from desktop_app.ui.pages.indicators.table import STATUS_COLOURS
-
         colours = STATUS_COLOURS.get(tile.status)
         background, text, strong = colours if colours else ("#ffffff", TEXT, "#9aa5b1")
         self.setStyleSheet(

@@ -60,6 +60,7 @@ from desktop_app.ui.pages.exports.report_panel import ReportPanel
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.pages.exports.submissions import SubmissionsPanel
 from desktop_app.ui.pages.page import Page, PageContext, year_of
+from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import remember_folder, start_folder
 from desktop_app.ui.tasks import run_with_progress
@@ -110,6 +111,7 @@ def final_return_sentences(preview: ExportPreview) -> str:
 
 class ExportsPage(Page):
     key = "exports"
+    handles = frozenset({"period"})
     title = "Exports"
 
     def __init__(self, context: PageContext, parent=None) -> None:
@@ -397,6 +399,10 @@ class ExportsPage(Page):
         return self._open(CompareDialog(comparison, self))
 
     # ------------------------------------------------------------------ slots
+
+    def show_target(self, go: Go) -> None:
+        if go.period is not None:
+            self.follow_period(go.period)
 
     def follow_period(self, period: object) -> None:
         year = year_of(period)

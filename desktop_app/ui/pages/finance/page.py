@@ -45,7 +45,8 @@ from desktop_app.ui.pages.finance.claims_grid import ClaimsGridTab
 from desktop_app.ui.pages.finance.funding_dialogs import ExtendStreamDialog, FundingLineForm, StrandLineDialog
 from desktop_app.ui.pages.finance.payment_dialog import PaymentDialog, QueryDialog
 from desktop_app.ui.pages.finance.tables import CLAIM_COLUMNS, FUNDS_COLUMNS, funds_rows, strand_columns
-from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.page import Page, PageContext, year_of
+from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.table_model import RecordTableModel
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader, search_box
@@ -56,6 +57,7 @@ WHOLE_YEAR, FIRST_HALF = "year", "H1"
 
 class FinancePage(Page):
     key = "finance"
+    handles = frozenset({"period"})
     title = "Finance"
 
     def __init__(self, context: PageContext, parent=None) -> None:
@@ -166,6 +168,9 @@ class FinancePage(Page):
         self.year_combo.clear()
         for year in years:
             self.year_combo.addItem(FinancialYear(year).label, year)
+        followed = year_of(self.context.current_period)
+        if chosen is None and followed is not None and followed.start_year in years:
+            chosen = followed.start_year  # the window's period, kept between pages
         if chosen is None and years:
             # The year running now, or the last one the streams reach.
             today = FinancialYear.containing(dt.date.today()).start_year
@@ -285,11 +290,18 @@ class FinancePage(Page):
             self.grid_tab.reload()
             proceed()
 
-    def show_target(self, target: object) -> None:
-        if isinstance(target, FinancialYear):
-            index = self.year_combo.findData(target.start_year)
-            if index >= 0:
-                self.year_combo.setCurrentIndex(index)
+    def follow_period(self, period: object) -> None:
+        # Unsaved claims keep their year: the officer switches with the box, which asks.
+        year = year_of(period)
+        if year is None or self.has_unsaved_changes():
+            return
+        index = self.year_combo.findData(year.start_year)
+        if index >= 0:
+            self.year_combo.setCurrentIndex(index)
+
+    def show_target(self, go: Go) -> None:
+        if go.period is not None:
+            self.follow_period(go.period)
 
     # ------------------------------------------------------------------ dialogs and actions
 
@@ -370,5 +382,6 @@ class FinancePage(Page):
         self._open(StrandLineDialog(self.workspace, strand, self))
 
     def _on_choice_changed(self, _index: int) -> None:
+        self.context.choose_period(self.year())
         show_message(self.message, "")
         self.refresh()

@@ -16,17 +16,11 @@ from desktop_app.core.indicator_status import Status
 from desktop_app.core.indicator_values import format_value
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.indicators import IndicatorRow
+from desktop_app.ui.status_colours import STATUS_COLOURS, UNCOLOURED_POINT
 from desktop_app.ui.table_model import SORT_ROLE, Column, RecordTableModel
 
 NONE_SHOWN = "—"
 
-# (cell background, cell text, chart point) per judged status; monitor and no data have no colour.
-STATUS_COLOURS: dict[Status, tuple[str, str, str]] = {
-    Status.GREEN: ("#d6e9f8", "#0b3a5c", "#0072b2"),
-    Status.AMBER: ("#fde6c0", "#5c3700", "#e69f00"),
-    Status.RED: ("#f9d3c6", "#6e1d00", "#d55e00"),
-}
-UNCOLOURED_POINT = "#7b8794"
 
 UNIT_WORDS = {
     IndicatorUnit.PERCENT: "Percentage",

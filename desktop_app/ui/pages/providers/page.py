@@ -10,6 +10,7 @@ from desktop_app.core.wording import plural
 from desktop_app.services.changes import PROVIDERS, STRANDS, Changed
 from desktop_app.services.providers import ProviderRow, list_providers
 from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.providers.form import ProviderForm
 from desktop_app.ui.pages.providers.table import provider_table_model
@@ -23,6 +24,7 @@ HEADER_STATE_KEY = "providers/header"
 class ProvidersPage(Page):
     key = "providers"
     title = "Providers"
+    handles = frozenset({"provider_id"})
 
     def __init__(self, context: PageContext, parent=None) -> None:
         super().__init__(context, parent)
@@ -90,9 +92,9 @@ class ProvidersPage(Page):
         self.search_edit.selectAll()
         return True
 
-    def show_target(self, target: object) -> None:
+    def show_target(self, go: Go) -> None:
         """Narrow the table to one provider (e.g. a bar clicked on the dashboard) and select it."""
-        provider_id = getattr(target, "provider_id", None)
+        provider_id = go.provider_id
         record = next((r for r in self.table.source_model.rows() if r.id == provider_id), None)
         if record is None:
             return

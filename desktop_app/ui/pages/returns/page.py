@@ -51,8 +51,9 @@ from desktop_app.ui.pages.returns.grid_view import GridPanel
 from desktop_app.ui.pages.returns.host import ReturnsHost
 from desktop_app.ui.pages.returns.quarters import quarter_for, quarters_to_offer
 from desktop_app.ui.pages.returns.reason_dialog import note_dialog
-from desktop_app.ui.pages.returns.templates_actions import ImportFiles, TemplateActions
+from desktop_app.ui.pages.returns.templates_actions import TemplateActions
 from desktop_app.ui.pages.returns.verify_actions import VerifyActions
+from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
@@ -64,6 +65,7 @@ ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
 class ReturnsPage(Page):
     key = "returns"
     title = "Returns"
+    handles = frozenset({"period", "provider_id", "service_category_key", "return_state", "files"})
 
     def __init__(self, context: PageContext, parent=None, *, today: dt.date | None = None) -> None:
         super().__init__(context, parent)
@@ -274,9 +276,17 @@ class ReturnsPage(Page):
     def has_unsaved_changes(self) -> bool:
         return self.grid_model.has_changes()
 
-    def show_target(self, target: object) -> None:
-        if isinstance(target, ImportFiles):  # templates dropped on the window
-            self.templates.import_dropped(target)
+    def show_target(self, go: Go) -> None:
+        if go.period is not None:
+            self.follow_period(go.period)
+        if go.provider_id is not None or go.service_category_key is not None:
+            # The rows asked for (a service's bar, say); "" is every service, as the chart means it.
+            self.provider_combo.setCurrentIndex(max(self.provider_combo.findData(go.provider_id), 0))
+            self.category_combo.setCurrentIndex(max(self.category_combo.findData(go.service_category_key or None), 0))
+        if go.return_state is not None:
+            self.tabs.setCurrentWidget(self.completeness)  # where each return's state is shown
+        if go.files is not None:  # templates dropped on the window
+            self.templates.import_dropped(go.files)
 
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         """Run `proceed` once unsaved grid edits are saved or discarded (asks first), or at once."""

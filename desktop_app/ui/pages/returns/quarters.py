@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop_app.core.periods import FinancialYear, HalfYear, Quarter
+from desktop_app.core.reporting_period import reporting_quarter
 
 __all__ = ["quarter_for", "quarters_to_offer"]
 
 
 def quarters_to_offer(strands, today: dt.date) -> tuple[list[Quarter], Quarter | None]:
     """Every quarter some strand runs in, up to the current one (newest first), and the default:
-    the latest that has ended, as that is the one whose returns are coming in."""
+    the current reporting period (the latest quarter with returns due)."""
     if not strands:
         return [], None
     first = Quarter.containing(min(s.start_date for s in strands))
@@ -20,8 +21,7 @@ def quarters_to_offer(strands, today: dt.date) -> tuple[list[Quarter], Quarter |
     quarters = [last]
     while quarters[-1] > first:
         quarters.append(quarters[-1].previous())
-    ended = [q for q in quarters if q.end < today]
-    return quarters, (ended[0] if ended else quarters[-1])
+    return quarters, reporting_quarter(((s.start_date, s.end_date) for s in strands), today)
 
 
 def quarter_for(period: object, current: Quarter | None, offered: list[Quarter]) -> Quarter | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QObject, QPoint, Qt, QUrl
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
@@ -31,6 +31,7 @@ from desktop_app.services.templates import (
 from desktop_app.core.wording import plural
 from desktop_app.ui.pages.returns.host import ReturnsHost
 from desktop_app.ui.pages.returns.import_dialog import ImportDialog
+from desktop_app.ui.pages.targets import ACCEPTED, ImportFiles
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import FolderDialog, remember_folder, start_folder
 from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
@@ -38,41 +39,8 @@ from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
 __all__ = ["ImportFiles", "TemplateActions"]
 
 WORKBOOK_FILTER = "Filled return templates (*.xlsx);;All files (*)"
-ACCEPTED = "Drop filled return templates here: Excel workbooks (.xlsx), or a folder of them."
 TEMPLATES_FOLDER_KEY = "returns/templatesFolder"
 IMPORT_FOLDER_KEY = "returns/importFolder"
-# A LibreOffice .ods is taken too, so the preview can say how to save it as .xlsx.
-_DROPPED_SUFFIXES = (".xlsx", ".ods")
-
-
-@dataclass(frozen=True)
-class ImportFiles:
-    """What was dropped on the window, for the Returns page to preview (a `show_target`)."""
-
-    paths: tuple[Path, ...] = ()
-    others: tuple[str, ...] = ()  # dropped things that are neither an .xlsx (or .ods) file nor a folder
-
-    @classmethod
-    def from_mime(cls, mime: QMimeData) -> ImportFiles:
-        paths, others = [], []
-        for url in mime.urls():
-            path = Path(url.toLocalFile()) if url.isLocalFile() else None
-            if path is not None and (path.is_dir() or path.suffix.lower() in _DROPPED_SUFFIXES):
-                paths.append(path)
-            else:
-                others.append(path.name if path is not None else url.toDisplayString())
-        if not mime.urls():
-            others.append("text" if mime.hasText() else "something that is not a file")
-        return cls(tuple(paths), tuple(others))
-
-    def refusal(self) -> str | None:
-        """Why nothing will be imported from this drop (None: preview it)."""
-        if self.others:
-            shown = ", ".join(self.others[:3]) + (f" and {len(self.others) - 3} more" if len(self.others) > 3 else "")
-            return f"Nothing was imported: {shown} {'is' if len(self.others) == 1 else 'are'} not a return template. {ACCEPTED}"
-        if not self.paths:
-            return f"Nothing was dropped. {ACCEPTED}"
-        return None
 
 
 @dataclass(frozen=True)

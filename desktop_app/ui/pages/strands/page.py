@@ -1,10 +1,13 @@
 """The Strands & funding page: the grant and its yearly budgets, and every strand it funds.
 
 The top shows the chosen funding stream's position per year (budget, allocated, remaining);
-below, the strands with one allocation column per year.
+below, the strands with what each gets in the year chosen (the window's period, kept between
+pages); the other years are in each strand's Allocations….
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,35 +25,39 @@ from desktop_app.core.access import Right
 from desktop_app.ui.access import needs
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
-from desktop_app.core.periods import format_date
+from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.core.wording import plural
 from desktop_app.services.changes import ALLOCATIONS, FUNDING, PROVIDERS, STRANDS, Changed
 from desktop_app.services.funding import FundingStreamRow, budget_position, list_funding_streams
 from desktop_app.services.strands import StrandRow, list_strands
-from desktop_app.ui.pages.page import Page, PageContext
+from desktop_app.ui.pages.page import Page, PageContext, year_of
+from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
 from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
 from desktop_app.ui.pages.strands.strand_form import StrandForm
 from desktop_app.ui.read_only import mark_editing
-from desktop_app.ui.pages.strands.table import BUDGET_COLUMNS, strand_table_model
+from desktop_app.ui.pages.strands.table import BUDGET_COLUMNS, lay_out_strand_table, strand_table_model
 from desktop_app.ui.table_model import RecordTableModel
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.page_header import PageHeader, search_box
 from desktop_app.ui.widgets.record_table import RecordTable
 
-HEADER_STATE_KEY = "strands/header"
+HEADER_STATE_KEY = "strands/columns"  # not "strands/header": that held one column per year
 SPLITTER_STATE_KEY = "strands/splitter"
 
 
 class StrandsPage(Page):
     key = "strands"
     title = "Strands & funding"
+    handles = frozenset({"period"})
 
     def __init__(self, context: PageContext, parent=None) -> None:
         super().__init__(context, parent)
         self.active_dialog = None
         self._streams: list[FundingStreamRow] = []
         self._years: tuple[int, ...] = ()
+        self._year: int | None = None  # whose allocations the table shows
+        self._strands: list[StrandRow] = []
         self._build()
         self._connect_signals()
         self.refresh()
@@ -127,11 +134,20 @@ class StrandsPage(Page):
         self.allocations_button = QPushButton("Allocations…", strands)
         needs(Right.EDIT_MONEY, self.new_stream_button, self.edit_stream_button, self.allocations_button)
         self.allocations_button.setToolTip("Edit what the selected strand gets each year")
+        year_label = QLabel("Allocations in", strands)
+        self.year_combo = QComboBox(strands)
+        self.year_combo.setAccessibleName("Allocations in")
+        self.year_combo.setMinimumWidth(100)
+        year_label.setBuddy(self.year_combo)
         tools.addWidget(self.search_edit, 1)
         tools.addWidget(self.count_label)
+        tools.addSpacing(12)
+        tools.addWidget(year_label)
+        tools.addWidget(self.year_combo)
         tools.addWidget(self.allocations_button)
         strands_layout.addLayout(tools)
-        self.table = RecordTable(strand_table_model((), strands), "Strands", strands)
+        self.table = RecordTable(strand_table_model(None, strands), "Strands", strands)
+        lay_out_strand_table(self.table)
         strands_layout.addWidget(self.table, 1)
         self.splitter.addWidget(funding)
         self.splitter.addWidget(strands)
@@ -146,6 +162,7 @@ class StrandsPage(Page):
         self.new_strand_button.clicked.connect(self.new_record)
         self.edit_stream_button.clicked.connect(self._on_edit_stream_clicked)
         self.stream_combo.currentIndexChanged.connect(self._on_stream_combo_current_index_changed)
+        self.year_combo.currentIndexChanged.connect(self._on_year_combo_current_index_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.allocations_button.clicked.connect(self._on_allocations_clicked)
         self.table.record_activated.connect(self._on_table_record_activated)
@@ -170,13 +187,14 @@ class StrandsPage(Page):
         current = self.table.current_record()
         if years != self._years:
             self._years = years
-            self.table.source_model = strand_table_model(years, self.table)
-            self.table.proxy.setSourceModel(self.table.source_model)
-            self.table.source_model.set_rows(strands)
-            if not self.table.restore_state(self.context.settings, self._header_key()):
-                self.table.fit_columns(maximum=190)
-        else:
-            self.table.source_model.set_rows(strands)
+            self.year_combo.blockSignals(True)
+            self.year_combo.clear()
+            for year in years:
+                self.year_combo.addItem(FinancialYear(year).label, year)
+            self.year_combo.blockSignals(False)
+        year = self._year if self._year in years else self._opening_year(years)
+        self._strands = strands
+        self._show_year(year)
         if current is not None:
             self.table.select_where(lambda r: r.id == current.id)
         self._update_count()
@@ -211,12 +229,35 @@ class StrandsPage(Page):
             )
         )
 
+    def _opening_year(self, years: tuple[int, ...]) -> int | None:
+        """The window's period if it has allocations here; else the year running now, or the
+        last one before it."""
+        followed = year_of(self.context.current_period)
+        if followed is not None and followed.start_year in years:
+            return followed.start_year
+        today = FinancialYear.containing(dt.date.today()).start_year
+        return today if today in years else max((y for y in years if y <= today), default=max(years, default=None))
+
+    def _show_year(self, year: int | None) -> None:
+        """The table with `year`'s allocations (the same rows, a new money column)."""
+        if year != self._year or self.table.source_model.columnCount() == 0:
+            self._year = year
+            self.table.source_model = strand_table_model(year, self.table)
+            self.table.proxy.setSourceModel(self.table.source_model)
+            lay_out_strand_table(self.table)
+            self.table.restore_state(self.context.settings, HEADER_STATE_KEY)
+        self.table.source_model.set_rows(self._strands)
+        self.year_combo.blockSignals(True)
+        self.year_combo.setCurrentIndex(self.year_combo.findData(year))
+        self.year_combo.blockSignals(False)
+
+    def shown_year(self) -> FinancialYear | None:
+        """The year whose allocations the table shows."""
+        return FinancialYear(self._year) if self._year is not None else None
+
     def current_stream(self) -> FundingStreamRow | None:
         stream_id = self.stream_combo.currentData()
         return next((s for s in self._streams if s.id == stream_id), None)
-
-    def _header_key(self) -> str:
-        return f"{HEADER_STATE_KEY}/{'-'.join(map(str, self._years))}"
 
     def _update_count(self) -> None:
         shown, total = self.table.proxy.rowCount(), self.table.source_model.rowCount()
@@ -238,12 +279,21 @@ class StrandsPage(Page):
         self.search_edit.selectAll()
         return True
 
+    def follow_period(self, period: object) -> None:
+        year = year_of(period)
+        if year is not None and year.start_year in self._years and year.start_year != self._year:
+            self._show_year(year.start_year)
+
+    def show_target(self, go: Go) -> None:
+        if go.period is not None:
+            self.follow_period(go.period)
+
     def on_data_changed(self, changed: Changed) -> None:
         if changed.kinds & {STRANDS, FUNDING, ALLOCATIONS, PROVIDERS}:
             self.refresh()
 
     def save_state(self) -> None:
-        self.table.save_state(self.context.settings, self._header_key())
+        self.table.save_state(self.context.settings, HEADER_STATE_KEY)
         if self.context.settings is not None:
             self.context.settings.setValue(SPLITTER_STATE_KEY, self.splitter.saveState())
 
@@ -280,6 +330,14 @@ class StrandsPage(Page):
 
     def _on_stream_combo_current_index_changed(self, _index: int) -> None:
         self._refresh_budget()
+
+    def _on_year_combo_current_index_changed(self, _index: int) -> None:
+        year = self.year_combo.currentData()
+        if year is not None:
+            self.context.choose_period(FinancialYear(year))
+            self._show_year(year)
+            self.table.proxy.set_search_text(self.search_edit.text())
+            self._update_count()
 
     def _on_search_edit_text_changed(self, text: str) -> None:
         self.table.proxy.set_search_text(text)

@@ -1,14 +1,16 @@
-"""The strands table: fixed columns, then one allocation column per financial year."""
+"""The strands table: who and what, the chosen year's allocation, and when each strand ends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear, format_date
 from desktop_app.services.funding import YearPosition
 from desktop_app.services.strands import StrandRow
 from desktop_app.ui.table_model import Column, RecordTableModel
+from desktop_app.ui.widgets.record_table import RecordTable
 
 
 OVER_BUDGET_COLOUR = "#b00020"
@@ -21,36 +23,59 @@ def _whole_pounds(pence: int) -> str:
     return format_pence(pence, show_pence=False)
 
 
-def strand_columns(years: Iterable[int]) -> list[Column[StrandRow]]:
-    """Who and what first, then the money per year (what officers look for), then the rest."""
+# What the table shows; the rest of a strand is in its form (double-click), and searchable here.
+SHOWN_COLUMNS = 6
+# Widths at which the longest demo names wrap onto two lines at most, and a 1366-wide window
+# needs no horizontal scrolling: the Strand column takes whatever width is left.
+COLUMN_WIDTHS = {"Reference": 100, "Provider": 230, "Service category": 232, "Ends": 104}
+ALLOCATION_WIDTH = 112
+STRETCHED = "Strand"
+
+
+def strand_columns(year: int | None) -> list[Column[StrandRow]]:
+    """Who and what, the money of the year chosen (what officers look for) and when it ends; then
+    hidden columns, there only so the search finds a strand by its themes or districts."""
     columns: list[Column[StrandRow]] = [
         Column("Reference", lambda r: r.reference),
         Column("Provider", lambda r: r.provider_name, tooltip=lambda r: r.provider_name),
         Column("Strand", lambda r: r.name, tooltip=lambda r: r.name),
         Column("Service category", lambda r: r.service_category, tooltip=lambda r: r.service_category),
-    ]
-    for year in years:
-        columns.append(
-            Column(
-                FinancialYear(year).label,
-                lambda r, y=year: r.allocations.get(y, 0),
-                display=_whole_pounds,
-                numeric=True,
-            )
-        )
-    columns += [
+        Column(
+            FinancialYear(year).label if year is not None else "Allocated",
+            lambda r: r.allocations.get(year, 0),
+            display=_whole_pounds,
+            numeric=True,
+        ),
+        Column("Ends", lambda r: r.end_date, display=_date),
         Column("Agreement", lambda r: r.agreement_type, display=lambda v: v.label),
         Column("Start", lambda r: r.start_date, display=_date),
-        Column("End", lambda r: r.end_date, display=_date),
-        Column("Priority", lambda r: r.priority, tooltip=lambda r: r.priority),
-        Column("Themes", lambda r: r.themes, display=", ".join, tooltip=lambda r: ", ".join(r.themes)),
-        Column("Districts", lambda r: r.districts, display=", ".join, tooltip=lambda r: ", ".join(r.districts)),
+        Column("Priority", lambda r: r.priority),
+        Column("Themes", lambda r: r.themes, display=", ".join),
+        Column("Districts", lambda r: r.districts, display=", ".join),
     ]
     return columns
 
 
-def strand_table_model(years: Iterable[int], parent=None) -> RecordTableModel[StrandRow]:
-    return RecordTableModel(strand_columns(years), parent)
+def strand_table_model(year: int | None, parent=None) -> RecordTableModel[StrandRow]:
+    return RecordTableModel(strand_columns(year), parent)
+
+
+def lay_out_strand_table(table: RecordTable) -> None:
+    """Long names wrap in their cell (two lines, never cut by "…"); only the first columns show."""
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    model = table.source_model
+    for column in range(model.columnCount()):
+        title = model.column(column).title
+        table.setColumnHidden(column, column >= SHOWN_COLUMNS)
+        if title == STRETCHED:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        elif column < SHOWN_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, COLUMN_WIDTHS.get(title, ALLOCATION_WIDTH))
 
 
 BUDGET_COLUMNS: list[Column[YearPosition]] = [
