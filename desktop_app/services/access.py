@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.access import Right, Role, may, refusal
-from desktop_app.store.audit import current_user
-from desktop_app.store.people import connected
+from desktop_app.store.local_user import current_user
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,15 @@ class CurrentPerson:
         return f"Connected as {self.name} ({self.role_words})"
 
 
+def local_person() -> CurrentPerson:
+    """On a local file: this computer's user, with every right (nothing to ask the database)."""
+    return CurrentPerson(current_user(), None, on_server=False)
+
+
 def current_person(db) -> CurrentPerson:
+    from desktop_app.store.people import connected  # the server's roles: SQLAlchemy
+
     found = connected(db)
     if found is None:
-        return CurrentPerson(current_user(), None, on_server=False)
+        return local_person()
     return CurrentPerson(found.name, found.role, on_server=True, owner=found.owner)

@@ -10,9 +10,14 @@ CI) nothing is remembered and nothing fails.
 
 from __future__ import annotations
 
-from sqlalchemy.engine import make_url
-
 SERVICE = "Commissioning Desk"
+
+
+def make_url(target: str):
+    # SQLAlchemy's URL parser, loaded only for a server's URL: a local file's window paints first.
+    from sqlalchemy.engine import make_url as parse
+
+    return parse(target)
 
 
 def _keyring():

@@ -89,9 +89,10 @@ class Workspace:
     def person(self):
         """Who is working and with which role (`services.access.CurrentPerson`), asked once."""
         if self._person is None:
-            from desktop_app.services.access import current_person
+            from desktop_app.services.access import current_person, local_person
 
-            self._person = current_person(self.db)
+            # A first look is only taken of a local file, whose person needs no database.
+            self._person = local_person() if self._db is None else current_person(self._db)
         return self._person
 
     def take_opening_backup(self) -> Path | None:

@@ -12,7 +12,6 @@ session's login as who (`store.server_audit`); the reason reaches them as a sett
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from enum import Enum
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import ColumnProperty, Mapper, RelationshipProperty, Session, object_session
 
 from desktop_app.core.vocabulary import AuditAction
+from desktop_app.store.local_user import current_user
 from desktop_app.store.models import AuditEvent, Base, Setting
 from desktop_app.store.server_audit import PAUSE_SETTING, REASON_SETTING
 
@@ -29,13 +29,6 @@ AUDIT_INFO_OFF = "audit_off"
 # A setting is named by its key, not an integer id: its rows carry the key as the field.
 SETTING_ENTITY = "setting"
 SETTING_ENTITY_ID = 0
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some services and containers)
-        return "unknown user"
 
 
 def _text(value: Any) -> str | None:

@@ -37,7 +37,6 @@ from desktop_app.ui.pages.page import AppEvents, Page, PageContext
 from desktop_app.ui.pages.registry import LANDING_PAGE, PAGES, build_page, position
 from desktop_app.ui.pages.targets import Go, ImportFiles, TargetNotHandled
 from desktop_app.ui.read_only import READ_ONLY_BANNER_TEXT, ReadOnlyGuard
-from desktop_app.ui.team_dialog import build_team_menu
 
 DEMO_BANNER_TEXT = "Demo data — synthetic figures, not real providers or victims"
 DATABASE_FILTER = "Commissioning Desk databases (*.sqlite *.db);;All files (*)"
@@ -168,7 +167,11 @@ class MainWindow(QMainWindow):
         for entry in PAGES:
             self._action(go_menu, entry.menu_text, lambda _=False, k=entry.key: self.show_page(k), entry.shortcut)
 
-        build_team_menu(self)  # team mode only: people (administrators) and one's own password
+        self.team_menu = None
+        if self.workspace.person.on_server:  # people (administrators) and one's own password
+            from desktop_app.ui.team_dialog import build_team_menu  # the server's roles: SQLAlchemy
+
+            build_team_menu(self)
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", self._on_about_triggered)
