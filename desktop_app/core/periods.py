@@ -381,7 +381,5 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     return quarters
 
 
-def format_date(d: dt.date) -> str:
-    """A date as officers write it: 1 Apr 2022."""
-    d = _check_date(d)
-    return f"{d.day} {d:%b %Y}"
+# Kept importable here while ui/pages/returns/ is being split; the one date wording is core.wording.
+from desktop_app.core.wording import format_date  # noqa: E402,F401

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.excel.file_checks import FileRefused, WorkbookLimits, check_workbook_file
 from desktop_app.excel.template_writer import (
     FACT_KEYS,

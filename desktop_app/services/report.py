@@ -21,6 +21,7 @@ from desktop_app.core.suppression import (
     suppression_note,
 )
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.wording import panel_date
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.data_cache import cached
 from desktop_app.store.database import Database
@@ -147,19 +148,10 @@ def _compute_year_report(db: Database, year: FinancialYear, *, include_unverifie
     )
 
 
-def _ordinal(day: int) -> str:
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
-
-
-def _long_date(value) -> str:
-    return f"{_ordinal(value.day)} {value:%B %Y}"
-
-
 def report_text(report: YearReport) -> str:
     """The paragraph and list an officer pastes into a Police and Crime Panel report."""
     lines = [
-        f"During the period {_long_date(report.year.start)} to {_long_date(report.year.end)}:",
+        f"During the period {panel_date(report.year.start)} to {panel_date(report.year.end)}:",
         "",
     ]
     suppressed = False

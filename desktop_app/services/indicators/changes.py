@@ -22,7 +22,7 @@ from desktop_app.core.indicator_values import (
     reading_period,
     validate_reading,
 )
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced

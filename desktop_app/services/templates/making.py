@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.wording import plural
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.progress import CancelCheck, Cancelled, Progress, stop_if_cancelled, tell
 from desktop_app.services.export.workbook import sha256_of
@@ -246,7 +247,7 @@ def make_templates(
         raise
     run.finish()
     if progress is not None:
-        progress(1.0, f"{len(written)} {'template' if len(written) == 1 else 'templates'} written")
+        progress(1.0, f"{plural(len(written), 'template')} written")
     return TemplatesMade(
         quarter=quarter,
         paths=tuple(written),

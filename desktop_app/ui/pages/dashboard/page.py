@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import long_date
 from desktop_app.services.changes import Changed
 from desktop_app.services.small_numbers import small_number_threshold
 from desktop_app.services.dashboard import (
@@ -56,10 +57,6 @@ TARGET_PAGES = {
     ProviderTarget: "providers",
     YearTarget: "strands",
 }
-
-
-def _date(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 class DashboardPage(Page):
@@ -229,7 +226,7 @@ class DashboardPage(Page):
             return
         data = dashboard(self.workspace.db, year)
         self.data = data
-        self.year_span_label.setText(f"{_date(year.start)} to {_date(year.end)}")
+        self.year_span_label.setText(f"{long_date(year.start)} to {long_date(year.end)}")
         self.figures.set_headlines(data.headlines)
         self.basis_label.setText(f"{data.basis_words} Changes compare with {year.previous().label}.")
         if self._charts is not None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import HalfYear, Quarter
-from desktop_app.core.wording import plural
+from desktop_app.core.wording import noun, plural
 from desktop_app.services.changes import (
     PROVIDERS,
     RETURNS,
@@ -93,11 +93,11 @@ def final_return_sentences(preview: ExportPreview) -> str:
     if missing or unverified:
         parts = []
         if missing:
-            parts.append(f"{plural(missing, 'return')} {'is' if missing == 1 else 'are'} missing")
+            parts.append(f"{plural(missing, 'return')} {noun(missing, 'is', 'are')} missing")
         if unverified:
             parts.append(
                 f"{plural(unverified, 'unverified return')} (draft or submitted) "
-                f"{'is' if unverified == 1 else 'are'} left out"
+                f"{noun(unverified, 'is', 'are')} left out"
             )
         text += (
             f"\n\nNot included: {' and '.join(parts)}; Show Details lists them. "

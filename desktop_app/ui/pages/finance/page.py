@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear, HalfYear, format_date
+from desktop_app.core.periods import FinancialYear, HalfYear
+from desktop_app.core.wording import format_date, plural
 from desktop_app.core.vocabulary import ClaimStatus
 from desktop_app.services.changes import ALLOCATIONS, FINANCE, FUNDING, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import REFUSALS
@@ -213,7 +214,7 @@ class FinancePage(Page):
         if report.half is not None:
             words.append(f"The monitoring return is due {format_date(report.due_date)}.")
         words.append(
-            f"{flagged} strand{'s' if flagged != 1 else ''} forecast to underspend by more than {report.tolerance_pct}%"
+            f"{plural(flagged, 'strand')} forecast to underspend by more than {report.tolerance_pct}%"
             + (f"; {withheld} with payment withheld until the return is in." if withheld else ".")
         )
         return " ".join(words)
@@ -263,7 +264,7 @@ class FinancePage(Page):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question, "Unsaved claims",
-            f"The claims grid has {edited} strand{'s' if edited != 1 else ''} changed and not saved yet.",
+            f"The claims grid has {plural(edited, 'strand')} changed and not saved yet.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )

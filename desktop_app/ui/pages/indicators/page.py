@@ -296,7 +296,7 @@ class IndicatorsPage(Page):
         if len(shown) == total:
             text = f"{plural(total, 'indicator')} under {plural(priorities, 'priority', 'priorities')}"
             if spotlights:
-                text += " and a spotlight" if spotlights == 1 else f" and {spotlights} spotlights"
+                text += " and a spotlight" if spotlights == 1 else f" and {plural(spotlights, 'spotlight')}"
         else:
             text = f"{format_count(len(shown))} of {plural(total, 'indicator')} shown"
         self.count_label.setText(text)

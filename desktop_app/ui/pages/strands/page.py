@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
-from desktop_app.core.periods import format_date
-from desktop_app.core.wording import plural
+from desktop_app.core.wording import format_date, plural
 from desktop_app.services.changes import ALLOCATIONS, FUNDING, PROVIDERS, STRANDS, Changed
 from desktop_app.services.funding import FundingStreamRow, budget_position, list_funding_streams
 from desktop_app.services.strands import StrandRow, list_strands

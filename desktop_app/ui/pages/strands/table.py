@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear, format_date
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date
 from desktop_app.services.funding import YearPosition
 from desktop_app.services.strands import StrandRow
 from desktop_app.ui.table_model import Column, RecordTableModel
