@@ -247,9 +247,6 @@ class ExportsPage(Page):
     def show_message(self, text: str, *, problem: bool = False) -> None:
         """A line under the period: what was saved where, or (in red) what went wrong."""
         show_message(self.message_label, text, problem=problem)
-        window = self.window()
-        if text and not problem and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text.splitlines()[0], 10000)
 
     # ------------------------------------------------------------------ Page
 

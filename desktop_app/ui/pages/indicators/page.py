@@ -348,9 +348,6 @@ class IndicatorsPage(Page):
     def show_message(self, text: str, *, problem: bool = False) -> None:
         """A line under the page: what was written where, or (in red) what went wrong."""
         show_message(self.message_label, text, problem=problem)
-        window = self.window()
-        if not problem and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 10000)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

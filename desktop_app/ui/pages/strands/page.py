@@ -235,7 +235,7 @@ class StrandsPage(Page):
         return True
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.kinds & {STRANDS, FUNDING, ALLOCATIONS, PROVIDERS}:
+        if changed.touches(STRANDS, FUNDING, ALLOCATIONS, PROVIDERS):
             self.refresh()
 
     def save_state(self) -> None:
