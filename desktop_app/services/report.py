@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
@@ -25,7 +26,7 @@ from desktop_app.core.wording import panel_date
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.data_cache import cached
 from desktop_app.store.database import Database
-from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
+from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Setting, Strand
 
 COUNTED = (ReturnStatus.VERIFIED, ReturnStatus.LOCKED)
 
@@ -83,41 +84,51 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
 
 
 def _compute_year_report(db: Database, year: FinancialYear, *, include_unverified: bool) -> YearReport:
-    statuses = _statuses(include_unverified)
     with db.reading() as session:
-        catalogue = load_catalogue(session)
-        # Every figure at or under its ceiling keeps the SQL sum far from overflowing.
-        sums = dict(
-            session.execute(
-                _counted_values(year, statuses, Measure.key, func.sum(ReturnValue.value))
-                .where(ReturnValue.value <= Measure.ceiling)
-                .group_by(Measure.key)
-            ).all()
-        )
-        left_out = session.scalar(
-            _counted_values(year, statuses, func.count(ReturnValue.id)).where(ReturnValue.value > Measure.ceiling)
-        )
-        by_status = dict(
-            session.execute(
-                select(Return.status, func.count(Return.id))
-                .join(Return.period)
-                .where(ReturnPeriod.financial_year == year.start_year)
-                .group_by(Return.status)
-            ).all()
-        )
-        running = session.execute(
-            select(Strand.id, Strand.start_date, Strand.end_date).where(
-                Strand.start_date <= year.end,
-                or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
-            )
+        return year_report_in(session, year, include_unverified=include_unverified)
+
+
+def _setting(session: Session, key: str) -> str | None:
+    stored = session.get(Setting, key)
+    return stored.value if stored is not None else None
+
+
+def year_report_in(session: Session, year: FinancialYear, *, include_unverified: bool = False) -> YearReport:
+    """`year_report` read in the caller's session (for a read that needs more than the totals)."""
+    statuses = _statuses(include_unverified)
+    catalogue = load_catalogue(session)
+    # Every figure at or under its ceiling keeps the SQL sum far from overflowing.
+    sums = dict(
+        session.execute(
+            _counted_values(year, statuses, Measure.key, func.sum(ReturnValue.value))
+            .where(ReturnValue.value <= Measure.ceiling)
+            .group_by(Measure.key)
         ).all()
-        received = set(
-            session.execute(
-                select(Return.strand_id, ReturnPeriod.quarter)
-                .join(Return.period)
-                .where(ReturnPeriod.financial_year == year.start_year)
-            ).all()
+    )
+    left_out = session.scalar(
+        _counted_values(year, statuses, func.count(ReturnValue.id)).where(ReturnValue.value > Measure.ceiling)
+    )
+    by_status = dict(
+        session.execute(
+            select(Return.status, func.count(Return.id))
+            .join(Return.period)
+            .where(ReturnPeriod.financial_year == year.start_year)
+            .group_by(Return.status)
+        ).all()
+    )
+    running = session.execute(
+        select(Strand.id, Strand.start_date, Strand.end_date).where(
+            Strand.start_date <= year.end,
+            or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
         )
+    ).all()
+    received = set(
+        session.execute(
+            select(Return.strand_id, ReturnPeriod.quarter)
+            .join(Return.period)
+            .where(ReturnPeriod.financial_year == year.start_year)
+        ).all()
+    )
     # A return is expected for each quarter a strand runs in, part-quarters included.
     expected = {
         (strand_id, quarter.number)
@@ -144,7 +155,7 @@ def _compute_year_report(db: Database, year: FinancialYear, *, include_unverifie
         returns_unverified=unverified,
         returns_missing=len(expected - received),
         figures_left_out=left_out or 0,
-        suppression_threshold=parse_threshold(db.setting(SETTING_KEY)),
+        suppression_threshold=parse_threshold(_setting(session, SETTING_KEY)),
     )
 
 

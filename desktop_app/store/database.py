@@ -44,9 +44,6 @@ REFERENCE_HASH_KEY = "reference_data_sha256"
 # to migrate and load the reference data (a PostgreSQL advisory lock, held to the commit).
 SCHEMA_LOCK_KEY = 7_318_204_551
 
-audit.install()
-
-
 def database_url(target: str | Path) -> URL:
     """A URL for a path (`demo.sqlite`) or a URL string (`postgresql+psycopg://...`)."""
     text_target = str(target)
@@ -101,6 +98,9 @@ class Database:
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
+        # Every session comes from an open Database, so the trail's listeners are in place
+        # before the first write; installing is idempotent.
+        audit.install()
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -52,7 +52,7 @@ from desktop_app.services.dashboard.series import (
 )
 from desktop_app.services.funding import span_years
 from desktop_app.services.indicators import list_indicators
-from desktop_app.services.report import year_report
+from desktop_app.services.report import year_report_in
 from desktop_app.store.database import Database, is_demo
 from desktop_app.store.models import (
     Allocation,
@@ -250,10 +250,11 @@ def dashboard(db: Database, year: FinancialYear, *, today: dt.date | None = None
     `today` (default: the real date) decides which quarters have ended and which missing
     returns are overdue."""
     today = today or dt.date.today()
-    report = year_report(db, year)
     previous_year = year.previous()
-    previous = year_report(db, previous_year)
+    # One session for the whole read, so every figure is of the same state of the data.
     with db.reading() as session:
+        report = year_report_in(session, year)
+        previous = year_report_in(session, previous_year)
         catalogue = load_catalogue(session)
         victims = quarterly_victims(session, year)
         providers = top_providers(session, year)
