@@ -12,7 +12,7 @@ import datetime as dt
 
 from desktop_app.core.numbers import format_count
 
-__all__ = ["date_and_time", "format_date", "long_date", "noun", "panel_date", "plural", "time_on_date"]
+__all__ = ["as_date", "date_and_time", "format_date", "long_date", "noun", "panel_date", "plural", "time_on_date"]
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -27,8 +27,9 @@ def noun(count: int, singular: str, plural_form: str | None = None) -> str:
     return singular if count == 1 else (plural_form or f"{singular}s")
 
 
-def _day(d: object) -> dt.date:
-    # A datetime is a date too; only its day is written.
+def as_date(d: object) -> dt.date:
+    """`d`'s day: a datetime is a date too, but comparing one with a date raises, so keep only
+    its day; anything else is refused (TypeError)."""
     if isinstance(d, dt.datetime):
         return d.date()
     if not isinstance(d, dt.date):
@@ -38,19 +39,19 @@ def _day(d: object) -> dt.date:
 
 def format_date(d: dt.date) -> str:
     """A date as officers write it in a table or message: 1 Apr 2022."""
-    d = _day(d)
+    d = as_date(d)
     return f"{d.day} {d:%b %Y}"
 
 
 def long_date(d: dt.date) -> str:
     """A date in full, for a sentence or heading: 1 April 2022."""
-    d = _day(d)
+    d = as_date(d)
     return f"{d.day} {d:%B %Y}"
 
 
 def panel_date(d: dt.date) -> str:
     """The Police and Crime Panel report's own form: 1st April 2022."""
-    d = _day(d)
+    d = as_date(d)
     suffix = "th" if 11 <= d.day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
     return f"{d.day}{suffix} {d:%B %Y}"
 
