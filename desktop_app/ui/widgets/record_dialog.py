@@ -167,6 +167,14 @@ class RecordDialog(QDialog):
         height = min(form.height() + chrome + 8, int(screen * 0.9))
         return QSize(max(super().sizeHint().width(), form.width() + 60), height)
 
+    def add_intro(self, text: str) -> QLabel:
+        """A line under the heading saying what the form is about (rich text allowed)."""
+        intro = QLabel(text, self)
+        intro.setObjectName("pageSubtitle")
+        intro.setWordWrap(True)
+        self.outer.insertWidget(1, intro)
+        return intro
+
     def add_left_button(self, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
         button.setAutoDefault(False)

@@ -26,13 +26,6 @@ from desktop_app.ui.widgets.record_dialog import RecordDialog
 NEW_LINE = -1
 
 
-def _subtitle(dialog: RecordDialog, text: str) -> None:
-    label = QLabel(text, dialog)
-    label.setWordWrap(True)
-    label.setObjectName("pageSubtitle")
-    dialog.outer.insertWidget(1, label)
-
-
 class FundingLineForm(RecordDialog):
     """Add or change a ring-fenced line of a stream, with its budget for each of the stream's years."""
 
@@ -41,7 +34,7 @@ class FundingLineForm(RecordDialog):
         self.workspace = workspace
         self.stream = stream
         self.lines: list[FundingLineRow] = list_funding_lines(workspace.db, stream.id)
-        _subtitle(self, "A line's budgets are part of the stream's; all its lines together may not hold more in a year than the stream's budget.")
+        self.add_intro("A line's budgets are part of the stream's; all its lines together may not hold more in a year than the stream's budget.")
         self.line_combo = QComboBox(self)
         for line in self.lines:
             self.line_combo.addItem(line.name, line.id)
@@ -102,7 +95,7 @@ class StrandLineDialog(RecordDialog):
         super().__init__(f"Funding of {strand.reference}", parent)
         self.workspace = workspace
         self.strand = strand
-        _subtitle(self, f"{strand.name} ({strand.provider}), now funded from {strand.funded_from}.")
+        self.add_intro(f"{strand.name} ({strand.provider}), now funded from {strand.funded_from}.")
         self.line_combo = QComboBox(self)
         self.line_combo.addItem("The stream's general money (no ring-fenced line)", None)
         for line in list_funding_lines(workspace.db, strand.stream_id):
@@ -126,7 +119,7 @@ class ExtendStreamDialog(RecordDialog):
         super().__init__(f"Extend {stream.name} to {self.next_year.label}", parent)
         self.workspace = workspace
         self.stream = stream
-        _subtitle(self, f"Adds {self.next_year.label} with its budget. Nothing left over from earlier years carries over.")
+        self.add_intro(f"Adds {self.next_year.label} with its budget. Nothing left over from earlier years carries over.")
         self.budget_edit = self.rows.add("budget_pence", f"Budget {self.next_year.label}", MoneyEdit(self))
         self.reason_edit = self.rows.add("reason", "Reason", QLineEdit(self), hint="e.g. the addendum's date")
         self.save_button.setText("Extend")

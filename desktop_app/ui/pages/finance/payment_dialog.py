@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.vocabulary import ClaimStatus
@@ -26,10 +26,7 @@ class PaymentDialog(RecordDialog):
         super().__init__(f"Payment for {claim.strand_ref} {claim.quarter.label}", parent)
         self.workspace = workspace
         self.claim = claim
-        intro = QLabel(_claim_words(claim), self)
-        intro.setWordWrap(True)
-        intro.setObjectName("pageSubtitle")
-        self.outer.insertWidget(1, intro)
+        self.add_intro(_claim_words(claim))
         self.amount_edit = self.rows.add("amount", "Amount paid", QLineEdit(self))
         self.amount_edit.setText(format_pence(claim.unpaid_pence))
         self.paid_on_edit = self.rows.add("paid_on", "Paid on", DateEdit(self))
@@ -53,10 +50,7 @@ class QueryDialog(RecordDialog):
         super().__init__(f"Query {claim.strand_ref} {claim.quarter.label}", parent)
         self.workspace = workspace
         self.claim = claim
-        intro = QLabel(_claim_words(claim), self)
-        intro.setWordWrap(True)
-        intro.setObjectName("pageSubtitle")
-        self.outer.insertWidget(1, intro)
+        self.add_intro(_claim_words(claim))
         self.note_edit = self.rows.add("note", "What is queried", QLineEdit(self), hint="e.g. receipts for direct costs missing")
         self.save_button.setText("Query claim")
 

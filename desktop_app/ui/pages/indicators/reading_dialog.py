@@ -124,14 +124,10 @@ class ReadingDialog(RecordDialog):
             if indicator.latest_value is not None
             else "No reading yet."
         )
-        intro = QLabel(
+        self.add_intro(
             f"<b>{indicator.code} {indicator.title}</b><br>"
-            f"{indicator.frequency.label}, from {indicator.source}. {latest}",
-            self,
+            f"{indicator.frequency.label}, from {indicator.source}. {latest}"
         )
-        intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
-        self.outer.insertWidget(1, intro)
 
         rows = self.rows
         self.period_label = "Quarter" if indicator.frequency is Frequency.QUARTERLY else "Month"

@@ -52,15 +52,11 @@ class IndicatorSettingsDialog(RecordDialog):
 
     def _build(self) -> None:
         indicator = self.indicator
-        intro = QLabel(
+        self.add_intro(
             f"<b>{indicator.code} {indicator.title}</b><br>"
             f"Should {indicator.direction.label.lower()}. The status compares the latest reading with the "
-            "baseline; a change within the tolerance either side of it shows as within tolerance.",
-            self,
+            "baseline; a change within the tolerance either side of it shows as within tolerance."
         )
-        intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
-        self.outer.insertWidget(1, intro)
 
         rows = self.rows
         # Placeholders set first keep the hints on show under fields that are usually filled.

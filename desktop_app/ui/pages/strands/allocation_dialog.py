@@ -39,15 +39,11 @@ class AllocationDialog(RecordDialog):
         self._update_totals()
 
     def _build(self, positions) -> None:
-        intro = QLabel(
+        self.add_intro(
             f"{self.strand.name}, {self.strand.provider_name}; funded from "
             f"{self.strand.funding_stream_name}. Amounts in pounds; what remains of each year's "
-            "budget updates as you type.",
-            self,
+            "budget updates as you type."
         )
-        intro.setWordWrap(True)
-        intro.setObjectName("pageSubtitle")
-        self.outer.insertWidget(1, intro)
 
         grid_holder = QWidget(self)
         grid = QGridLayout(grid_holder)
