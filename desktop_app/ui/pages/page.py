@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.periods import FinancialYear
@@ -107,6 +107,21 @@ class Page(QWidget):
 
     def show_target(self, target: object) -> None:
         """Bring `target` into view (another page sent the officer here); pages that can, do."""
+
+    def open_dialog(self, dialog):
+        """Open a record dialog window-modal (no nested event loop); when it closes, what its
+        save changed is published to every page. The dialog is `active_dialog` while open."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dialog_finished(self, dialog) -> None:
+        if getattr(self, "active_dialog", None) is dialog:
+            self.active_dialog = None
+        if getattr(dialog, "changed", None) is not None:
+            self.context.publish(dialog.changed)
 
     def save_state(self) -> None:
         """Keep column widths and splitters in the settings (called when the window closes)."""

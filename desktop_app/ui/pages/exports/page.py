@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -336,17 +335,6 @@ class ExportsPage(Page):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog: QWidget) -> QWidget:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()  # window-modal, without a nested event loop
-        return dialog
-
-    def _on_dialog_finished(self, dialog: QWidget) -> None:
-        if self.active_dialog is dialog:
-            self.active_dialog = None
-
     def confirm_final(self) -> QMessageBox | None:
         """Ask before the final return: it locks returns and records a submission."""
         preview = self.preview
@@ -372,7 +360,7 @@ class ExportsPage(Page):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(confirm)
         box.finished.connect(lambda _result: self._on_confirm_finished(box, confirm))
-        return self._open(box)
+        return self.open_dialog(box)
 
     def _on_confirm_finished(self, box: QMessageBox, confirm: QPushButton) -> None:
         if box.clickedButton() is not confirm or self.preview is None:
@@ -388,7 +376,7 @@ class ExportsPage(Page):
         except ServiceError as error:
             self.show_message(f"The comparison could not be made: {error}", problem=True)
             return None
-        return self._open(CompareDialog(comparison, self))
+        return self.open_dialog(CompareDialog(comparison, self))
 
     # ------------------------------------------------------------------ slots
 

@@ -239,7 +239,7 @@ class FinancePage(Page):
             if s.start_date <= year.end and (s.end_date is None or s.end_date >= year.start)
         ]
         quarter = min(4, max(1, (dt.date.today() - year.start).days // 91 + 1))
-        self._open(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), quarter=quarter, parent=self))
+        self.open_dialog(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), quarter=quarter, parent=self))
         return True
 
     def focus_search(self) -> bool:
@@ -290,17 +290,6 @@ class FinancePage(Page):
 
     # ------------------------------------------------------------------ dialogs and actions
 
-    def _open(self, dialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog) -> None:
-        self.active_dialog = None
-        if dialog.changed is not None:
-            self.context.publish(dialog.changed)
-
     def _selected_claim(self) -> ClaimRow | None:
         claim = self.claims_table.current_record()
         if claim is None:
@@ -316,7 +305,7 @@ class FinancePage(Page):
     def _on_claims_table_record_activated(self, claim: ClaimRow) -> None:
         year = self.year()
         strands = [(claim.strand_id, f"{claim.strand_ref} — {claim.strand_name}")]
-        self._open(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), claim, parent=self))
+        self.open_dialog(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), claim, parent=self))
 
     def _on_approve_clicked(self) -> None:
         claim = self._selected_claim()
@@ -335,12 +324,12 @@ class FinancePage(Page):
     def _on_query_clicked(self) -> None:
         claim = self._selected_claim()
         if claim is not None:
-            self._open(QueryDialog(self.workspace, claim, self))
+            self.open_dialog(QueryDialog(self.workspace, claim, self))
 
     def _on_payment_clicked(self) -> None:
         claim = self._selected_claim()
         if claim is not None:
-            self._open(PaymentDialog(self.workspace, claim, self))
+            self.open_dialog(PaymentDialog(self.workspace, claim, self))
 
     def selected_stream(self) -> FundingStreamRow | None:
         """The stream selected in the top table (a line selects its stream), else the first."""
@@ -352,19 +341,19 @@ class FinancePage(Page):
     def _on_lines_clicked(self) -> None:
         stream = self.selected_stream()
         if stream is not None:
-            self._open(FundingLineForm(self.workspace, stream, self))
+            self.open_dialog(FundingLineForm(self.workspace, stream, self))
 
     def _on_extend_clicked(self) -> None:
         stream = self.selected_stream()
         if stream is not None:
-            self._open(ExtendStreamDialog(self.workspace, stream, self))
+            self.open_dialog(ExtendStreamDialog(self.workspace, stream, self))
 
     def _on_strand_line_clicked(self) -> None:
         strand = self.strands_table.current_record()
         if strand is None:
             show_message(self.message, "Select a strand on the Strands tab first.")
             return
-        self._open(StrandLineDialog(self.workspace, strand, self))
+        self.open_dialog(StrandLineDialog(self.workspace, strand, self))
 
     def _on_choice_changed(self, _index: int) -> None:
         show_message(self.message, "")

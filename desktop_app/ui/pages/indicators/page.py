@@ -374,18 +374,6 @@ class IndicatorsPage(Page):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog):
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()  # window-modal, without a nested event loop
-        return dialog
-
-    def _on_dialog_finished(self, dialog) -> None:
-        self.active_dialog = None
-        if dialog.changed is not None:
-            self.context.publish(dialog.changed)
-
     def _open_reading_dialog(self, indicator: IndicatorRow | None) -> ReadingDialog | None:
         if indicator is None:
             self.show_message("Select an indicator first, then add its reading.", problem=True)
@@ -397,13 +385,13 @@ class IndicatorsPage(Page):
                 problem=True,
             )
             return None
-        return self._open(ReadingDialog(self.workspace, indicator, self))
+        return self.open_dialog(ReadingDialog(self.workspace, indicator, self))
 
     def open_settings_dialog(self) -> IndicatorSettingsDialog | None:
         indicator = self.current_indicator()
         if indicator is None:
             return None
-        return self._open(IndicatorSettingsDialog(self.workspace, indicator, self))
+        return self.open_dialog(IndicatorSettingsDialog(self.workspace, indicator, self))
 
     # ------------------------------------------------------------------ files
 

@@ -226,7 +226,7 @@ class StrandsPage(Page):
         if not self._streams:
             self._on_new_stream_clicked()
         else:
-            self._open(StrandForm(self.workspace, None, self))
+            self.open_dialog(StrandForm(self.workspace, None, self))
         return True
 
     def focus_search(self) -> bool:
@@ -245,34 +245,23 @@ class StrandsPage(Page):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog) -> None:
-        self.active_dialog = None
-        if dialog.changed is not None:
-            self.context.publish(dialog.changed)
-
     def _on_new_stream_clicked(self) -> None:
-        self._open(FundingStreamForm(self.workspace, None, self))
+        self.open_dialog(FundingStreamForm(self.workspace, None, self))
 
     def _on_edit_stream_clicked(self) -> None:
         stream = self.current_stream()
         if stream is not None:
-            self._open(FundingStreamForm(self.workspace, stream, self))
+            self.open_dialog(FundingStreamForm(self.workspace, stream, self))
 
     def _on_allocations_clicked(self) -> None:
         strand = self.table.current_record()
         if strand is None:
             self.count_label.setText("Select a strand first")
             return
-        self._open(AllocationDialog(self.workspace, strand, self))
+        self.open_dialog(AllocationDialog(self.workspace, strand, self))
 
     def _on_table_record_activated(self, strand: StrandRow) -> None:
-        self._open(StrandForm(self.workspace, strand, self))
+        self.open_dialog(StrandForm(self.workspace, strand, self))
 
     def _on_stream_combo_current_index_changed(self, _index: int) -> None:
         self._refresh_budget()
