@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.wording import format_date
+from desktop_app.core.periods import format_date
 from desktop_app.services.returns import (
     STATE_WORDS,
     STATES,

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.periods import FinancialYear, HalfYear, Quarter
-from desktop_app.core.wording import format_date
+from desktop_app.core.periods import FinancialYear, HalfYear, Quarter, format_date
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import REFUSALS, ServiceError, StaleRecordError
 from desktop_app.services.returns import (

@@ -17,7 +17,7 @@ from PySide6.QtCore import QMimeData, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from desktop_app.core.periods import Quarter
+from desktop_app.core.periods import Quarter, format_date
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.templates import (
     ImportCancelled,
@@ -28,7 +28,7 @@ from desktop_app.services.templates import (
     make_templates,
     preview_import,
 )
-from desktop_app.core.wording import format_date, plural
+from desktop_app.core.wording import plural
 from desktop_app.ui.pages.returns.import_dialog import ImportDialog
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import FolderDialog, remember_folder, start_folder
