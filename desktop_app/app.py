@@ -143,10 +143,8 @@ def build_main_window(database_url: str | Path, *, settings: QSettings | None = 
 
     `dispose_window` lets go of it; a window not disposed is disposed at interpreter exit."""
     _application()
-    launcher = Launcher(settings if settings is not None else QSettings())
-    window = launcher.build(str(database_url))
-    window.launcher = launcher  # keeps the launcher alive as long as the window
-    return window
+    # The window holds the launcher as its `actions`, which keeps it alive as long as the window.
+    return Launcher(settings if settings is not None else QSettings()).build(str(database_url))
 
 
 def run_gui(target: str | None) -> int:

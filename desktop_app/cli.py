@@ -204,6 +204,7 @@ def _run_indicators(target: str, args: argparse.Namespace) -> int:
 
 def _run_export(target: str, args: argparse.Namespace) -> int:
     from desktop_app.core.numbers import format_count
+    from desktop_app.core.wording import date_and_time
     from desktop_app.services.export import ExportPeriod, final_export, write_moj_return
 
     period = ExportPeriod.from_options(args.year, quarter=args.quarter, half=args.half)
@@ -241,7 +242,7 @@ def _run_export(target: str, args: argparse.Namespace) -> int:
             "included and locked."
         )
         if record.signed_off_by:
-            print(f"Signed off by {record.signed_off_by}, Chief Finance Officer, on {record.signed_off_at:%d %b %Y %H:%M} (UTC).")
+            print(f"Signed off by {record.signed_off_by}, Chief Finance Officer, on {date_and_time(record.signed_off_at)} (UTC).")
     return EXIT_OK
 
 
@@ -259,6 +260,7 @@ def _step_printer():
 
 def _run_templates(target: str, args: argparse.Namespace) -> int:
     from desktop_app.core.periods import Quarter
+    from desktop_app.core.wording import plural
     from desktop_app.services.templates import make_templates
 
     quarter = Quarter.parse(args.period)
@@ -266,16 +268,17 @@ def _run_templates(target: str, args: argparse.Namespace) -> int:
         made = make_templates(db, quarter, Path(args.out), provider=args.provider, progress=_step_printer())
     for path in made.paths:
         print(path)
-    files = "template" if len(made.paths) == 1 else "templates"
     print(
-        f"{len(made.paths)} {files} for {quarter.label} written to {Path(args.out)}: "
-        f"{made.strands} strands of {made.providers} {'provider' if made.providers == 1 else 'providers'}."
+        f"{plural(len(made.paths), 'template')} for {quarter.label} written to {Path(args.out)}: "
+        f"{plural(made.strands, 'strand')} of {plural(made.providers, 'provider')}."
     )
     return EXIT_OK
 
 
 def _run_chasers(target: str, args: argparse.Namespace) -> int:
     from desktop_app.core.periods import Quarter
+    from desktop_app.core.numbers import format_count
+    from desktop_app.core.wording import noun, plural
     from desktop_app.services.returns.chasers import draft_chasers
 
     quarter = Quarter.parse(args.period)
@@ -284,8 +287,8 @@ def _run_chasers(target: str, args: argparse.Namespace) -> int:
     for path in written.paths:
         print(path)
     owed = sum(len(c.lines) for c in written.chasers)
-    print(f"{len(written.paths)} {'chaser' if len(written.paths) == 1 else 'chasers'} for {owed} missing or overdue "
-          f"{'return' if owed == 1 else 'returns'} up to {quarter.label} written to {Path(args.out)}.")
+    print(f"{plural(len(written.paths), 'chaser')} for {format_count(owed)} missing or overdue "
+          f"{noun(owed, 'return')} up to {quarter.label} written to {Path(args.out)}.")
     if written.without_email:
         print("No contact e-mail (fill in To before sending): " + ", ".join(written.without_email) + ".")
     return EXIT_OK
@@ -293,6 +296,7 @@ def _run_chasers(target: str, args: argparse.Namespace) -> int:
 
 def _run_import(target: str, args: argparse.Namespace) -> int:
     from desktop_app.core.periods import Quarter
+    from desktop_app.core.wording import plural
     from desktop_app.services.templates import commit_import, preview_import
 
     period = Quarter.parse(args.period) if args.period else None
@@ -319,8 +323,7 @@ def _run_import(target: str, args: argparse.Namespace) -> int:
         commit_import(db, preview)
     returns, files = len(preview.to_write), len(preview.files)
     print(
-        f"Imported: {returns} {'return' if returns == 1 else 'returns'} written from "
-        f"{files} {'file' if files == 1 else 'files'}."
+        f"Imported: {plural(returns, 'return')} written from {plural(files, 'file')}."
     )
     return EXIT_OK
 

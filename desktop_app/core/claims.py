@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.money import MoneyError, format_pence, parse_pence
-from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.periods import Quarter
+from desktop_app.core.wording import format_date
 
 __all__ = [
     "ClaimFigures",

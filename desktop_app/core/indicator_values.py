@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from desktop_app.core.ceilings import INDICATOR_CEILING
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import Frequency, IndicatorUnit
+from desktop_app.core.wording import format_date
 
 __all__ = [
     "CheckedReading",
@@ -363,4 +364,4 @@ def period_label(start: dt.date, end: dt.date) -> str:
     quarter = Quarter.containing(start)
     if (quarter.start, quarter.end) == (start, end):
         return quarter.label
-    return f"{start.day} {_MONTHS[start.month - 1]} {start.year} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
+    return f"{format_date(start)} – {format_date(end)}"

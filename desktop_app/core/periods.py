@@ -11,6 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# format_date is kept importable here while ui/pages/returns/ is being split; its home is core.wording.
+from desktop_app.core.wording import as_date, format_date  # noqa: F401
+
 __all__ = [
     "FinancialYear",
     "HalfYear",
@@ -48,15 +51,6 @@ def _check_text(text: object) -> str:
     if not isinstance(text, str):
         raise TypeError(f"expected the period as text, got {type(text).__name__}")
     return text.strip()
-
-
-def _check_date(d: object) -> dt.date:
-    # A datetime is a date, but comparing one with a date raises, so keep only its day.
-    if isinstance(d, dt.datetime):
-        return d.date()
-    if not isinstance(d, dt.date):
-        raise TypeError(f"expected a date, got {type(d).__name__}")
-    return d
 
 
 def _year_from_parts(first: str, second: str) -> FinancialYear | None:
@@ -113,7 +107,7 @@ class FinancialYear:
     @classmethod
     def containing(cls, d: dt.date) -> FinancialYear:
         """The financial year `d` falls in (31 March belongs to the year that started the April before)."""
-        d = _check_date(d)
+        d = as_date(d)
         return cls(d.year if d.month >= _FIRST_MONTH else d.year - 1)
 
     @property
@@ -134,12 +128,12 @@ class FinancialYear:
 
     def contains(self, d: dt.date) -> bool:
         """Whether `d` falls between 1 April and 31 March of this year, inclusive."""
-        d = _check_date(d)
+        d = as_date(d)
         return self.start <= d <= self.end
 
     def overlaps(self, start: dt.date, end: dt.date | None) -> bool:
         """Whether something running from `start` to `end` (None: open-ended) runs in this year."""
-        return _check_date(start) <= self.end and (end is None or _check_date(end) >= self.start)
+        return as_date(start) <= self.end and (end is None or as_date(end) >= self.start)
 
     def quarters(self) -> tuple[Quarter, Quarter, Quarter, Quarter]:
         """Q1 to Q4 of this year, in order."""
@@ -184,7 +178,7 @@ class Quarter:
     @classmethod
     def containing(cls, d: dt.date) -> Quarter:
         """The quarter `d` falls in (a January date is in Q4 of the year that began the April before)."""
-        d = _check_date(d)
+        d = as_date(d)
         return cls(FinancialYear.containing(d), (d.month - _FIRST_MONTH) % 12 // 3 + 1)
 
     @property
@@ -225,7 +219,7 @@ class Quarter:
 
     def contains(self, d: dt.date) -> bool:
         """Whether `d` falls within this quarter, both ends included."""
-        d = _check_date(d)
+        d = as_date(d)
         return self.start <= d <= self.end
 
     def due_date(self, days_after_end: int = 30) -> dt.date:
@@ -313,7 +307,7 @@ class HalfYear:
 
     def contains(self, d: dt.date) -> bool:
         """Whether `d` falls within this half year, both ends included."""
-        d = _check_date(d)
+        d = as_date(d)
         return self.start <= d <= self.end
 
     def quarters(self) -> tuple[Quarter, Quarter]:
@@ -379,9 +373,3 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     while quarters[-1] != last:
         quarters.append(quarters[-1].next())
     return quarters
-
-
-def format_date(d: dt.date) -> str:
-    """A date as officers write it: 1 Apr 2022."""
-    d = _check_date(d)
-    return f"{d.day} {d:%b %Y}"

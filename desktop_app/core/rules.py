@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from desktop_app.core.numbers import format_count
+from desktop_app.core.wording import noun
 
 __all__ = [
     "Rule",
@@ -64,10 +65,10 @@ class UnknownMeasureError(RuleSyntaxError):
     def __init__(self, text: str, unknown: Collection[str], known: Collection[str]) -> None:
         self.unknown = tuple(sorted(unknown))
         self.known = tuple(sorted(known))
-        noun = "key" if len(self.unknown) == 1 else "keys"
+        keys = noun(len(self.unknown), "key")
         names = ", ".join(repr(key) for key in self.unknown)
         known_text = ", ".join(self.known) if self.known else "(none)"
-        super().__init__(f"rule {text!r}: unknown measure {noun} {names}; the known keys are: {known_text}")
+        super().__init__(f"rule {text!r}: unknown measure {keys} {names}; the known keys are: {known_text}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from desktop_app.core.wording import date_and_time
 from desktop_app.excel.writer import LABEL_FONT, MONEY, add_table_sheet, highlight, sheet_title, write_cell
 
 __all__ = [
@@ -77,7 +78,7 @@ def finance_sheet_name(stream_key: str) -> str:
 def sign_off_words(sign_off: SignOff | None) -> str:
     if sign_off is None:
         return "Not signed off: a draft, not the return as sent."
-    return f"Signed off by {sign_off.name}, Chief Finance Officer, on {sign_off.at:%d %b %Y %H:%M} (UTC)"
+    return f"Signed off by {sign_off.name}, Chief Finance Officer, on {date_and_time(sign_off.at)} (UTC)"
 
 
 def _pounds(pence: int) -> Decimal:

@@ -18,6 +18,7 @@ from pathlib import Path
 from desktop_app.core.indicator_status import Status
 from desktop_app.core.indicator_values import decimal_places
 from desktop_app.core.vocabulary import Direction, IndicatorUnit
+from desktop_app.core.wording import date_and_time
 from desktop_app.excel.writer import (
     DATE,
     Formatted,
@@ -165,7 +166,7 @@ def _reading_row(reading: PackReading) -> tuple:
 
 
 def _intro(pack: IndicatorPackData) -> list[str]:
-    lines = [TITLE, f"Latest reading against baseline, generated {pack.generated_at:%d %b %Y %H:%M}"]
+    lines = [TITLE, f"Latest reading against baseline, generated {date_and_time(pack.generated_at)}"]
     if pack.is_demo:
         lines.append(DEMO_WORDS)
     if pack.suppression_note:

@@ -35,7 +35,6 @@ __all__ = [
     "MojReturn",
     "MojReturnData",
     "MojStrand",
-    "WriteCancelled",
     "write_moj_return_workbook",
 ]
 
@@ -60,11 +59,6 @@ COMPLETENESS_STATES = {
 }
 
 Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
-
-
-class WriteCancelled(Exception):
-    """The officer cancelled while the workbook was being built; nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -190,12 +184,13 @@ def write_moj_return_workbook(
     target: Path | str,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> Path:
     """Write the workbook to `target` (.xlsx) atomically; returns the path written.
 
-    `progress(fraction, text)` is told before each sheet and before saving; when `cancelled()`
-    turns true the work stops with `WriteCancelled` and nothing is saved. A target that cannot
+    `progress(fraction, text)` is told before each sheet and before saving, just after
+    `checkpoint()`, which stops the work by raising (the services raise their `Cancelled`
+    there when the officer cancels); nothing is saved then. A target that cannot
     be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
     """
     from desktop_app.excel import moj_return_sheets as sheets
@@ -203,8 +198,8 @@ def write_moj_return_workbook(
 
     def step(fraction: float, text: str) -> None:
         # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
-        if cancelled is not None and cancelled():
-            raise WriteCancelled("The export was cancelled; no file was written.")
+        if checkpoint is not None:
+            checkpoint()
         if progress is not None:
             progress(fraction, text)
 

@@ -12,8 +12,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from desktop_app.core.numbers import format_count
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import date_and_time, format_date, noun, plural
 from desktop_app.excel.finance_sheet import add_finance_sheets, sign_off_words
 from desktop_app.excel.indicator_pack import STATUS_COLOURS as INDICATOR_COLOURS
 from desktop_app.excel.indicator_pack import INDICATOR_HEADERS
@@ -38,7 +37,9 @@ _WIDE = {"Provider": 34, "Strand": 40, "Note": 70, "Indicator": 48, "Priority": 
 
 
 def _counting_lines(data: MojReturnData) -> list[str]:
-    returns = lambda n: f"{format_count(n)} return{'' if n == 1 else 's'}"
+    def returns(n: int) -> str:
+        return plural(n, "return")
+
     lines = []
     if data.include_unverified:
         lines.append(
@@ -48,17 +49,17 @@ def _counting_lines(data: MojReturnData) -> list[str]:
     else:
         lines.append(f"Totals count {returns(data.returns_counted)}, all verified or locked.")
         if data.returns_unverified:
-            verb = "is" if data.returns_unverified == 1 else "are"
+            verb = noun(data.returns_unverified, "is", "are")
             lines.append(f"{returns(data.returns_unverified)} not yet verified {verb} left out of these totals.")
     if data.returns_missing:
-        verb = "has" if data.returns_missing == 1 else "have"
+        verb = noun(data.returns_missing, "has", "have")
         lines.append(f"{returns(data.returns_missing)} for the period {verb} not been received.")
     else:
         lines.append("Every return expected for the period has been received.")
     if data.rule_breaches:
         count = data.rule_breaches
         lines.append(
-            f"Counted returns hold {format_count(count)} measure-rule breach{'es' if count != 1 else ''}: "
+            f"Counted returns hold {plural(count, 'measure-rule breach', 'measure-rule breaches')}: "
             "check them before sending (the Exports page and the check command list them)."
         )
     return lines
@@ -69,7 +70,7 @@ def summary_intro(data: MojReturnData) -> list[str]:
     lines = [
         data.title,
         f"Period: {data.period_label} ({format_date(data.period_start)} to {format_date(data.period_end)})",
-        f"Generated {data.generated_at:%d %b %Y %H:%M} by Commissioning Desk",
+        f"Generated {date_and_time(data.generated_at)} by Commissioning Desk",
         *_counting_lines(data),
     ]
     if data.finance or data.sign_off is not None:
@@ -183,7 +184,7 @@ def completeness_sheet(workbook: Workbook, data: MojReturnData) -> None:
 
 
 def indicators_sheet(workbook: Workbook, data: MojReturnData) -> None:
-    intro = [f"Police and Crime Plan indicators: latest reading against baseline, as at {data.generated_at:%d %b %Y}"]
+    intro = [f"Police and Crime Plan indicators: latest reading against baseline, as at {format_date(data.generated_at)}"]
     if data.is_demo:
         intro.append(DEMO_WORDS)
     sheet = add_table_sheet(

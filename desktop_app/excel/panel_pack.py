@@ -21,6 +21,7 @@ from openpyxl.chart import LineChart, Reference
 from desktop_app.core.indicator_status import Status
 from desktop_app.core.suppression import Cell, suppression_note
 from desktop_app.core.vocabulary import IndicatorUnit
+from desktop_app.core.wording import date_and_time
 from desktop_app.excel.indicator_pack import DEMO_WORDS, STATUS_COLOURS
 from desktop_app.excel.writer import (
     COUNT,
@@ -87,7 +88,7 @@ class PanelPackData:
 
 
 def _intro(pack: PanelPackData, heading: str) -> list[str]:
-    lines = [heading, f"{pack.plan_name}, {pack.year_label}; generated {pack.generated_at:%d %b %Y %H:%M}"]
+    lines = [heading, f"{pack.plan_name}, {pack.year_label}; generated {date_and_time(pack.generated_at)}"]
     if pack.is_demo:
         lines.append(DEMO_WORDS)
     if pack.suppression_applied:

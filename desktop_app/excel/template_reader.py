@@ -28,7 +28,7 @@ from pathlib import Path
 
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.excel.file_checks import FileRefused, WorkbookLimits, check_workbook_file
 from desktop_app.excel.template_cells import TemplateCells
 from desktop_app.excel.template_writer import (

@@ -52,7 +52,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.names import safe_for_file_name
-from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.periods import Quarter
+from desktop_app.core.wording import format_date
 from desktop_app.excel.writer import (
     COUNT,
     LABEL_FONT,

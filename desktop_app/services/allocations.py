@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.ceilings import MONEY_CEILING_PENCE, money_ceiling_message
 from desktop_app.core.field_errors import FieldError
-from desktop_app.core.periods import FinancialYear, format_date
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date
 from desktop_app.services.changes import ALLOCATIONS, Changed
 from desktop_app.services.funding import span_years
 from desktop_app.services.validation import (

@@ -18,6 +18,7 @@ from desktop_app.core.field_errors import FieldError
 from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date
 from desktop_app.services.changes import FUNDING, Changed
 from desktop_app.services.validation import RecordNotFound, refuse_if_any
 from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
@@ -38,10 +39,6 @@ __all__ = [
 ]
 
 _MAX_TEXT = 200
-
-
-def _date(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def span_years(start: dt.date, end: dt.date) -> list[int]:
@@ -214,7 +211,7 @@ def _is_pence(value: object) -> bool:
 def _budget_errors(draft: FundingStreamDraft, allocated: dict[int, int]) -> list[FieldError]:
     errors: list[FieldError] = []
     years = set(span_years(draft.start_date, draft.end_date))
-    span = f"{_date(draft.start_date)} to {_date(draft.end_date)}"
+    span = f"{format_date(draft.start_date)} to {format_date(draft.end_date)}"
     repeated = [year for year, n in Counter(y for y, _ in draft.budgets).items() if n > 1]
     for year in repeated:
         errors.append(FieldError("budgets", f"{FinancialYear(year).label} has more than one budget"))
@@ -278,7 +275,7 @@ def _errors(session: Session, draft: FundingStreamDraft, stream_id: int | None) 
         return errors
     if draft.end_date < draft.start_date:
         errors.append(
-            FieldError("end_date", f"The stream ends on {_date(draft.end_date)}, before it starts ({_date(draft.start_date)})")
+            FieldError("end_date", f"The stream ends on {format_date(draft.end_date)}, before it starts ({format_date(draft.start_date)})")
         )
         return errors
     allocated = _allocated(session, stream_id)[stream_id] if stream_id is not None else {}
@@ -307,7 +304,7 @@ def _strands_outside(session: Session, draft: FundingStreamDraft, stream_id: int
     return [
         FieldError(
             "end_date" if all(s >= draft.start_date for _r, s, _e in outside) else "start_date",
-            f"Strands {names}{more} run outside {_date(draft.start_date)} to {_date(draft.end_date)}; "
+            f"Strands {names}{more} run outside {format_date(draft.start_date)} to {format_date(draft.end_date)}; "
             "change their dates first",
         )
     ]

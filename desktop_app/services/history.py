@@ -23,6 +23,7 @@ from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.vocabulary import AgreementType, AuditAction, OrganisationType, ReturnStatus, Scope
+from desktop_app.core.wording import format_date
 from desktop_app.services.reference_lists import priority_label
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
@@ -195,8 +196,7 @@ def _readable(field: str, value: str | None, namers: dict[str, Callable[[str], s
         if field in _MONEY:
             return format_pence(int(value))
         if field in _DATES:
-            day = dt.date.fromisoformat(value)
-            return f"{day.day} {day:%b %Y}"
+            return format_date(dt.date.fromisoformat(value))
         if field in _COUNTS:
             return format_count(int(value))
         if field in _BOOLEANS:

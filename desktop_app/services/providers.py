@@ -22,6 +22,7 @@ from desktop_app.core.contact_details import (
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.vocabulary import OrganisationType, Scope
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import PROVIDERS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
@@ -308,8 +309,7 @@ def _blocker(session: Session, provider: Provider) -> str | None:
     count = session.scalar(select(func.count(Strand.id)).where(Strand.provider_id == provider.id)) or 0
     if not count:
         return None
-    strands = "1 strand" if count == 1 else f"{count:,} strands"
-    return f"{provider.name} has {strands}, so it cannot be deleted; deactivate it instead."
+    return f"{provider.name} has {plural(count, 'strand')}, so it cannot be deleted; deactivate it instead."
 
 
 def deletion_blocker(db: Database, provider_id: int) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
@@ -22,10 +22,11 @@ from desktop_app.core.suppression import (
     suppression_note,
 )
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.wording import panel_date
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.data_cache import cached
 from desktop_app.store.database import Database
-from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
+from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Setting, Strand
 
 COUNTED = (ReturnStatus.VERIFIED, ReturnStatus.LOCKED)
 
@@ -81,11 +82,20 @@ def _year_return_ids(year: FinancialYear):
     )
 
 
-def year_report(db: Database, year: FinancialYear, *, include_unverified: bool = False) -> YearReport:
+def year_report(
+    db: Database, year: FinancialYear, *, include_unverified: bool = False, session: Session | None = None
+) -> YearReport:
     """Totals per measure over the year's verified and locked returns (or all, if asked).
 
     Computed once per state of the data: the dashboard, the Exports page and its year list ask
-    for the same years after every save, and only a change to the data changes the answer."""
+    for the same years after every save, and only a change to the data changes the answer.
+    Given a `session`, everything (the check that the data has not changed included) is read in
+    it, so a caller reading more sees one state of the data."""
+    if session is not None:
+        return cached(
+            db, ("year_report", year.start_year, include_unverified),
+            lambda: year_report_in(session, year, include_unverified=include_unverified), session=session,
+        )
     return cached(
         db, ("year_report", year.start_year, include_unverified),
         lambda: _compute_year_report(db, year, include_unverified=include_unverified),
@@ -93,41 +103,51 @@ def year_report(db: Database, year: FinancialYear, *, include_unverified: bool =
 
 
 def _compute_year_report(db: Database, year: FinancialYear, *, include_unverified: bool) -> YearReport:
-    statuses = _statuses(include_unverified)
     with db.reading() as session:
-        catalogue = load_catalogue(session)
-        # Every figure at or under its ceiling keeps the SQL sum far from overflowing.
-        sums = dict(
-            session.execute(
-                _counted_values(year, statuses, Measure.key, func.sum(ReturnValue.value))
-                .where(ReturnValue.value <= Measure.ceiling)
-                .group_by(Measure.key)
-            ).all()
-        )
-        left_out = session.scalar(
-            _counted_values(year, statuses, func.count(ReturnValue.id)).where(ReturnValue.value > Measure.ceiling)
-        )
-        by_status = dict(
-            session.execute(
-                select(Return.status, func.count(Return.id))
-                .join(Return.period)
-                .where(ReturnPeriod.financial_year == year.start_year)
-                .group_by(Return.status)
-            ).all()
-        )
-        running = session.execute(
-            select(Strand.id, Strand.start_date, Strand.end_date).where(
-                Strand.start_date <= year.end,
-                or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
-            )
+        return year_report_in(session, year, include_unverified=include_unverified)
+
+
+def _setting(session: Session, key: str) -> str | None:
+    stored = session.get(Setting, key)
+    return stored.value if stored is not None else None
+
+
+def year_report_in(session: Session, year: FinancialYear, *, include_unverified: bool = False) -> YearReport:
+    """`year_report` read in the caller's session (for a read that needs more than the totals)."""
+    statuses = _statuses(include_unverified)
+    catalogue = load_catalogue(session)
+    # Every figure at or under its ceiling keeps the SQL sum far from overflowing.
+    sums = dict(
+        session.execute(
+            _counted_values(year, statuses, Measure.key, func.sum(ReturnValue.value))
+            .where(ReturnValue.value <= Measure.ceiling)
+            .group_by(Measure.key)
         ).all()
-        received = set(
-            session.execute(
-                select(Return.strand_id, ReturnPeriod.quarter)
-                .join(Return.period)
-                .where(ReturnPeriod.financial_year == year.start_year)
-            ).all()
+    )
+    left_out = session.scalar(
+        _counted_values(year, statuses, func.count(ReturnValue.id)).where(ReturnValue.value > Measure.ceiling)
+    )
+    by_status = dict(
+        session.execute(
+            select(Return.status, func.count(Return.id))
+            .join(Return.period)
+            .where(ReturnPeriod.financial_year == year.start_year)
+            .group_by(Return.status)
+        ).all()
+    )
+    running = session.execute(
+        select(Strand.id, Strand.start_date, Strand.end_date).where(
+            Strand.start_date <= year.end,
+            or_(Strand.end_date.is_(None), Strand.end_date >= year.start),
         )
+    ).all()
+    received = set(
+        session.execute(
+            select(Return.strand_id, ReturnPeriod.quarter)
+            .join(Return.period)
+            .where(ReturnPeriod.financial_year == year.start_year)
+        ).all()
+    )
     # A return is expected for each quarter a strand runs in, part-quarters included.
     expected = {
         (strand_id, quarter.number)
@@ -154,23 +174,14 @@ def _compute_year_report(db: Database, year: FinancialYear, *, include_unverifie
         returns_unverified=unverified,
         returns_missing=len(expected - received),
         figures_left_out=left_out or 0,
-        suppression_threshold=parse_threshold(db.setting(SETTING_KEY)),
+        suppression_threshold=parse_threshold(_setting(session, SETTING_KEY)),
     )
-
-
-def _ordinal(day: int) -> str:
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
-
-
-def _long_date(value) -> str:
-    return f"{_ordinal(value.day)} {value:%B %Y}"
 
 
 def report_text(report: YearReport) -> str:
     """The paragraph and list an officer pastes into a Police and Crime Panel report."""
     lines = [
-        f"During the period {_long_date(report.year.start)} to {_long_date(report.year.end)}:",
+        f"During the period {panel_date(report.year.start)} to {panel_date(report.year.end)}:",
         "",
     ]
     suppressed = False

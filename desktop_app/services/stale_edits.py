@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from desktop_app.core.wording import time_on_date
 from desktop_app.services.errors import StaleRecordError
 from desktop_app.store.database import Database
 from desktop_app.store.errors import ConcurrentChangeError
@@ -55,10 +56,6 @@ def _last_change(session: Session, record: EditedRecord) -> AuditEvent | None:
     return session.scalars(select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.id.desc()).limit(1)).first()
 
 
-def _when(at: dt.datetime) -> str:
-    return f"{at:%H:%M} on {at.day} {at:%B %Y}"
-
-
 def stale_error(session: Session, record: EditedRecord, *, holder: str = "form") -> StaleRecordError:
     """The refusal for `record`, naming the last change in the audit trail."""
     event = _last_change(session, record)
@@ -69,7 +66,7 @@ def stale_error(session: Session, record: EditedRecord, *, holder: str = "form")
         )
     at = event.at.replace(tzinfo=dt.UTC).astimezone()  # the trail is in UTC; say local time
     return StaleRecordError(
-        f"{record.label} was changed by {event.who} at {_when(at)} after you opened it. Reload to see "
+        f"{record.label} was changed by {event.who} at {time_on_date(at)} after you opened it. Reload to see "
         f"their {record.noun}; what you typed is still in the {holder}.",
         who=event.who,
         at=at,

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.names import lookalike, lookalike_warning, name_errors
-from desktop_app.core.periods import FinancialYear, format_date
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date
 from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services.changes import FINANCE, STRANDS, Changed
 from desktop_app.services.reference_lists import current_plan_id, priority_label

@@ -47,9 +47,6 @@ REFERENCE_HASH_KEY = "reference_data_sha256"
 # to migrate and load the reference data (a PostgreSQL advisory lock, held to the commit).
 SCHEMA_LOCK_KEY = 7_318_204_551
 
-audit.install()
-
-
 _THIS_COMPUTER = {"", "localhost", "127.0.0.1", "::1"}
 
 
@@ -123,6 +120,9 @@ class Database:
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
+        # Every session comes from an open Database, so the trail's listeners are in place
+        # before the first write; installing is idempotent.
+        audit.install()
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

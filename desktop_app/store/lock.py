@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from desktop_app.core.wording import date_and_time
 from desktop_app.store.errors import DatabaseHasTwoNamesError, DatabaseInUseError
 from desktop_app.store.private_files import open_private_text
 
@@ -130,7 +131,7 @@ class DatabaseLock:
             _unlock(handle)
             handle.close()
             raise self._in_use(holder)
-        since = dt.datetime.now().strftime("%d %b %Y %H:%M")
+        since = date_and_time(dt.datetime.now())
         holder = f"process {os.getpid()} of {getpass.getuser()} on {socket.gethostname()}, since {since}"
         handle.seek(0)
         handle.truncate()

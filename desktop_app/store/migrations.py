@@ -1,7 +1,9 @@
 """Bring a database's schema to the head revision, from code.
 
 Opening a database that is already current must stay cheap: `head_revision()` reads the
-revision ids from the migration files' text, so Alembic is imported only when there is work.
+revision ids from the migration files' text (importing Alembic's ScriptDirectory costs about a
+second on a busy laptop), so Alembic is imported only when there is work; a file it cannot
+read is refused by name, never skipped.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from desktop_app.paths import migrations_dir
+from desktop_app.store.errors import StoreError
 
 if TYPE_CHECKING:  # the window's first paint reads the head revision before SQLAlchemy loads
     from sqlalchemy import Connection
@@ -19,23 +22,39 @@ _REVISION = re.compile(r"^revision\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re
 _DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.M)
 
 
+class MigrationFileError(StoreError):
+    """A migration this program carries is broken (a file it cannot read, a rule a revision
+    broke); nothing was upgraded, the data is as it was."""
+
+
+def _revisions() -> dict[str, str | None]:
+    """revision id -> the revision it follows, read from every file in db/migrations/versions.
+
+    A file whose `revision` or `down_revision` line does not read plainly is refused by name:
+    skipping it would leave a database at a head this program does not know it has.
+    (tests/store/test_migrations.py checks this agrees with Alembic's own ScriptDirectory.)
+    """
+    found: dict[str, str | None] = {}
+    for path in sorted((migrations_dir() / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision is None or down is None:
+            missing = "revision" if revision is None else "down_revision"
+            raise MigrationFileError(
+                f"The migration file {path.name} has no plain `{missing} = \"...\"` line; "
+                "write it as the other revisions do."
+            )
+        found[revision.group(1)] = down.group(1)
+    return found
+
+
 @cache
 def head_revision() -> str:
     """The newest revision id among the files in db/migrations/versions."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (migrations_dir() / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        found = _REVISION.search(source)
-        if found is None:
-            continue
-        revisions.add(found.group(1))
-        down = _DOWN.search(source)
-        if down and down.group(1):
-            parents.add(down.group(1))
-    heads = revisions - parents
+    revisions = _revisions()
+    heads = set(revisions) - {down for down in revisions.values() if down}
     if len(heads) != 1:
-        raise RuntimeError(f"the migrations must have exactly one head, found {sorted(heads)}")
+        raise MigrationFileError(f"the migrations must have exactly one head, found {sorted(heads)}")
     return heads.pop()
 
 
@@ -49,12 +68,7 @@ def stored_revision(connection: Connection) -> str | None:
 
 
 def known_revisions() -> set[str]:
-    found = set()
-    for path in (migrations_dir() / "versions").glob("*.py"):
-        match = _REVISION.search(path.read_text(encoding="utf-8"))
-        if match:
-            found.add(match.group(1))
-    return found
+    return set(_revisions())
 
 
 def upgrade_to_head(connection: Connection) -> None:
@@ -74,3 +88,27 @@ def upgrade_to_head(connection: Connection) -> None:
     from desktop_app.store.server_rights import install_server_rights
 
     install_server_rights(connection)
+    _refuse_lost_autoincrement(connection)
+
+
+def _refuse_lost_autoincrement(connection: Connection) -> None:
+    """A batch rebuild copies a table by reflection, which forgets AUTOINCREMENT unless the
+    revision passes `table_kwargs={"sqlite_autoincrement": True}`; without it `check` could no
+    longer see deleted audit rows. Refuse the upgrade (rolled back whole) rather than lose it."""
+    if connection.dialect.name != "sqlite":
+        return
+    from sqlalchemy import text
+
+    from desktop_app.store.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        if not table.dialect_options["sqlite"].get("autoincrement"):
+            continue
+        sql = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": table.name}
+        ).scalar()
+        if sql is not None and "AUTOINCREMENT" not in sql.upper():
+            raise MigrationFileError(
+                f"A migration rebuilt {table.name} without AUTOINCREMENT; give its batch_alter_table "
+                "table_kwargs={'sqlite_autoincrement': True}. Nothing was upgraded."
+            )

@@ -1,7 +1,7 @@
 """Slow work off the UI thread: one helper, on Qt's thread pool, with progress and cancel.
 
 The work is a plain function that takes two callbacks, `progress(fraction, text)` and
-`cancelled() -> bool`, and returns a result. It must not touch a widget: it gets immutable
+`cancelled() -> bool`, and returns a result, or stops with the services' `Cancelled`. It must not touch a widget: it gets immutable
 inputs and opens its own database session through the services. Its result, its error or its
 progress come back to the UI thread as Qt signals (queued across threads).
 """
@@ -15,11 +15,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-Work = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
+from desktop_app.services.progress import CancelCheck, Cancelled, Progress
 
+Work = Callable[[Progress, CancelCheck], Any]
 
-class TaskCancelled(Exception):
-    """Raised by work that noticed `cancelled()` and stopped; nothing was written."""
+# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
+TaskCancelled = Cancelled
 
 
 class _Signals(QObject):
@@ -52,7 +53,7 @@ class Task(QRunnable):
     def run(self) -> None:  # on a pool thread
         try:
             result = self._work(self.signals.progressed.emit, self._cancel.is_set)
-        except TaskCancelled:
+        except Cancelled:
             self.signals.cancelled.emit()
         except Exception as error:  # noqa: BLE001 - handed to the UI thread to show
             self.signals.failed.emit(error)
@@ -70,7 +71,7 @@ def run_task(
     *,
     on_success: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
-    on_progress: Callable[[float, str], None] | None = None,
+    on_progress: Progress | None = None,
     on_cancelled: Callable[[], None] | None = None,
     pool: QThreadPool | None = None,
 ) -> Task:

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from desktop_app.core.periods import FinancialYear, PeriodError
 from desktop_app.excel.writer import WorkbookWriteError
 from desktop_app.services.export import (
-    ExportCancelled,
     ExportPeriod,
     NothingToExportError,
     export_preview,
     write_moj_return,
 )
+from desktop_app.services.progress import Cancelled
 from desktop_app.services.report import year_report
 from desktop_app.store.models import Measure, Return, ReturnPeriod, ReturnValue, Strand
 
@@ -198,7 +198,7 @@ def test_cancelling_writes_nothing_and_keeps_the_old_file(demo_db, out):
         polls.append(1)
         return len(polls) > 4  # part-way through the sheets
 
-    with pytest.raises(ExportCancelled, match="cancelled"):
+    with pytest.raises(Cancelled, match="cancelled; no file was written"):
         write_moj_return(demo_db, YEAR, target, cancelled=cancelled)
     assert target.read_bytes() == b"last week's workbook"
     assert [p.name for p in out.iterdir()] == ["return.xlsx"]

@@ -115,7 +115,8 @@ def test_the_cfos_sign_off_is_recorded_in_the_submission_and_shown_in_the_workbo
     with demo_db.reading() as session:
         stored = session.scalars(select(Submission)).one()
     assert stored.signed_off_by == "Sam Okafor"
-    words = f"Signed off by Sam Okafor, Chief Finance Officer, on {record.signed_off_at:%d %b %Y %H:%M} (UTC)"
+    at = record.signed_off_at  # the day as officers write it, no leading zero: "5 Oct 2025 14:03"
+    words = f"Signed off by Sam Okafor, Chief Finance Officer, on {at.day} {at:%b %Y %H:%M} (UTC)"
     book = CalamineWorkbook.from_path(str(target))
     summary = [row[0] for row in book.get_sheet_by_name("Summary").to_python()[:10]]
     assert words in summary

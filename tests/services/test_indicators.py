@@ -71,11 +71,18 @@ def test_each_row_carries_latest_reading_change_and_words(demo_db):
     assert row.frequency is Frequency.MONTHLY
     assert row.latest_period_label == "Mar 2025"
     assert row.latest_period_start == dt.date(2025, 3, 1)
-    assert row.change == pytest.approx(row.latest_value - row.baseline_value)
-    assert row.change_pct == pytest.approx(100 * row.change / row.baseline_value)
     assert row.status_words == row.status.words
     assert row.tolerance_pct == 2.0
     assert _by_code(demo_db)["1.2"].latest_period_label == "2024/25 Q4"
+
+
+def test_a_reading_a_tenth_above_the_baseline_shows_that_change_and_ten_percent(demo_db):
+    row = _by_code(demo_db)["1.5"]  # a quarterly count
+    tenth = int(row.baseline_value) // 10
+    add_reading(demo_db, row.id, dt.date(2025, 5, 20), str(int(row.baseline_value) + tenth), today=TODAY)
+    after = get_indicator(demo_db, row.id)
+    assert after.change == tenth
+    assert after.change_pct == pytest.approx(10.0, abs=0.1)  # a tenth, whatever the demo's baseline
 
 
 def test_the_additional_officers_indicator_carries_the_750_pledge(demo_db):

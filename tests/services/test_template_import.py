@@ -13,12 +13,11 @@ from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.excel.template_spend import SPEND_SHEET
 from desktop_app.services.changes import RETURNS
+from desktop_app.services.progress import Cancelled
 from desktop_app.services.returns import ReturnRefused, save_return, set_status
 from desktop_app.services.templates import (
     WARNINGS_POLICY,
-    ImportCancelled,
     ImportRefused,
-    TemplatesCancelled,
     TemplatesRefused,
     commit_import,
     make_templates,
@@ -236,10 +235,10 @@ def test_progress_is_reported_and_cancelling_stops_cleanly(demo_db, tmp_path):
     seen.clear()
     preview_import(demo_db, made.paths[:3], progress=lambda f, t: seen.append((f, t)))
     assert seen[0][1] == f"Reading {made.paths[0].name}" and seen[-1] == (1.0, "Preview ready")
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled, match="nothing was imported"):
         preview_import(demo_db, made.paths, cancelled=lambda: True)
     calls = iter([False, False, True])
-    with pytest.raises(TemplatesCancelled):
+    with pytest.raises(Cancelled, match="no template was kept"):
         make_templates(demo_db, Q4, tmp_path / "cancelled", cancelled=lambda: next(calls))
     assert list((tmp_path / "cancelled").iterdir()) == []  # the files written before are removed
 

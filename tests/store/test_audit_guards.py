@@ -6,7 +6,6 @@ shell would, without the program's pragmas), and the row it aimed at must be unc
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import sqlite3
 from pathlib import Path
@@ -23,10 +22,8 @@ from desktop_app.store.audit_guards import REFUSAL, missing_audit_guards
 from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
 from desktop_app.store.models import AuditEvent, Provider
-from tests.conftest import REPO_ROOT
 from tests.published import PUBLISHED_2022_23
 
-FIXTURE = REPO_ROOT / "tests" / "fixtures" / "demo-rev0001.sqlite.gz"
 
 FORGERIES = [
     "REPLACE INTO audit_event (id, at, who, action, entity, entity_id, field, old_value, new_value)"
@@ -82,15 +79,8 @@ def test_replace_through_the_programs_own_connection_is_refused_too(db, db_path)
     assert _first_row(db_path) == before
 
 
-def _open_fixture_copy(tmp_path: Path) -> Path:
-    path = tmp_path / "old.sqlite"
-    with gzip.open(FIXTURE) as packed, open(path, "wb") as unpacked:
-        shutil.copyfileobj(packed, unpacked)
-    return path
-
-
-def test_a_revision_0001_database_is_guarded_after_upgrade_and_keeps_every_audit_row(tmp_path):
-    path = _open_fixture_copy(tmp_path)
+def test_a_revision_0001_database_is_guarded_after_upgrade_and_keeps_every_audit_row(old_demo):
+    path = old_demo
     with sqlite3.connect(path) as connection:
         trail_before = connection.execute("SELECT * FROM audit_event ORDER BY id").fetchall()
         # Revision 0001's guard let REPLACE through: the hole this revision closes.
@@ -114,8 +104,8 @@ def test_a_revision_0001_database_is_guarded_after_upgrade_and_keeps_every_audit
     _assert_every_forgery_refused(path)
 
 
-def test_a_new_audit_row_after_the_upgrade_never_reuses_a_deleted_id(tmp_path):
-    path = _open_fixture_copy(tmp_path)
+def test_a_new_audit_row_after_the_upgrade_never_reuses_a_deleted_id(old_demo):
+    path = old_demo
     with open_database(path) as db, db.engine.begin() as connection:
         newest = connection.exec_driver_sql("SELECT max(id) FROM audit_event").scalar()
         # An attacker with the file drops the guard and removes the newest row.

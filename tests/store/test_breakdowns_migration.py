@@ -7,11 +7,8 @@ a breakdown can be saved on the old file and read back.
 
 from __future__ import annotations
 
-import gzip
-import shutil
 import sqlite3
 
-import pytest
 from sqlalchemy import select
 
 from desktop_app.core.return_checks import RETURN_NOTE
@@ -25,10 +22,8 @@ from desktop_app.store.backup import backups_dir_for
 from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
 from desktop_app.store.models import ReturnBreakdownValue, Strand
-from tests.conftest import REPO_ROOT
 from tests.published import PUBLISHED_2022_23
 
-FIXTURE = REPO_ROOT / "tests" / "fixtures" / "demo-rev0001.sqlite.gz"
 
 def strand_without_return(db, quarter) -> int:
     """A strand running in `quarter` whose return for it has not come in (the demo has some)."""
@@ -53,14 +48,6 @@ _FIGURES = {
 def _figures(path) -> dict[str, list]:
     with sqlite3.connect(path) as connection:
         return {name: connection.execute(sql).fetchall() for name, sql in _FIGURES.items()}
-
-
-@pytest.fixture
-def old_demo(tmp_path):
-    path = tmp_path / "rev0001.sqlite"
-    with gzip.open(FIXTURE, "rb") as source, open(path, "wb") as target:
-        shutil.copyfileobj(source, target)
-    return path
 
 
 def test_upgrading_a_first_release_database_keeps_every_figure_and_brings_the_breakdowns(old_demo):

@@ -5,8 +5,6 @@ of the old claim is refused."""
 
 from __future__ import annotations
 
-import gzip
-import shutil
 import sqlite3
 
 import pytest
@@ -20,9 +18,7 @@ from desktop_app.services.errors import StaleRecordError
 from desktop_app.services.finance import ClaimDraft, list_claims, save_claim
 from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
-from tests.conftest import REPO_ROOT
 
-FIXTURE = REPO_ROOT / "tests" / "fixtures" / "demo-rev0001.sqlite.gz"
 MONEY = {
     "claim": "SELECT id, strand_id, period_id, claim_date, amount_pence, forecast_remaining_pence, status FROM claim",
     "claim_line": "SELECT id, claim_id, category_id, amount_pence FROM claim_line ORDER BY id",
@@ -37,10 +33,8 @@ def _read(path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture
-def database_at_0006(tmp_path):
-    path = tmp_path / "rev0006.sqlite"
-    with gzip.open(FIXTURE, "rb") as source, open(path, "wb") as target:
-        shutil.copyfileobj(source, target)
+def database_at_0006(old_demo):
+    path = old_demo
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         config = Config()

@@ -7,18 +7,13 @@ stream has a key, and the new money tables are ready (empty, the categories load
 
 from __future__ import annotations
 
-import gzip
-import shutil
 import sqlite3
 
-import pytest
 from sqlalchemy import select
 
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Claim, ExpenditureCategory, FundingLine, FundingStream, Strand, Submission
-from tests.conftest import REPO_ROOT
 
-FIXTURE = REPO_ROOT / "tests" / "fixtures" / "demo-rev0001.sqlite.gz"
 
 _FIGURES = {
     "streams": "SELECT id, name, funder, start_date, end_date, total_pence FROM funding_stream ORDER BY id",
@@ -35,14 +30,6 @@ _FIGURES = {
 def _figures(path) -> dict[str, list]:
     with sqlite3.connect(path) as connection:
         return {name: connection.execute(sql).fetchall() for name, sql in _FIGURES.items()}
-
-
-@pytest.fixture
-def old_demo(tmp_path):
-    path = tmp_path / "rev0001.sqlite"
-    with gzip.open(FIXTURE, "rb") as source, open(path, "wb") as target:
-        shutil.copyfileobj(source, target)
-    return path
 
 
 def test_upgrading_a_first_release_database_keeps_every_figure_and_adds_the_money_tables(old_demo):

@@ -3,8 +3,6 @@ gets its ceiling, and the ceilings then hold for the officers' next edits."""
 
 from __future__ import annotations
 
-import gzip
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -18,15 +16,6 @@ from desktop_app.store.database import open_database
 from desktop_app.store.models import Strand
 from tests.published import PUBLISHED_2022_23
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-rev0001.sqlite.gz"
-
-
-@pytest.fixture
-def old_file(tmp_path) -> Path:
-    target = tmp_path / "desk.sqlite"
-    with gzip.open(FIXTURE, "rb") as source, open(target, "wb") as out:
-        shutil.copyfileobj(source, out)
-    return target
 
 
 def _figures(path: Path) -> list[tuple]:
@@ -36,18 +25,18 @@ def _figures(path: Path) -> list[tuple]:
         ).fetchall()
 
 
-def test_an_old_database_keeps_every_figure_and_each_measure_gets_its_ceiling(old_file):
-    with sqlite3.connect(old_file) as connection:
+def test_an_old_database_keeps_every_figure_and_each_measure_gets_its_ceiling(old_demo):
+    with sqlite3.connect(old_demo) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert "ceiling" not in {row[1] for row in connection.execute("PRAGMA table_info(measure)")}
-    before = _figures(old_file)
+    before = _figures(old_demo)
     assert len(before) > 1000
 
-    with open_database(old_file) as db:
+    with open_database(old_demo) as db:
         report = year_report(db, FinancialYear(2022))
     assert {key: report.totals[key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
-    assert _figures(old_file) == before
-    with sqlite3.connect(old_file) as connection:
+    assert _figures(old_demo) == before
+    with sqlite3.connect(old_demo) as connection:
         ceilings = dict(connection.execute("SELECT key, ceiling FROM measure").fetchall())
         # A ceiling the schema itself refuses to go without, or past what PostgreSQL stores.
         with pytest.raises(sqlite3.IntegrityError, match="ceiling_in_range"):
@@ -57,8 +46,8 @@ def test_an_old_database_keeps_every_figure_and_each_measure_gets_its_ceiling(ol
     assert ceilings["rj_spend"] == 2**31 - 1
 
 
-def test_after_the_upgrade_a_figure_above_the_ceiling_is_refused(old_file):
-    with open_database(old_file) as db:
+def test_after_the_upgrade_a_figure_above_the_ceiling_is_refused(old_demo):
+    with open_database(old_demo) as db:
         with db.reading() as session:
             strand_id = session.scalar(select(Strand.id).order_by(Strand.id).limit(1))
         with pytest.raises(ReturnRefused, match=r"at most 1,000,000"):

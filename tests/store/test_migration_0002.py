@@ -3,8 +3,6 @@ starts at version 1 and every figure, status, submission and audit row is as it 
 
 from __future__ import annotations
 
-import gzip
-import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +14,6 @@ from desktop_app.services.providers import get_provider, save_provider
 from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-rev0001.sqlite.gz"
 VERSIONED = ("allocation", "budget", "funding_stream", "indicator", "indicator_reading", "provider", "return",
              "return_value", "strand")
 # What an officer would miss if the upgrade lost it: every figure and who did what.
@@ -31,39 +28,31 @@ CONTENT = {
 }
 
 
-@pytest.fixture
-def old_database(tmp_path) -> Path:
-    path = tmp_path / "desk.sqlite"
-    with gzip.open(FIXTURE) as packed, open(path, "wb") as unpacked:
-        shutil.copyfileobj(packed, unpacked)
-    return path
-
-
 def _read(path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(path) as connection:
         return connection.execute(sql).fetchall()
 
 
-def test_the_0001_demo_opens_with_every_record_at_version_1_and_every_figure_kept(old_database):
-    assert _read(old_database, "SELECT version_num FROM alembic_version") == [("0001",)]
-    before = {table: _read(old_database, sql) for table, sql in CONTENT.items()}
+def test_the_0001_demo_opens_with_every_record_at_version_1_and_every_figure_kept(old_demo):
+    assert _read(old_demo, "SELECT version_num FROM alembic_version") == [("0001",)]
+    before = {table: _read(old_demo, sql) for table, sql in CONTENT.items()}
     assert len(before["return_value"]) > 1000  # the fixture is the whole demo
 
-    open_database(old_database).close()
+    open_database(old_demo).close()
 
-    assert _read(old_database, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
+    assert _read(old_demo, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
     for table in VERSIONED:
-        assert _read(old_database, f'SELECT DISTINCT version FROM "{table}"') == [(1,)], table
-    after = {table: _read(old_database, sql) for table, sql in CONTENT.items()}
+        assert _read(old_demo, f'SELECT DISTINCT version FROM "{table}"') == [(1,)], table
+    after = {table: _read(old_demo, sql) for table, sql in CONTENT.items()}
     assert after == before
     # The audited tables still never reuse an id (AUTOINCREMENT survived the upgrade).
     for table in ("provider", "return", "return_value"):
-        schema = _read(old_database, f"SELECT sql FROM sqlite_master WHERE name = '{table}'")[0][0]
+        schema = _read(old_demo, f"SELECT sql FROM sqlite_master WHERE name = '{table}'")[0][0]
         assert "AUTOINCREMENT" in schema, table
 
 
-def test_the_upgraded_demo_refuses_a_stale_save_and_takes_a_fresh_one(old_database):
-    with open_database(old_database) as db:
+def test_the_upgraded_demo_refuses_a_stale_save_and_takes_a_fresh_one(old_demo):
+    with open_database(old_demo) as db:
         row = get_provider(db, 1)
         assert row.version == 1
         save_provider(db, replace(row.draft, notes="Checked"), row.id, who="jsmith", version=1)

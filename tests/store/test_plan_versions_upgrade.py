@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +10,6 @@ from sqlalchemy import select
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Indicator, IndicatorReading, Plan
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo-rev0001.sqlite.gz"
 
 
 def _readings_before(path: Path) -> list[tuple]:
@@ -23,10 +20,8 @@ def _readings_before(path: Path) -> list[tuple]:
         ).fetchall()
 
 
-def test_upgrading_a_rev0001_demo_keeps_every_reading_on_the_2021_24_plan(tmp_path):
-    path = tmp_path / "demo.sqlite"
-    with gzip.open(FIXTURE) as packed, open(path, "wb") as unpacked:
-        shutil.copyfileobj(packed, unpacked)
+def test_upgrading_a_rev0001_demo_keeps_every_reading_on_the_2021_24_plan(old_demo):
+    path = old_demo
     before = _readings_before(path)
     assert len(before) == 708  # the demo as 0001 wrote it: 29 indicators, Apr 2022 to Mar 2025
 
@@ -55,13 +50,11 @@ def test_upgrading_a_rev0001_demo_keeps_every_reading_on_the_2021_24_plan(tmp_pa
     assert predecessor == ("1.1", plans["pcp-2021-24"])
 
 
-def test_after_the_upgrade_the_new_plan_carries_each_series_and_its_baseline(tmp_path):
+def test_after_the_upgrade_the_new_plan_carries_each_series_and_its_baseline(old_demo):
     from desktop_app.core.indicator_status import Status
     from desktop_app.services.indicators import list_indicators, readings
 
-    path = tmp_path / "demo.sqlite"
-    with gzip.open(FIXTURE) as packed, open(path, "wb") as unpacked:
-        shutil.copyfileobj(packed, unpacked)
+    path = old_demo
     with open_database(path) as db:
         old = {row.code: row for row in list_indicators(db, plan_key="pcp-2021-24")}
         new = {row.code: row for row in list_indicators(db, plan_key="pcp-2024-28")}

@@ -7,7 +7,8 @@ import time
 
 from PySide6.QtCore import QThread
 
-from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
+from desktop_app.services.progress import Cancelled
+from desktop_app.ui.tasks import run_task, run_with_progress
 
 
 def test_the_result_and_progress_arrive_on_the_ui_thread(qtbot):
@@ -52,7 +53,7 @@ def test_cancel_from_the_progress_dialog_stops_the_work(qtbot, qapp):
             if time.monotonic() > deadline:
                 return "ran to the end"
             time.sleep(0.01)
-        raise TaskCancelled
+        raise Cancelled("stopped")
 
     from PySide6.QtWidgets import QWidget
 

@@ -229,10 +229,12 @@ def dashboard(db: Database, year: FinancialYear, *, today: dt.date | None = None
     `today` (default: the real date) decides which quarters have ended and which missing
     returns are overdue."""
     today = today or dt.date.today()
-    report = year_report(db, year)
     previous_year = year.previous()
-    previous = year_report(db, previous_year)
+    # One session for the whole read, so every figure is of the same state of the data (the
+    # year totals come from the cache when that state has been read before).
     with db.reading() as session:
+        report = year_report(db, year, session=session)
+        previous = year_report(db, previous_year, session=session)
         catalogue = load_catalogue(session)
         victims = quarterly_victims(session, year)
         providers = top_providers(session, year)

@@ -36,14 +36,13 @@ from desktop_app.services.export.submissions import (
     list_submissions,
 )
 from desktop_app.services.export.workbook import (
-    ExportCancelled,
     ExportResult,
     sha256_of,
     write_moj_return,
 )
 
 __all__ = [
-    "FINAL_EXPORT_CHANGED", "DataProblem", "ExportCancelled", "ExportPeriod", "ExportPreview",
+    "FINAL_EXPORT_CHANGED", "DataProblem", "ExportPeriod", "ExportPreview",
     "ExportResult", "NothingToExportError", "ReopenedReturn", "SubmissionComparison",
     "SignOffRequired", "SubmissionNotRecorded", "SubmissionRecord", "TotalChange", "ValueChange", "compare_with_now",
     "export_preview", "final_export", "get_submission", "list_submissions", "sha256_of",

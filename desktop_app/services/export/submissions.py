@@ -34,11 +34,10 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, SUBMISSIONS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export.period import ExportPeriod
+from desktop_app.services.progress import CancelCheck, Progress
 from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
 from desktop_app.services.export.submission_files import tidy_export_folder
 from desktop_app.services.export.workbook import (
-    Cancelled,
-    Progress,
     prepare,
     save_workbook,
     sha256_of,
@@ -196,7 +195,7 @@ def final_export(
     who: str | None = None,
     signed_off_by: str | None = None,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> SubmissionRecord:
     """Write the MoJ return for `period`, lock the returns it counts and record the Submission.
 
@@ -206,7 +205,7 @@ def final_export(
 
     All or nothing (see the module notes for the order): on any refusal the old file at
     `target` is as it was, no return is locked and nothing is recorded. Refusals:
-    `NothingToExportError`, `ExportCancelled`, `WorkbookWriteError` (target not writable),
+    `NothingToExportError`, `Cancelled`, `WorkbookWriteError` (target not writable),
     `SubmissionNotRecorded` (a figure changed meanwhile, or the database refused),
     `OutputRefused` (the target is the database or one of its files).
     Tell the window `FINAL_EXPORT_CHANGED`.

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.numbers import format_count
-from desktop_app.services.errors import ServiceError
+from desktop_app.services.progress import CancelCheck, Progress, stop_if_cancelled, tell
 from desktop_app.services.export.period import ExportPeriod
 from desktop_app.services.export.preview import ExportPreview, preview_of
 from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
@@ -24,17 +23,10 @@ if TYPE_CHECKING:
     from desktop_app.excel.finance_sheet import SignOff
     from desktop_app.excel.moj_return import MojReturnData
 
-__all__ = ["Cancelled", "ExportCancelled", "ExportResult", "Progress", "sha256_of", "write_moj_return"]
-
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
+__all__ = ["ExportResult", "sha256_of", "write_moj_return"]
 
 # The share of the progress bar spent reading the database; the sheets and the save take the rest.
 _READING_SHARE = 0.2
-
-
-class ExportCancelled(ServiceError):
-    """The officer cancelled the export; no file was written or changed."""
 
 
 @dataclass(frozen=True)
@@ -70,14 +62,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        raise ExportCancelled("The export was cancelled; no file was written.")
+_CANCELLED = "The export was cancelled; no file was written."
 
 
-def _tell(progress: Progress | None, fraction: float, text: str) -> None:
-    if progress is not None:
-        progress(fraction, text)
+def _check(cancelled: CancelCheck | None) -> None:
+    stop_if_cancelled(cancelled, _CANCELLED)
 
 
 def prepare(
@@ -86,7 +75,7 @@ def prepare(
     *,
     include_unverified: bool,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     sign_off: SignOff | None = None,
 ) -> tuple[PeriodSnapshot, ExportPreview, MojReturnData]:
     """Read everything the workbook needs; refuse (NothingToExportError) when nothing counts.
@@ -95,14 +84,14 @@ def prepare(
     from desktop_app.services.indicators import indicator_pack
 
     _check(cancelled)
-    _tell(progress, 0.0, f"Reading the returns for {period.label}")
+    tell(progress, 0.0, f"Reading the returns for {period.label}")
     with db.reading() as session:
         snapshot = read_snapshot(session, period, include_unverified=include_unverified)
         preview = preview_of(snapshot)
         preview.refuse_if_empty()
         details = read_details(session, snapshot)
     _check(cancelled)
-    _tell(progress, _READING_SHARE / 2, "Reading the indicators")
+    tell(progress, _READING_SHARE / 2, "Reading the indicators")
     # The plan in force then, exact figures: the MoJ is not a publication.
     indicators = indicator_pack(db, today=period.end, suppress=False).indicators
     data = workbook_data(
@@ -112,7 +101,7 @@ def prepare(
         from desktop_app.core.periods import HalfYear
         from desktop_app.services.finance.monitoring import monitoring_sheets
 
-        _tell(progress, _READING_SHARE * 3 / 4, "Reading the claims and payments")
+        tell(progress, _READING_SHARE * 3 / 4, "Reading the claims and payments")
         finance = monitoring_sheets(db, HalfYear(period.year, period.half))
         data = replace(data, finance=finance, sign_off=sign_off)
     return snapshot, preview, data
@@ -123,18 +112,15 @@ def save_workbook(
     target: Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> Path:
     """Write `data` to `target` atomically, with progress after the reading share."""
-    from desktop_app.excel.moj_return import WriteCancelled, write_moj_return_workbook
+    from desktop_app.excel.moj_return import write_moj_return_workbook
 
     def scaled(fraction: float, text: str) -> None:
-        _tell(progress, _READING_SHARE + (1 - _READING_SHARE) * fraction, text)
+        tell(progress, _READING_SHARE + (1 - _READING_SHARE) * fraction, text)
 
-    try:
-        return write_moj_return_workbook(data, target, progress=scaled, cancelled=cancelled)
-    except WriteCancelled as cancel:
-        raise ExportCancelled(str(cancel)) from None
+    return write_moj_return_workbook(data, target, progress=scaled, checkpoint=lambda: _check(cancelled))
 
 
 def write_moj_return(
@@ -144,14 +130,14 @@ def write_moj_return(
     *,
     include_unverified: bool = False,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ExportResult:
     """Write the MoJ return workbook for `period` to `target` (.xlsx); nothing is locked or recorded.
 
     Only verified and locked returns count unless `include_unverified`. `progress(fraction,
     text)` reports as it goes and `cancelled()` is polled between steps, so the window can run
     this off the UI thread. Refusals (nothing written, any old file left as it was):
-    `NothingToExportError` when no return would be counted, `ExportCancelled`, and
+    `NothingToExportError` when no return would be counted, `progress.Cancelled`, and
     `excel.writer.WorkbookWriteError` when the target cannot be written.
     """
     from desktop_app.services.export.submission_files import tidy_export_folder  # it imports this module

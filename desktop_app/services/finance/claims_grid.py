@@ -18,6 +18,7 @@ from desktop_app.core.field_errors import FieldError
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import Quarter
 from desktop_app.core.vocabulary import ClaimStatus
+from desktop_app.core.wording import plural
 from desktop_app.services.changes import FINANCE, Changed
 from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.finance.claims import (
@@ -75,7 +76,7 @@ class ClaimsGridRefused(ServiceError, ValueError):
         self.errors = dict(errors)
         lines = [f"{ref}: {e.message}" for ref, problems in self.errors.values() for e in problems]
         shown = "; ".join(lines[:3]) + (f"; and {len(lines) - 3} more" if len(lines) > 3 else "")
-        super().__init__(f"Nothing was saved: {len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims. {shown}.")
+        super().__init__(f"Nothing was saved: {plural(len(lines), 'problem')} in the claims. {shown}.")
 
 
 def claims_grid(db: Database, quarter: Quarter) -> ClaimsGrid:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear, format_date
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date
 from desktop_app.services.changes import FINANCE, FUNDING, STRANDS, Changed
 from desktop_app.services.funding import span_years
 from desktop_app.services.validation import RecordNotFound, refuse_if_any

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop_app.core.periods import HalfYear, format_date
+from desktop_app.core.periods import HalfYear
+from desktop_app.core.wording import format_date
 from desktop_app.services.finance.report import FLAG_WORDS, FinanceFigures, finance_report
 from desktop_app.store.database import Database
 

@@ -20,9 +20,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear, HalfYear, format_date
+from desktop_app.core.periods import FinancialYear, HalfYear
 from desktop_app.core.vocabulary import ClaimStatus, ReturnStatus
-from desktop_app.core.wording import plural
+from desktop_app.core.wording import format_date, plural
 from desktop_app.services.finance.claims import CategoryRow, read_categories
 from desktop_app.services.finance.settings import finance_settings, half_due_date
 from desktop_app.store.database import Database

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from desktop_app.services.indicators.changes import (
     DuplicateReadingError,
+    ReadingDraft,
     add_reading,
     update_indicator_settings,
 )
@@ -39,7 +40,7 @@ from desktop_app.services.indicators.rows import (
 )
 
 __all__ = [
-    "DuplicateReadingError", "IndicatorRow", "PlanRef", "ReadingRow", "ThemeRef", "UnknownPlanError",
+    "DuplicateReadingError", "IndicatorRow", "PlanRef", "ReadingDraft", "ReadingRow", "ThemeRef", "UnknownPlanError",
     "UnknownThemeError", "add_reading", "export_indicator_pack", "export_panel_pack", "get_indicator",
     "indicator_history", "indicator_pack", "indicators_json", "indicators_text", "list_indicators",
     "list_plans", "panel_pack", "plan_in_force", "readings", "update_indicator_settings",

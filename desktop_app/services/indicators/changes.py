@@ -7,6 +7,7 @@ checks come from `core.indicator_values`, so the form and the service agree.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from desktop_app.core.indicator_values import (
     reading_period,
     validate_reading,
 )
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.changes import INDICATORS, Changed
 from desktop_app.services.stale_edits import EditedRecord, refuse_if_stale, refused_when_raced
@@ -30,7 +31,18 @@ from desktop_app.services.validation import RecordNotFound, ValidationFailed, re
 from desktop_app.store.database import Database
 from desktop_app.store.models import Indicator, IndicatorReading
 
-__all__ = ["DuplicateReadingError", "add_reading", "update_indicator_settings"]
+__all__ = ["DuplicateReadingError", "ReadingDraft", "add_reading", "update_indicator_settings"]
+
+
+@dataclass(frozen=True)
+class ReadingDraft:
+    """A reading as the officer typed it: the figures are still text, checked by `add_reading`."""
+
+    period_start: dt.date | None
+    value: str = ""
+    numerator: str | None = None
+    denominator: str | None = None
+    note: str = ""
 
 # The form's words for core's fields, and the service's argument names for them.
 _READING_FIELDS = {"Value": "value", "Numerator": "numerator", "Denominator": "denominator"}

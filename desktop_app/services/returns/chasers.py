@@ -21,7 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop_app.core.completeness import MISSING, OVERDUE, STATE_WORDS
-from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.periods import Quarter
+from desktop_app.core.wording import format_date, noun, plural
 from desktop_app.core.vocabulary import AuditAction
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.history import CHASER_ENTITY
@@ -118,7 +119,7 @@ def chaser_message(chaser: ProviderChaser, quarter: Quarter, template: tuple[str
         message["To"] = Address(display_name=chaser.contact_name, addr_spec=chaser.contact_email)
     late = any(line.state == OVERDUE for line in chaser.lines)
     count = len(chaser.lines)
-    what = "return" if count == 1 else f"{count} returns"
+    what = "return" if count == 1 else plural(count, "return")
     message["Subject"] = f"{'Overdue' if late else 'Reminder'}: {chaser.provider_name} — {what} for " + ", ".join(
         sorted({line.quarter.label for line in chaser.lines}))
     message["Date"] = formatdate(localtime=True)
@@ -128,7 +129,7 @@ def chaser_message(chaser: ProviderChaser, quarter: Quarter, template: tuple[str
     attached = (f"The return template for {quarter.label} is attached: please fill it in and send it back."
                 if template else "")
     message.set_content(
-        f"{greeting}\n\nWe have not yet received the following {'return' if count == 1 else 'returns'} "
+        f"{greeting}\n\nWe have not yet received the following {noun(count, 'return')} "
         f"from {chaser.provider_name}:\n\n{lines}\n\n{attached}\n\n"
         "If you have already sent it, thank you, and please let us know when, so we can find it.\n\n"
         "Commissioning team, Office of the Police and Crime Commissioner\n"

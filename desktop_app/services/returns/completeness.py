@@ -14,7 +14,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.completeness import NOT_DUE, NOT_RUNNING, STATE_WORDS, STATES, return_state, runs_in
-from desktop_app.core.periods import FinancialYear, Quarter, format_date
+from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.core.wording import format_date
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.returns.lookups import running

@@ -12,6 +12,7 @@ from desktop_app.core.return_workflow import (
     check_transition,
 )
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.wording import plural
 from desktop_app.services.errors import ServiceError
 
 __all__ = ["GridRefused", "ReturnLocked", "ReturnRefused", "StatusRefused", "allowed_or_refuse"]
@@ -59,7 +60,7 @@ class GridRefused(ServiceError, ValueError):
         self.problems: dict[str, tuple[Problem | str, ...]] = {ref: tuple(p) for ref, p in problems.items()}
         self.checks: dict[int, ReturnCheck] = dict(checks or {})
         count = len(self.problems)
-        lines = [f"Nothing was saved: {count} {'row needs' if count == 1 else 'rows need'} attention."]
+        lines = [f"Nothing was saved: {plural(count, 'row needs', 'rows need')} attention."]
         for reference, found in self.problems.items():
             lines += [f"{reference}: {p}" for p in found]
         super().__init__("\n".join(lines))

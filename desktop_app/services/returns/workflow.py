@@ -9,7 +9,6 @@ a return with an error is not submitted, and one with a warning with no note is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from desktop_app.core.return_checks import ReturnChecker, blocking
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.progress import CancelCheck, Cancelled, Progress, stop_if_cancelled, tell
 from desktop_app.services.stale_edits import EditedRecord, refused_when_raced, return_record
 from desktop_app.services.returns.errors import (
     ReturnRefused,
@@ -80,8 +80,8 @@ class UndoVerifyResult:
     changed: Changed
 
 
-class VerifyCancelled(ServiceError):
-    """The officer cancelled "Verify all valid" while it ran; nothing was verified."""
+# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
+VerifyCancelled = Cancelled
 
 
 def verify_reason(quarter: Quarter) -> str:
@@ -203,13 +203,13 @@ def verify_all_valid(
     quarter: Quarter,
     *,
     who: str | None = None,
-    progress: Callable[[float, str], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> VerifyResult:
     """Verify every submitted return of `quarter` that has no error and no warning without a
     note, in one transaction audited as one action (`verify_reason`); the others are listed with
     the first thing that stopped them. `progress(fraction, text)` hears how far it is;
-    `cancelled()` returning True stops it with `VerifyCancelled`, nothing verified."""
+    `cancelled()` returning True stops it with `Cancelled`, nothing verified."""
     skipped: list[tuple[str, str]] = []
     verified: list[int] = []
     # A return saved by someone else while this ran: refused whole, the message says so.
@@ -222,10 +222,8 @@ def verify_all_valid(
         )
         past = past_figures(session, quarter, [r.strand_id for r in submitted])
         for done, return_ in enumerate(submitted):
-            if cancelled is not None and cancelled():
-                raise VerifyCancelled(f"Verifying {quarter.label} was cancelled; no return was verified.")
-            if progress is not None:
-                progress(done / max(len(submitted), 1), f"Checking {return_.strand.reference} ({done + 1:,} of {len(submitted):,})")
+            stop_if_cancelled(cancelled, f"Verifying {quarter.label} was cancelled; no return was verified.")
+            tell(progress, done / max(len(submitted), 1), f"Checking {return_.strand.reference} ({done + 1:,} of {len(submitted):,})")
             check = checker.check(stored_values(return_, checker.keys), past[return_.strand_id].history())
             problems = blocking(check, stored_notes(return_))
             if problems:

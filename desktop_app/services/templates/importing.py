@@ -32,7 +32,7 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ from desktop_app.core.periods import PeriodError, Quarter
 from desktop_app.core.return_checks import Problem, ReturnCheck, ReturnChecker, StrandHistory
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.progress import CancelCheck, Cancelled, Progress, stop_if_cancelled, tell
 from desktop_app.services.returns.figures import plan_return, stored_breakdowns, stored_values
 from desktop_app.services.returns.lookups import (
     checker_for,
@@ -75,9 +76,6 @@ __all__ = ["OLDER_CATALOGUE", "ImportCancelled", "ImportRefused", "preview_impor
 
 OLDER_CATALOGUE = "was made with an older catalogue: make a new template"
 
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
-
 # The share of the progress bar spent reading files; checking against the database takes the rest.
 _READING_SHARE = 0.85
 _MESSAGE_MAX = 300
@@ -94,8 +92,8 @@ class ImportRefused(ServiceError, ValueError):
         super().__init__("\n".join([head, *self.lines]))
 
 
-class ImportCancelled(ServiceError):
-    """The officer cancelled the preview; nothing was read into the database."""
+# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
+ImportCancelled = Cancelled
 
 
 def _line(file_name: str, message: str, sheet: str | None = None, cell: str | None = None) -> str:
@@ -104,16 +102,14 @@ def _line(file_name: str, message: str, sheet: str | None = None, cell: str | No
     return TemplateProblem(message, sheet, cell).line(file_name)
 
 
-def _read_files(paths: list[Path], progress: Progress | None, cancelled: Cancelled | None):
+def _read_files(paths: list[Path], progress: Progress | None, cancelled: CancelCheck | None):
     """Each path → its FilledTemplate, or an ImportFile already refused."""
     from desktop_app.excel.template_reader import TemplateRefused, read_template
 
     read: list[FilledTemplate | ImportFile] = []
     for index, path in enumerate(paths):
-        if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was imported.")
-        if progress is not None:
-            progress(_READING_SHARE * index / len(paths), f"Reading {display_name(path)}")
+        stop_if_cancelled(cancelled, "The import was cancelled; nothing was imported.")
+        tell(progress, _READING_SHARE * index / len(paths), f"Reading {display_name(path)}")
         try:
             read.append(read_template(path))
         except TemplateRefused as refused:
@@ -317,7 +313,7 @@ def preview_import(
     *,
     period: Quarter | None = None,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ImportPreview:
     """Read and check every file; nothing is written. A folder in `paths` stands for the
     .xlsx files in it (and any .xls, .xlsm, .csv or .ods, each refused saying what to do). `period`, when
@@ -326,7 +322,7 @@ def preview_import(
     Each file is ready or refused (one line per problem, naming the file, sheet and cell);
     each strand lists its new and changed figures, the engine's errors and warnings, and what
     a commit would do. `progress(fraction, text)` is called per file and `cancelled()` polled
-    between files (raises `ImportCancelled`), so the window can run this off the UI thread.
+    between files (raises `Cancelled`), so the window can run this off the UI thread.
     """
     unique: dict[Path, Path] = {}
     for path in _expand(paths):

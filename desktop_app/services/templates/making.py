@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import os
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,9 @@ from desktop_app.core.outcomes import outcome_pairs
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import ReturnChecker
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.wording import plural
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.progress import CancelCheck, Cancelled, Progress, stop_if_cancelled, tell
 from desktop_app.services.export.workbook import sha256_of
 from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.services.returns.completeness import due_days
@@ -32,13 +33,7 @@ from desktop_app.store.models import Provider, Strand
 if TYPE_CHECKING:
     from desktop_app.excel.template_writer import ProviderTemplate, TemplateMeasure
 
-__all__ = [
-    "Cancelled", "Progress", "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates",
-    "template_measures",
-]
-
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
+__all__ = ["TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates", "template_measures"]
 
 # How a return's status reads to the provider on the Instructions sheet ("Missing" is an
 # officer's word; to a provider it is simply not received yet).
@@ -56,8 +51,9 @@ class TemplatesRefused(ServiceError, ValueError):
     no file was written."""
 
 
-class TemplatesCancelled(ServiceError):
-    """The officer cancelled; the files this run had written were removed."""
+# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
+# A cancel removes the files this run had written.
+TemplatesCancelled = Cancelled
 
 
 @dataclass(frozen=True)
@@ -232,7 +228,7 @@ def make_templates(
     provider: str | int | None = None,
     replace: bool = False,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> TemplatesMade:
     """Write a return template for `quarter` for every provider with a strand running in it
     (or only `provider`, by name or id) into `out_dir` (made if missing), named like
@@ -241,7 +237,7 @@ def make_templates(
     All or nothing: nothing is written if a file is in the way (unless `replace`), and if a file
     cannot be written or `cancelled()` turns True, the new files this call wrote are removed
     (files it replaced stay replaced). Refusals:
-    `TemplatesRefused`, `TemplatesCancelled`, `excel.writer.WorkbookWriteError`, `OutputRefused`.
+    `TemplatesRefused`, `Cancelled`, `excel.writer.WorkbookWriteError`, `OutputRefused`.
 
     Restartable: a rerun after a killed run of the same quarter into the same folder writes
     over the templates the killed run wrote (while unchanged since) and finishes the rest.
@@ -266,10 +262,8 @@ def make_templates(
     written: list[Path] = []
     try:
         for index, (template, target) in enumerate(zip(templates, targets, strict=True)):
-            if cancelled is not None and cancelled():
-                raise TemplatesCancelled("Making the templates was cancelled; no template was kept.")
-            if progress is not None:
-                progress(index / len(templates), f"Writing {target.name}")
+            stop_if_cancelled(cancelled, "Making the templates was cancelled; no template was kept.")
+            tell(progress, index / len(templates), f"Writing {target.name}")
             written.append(_write_staged(template, target, run))
     except BaseException:
         new = [path for path in written if path.absolute() not in replaced]
@@ -278,7 +272,7 @@ def make_templates(
         raise
     run.finish()
     if progress is not None:
-        progress(1.0, f"{len(written)} {'template' if len(written) == 1 else 'templates'} written")
+        progress(1.0, f"{plural(len(written), 'template')} written")
     return TemplatesMade(
         quarter=quarter,
         paths=tuple(written),

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
-from desktop_app.core.wording import plural
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_workflow import status_words
 from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.wording import noun, plural
 
 __all__ = ["ClaimImport", "ImportFile", "ImportPreview", "StrandImport", "ValueChange", "WARNINGS_POLICY", "display_name"]
 
@@ -33,10 +33,6 @@ WARNINGS_POLICY = (
     "Warnings do not stop an import (a workbook cannot carry the officer's notes): the return is "
     "saved as submitted, and each warning must be explained in a note before it can be verified."
 )
-
-
-def _count(number: int, noun: str) -> str:
-    return plural(number, noun)
 
 
 def display_name(path: Path) -> str:
@@ -107,7 +103,7 @@ class StrandImport:
         after = status_words(self.status_after).lower() if self.status_after else ""
         if self.errors:
             count = len(self.errors)
-            return f"refused: {count} {'error' if count == 1 else 'errors'}"
+            return f"refused: {plural(count, 'error')}"
         if self.action == LOCKED:
             differs = " (the file's figures differ from those sent)" if self.changed_values else ""
             return f"locked: not changed{differs}"
@@ -115,10 +111,10 @@ class StrandImport:
             return "no figures entered: no return made"
         if self.action == NEW:
             count = len(self.new_values)
-            return f"new return, {count} {'figure' if count == 1 else 'figures'} → {after}"
+            return f"new return, {plural(count, 'figure')} → {after}"
         if self.action == CHANGED:
             count = len(self.changed_values) + len(self.new_values) + sum(n for _, n in self.breakdown_changes)
-            return f"{count} {'figure' if count == 1 else 'figures'} changed → {after}"
+            return f"{plural(count, 'figure')} changed → {after}"
         if self.action == SUBMIT:
             return f"figures unchanged; {status_words(self.status_before).lower()} → {after}"
         return f"no change ({status_words(self.status_before).lower()})"
@@ -166,7 +162,7 @@ class ClaimImport:
     def summary(self) -> str:
         if self.errors:
             count = len(self.errors)
-            return f"claim refused: {count} {'error' if count == 1 else 'errors'}"
+            return f"claim refused: {plural(count, 'error')}"
         if self.action == EMPTY:
             return "no spend entered: claim left as held" if self.claim_id else "no spend entered: no claim made"
         if self.action == UNCHANGED:
@@ -209,7 +205,7 @@ class ImportFile:
         if not lines:
             return ""
         more = len(lines) - 1
-        return lines[0] + (f" (and {more} more {'problem' if more == 1 else 'problems'})" if more else "")
+        return lines[0] + (f" (and {format_count(more)} more {noun(more, 'problem')})" if more else "")
 
 
 @dataclass(frozen=True)
@@ -258,30 +254,30 @@ class ImportPreview:
         ready = len(self.files) - len(self.refused_files)
         writing = (
             f"({counts.get(NEW, 0)} new, {counts.get(CHANGED, 0)} changed, "
-            f"{_count(counts.get(SUBMIT, 0), 'draft')} submitted unchanged)"
+            f"{plural(counts.get(SUBMIT, 0), 'draft')} submitted unchanged)"
         )
         if self.ok:
-            what = f"{_count(len(self.to_write), 'return')} to write {writing}"
+            what = f"{plural(len(self.to_write), 'return')} to write {writing}"
         else:
             # The batch commits whole or not at all: a refused file means nothing is written.
             what = (
-                f"nothing will be written until the refused {'file is' if len(self.refused_files) == 1 else 'files are'} "
-                f"corrected or left out; then {_count(len(self.to_write), 'return')} {writing}"
+                f"nothing will be written until the refused {noun(len(self.refused_files), 'file is', 'files are')} "
+                f"corrected or left out; then {plural(len(self.to_write), 'return')} {writing}"
             )
         parts = [
-            f"{_count(len(self.files), 'file')}: {ready} ready, {len(self.refused_files)} refused",
+            f"{plural(len(self.files), 'file')}: {ready} ready, {len(self.refused_files)} refused",
             what,
         ]
         claims = self.claims_to_write
         if claims:
             new = sum(c.action == NEW for c in claims)
-            parts.append(f"{_count(len(claims), 'claim')} to write ({new} new, {len(claims) - new} changed)")
+            parts.append(f"{plural(len(claims), 'claim')} to write ({new} new, {len(claims) - new} changed)")
         if counts.get(UNCHANGED):
             parts.append(f"{counts[UNCHANGED]} unchanged")
         if counts.get(LOCKED):
             parts.append(f"{counts[LOCKED]} locked, not changed")
         if self.warnings:
-            parts.append(_count(len(self.warnings), "warning"))
+            parts.append(plural(len(self.warnings), "warning"))
         return "; ".join(parts)
 
     def lines(self, *, details: bool = True) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.periods import FinancialYear
@@ -114,6 +114,21 @@ class Page(QWidget):
 
         The window has already followed `go.period`; a page showing a period within its own
         choices (a quarter's filters, say) does the rest here."""
+
+    def open_dialog(self, dialog):
+        """Open a record dialog window-modal (no nested event loop); when it closes, what its
+        save changed is published to every page. The dialog is `active_dialog` while open."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dialog_finished(self, dialog) -> None:
+        if getattr(self, "active_dialog", None) is dialog:
+            self.active_dialog = None
+        if getattr(dialog, "changed", None) is not None:
+            self.context.publish(dialog.changed)
 
     def save_state(self) -> None:
         """Keep column widths and splitters in the settings (called when the window closes)."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.services.history import HistoryEntry
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable

@@ -1,13 +1,16 @@
 """The frame of every record form: heading, form rows, a problem line, and the buttons.
 
 Ctrl+S saves, Esc cancels, and the form stays open with its errors shown if saving is refused.
+Every form speaks one protocol: `set_value(dto)` fills it, `value()` reads it back as the draft
+the service takes (raising `ValidationFailed` for text that cannot be one), `show_errors(errors)`
+puts each error beside its field; `save()` hands the service call to `save_with`.
 Esc, Cancel or closing the window with typed changes asks first (save, discard, or keep
 editing), as leaving the returns grid does: nothing typed is thrown away without a word.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.field_errors import FieldError
-from desktop_app.services.errors import REFUSALS, ServiceError
+from desktop_app.services.changes import Changed
+from desktop_app.services.errors import REFUSALS, ServiceError, StaleRecordError
+from desktop_app.services.validation import ValidationFailed
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.form import FormRows
 from desktop_app.ui.widgets.message_line import show_message
@@ -91,6 +96,8 @@ class RecordDialog(QDialog):
         self.reload_button.setVisible(False)
         self.discard_box: QMessageBox | None = None
         self._loaded_state: list | None = None
+        # What the save changed, for the page to publish once the dialog is accepted.
+        self.changed: Changed | None = None
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -162,6 +169,14 @@ class RecordDialog(QDialog):
         height = min(form.height() + chrome + 8, int(screen * 0.9))
         return QSize(max(super().sizeHint().width(), form.width() + 60), height)
 
+    def add_intro(self, text: str) -> QLabel:
+        """A line under the heading saying what the form is about (rich text allowed)."""
+        intro = QLabel(text, self)
+        intro.setObjectName("pageSubtitle")
+        intro.setWordWrap(True)
+        self.outer.insertWidget(1, intro)
+        return intro
+
     def add_left_button(self, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
         button.setAutoDefault(False)
@@ -178,8 +193,31 @@ class RecordDialog(QDialog):
         self.show_problem("\n".join(e.message for e in unplaced))
 
     def save(self) -> None:
-        """Subclasses validate and save; on success they call `accept()`."""
+        """Subclasses save through `save_with`, which accepts the dialog on success."""
         raise NotImplementedError
+
+    def save_with(self, action: Callable[[], Changed]) -> bool:
+        """Run `action` (read the form, call the service, return what changed) and close; a
+        refusal keeps the form open with what was typed: field errors beside their fields, a
+        save refused as stale with Reload offered, anything else under the form."""
+        try:
+            changed = action()
+        except ValidationFailed as refused:
+            self.show_errors(refused.errors)
+            return False
+        except StaleRecordError as stale:
+            self.offer_reload(str(stale))
+            return False
+        except REFUSALS as refused:
+            self.show_refusal(refused)
+            return False
+        self.changed = changed
+        self.accept()
+        return True
+
+    def show_refusal(self, refused: BaseException) -> None:
+        """A refused save that names no field, under the form (a dialog may add what to do)."""
+        self.show_problem(str(refused))
 
     def offer_reload(self, message: str) -> None:
         """A stale save was refused: say who changed the record and when, keep every typed value

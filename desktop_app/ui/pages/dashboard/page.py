@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import long_date
 from desktop_app.services.changes import Changed
 from desktop_app.services.dashboard.first_look import FirstFigures
 from desktop_app.ui.pages.dashboard.tiles import HeadlineFigures, IndicatorTiles
@@ -43,8 +44,6 @@ if TYPE_CHECKING:  # the first paint comes before the ORM: the full dashboard is
 # charts fit under the figures on a 1366 × 768 laptop.
 CHART_HEIGHT = 250
 
-def _date(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 class DashboardPage(Page):
@@ -206,7 +205,7 @@ class DashboardPage(Page):
             self.year_span_label.setText("")
             self.stack.setCurrentWidget(self.empty_state)
             return
-        self.year_span_label.setText(f"{_date(first.year.start)} to {_date(first.year.end)}")
+        self.year_span_label.setText(f"{long_date(first.year.start)} to {long_date(first.year.end)}")
         self.figures.set_headlines(first.headlines)
         self.basis_label.setText(f"{first.basis_words} Changes compare with {first.year.previous().label}.")
         self.stack.setCurrentWidget(self.scroll)
@@ -237,7 +236,7 @@ class DashboardPage(Page):
 
         data = dashboard(self.workspace.db, year)
         self.data = data
-        self.year_span_label.setText(f"{_date(year.start)} to {_date(year.end)}")
+        self.year_span_label.setText(f"{long_date(year.start)} to {long_date(year.end)}")
         self.figures.set_headlines(data.headlines)
         self.basis_label.setText(f"{data.basis_words} Changes compare with {year.previous().label}.")
         if self._charts is not None:

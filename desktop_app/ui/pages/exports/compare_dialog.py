@@ -47,7 +47,7 @@ def summary_text(comparison: SubmissionComparison) -> str:
         parts.append(NO_CHANGES[:-1] + " in the figures.")
     else:
         count = len(comparison.changes)
-        parts.append(f"{format_count(count)} {'value has' if count == 1 else 'values have'} changed since this submission.")
+        parts.append(f"{plural(count, 'value has', 'values have')} changed since this submission.")
     if comparison.reopened:
         listed = "; ".join(f"{r.strand_ref} {r.quarter} ({r.status.lower()})" for r in comparison.reopened[:6])
         more = len(comparison.reopened) - 6

@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.services.export import (
-    ExportCancelled,
     ExportPeriod,
     ExportResult,
     SubmissionRecord,
     final_export,
     write_moj_return,
 )
-from desktop_app.ui.tasks import TaskCancelled
 
 WORKBOOK_SUFFIX = ".xlsx"
 
@@ -43,19 +41,16 @@ class ExportRun:
     signed_off_by: str | None = None  # the CFO, for a final six-monthly return
 
     def __call__(self, progress, cancelled) -> ExportResult | SubmissionRecord:
-        try:
-            if self.final:
-                result = final_export(
-                    self.db, self.period, self.target, include_unverified=self.include_unverified,
-                    signed_off_by=self.signed_off_by, progress=progress, cancelled=cancelled,
-                )
-            else:
-                result = write_moj_return(
-                    self.db, self.period, self.target, include_unverified=self.include_unverified,
-                    progress=progress, cancelled=cancelled,
-                )
-        except ExportCancelled:
-            raise TaskCancelled from None
+        if self.final:
+            result = final_export(
+                self.db, self.period, self.target, include_unverified=self.include_unverified,
+                signed_off_by=self.signed_off_by, progress=progress, cancelled=cancelled,
+            )
+        else:
+            result = write_moj_return(
+                self.db, self.period, self.target, include_unverified=self.include_unverified,
+                progress=progress, cancelled=cancelled,
+            )
         self.outcome = result
         return result
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from desktop_app.core.access import Right
 from desktop_app.ui.access import needs
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import HalfYear, Quarter
-from desktop_app.core.wording import plural
+from desktop_app.core.wording import noun, plural
 from desktop_app.services.changes import (
     PROVIDERS,
     RETURNS,
@@ -96,11 +95,11 @@ def final_return_sentences(preview: ExportPreview) -> str:
     if missing or unverified:
         parts = []
         if missing:
-            parts.append(f"{plural(missing, 'return')} {'is' if missing == 1 else 'are'} missing")
+            parts.append(f"{plural(missing, 'return')} {noun(missing, 'is', 'are')} missing")
         if unverified:
             parts.append(
                 f"{plural(unverified, 'unverified return')} (draft or submitted) "
-                f"{'is' if unverified == 1 else 'are'} left out"
+                f"{noun(unverified, 'is', 'are')} left out"
             )
         text += (
             f"\n\nNot included: {' and '.join(parts)}; Show Details lists them. "
@@ -252,9 +251,6 @@ class ExportsPage(Page):
     def show_message(self, text: str, *, problem: bool = False) -> None:
         """A line under the period: what was saved where, or (in red) what went wrong."""
         show_message(self.message_label, text, problem=problem)
-        window = self.window()
-        if text and not problem and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text.splitlines()[0], 10000)
 
     # ------------------------------------------------------------------ Page
 
@@ -344,17 +340,6 @@ class ExportsPage(Page):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog: QWidget) -> QWidget:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()  # window-modal, without a nested event loop
-        return dialog
-
-    def _on_dialog_finished(self, dialog: QWidget) -> None:
-        if self.active_dialog is dialog:
-            self.active_dialog = None
-
     def confirm_final(self) -> QMessageBox | None:
         """Ask before the final return: it locks returns and records a submission."""
         preview = self.preview
@@ -380,7 +365,7 @@ class ExportsPage(Page):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(confirm)
         box.finished.connect(lambda _result: self._on_confirm_finished(box, confirm))
-        return self._open(box)
+        return self.open_dialog(box)
 
     def _on_confirm_finished(self, box: QMessageBox, confirm: QPushButton) -> None:
         if box.clickedButton() is not confirm or self.preview is None:
@@ -396,7 +381,7 @@ class ExportsPage(Page):
         except ServiceError as error:
             self.show_message(f"The comparison could not be made: {error}", problem=True)
             return None
-        return self._open(CompareDialog(comparison, self))
+        return self.open_dialog(CompareDialog(comparison, self))
 
     # ------------------------------------------------------------------ slots
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.numbers import format_count
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.services.export import SubmissionRecord
 from desktop_app.ui.pages.exports.sections import one_line_note
 from desktop_app.ui.table_model import Column, RecordTableModel

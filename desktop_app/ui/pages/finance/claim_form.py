@@ -12,10 +12,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from desktop_app.core.claims import FORECAST_FIELD, amount_field, read_money
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear, Quarter
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.finance import CategoryRow, ClaimDraft, ClaimRow, list_claims, save_claim
-from desktop_app.services.validation import RecordNotFound, ValidationFailed
+from desktop_app.services.validation import RecordNotFound
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.widgets.date_edit import DateEdit
 from desktop_app.ui.widgets.record_dialog import RecordDialog
@@ -45,7 +43,6 @@ class ClaimForm(RecordDialog):
         self.year = year
         self.claim = claim
         self.categories = categories
-        self.changed: Changed | None = None
         self.amount_edits: dict[str, QLineEdit] = {}
         self._build(strands, quarter)
         self._connect_signals()
@@ -144,18 +141,7 @@ class ClaimForm(RecordDialog):
         if self.strand_combo.currentData() is None:
             self.show_problem("There is no strand to claim for in this year.")
             return
-        try:
-            _claim_id, self.changed = save_claim(
-                self.workspace.db, self.value(), self.claim.id if self.claim else None,
-                version=self.claim.version if self.claim else None,
-            )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except (ServiceError, ValueError) as error:
-            self.show_problem(str(error))
-            return
-        self.accept()
+        self.save_with(lambda: save_claim(
+            self.workspace.db, self.value(), self.claim.id if self.claim else None,
+            version=self.claim.version if self.claim else None,
+        )[1])

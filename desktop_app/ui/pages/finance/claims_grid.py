@@ -31,6 +31,7 @@ from desktop_app.core.claims import FORECAST_FIELD, read_money
 from desktop_app.core.money import format_pence
 from desktop_app.core.paste import parse_paste, rectangular
 from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.core.wording import plural
 from desktop_app.services.errors import REFUSALS, StaleRecordError
 from desktop_app.services.finance import REASON_KEY, ClaimsGrid, ClaimsGridRefused, cell_key_of, claims_grid, save_claims_grid
 from desktop_app.services.workspace import Workspace
@@ -346,15 +347,15 @@ class ClaimsGridTab(QWidget):
         self.saved.emit(changed)
         if self.model.edits:
             self.reload()
-        show_message(self.message, f"Saved {written} claim{'s' if written != 1 else ''} for {self.quarter().label}.")
+        show_message(self.message, f"Saved {plural(written, 'claim')} for {self.quarter().label}.")
         return written
 
     def _update_state(self) -> None:
         edited = len(self.model.edits)
         wrong = self.model.blocking_cells()
-        words = f"{edited} strand{'s' if edited != 1 else ''} changed" if edited else "No unsaved changes"
+        words = f"{plural(edited, 'strand')} changed" if edited else "No unsaved changes"
         if wrong:
-            words += f"; {wrong} cell{'s' if wrong != 1 else ''} to put right"
+            words += f"; {plural(wrong, 'cell')} to put right"
         self.state_label.setText(words)
         self.save_button.setEnabled(bool(edited))
 

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.money import MoneyError, format_pence
 from desktop_app.core.periods import FinancialYear
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
 from desktop_app.services.finance import (
     FundingLineDraft,
     FundingLineRow,
@@ -28,13 +26,6 @@ from desktop_app.ui.widgets.record_dialog import RecordDialog
 NEW_LINE = -1
 
 
-def _subtitle(dialog: RecordDialog, text: str) -> None:
-    label = QLabel(text, dialog)
-    label.setWordWrap(True)
-    label.setObjectName("pageSubtitle")
-    dialog.outer.insertWidget(1, label)
-
-
 class FundingLineForm(RecordDialog):
     """Add or change a ring-fenced line of a stream, with its budget for each of the stream's years."""
 
@@ -42,9 +33,8 @@ class FundingLineForm(RecordDialog):
         super().__init__(f"Ring-fenced lines of {stream.name}", parent)
         self.workspace = workspace
         self.stream = stream
-        self.changed: Changed | None = None
         self.lines: list[FundingLineRow] = list_funding_lines(workspace.db, stream.id)
-        _subtitle(self, "A line's budgets are part of the stream's; all its lines together may not hold more in a year than the stream's budget.")
+        self.add_intro("A line's budgets are part of the stream's; all its lines together may not hold more in a year than the stream's budget.")
         self.line_combo = QComboBox(self)
         for line in self.lines:
             self.line_combo.addItem(line.name, line.id)
@@ -66,16 +56,14 @@ class FundingLineForm(RecordDialog):
     def current_line(self) -> FundingLineRow | None:
         return next((line for line in self.lines if line.id == self.line_combo.currentData()), None)
 
-    def _on_line_combo_current_index_changed(self, _index: int) -> None:
-        line = self.current_line()
+    def set_value(self, line: FundingLineRow | None) -> None:
+        """Show `line` (None: an empty new line)."""
         self.key_edit.setText(line.key if line else "")
         self.name_edit.setText(line.name if line else "")
         for year, edit in self.budget_edits.items():
             edit.set_pence(line.budgets.get(year) if line else None)
-        self.rows.clear_errors()
-        self.show_problem("")
 
-    def save(self) -> None:
+    def value(self) -> FundingLineDraft:
         budgets, errors = [], []
         for year, edit in self.budget_edits.items():
             try:
@@ -86,19 +74,18 @@ class FundingLineForm(RecordDialog):
             if pence:
                 budgets.append((year, pence))
         if errors:
-            self.show_errors(errors)
-            return
+            raise ValidationFailed(errors)
+        return FundingLineDraft(key=self.key_edit.text(), name=self.name_edit.text(), budgets=tuple(budgets))
+
+    def _on_line_combo_current_index_changed(self, _index: int) -> None:
+        self.set_value(self.current_line())
+        self.rows.clear_errors()
+        self.show_problem("")
+
+    def save(self) -> None:
         line = self.current_line()
-        draft = FundingLineDraft(key=self.key_edit.text(), name=self.name_edit.text(), budgets=tuple(budgets))
-        try:
-            _line_id, self.changed = save_funding_line(self.workspace.db, self.stream.id, draft, line.id if line else None)
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except (ServiceError, ValueError) as error:
-            self.show_problem(str(error))
-            return
-        self.accept()
+        self.save_with(lambda: save_funding_line(
+            self.workspace.db, self.stream.id, self.value(), line.id if line else None)[1])
 
 
 class StrandLineDialog(RecordDialog):
@@ -108,8 +95,7 @@ class StrandLineDialog(RecordDialog):
         super().__init__(f"Funding of {strand.reference}", parent)
         self.workspace = workspace
         self.strand = strand
-        self.changed: Changed | None = None
-        _subtitle(self, f"{strand.name} ({strand.provider}), now funded from {strand.funded_from}.")
+        self.add_intro(f"{strand.name} ({strand.provider}), now funded from {strand.funded_from}.")
         self.line_combo = QComboBox(self)
         self.line_combo.addItem("The stream's general money (no ring-fenced line)", None)
         for line in list_funding_lines(workspace.db, strand.stream_id):
@@ -117,16 +103,12 @@ class StrandLineDialog(RecordDialog):
         self.line_combo.setCurrentIndex(max(0, self.line_combo.findData(strand.line_id)))
         self.rows.add("funding_line_id", "Funded from", self.line_combo)
 
+    def value(self) -> int | None:
+        """The ring-fenced line chosen (None: the stream's general money)."""
+        return self.line_combo.currentData()
+
     def save(self) -> None:
-        try:
-            self.changed = set_strand_line(self.workspace.db, self.strand.strand_id, self.line_combo.currentData())
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except (ServiceError, ValueError) as error:
-            self.show_problem(str(error))
-            return
-        self.accept()
+        self.save_with(lambda: set_strand_line(self.workspace.db, self.strand.strand_id, self.value()))
 
 
 class ExtendStreamDialog(RecordDialog):
@@ -137,26 +119,19 @@ class ExtendStreamDialog(RecordDialog):
         super().__init__(f"Extend {stream.name} to {self.next_year.label}", parent)
         self.workspace = workspace
         self.stream = stream
-        self.changed: Changed | None = None
-        _subtitle(self, f"Adds {self.next_year.label} with its budget. Nothing left over from earlier years carries over.")
+        self.add_intro(f"Adds {self.next_year.label} with its budget. Nothing left over from earlier years carries over.")
         self.budget_edit = self.rows.add("budget_pence", f"Budget {self.next_year.label}", MoneyEdit(self))
         self.reason_edit = self.rows.add("reason", "Reason", QLineEdit(self), hint="e.g. the addendum's date")
         self.save_button.setText("Extend")
 
-    def save(self) -> None:
+    def value(self) -> int:
+        """The next year's budget in pence (-1 when left empty, which the service refuses by name)."""
         try:
             pence = self.budget_edit.pence()
         except MoneyError as error:
-            self.show_errors([FieldError("budget_pence", str(error))])
-            return
-        try:
-            self.changed = extend_funding_stream(
-                self.workspace.db, self.stream.id, pence if pence is not None else -1, reason=self.reason_edit.text()
-            )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except (ServiceError, ValueError) as error:
-            self.show_problem(str(error))
-            return
-        self.accept()
+            raise ValidationFailed([FieldError("budget_pence", str(error))]) from None
+        return pence if pence is not None else -1
+
+    def save(self) -> None:
+        self.save_with(lambda: extend_funding_stream(
+            self.workspace.db, self.stream.id, self.value(), reason=self.reason_edit.text()))

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.access import Right
 from desktop_app.ui.access import needs
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear, HalfYear, format_date
+from desktop_app.core.periods import FinancialYear, HalfYear
+from desktop_app.core.wording import format_date, plural
 from desktop_app.core.vocabulary import ClaimStatus
 from desktop_app.services.changes import ALLOCATIONS, FINANCE, FUNDING, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import REFUSALS
@@ -222,7 +223,7 @@ class FinancePage(Page):
         if report.half is not None:
             words.append(f"The monitoring return is due {format_date(report.due_date)}.")
         words.append(
-            f"{flagged} strand{'s' if flagged != 1 else ''} forecast to underspend by more than {report.tolerance_pct}%"
+            f"{plural(flagged, 'strand')} forecast to underspend by more than {report.tolerance_pct}%"
             + (f"; {withheld} with payment withheld until the return is in." if withheld else ".")
         )
         return " ".join(words)
@@ -247,7 +248,7 @@ class FinancePage(Page):
             if s.start_date <= year.end and (s.end_date is None or s.end_date >= year.start)
         ]
         quarter = min(4, max(1, (dt.date.today() - year.start).days // 91 + 1))
-        self._open(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), quarter=quarter, parent=self))
+        self.open_dialog(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), quarter=quarter, parent=self))
         return True
 
     def focus_search(self) -> bool:
@@ -272,7 +273,7 @@ class FinancePage(Page):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question, "Unsaved claims",
-            f"The claims grid has {edited} strand{'s' if edited != 1 else ''} changed and not saved yet.",
+            f"The claims grid has {plural(edited, 'strand')} changed and not saved yet.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -305,17 +306,6 @@ class FinancePage(Page):
 
     # ------------------------------------------------------------------ dialogs and actions
 
-    def _open(self, dialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog) -> None:
-        self.active_dialog = None
-        if dialog.changed is not None:
-            self.context.publish(dialog.changed)
-
     def _selected_claim(self) -> ClaimRow | None:
         claim = self.claims_table.current_record()
         if claim is None:
@@ -331,7 +321,7 @@ class FinancePage(Page):
     def _on_claims_table_record_activated(self, claim: ClaimRow) -> None:
         year = self.year()
         strands = [(claim.strand_id, f"{claim.strand_ref} — {claim.strand_name}")]
-        self._open(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), claim, parent=self))
+        self.open_dialog(ClaimForm(self.workspace, year, strands, expenditure_categories(self.workspace.db), claim, parent=self))
 
     def _on_approve_clicked(self) -> None:
         claim = self._selected_claim()
@@ -350,12 +340,12 @@ class FinancePage(Page):
     def _on_query_clicked(self) -> None:
         claim = self._selected_claim()
         if claim is not None:
-            self._open(QueryDialog(self.workspace, claim, self))
+            self.open_dialog(QueryDialog(self.workspace, claim, self))
 
     def _on_payment_clicked(self) -> None:
         claim = self._selected_claim()
         if claim is not None:
-            self._open(PaymentDialog(self.workspace, claim, self))
+            self.open_dialog(PaymentDialog(self.workspace, claim, self))
 
     def selected_stream(self) -> FundingStreamRow | None:
         """The stream selected in the top table (a line selects its stream), else the first."""
@@ -367,19 +357,19 @@ class FinancePage(Page):
     def _on_lines_clicked(self) -> None:
         stream = self.selected_stream()
         if stream is not None:
-            self._open(FundingLineForm(self.workspace, stream, self))
+            self.open_dialog(FundingLineForm(self.workspace, stream, self))
 
     def _on_extend_clicked(self) -> None:
         stream = self.selected_stream()
         if stream is not None:
-            self._open(ExtendStreamDialog(self.workspace, stream, self))
+            self.open_dialog(ExtendStreamDialog(self.workspace, stream, self))
 
     def _on_strand_line_clicked(self) -> None:
         strand = self.strands_table.current_record()
         if strand is None:
             show_message(self.message, "Select a strand on the Strands tab first.")
             return
-        self._open(StrandLineDialog(self.workspace, strand, self))
+        self.open_dialog(StrandLineDialog(self.workspace, strand, self))
 
     def _on_choice_changed(self, _index: int) -> None:
         self.context.choose_period(self.year())

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.core.money import format_pence
 from desktop_app.core.vocabulary import ClaimStatus
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
 from desktop_app.services.finance import WITHHELD_WORDS, ClaimRow, decide_claim, record_payment
-from desktop_app.services.validation import ValidationFailed
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.widgets.date_edit import DateEdit
 from desktop_app.ui.widgets.record_dialog import RecordDialog
@@ -29,11 +26,7 @@ class PaymentDialog(RecordDialog):
         super().__init__(f"Payment for {claim.strand_ref} {claim.quarter.label}", parent)
         self.workspace = workspace
         self.claim = claim
-        self.changed: Changed | None = None
-        intro = QLabel(_claim_words(claim), self)
-        intro.setWordWrap(True)
-        intro.setObjectName("pageSubtitle")
-        self.outer.insertWidget(1, intro)
+        self.add_intro(_claim_words(claim))
         self.amount_edit = self.rows.add("amount", "Amount paid", QLineEdit(self))
         self.amount_edit.setText(format_pence(claim.unpaid_pence))
         self.paid_on_edit = self.rows.add("paid_on", "Paid on", DateEdit(self))
@@ -44,18 +37,10 @@ class PaymentDialog(RecordDialog):
             self.show_problem(f"The quarter's return is not in: {WITHHELD_WORDS}. Record a payment only if you have decided to pay now.", notice=True)
 
     def save(self) -> None:
-        try:
-            _payment_id, self.changed = record_payment(
-                self.workspace.db, self.claim.id, self.amount_edit.text(), self.paid_on_edit.date_value(),
-                reference=self.reference_edit.text(),
-            )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except (ServiceError, ValueError) as error:
-            self.show_problem(str(error))
-            return
-        self.accept()
+        self.save_with(lambda: record_payment(
+            self.workspace.db, self.claim.id, self.amount_edit.text(), self.paid_on_edit.date_value(),
+            reference=self.reference_edit.text(),
+        )[1])
 
 
 class QueryDialog(RecordDialog):
@@ -65,23 +50,11 @@ class QueryDialog(RecordDialog):
         super().__init__(f"Query {claim.strand_ref} {claim.quarter.label}", parent)
         self.workspace = workspace
         self.claim = claim
-        self.changed: Changed | None = None
-        intro = QLabel(_claim_words(claim), self)
-        intro.setWordWrap(True)
-        intro.setObjectName("pageSubtitle")
-        self.outer.insertWidget(1, intro)
+        self.add_intro(_claim_words(claim))
         self.note_edit = self.rows.add("note", "What is queried", QLineEdit(self), hint="e.g. receipts for direct costs missing")
         self.save_button.setText("Query claim")
 
     def save(self) -> None:
-        try:
-            self.changed = decide_claim(
-                self.workspace.db, self.claim.id, ClaimStatus.QUERIED, note=self.note_edit.text(), version=self.claim.version
-            )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except (ServiceError, ValueError) as error:
-            self.show_problem(str(error))
-            return
-        self.accept()
+        self.save_with(lambda: decide_claim(
+            self.workspace.db, self.claim.id, ClaimStatus.QUERIED, note=self.note_edit.text(), version=self.claim.version
+        ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.services.finance import FLAG_SHORT, FLAG_WORDS, ClaimRow, FinanceFigures, FinanceReport, StrandFinance
 from desktop_app.ui.table_model import Column
 

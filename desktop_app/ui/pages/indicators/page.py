@@ -299,7 +299,7 @@ class IndicatorsPage(Page):
         if len(shown) == total:
             text = f"{plural(total, 'indicator')} under {plural(priorities, 'priority', 'priorities')}"
             if spotlights:
-                text += " and a spotlight" if spotlights == 1 else f" and {spotlights} spotlights"
+                text += " and a spotlight" if spotlights == 1 else f" and {plural(spotlights, 'spotlight')}"
         else:
             text = f"{format_count(len(shown))} of {plural(total, 'indicator')} shown"
         self.count_label.setText(text)
@@ -351,9 +351,6 @@ class IndicatorsPage(Page):
     def show_message(self, text: str, *, problem: bool = False) -> None:
         """A line under the page: what was written where, or (in red) what went wrong."""
         show_message(self.message_label, text, problem=problem)
-        window = self.window()
-        if not problem and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 10000)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -380,18 +377,6 @@ class IndicatorsPage(Page):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog):
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()  # window-modal, without a nested event loop
-        return dialog
-
-    def _on_dialog_finished(self, dialog) -> None:
-        self.active_dialog = None
-        if dialog.changed is not None:
-            self.context.publish(dialog.changed)
-
     def _open_reading_dialog(self, indicator: IndicatorRow | None) -> ReadingDialog | None:
         if indicator is None:
             self.show_message("Select an indicator first, then add its reading.", problem=True)
@@ -403,13 +388,13 @@ class IndicatorsPage(Page):
                 problem=True,
             )
             return None
-        return self._open(ReadingDialog(self.workspace, indicator, self))
+        return self.open_dialog(ReadingDialog(self.workspace, indicator, self))
 
     def open_settings_dialog(self) -> IndicatorSettingsDialog | None:
         indicator = self.current_indicator()
         if indicator is None:
             return None
-        return self._open(IndicatorSettingsDialog(self.workspace, indicator, self))
+        return self.open_dialog(IndicatorSettingsDialog(self.workspace, indicator, self))
 
     # ------------------------------------------------------------------ files
 

@@ -24,9 +24,7 @@ from desktop_app.core.indicator_values import (
 )
 from desktop_app.core.vocabulary import Frequency, IndicatorUnit
 from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError
-from desktop_app.services.indicators import IndicatorRow, add_reading
-from desktop_app.services.validation import ValidationFailed
+from desktop_app.services.indicators import IndicatorRow, ReadingDraft, add_reading
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.widgets.date_edit import DateEdit
 from desktop_app.ui.widgets.record_dialog import RecordDialog
@@ -112,7 +110,6 @@ class ReadingDialog(RecordDialog):
         self.workspace = workspace
         self.indicator = indicator
         self.today = today or dt.date.today()
-        self.changed: Changed | None = None
         self.uses_parts = indicator.unit in (IndicatorUnit.PERCENT, IndicatorUnit.RATE)
         self._build()
         self._connect_signals()
@@ -127,14 +124,10 @@ class ReadingDialog(RecordDialog):
             if indicator.latest_value is not None
             else "No reading yet."
         )
-        intro = QLabel(
+        self.add_intro(
             f"<b>{indicator.code} {indicator.title}</b><br>"
-            f"{indicator.frequency.label}, from {indicator.source}. {latest}",
-            self,
+            f"{indicator.frequency.label}, from {indicator.source}. {latest}"
         )
-        intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
-        self.outer.insertWidget(1, intro)
 
         rows = self.rows
         self.period_label = "Quarter" if indicator.frequency is Frequency.QUARTERLY else "Month"
@@ -170,15 +163,23 @@ class ReadingDialog(RecordDialog):
 
     # -- read
 
-    def value(self) -> dict:
-        """What the service's `add_reading` takes, as typed."""
-        return {
-            "period_start": self.period_edit.date_value(),
-            "value": self.value_edit.text(),
-            "numerator": self.numerator_edit.text() if self.numerator_edit else None,
-            "denominator": self.denominator_edit.text() if self.denominator_edit else None,
-            "note": self.note_edit.toPlainText().strip(),
-        }
+    def set_value(self, draft: ReadingDraft) -> None:
+        self.period_edit.set_date_value(draft.period_start)
+        self.value_edit.setText(draft.value)
+        if self.numerator_edit is not None and self.denominator_edit is not None:
+            self.numerator_edit.setText(draft.numerator or "")
+            self.denominator_edit.setText(draft.denominator or "")
+        self.note_edit.setPlainText(draft.note)
+
+    def value(self) -> ReadingDraft:
+        """The reading as typed; `add_reading` checks its figures."""
+        return ReadingDraft(
+            period_start=self.period_edit.date_value(),
+            value=self.value_edit.text(),
+            numerator=self.numerator_edit.text() if self.numerator_edit else None,
+            denominator=self.denominator_edit.text() if self.denominator_edit else None,
+            note=self.note_edit.toPlainText().strip(),
+        )
 
     # -- checking as the officer types
 
@@ -186,17 +187,17 @@ class ReadingDialog(RecordDialog):
         """The figures' problems by core's rules; nothing typed yet is not a problem yet."""
         typed = self.value()
         self.value_edit.setPlaceholderText(self.value_hint)
-        if not any((typed[name] or "").strip() for name in ("value", "numerator", "denominator")):
+        if not any((text or "").strip() for text in (typed.value, typed.numerator, typed.denominator)):
             return []
         try:
-            checked = validate_reading(self.indicator.unit, typed["value"], typed["numerator"], typed["denominator"])
+            checked = validate_reading(self.indicator.unit, typed.value, typed.numerator, typed.denominator)
         except MissingValueError as error:
             if error.field == "Value":
                 return []  # the numerator or denominator is on its way
             return [FieldError(_FIELDS.get(error.field, "value"), str(error))]
         except ReadingValueError as error:
             return [FieldError(_FIELDS.get(error.field, "value"), str(error))]
-        if checked.numerator is not None and not typed["value"].strip():
+        if checked.numerator is not None and not typed.value.strip():
             self.value_edit.setPlaceholderText(
                 f"Worked out from the parts: {format_value(self.indicator.unit, checked.value)}"
             )
@@ -217,14 +218,11 @@ class ReadingDialog(RecordDialog):
     # -- save
 
     def save(self) -> None:
-        try:
-            self.changed = add_reading(
-                self.workspace.db, self.indicator.id, **self.value(), today=self.today, plan_key=self.indicator.plan.key
+        def add() -> Changed:
+            draft = self.value()
+            return add_reading(
+                self.workspace.db, self.indicator.id, draft.period_start, draft.value, draft.numerator,
+                draft.denominator, draft.note, today=self.today, plan_key=self.indicator.plan.key,
             )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except ServiceError as refused:
-            self.show_problem(str(refused))
-            return
-        self.accept()
+
+        self.save_with(add)

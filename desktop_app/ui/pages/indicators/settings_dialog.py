@@ -11,15 +11,12 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from desktop_app.core.indicator_status import DEFAULT_TOLERANCE_PCT, indicator_status
 from desktop_app.core.indicator_values import ReadingValueError, check_value, parse_number
 from desktop_app.core.vocabulary import IndicatorUnit
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.indicators import (
     IndicatorRow,
     get_indicator,
     indicator_history,
     update_indicator_settings,
 )
-from desktop_app.services.validation import ValidationFailed
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.pages.indicators.reading_dialog import VALUE_HINTS
 from desktop_app.ui.widgets.history_dialog import HistoryDialog
@@ -45,7 +42,6 @@ class IndicatorSettingsDialog(RecordDialog):
         self.setWindowTitle(f"Baseline and target — {indicator.code} {indicator.title}")
         self.workspace = workspace
         self.indicator = indicator
-        self.changed: Changed | None = None
         self.history_dialog: HistoryDialog | None = None
         self._build()
         self._connect_signals()
@@ -56,15 +52,11 @@ class IndicatorSettingsDialog(RecordDialog):
 
     def _build(self) -> None:
         indicator = self.indicator
-        intro = QLabel(
+        self.add_intro(
             f"<b>{indicator.code} {indicator.title}</b><br>"
             f"Should {indicator.direction.label.lower()}. The status compares the latest reading with the "
-            "baseline; a change within the tolerance either side of it shows as within tolerance.",
-            self,
+            "baseline; a change within the tolerance either side of it shows as within tolerance."
         )
-        intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
-        self.outer.insertWidget(1, intro)
 
         rows = self.rows
         # Placeholders set first keep the hints on show under fields that are usually filled.
@@ -147,20 +139,9 @@ class IndicatorSettingsDialog(RecordDialog):
 
     def save(self) -> None:
         reason = self.reason_edit.text().strip() or None
-        try:
-            self.changed = update_indicator_settings(
-                self.workspace.db, self.indicator.id, **self.value(), reason=reason, version=self.indicator.version
-            )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except ServiceError as refused:
-            self.show_problem(str(refused))
-            return
-        self.accept()
+        self.save_with(lambda: update_indicator_settings(
+            self.workspace.db, self.indicator.id, **self.value(), reason=reason, version=self.indicator.version
+        ))
 
     def reload(self) -> None:
         """Load the baseline, target and tolerance as stored now (the other officer's) into the dialog."""

@@ -6,12 +6,9 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPlainTextEdit,
 
 from desktop_app.core.vocabulary import OrganisationType, Scope
 from desktop_app.services import providers as provider_service
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.history import provider_history
 from desktop_app.services.providers import ProviderDraft, ProviderRow
 from desktop_app.services.reference_lists import districts
-from desktop_app.services.validation import ValidationFailed
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.choice_list import ChoiceList
@@ -27,7 +24,6 @@ class ProviderForm(RecordDialog):
         super().__init__("Edit provider" if provider else "New provider", parent)
         self.workspace = workspace
         self.provider = provider
-        self.changed: Changed | None = None
         self._build()
         self._connect_signals()
         if provider is not None:
@@ -109,20 +105,9 @@ class ProviderForm(RecordDialog):
     def save(self) -> None:
         provider_id = self.provider.id if self.provider else None
         version = self.provider.version if self.provider else None
-        try:
-            _id, self.changed = provider_service.save_provider(
-                self.workspace.db, self.value(), provider_id, version=version
-            )
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except ServiceError as refused:
-            self.show_problem(str(refused))
-            return
-        self.accept()
+        self.save_with(lambda: provider_service.save_provider(
+            self.workspace.db, self.value(), provider_id, version=version
+        )[1])
 
     def reload(self) -> None:
         """Load the provider as it is stored now (the other officer's changes) into the form."""
@@ -148,14 +133,6 @@ class ProviderForm(RecordDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.changed = provider_service.delete_provider(
-                self.workspace.db, self.provider.id, version=self.provider.version
-            )
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except ServiceError as refused:
-            self.show_problem(str(refused))
-            return
-        self.accept()
+        self.save_with(lambda: provider_service.delete_provider(
+            self.workspace.db, self.provider.id, version=self.provider.version
+        ))

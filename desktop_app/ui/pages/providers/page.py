@@ -102,7 +102,7 @@ class ProvidersPage(Page):
         self.table.select_where(lambda r: r.id == provider_id)
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.kinds & {PROVIDERS, STRANDS}:
+        if changed.touches(PROVIDERS, STRANDS):
             self.refresh()
 
     def save_state(self) -> None:

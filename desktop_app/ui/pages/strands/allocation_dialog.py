@@ -7,14 +7,14 @@ over-allocation needs a reason, which goes into the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
 from desktop_app.core.money import MoneyError, format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services import strands as strand_service
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.funding import budget_position
 from desktop_app.services.strands import StrandRow
 from desktop_app.services.validation import OverAllocationError
@@ -29,7 +29,6 @@ class AllocationDialog(RecordDialog):
         self.setMinimumWidth(780)
         self.workspace = workspace
         self.strand = strand
-        self.changed: Changed | None = None
         positions = budget_position(workspace.db, strand.funding_stream_id)
         # What the other strands hold each year: the stream's allocated total less this strand's.
         self._others = {p.financial_year: p.allocated_pence - strand.allocations.get(p.financial_year, 0) for p in positions}
@@ -40,15 +39,11 @@ class AllocationDialog(RecordDialog):
         self._update_totals()
 
     def _build(self, positions) -> None:
-        intro = QLabel(
+        self.add_intro(
             f"{self.strand.name}, {self.strand.provider_name}; funded from "
             f"{self.strand.funding_stream_name}. Amounts in pounds; what remains of each year's "
-            "budget updates as you type.",
-            self,
+            "budget updates as you type."
         )
-        intro.setWordWrap(True)
-        intro.setObjectName("pageSubtitle")
-        self.outer.insertWidget(1, intro)
 
         grid_holder = QWidget(self)
         grid = QGridLayout(grid_holder)
@@ -70,7 +65,6 @@ class AllocationDialog(RecordDialog):
             year_label.setBuddy(edit)
             edit.setAccessibleName(label)  # its visible label, as everywhere
             edit.setAccessibleDescription(f"Allocation for {label}")
-            edit.set_pence(self.strand.allocations.get(year) or None)
             edit.setMinimumWidth(150)
             edit.textChanged.connect(self._update_totals)
             grid.addWidget(edit, row, 1)
@@ -85,6 +79,7 @@ class AllocationDialog(RecordDialog):
             self.amount_edits[year] = edit
             self.remaining_labels[year] = remaining
         self.rows.layout.addRow(grid_holder)
+        self.set_value(self.strand.allocations)
 
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setPlaceholderText("Needed only to allocate more than a year's budget")
@@ -95,7 +90,12 @@ class AllocationDialog(RecordDialog):
             )
             self.save_button.setEnabled(False)
 
-    def amounts(self) -> dict[int, int]:
+    def set_value(self, allocations: Mapping[int, int]) -> None:
+        """Show the strand's allocation (pence) for each year of its stream."""
+        for year, edit in self.amount_edits.items():
+            edit.set_pence(allocations.get(year) or None)
+
+    def value(self) -> dict[int, int]:
         """Pence per year as typed; raises MoneyError, naming the year, for text that is not money."""
         amounts = {}
         for year, edit in self.amount_edits.items():
@@ -134,29 +134,19 @@ class AllocationDialog(RecordDialog):
         self._others = {
             p.financial_year: p.allocated_pence - self.strand.allocations.get(p.financial_year, 0) for p in positions
         }
-        for year, edit in self.amount_edits.items():
-            edit.set_pence(self.strand.allocations.get(year) or None)
+        self.set_value(self.strand.allocations)
         self._update_totals()
 
     def save(self) -> None:
-        try:
-            amounts = self.amounts()
-        except ValueError as error:
-            self.show_problem(str(error))
-            return
         reason = self.reason_edit.text().strip() or None
-        try:
-            self.changed = strand_service.set_allocations(
-                self.workspace.db, self.strand.id, amounts, reason=reason, versions=self.strand.allocation_versions
-            )
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except OverAllocationError as refused:
+        self.save_with(lambda: strand_service.set_allocations(
+            self.workspace.db, self.strand.id, self.value(), reason=reason, versions=self.strand.allocation_versions
+        ))
+
+    def show_refusal(self, refused: BaseException) -> None:
+        # Bad figures or the strand deleted meanwhile say so; over-allocating also says what to do.
+        if isinstance(refused, OverAllocationError):
             self.show_problem(f"{refused}\nGive a reason for over-allocating to save anyway; it is kept in the audit trail.")
             self.reason_edit.setFocus()
-            return
-        except (ServiceError, ValueError) as error:  # bad figures, or the strand deleted meanwhile
-            self.show_problem(str(error))
-            return
-        self.accept()
+        else:
+            self.show_problem(str(refused))

@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QW
 from desktop_app.core.money import format_pence
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services import funding as funding_service
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.core.field_errors import FieldError
 from desktop_app.services.funding import FundingStreamDraft, FundingStreamRow
 from desktop_app.services.history import funding_stream_history
@@ -30,7 +28,6 @@ class FundingStreamForm(RecordDialog):
         super().__init__("Edit funding stream" if stream else "New funding stream", parent)
         self.workspace = workspace
         self.stream = stream
-        self.changed: Changed | None = None
         self.history_dialog: HistoryDialog | None = None
         self.budget_edits: dict[int, MoneyEdit] = {}
         self._build()
@@ -130,8 +127,8 @@ class FundingStreamForm(RecordDialog):
                 self.budget_edits[year].set_pence(pence)
         self.notes_edit.setPlainText(draft.notes)
 
-    def value(self) -> tuple[FundingStreamDraft | None, list[FieldError]]:
-        """The draft, or the fields whose text is not money."""
+    def value(self) -> FundingStreamDraft:
+        """The draft; raises `ValidationFailed` naming the fields whose text is not money."""
         errors: list[FieldError] = []
         try:
             total = self.total_edit.pence()
@@ -150,41 +147,24 @@ class FundingStreamForm(RecordDialog):
         if total is None and not errors:
             errors.append(FieldError("total_pence", "Enter the total of the grant, e.g. £14,000,000"))
         if errors:
-            return None, errors
-        return (
-            FundingStreamDraft(
-                name=self.name_edit.text().strip(),
-                funder=self.funder_edit.text().strip(),
-                start_date=self.start_edit.date_value(),
-                end_date=self.end_edit.date_value(),
-                total_pence=total,
-                budgets=tuple(budgets),
-                notes=self.notes_edit.toPlainText().strip(),
-            ),
-            [],
+            raise ValidationFailed(errors)
+        return FundingStreamDraft(
+            name=self.name_edit.text().strip(),
+            funder=self.funder_edit.text().strip(),
+            start_date=self.start_edit.date_value(),
+            end_date=self.end_edit.date_value(),
+            total_pence=total,
+            budgets=tuple(budgets),
+            notes=self.notes_edit.toPlainText().strip(),
         )
 
     # -- actions
 
     def save(self) -> None:
-        draft, errors = self.value()
-        if draft is None:
-            self.show_errors(errors)
-            return
         stream_id = self.stream.id if self.stream else None
         version = self.stream.version if self.stream else None
-        try:
-            _id, self.changed = funding_service.save_funding_stream(self.workspace.db, draft, stream_id, version=version)
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except ServiceError as refused:
-            self.show_problem(str(refused))
-            return
-        self.accept()
+        self.save_with(lambda: funding_service.save_funding_stream(
+            self.workspace.db, self.value(), stream_id, version=version)[1])
 
     def reload(self) -> None:
         """Load the stream and its budgets as stored now (the other officer's changes) into the form."""

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.access import Right
-from desktop_app.ui.access import needs
 from desktop_app.core.money import format_pence
 from desktop_app.core.numbers import format_count
-from desktop_app.core.periods import FinancialYear, format_date
-from desktop_app.core.wording import plural
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date, plural
 from desktop_app.services.changes import ALLOCATIONS, FUNDING, PROVIDERS, STRANDS, Changed
 from desktop_app.services.funding import FundingStreamRow, budget_position, list_funding_streams
 from desktop_app.services.strands import StrandRow, list_strands
+from desktop_app.ui.access import needs
 from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
@@ -271,7 +271,7 @@ class StrandsPage(Page):
         if not self._streams:
             self._on_new_stream_clicked()
         else:
-            self._open(StrandForm(self.workspace, None, self))
+            self.open_dialog(StrandForm(self.workspace, None, self))
         return True
 
     def focus_search(self) -> bool:
@@ -289,7 +289,7 @@ class StrandsPage(Page):
             self.follow_period(go.period)
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.kinds & {STRANDS, FUNDING, ALLOCATIONS, PROVIDERS}:
+        if changed.touches(STRANDS, FUNDING, ALLOCATIONS, PROVIDERS):
             self.refresh()
 
     def save_state(self) -> None:
@@ -299,34 +299,23 @@ class StrandsPage(Page):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
-        self.active_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog) -> None:
-        self.active_dialog = None
-        if dialog.changed is not None:
-            self.context.publish(dialog.changed)
-
     def _on_new_stream_clicked(self) -> None:
-        self._open(FundingStreamForm(self.workspace, None, self))
+        self.open_dialog(FundingStreamForm(self.workspace, None, self))
 
     def _on_edit_stream_clicked(self) -> None:
         stream = self.current_stream()
         if stream is not None:
-            self._open(FundingStreamForm(self.workspace, stream, self))
+            self.open_dialog(FundingStreamForm(self.workspace, stream, self))
 
     def _on_allocations_clicked(self) -> None:
         strand = self.table.current_record()
         if strand is None:
             self.count_label.setText("Select a strand first")
             return
-        self._open(AllocationDialog(self.workspace, strand, self))
+        self.open_dialog(AllocationDialog(self.workspace, strand, self))
 
     def _on_table_record_activated(self, strand: StrandRow) -> None:
-        self._open(StrandForm(self.workspace, strand, self))
+        self.open_dialog(StrandForm(self.workspace, strand, self))
 
     def _on_stream_combo_current_index_changed(self, _index: int) -> None:
         self._refresh_budget()

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 
 from desktop_app.core.vocabulary import AgreementType
 from desktop_app.services import strands as strand_service
-from desktop_app.services.changes import Changed
-from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.finance import list_funding_lines
 from desktop_app.services.history import strand_history
 from desktop_app.services.reference_lists import (
@@ -21,7 +19,6 @@ from desktop_app.services.reference_lists import (
     themes,
 )
 from desktop_app.services.strands import StrandDraft, StrandRow
-from desktop_app.services.validation import ValidationFailed
 from desktop_app.services.workspace import Workspace
 from desktop_app.ui.widgets.choice_list import ChoiceList
 from desktop_app.ui.widgets.date_edit import DateEdit, OptionalDateEdit
@@ -51,7 +48,6 @@ class StrandForm(RecordDialog):
         super().__init__(f"Strand {strand.reference}" if strand else "New strand", parent)
         self.workspace = workspace
         self.strand = strand
-        self.changed: Changed | None = None
         self.history_dialog: HistoryDialog | None = None
         self._build()
         self.name_edit.textEdited.connect(self._on_name_edit_text_edited)
@@ -151,18 +147,7 @@ class StrandForm(RecordDialog):
     def save(self) -> None:
         strand_id = self.strand.id if self.strand else None
         version = self.strand.version if self.strand else None
-        try:
-            _id, self.changed = strand_service.save_strand(self.workspace.db, self.value(), strand_id, version=version)
-        except ValidationFailed as refused:
-            self.show_errors(refused.errors)
-            return
-        except StaleRecordError as stale:
-            self.offer_reload(str(stale))
-            return
-        except ServiceError as refused:
-            self.show_problem(str(refused))
-            return
-        self.accept()
+        self.save_with(lambda: strand_service.save_strand(self.workspace.db, self.value(), strand_id, version=version)[1])
 
     def reload(self) -> None:
         """Load the strand as it is stored now (the other officer's changes) into the form."""

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear, format_date
+from desktop_app.core.periods import FinancialYear
+from desktop_app.core.wording import format_date
 from desktop_app.services.funding import YearPosition
 from desktop_app.services.strands import StrandRow
 from desktop_app.ui.table_model import Column, RecordTableModel
