@@ -19,9 +19,6 @@ from desktop_app.services.progress import CancelCheck, Cancelled, Progress
 
 Work = Callable[[Progress, CancelCheck], Any]
 
-# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
-TaskCancelled = Cancelled
-
 
 class _Signals(QObject):
     progressed = Signal(float, str)

@@ -50,7 +50,6 @@ from desktop_app.services.returns.saving import (
 from desktop_app.services.returns.workflow import (
     CopyRefused,
     UndoVerifyResult,
-    VerifyCancelled,
     VerifyResult,
     copy_last_quarter,
     reopen,
@@ -68,5 +67,5 @@ __all__ = [
     "StatusRefused", "StrandNotRunning", "VerifyResult", "completeness_matrix", "copy_last_quarter",
     "due_days", "quarter_grid", "reopen", "return_form", "save_grid", "save_return", "set_due_days",
     "set_status", "verify_all_valid", "write_edits",
-    "UndoVerifyResult", "VerifyCancelled", "submitted_count", "undo_verify_all", "verify_reason",
+    "UndoVerifyResult", "submitted_count", "undo_verify_all", "verify_reason",
 ]

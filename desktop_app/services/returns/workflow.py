@@ -41,7 +41,7 @@ from desktop_app.store.database import Database
 from desktop_app.store.models import Return, ReturnValue
 
 __all__ = [
-    "CopyRefused", "UndoVerifyResult", "VerifyCancelled", "VerifyResult", "copy_last_quarter", "reopen", "set_status",
+    "CopyRefused", "UndoVerifyResult", "VerifyResult", "copy_last_quarter", "reopen", "set_status",
     "submitted_count", "undo_verify_all", "verify_all_valid", "verify_reason",
 ]
 
@@ -78,10 +78,6 @@ class UndoVerifyResult:
     reverted: int
     left: tuple[tuple[str, str], ...]
     changed: Changed
-
-
-# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
-VerifyCancelled = Cancelled
 
 
 def verify_reason(quarter: Quarter) -> str:

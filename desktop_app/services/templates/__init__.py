@@ -14,9 +14,8 @@ openpyxl is imported only inside these functions, through `desktop_app.excel`.
 from __future__ import annotations
 
 from desktop_app.services.templates.committing import commit_import
-from desktop_app.services.templates.importing import ImportCancelled, ImportRefused, preview_import
+from desktop_app.services.templates.importing import ImportRefused, preview_import
 from desktop_app.services.templates.making import (
-    TemplatesCancelled,
     TemplatesMade,
     TemplatesRefused,
     gather_templates,
@@ -32,7 +31,7 @@ from desktop_app.services.templates.preview import (
 )
 
 __all__ = [
-    "WARNINGS_POLICY", "ClaimImport", "ImportCancelled", "ImportFile", "ImportPreview", "ImportRefused", "StrandImport",
-    "TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "ValueChange", "commit_import",
+    "WARNINGS_POLICY", "ClaimImport", "ImportFile", "ImportPreview", "ImportRefused", "StrandImport",
+    "TemplatesMade", "TemplatesRefused", "ValueChange", "commit_import",
     "gather_templates", "make_templates", "preview_import",
 ]

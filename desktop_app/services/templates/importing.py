@@ -72,7 +72,7 @@ from desktop_app.store.models import Return, Strand
 if TYPE_CHECKING:
     from desktop_app.excel.template_reader import FilledStrand, FilledTemplate
 
-__all__ = ["OLDER_CATALOGUE", "ImportCancelled", "ImportRefused", "preview_import"]
+__all__ = ["OLDER_CATALOGUE", "ImportRefused", "preview_import"]
 
 OLDER_CATALOGUE = "was made with an older catalogue: make a new template"
 
@@ -90,10 +90,6 @@ class ImportRefused(ServiceError, ValueError):
     def __init__(self, head: str, lines: Iterable[str] = ()) -> None:
         self.lines = tuple(lines)
         super().__init__("\n".join([head, *self.lines]))
-
-
-# The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
-ImportCancelled = Cancelled
 
 
 def _line(file_name: str, message: str, sheet: str | None = None, cell: str | None = None) -> str:

@@ -33,7 +33,7 @@ from desktop_app.store.models import Provider, Strand
 if TYPE_CHECKING:
     from desktop_app.excel.template_writer import ProviderTemplate, TemplateMeasure
 
-__all__ = ["TemplatesCancelled", "TemplatesMade", "TemplatesRefused", "make_templates", "template_measures"]
+__all__ = ["TemplatesMade", "TemplatesRefused", "make_templates", "template_measures"]
 
 # How a return's status reads to the provider on the Instructions sheet ("Missing" is an
 # officer's word; to a provider it is simply not received yet).
@@ -52,8 +52,6 @@ class TemplatesRefused(ServiceError, ValueError):
 
 
 # The old name, kept importable for ui/pages/returns/ until it catches `Cancelled` (same class).
-# A cancel removes the files this run had written.
-TemplatesCancelled = Cancelled
 
 
 @dataclass(frozen=True)

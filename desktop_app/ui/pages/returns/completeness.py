@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.access import Right
 from desktop_app.ui.access import needs
-from desktop_app.core.periods import format_date
+from desktop_app.core.wording import format_date
 from desktop_app.services.returns import (
     STATE_WORDS,
     STATES,

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.periods import Quarter, format_date
-from desktop_app.core.wording import plural
+from desktop_app.core.periods import Quarter
+from desktop_app.core.wording import format_date, plural
 from desktop_app.services.changes import PROVIDERS, RETURNS, STRANDS, Changed
 from desktop_app.services.errors import REFUSALS, ServiceError, StaleRecordError
 from desktop_app.services.returns import (
@@ -270,7 +270,7 @@ class ReturnsPage(Page):
         return row is not None
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.kinds & {RETURNS, STRANDS, PROVIDERS}:
+        if changed.touches(RETURNS, STRANDS, PROVIDERS):
             self.refresh()
 
     def has_unsaved_changes(self) -> bool:

@@ -17,24 +17,22 @@ from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from desktop_app.core.periods import Quarter, format_date
+from desktop_app.core.periods import Quarter
+from desktop_app.core.wording import format_date, plural
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.templates import (
-    ImportCancelled,
     ImportPreview,
-    TemplatesCancelled,
     TemplatesMade,
     commit_import,
     make_templates,
     preview_import,
 )
-from desktop_app.core.wording import plural
 from desktop_app.ui.pages.returns.host import ReturnsHost
 from desktop_app.ui.pages.returns.import_dialog import ImportDialog
 from desktop_app.ui.pages.targets import ACCEPTED, ImportFiles
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import FolderDialog, remember_folder, start_folder
-from desktop_app.ui.tasks import TaskCancelled, run_task, run_with_progress
+from desktop_app.ui.tasks import run_task, run_with_progress
 
 __all__ = ["ImportFiles", "TemplateActions"]
 
@@ -52,10 +50,7 @@ class MakeTemplatesRun:
     folder: Path
 
     def __call__(self, progress, cancelled) -> TemplatesMade:
-        try:
-            return make_templates(self.db, self.quarter, self.folder, progress=progress, cancelled=cancelled)
-        except TemplatesCancelled:
-            raise TaskCancelled from None
+        return make_templates(self.db, self.quarter, self.folder, progress=progress, cancelled=cancelled)
 
 
 @dataclass(frozen=True)
@@ -67,10 +62,7 @@ class PreviewRun:
     period: Quarter
 
     def __call__(self, progress, cancelled) -> ImportPreview:
-        try:
-            return preview_import(self.db, self.paths, period=self.period, progress=progress, cancelled=cancelled)
-        except ImportCancelled:
-            raise TaskCancelled from None
+        return preview_import(self.db, self.paths, period=self.period, progress=progress, cancelled=cancelled)
 
 
 class TemplateActions(QObject):

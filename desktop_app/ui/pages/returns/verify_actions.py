@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from desktop_app.core.wording import plural
 from desktop_app.services.errors import REFUSALS, ServiceError
+from desktop_app.services.progress import Cancelled
 from desktop_app.services.returns import (
-    VerifyCancelled,
     submitted_count,
     undo_verify_all,
     verify_all_valid,
 )
 from desktop_app.ui.pages.returns.host import ReturnsHost
-from desktop_app.ui.tasks import TaskCancelled, run_with_progress
+from desktop_app.ui.tasks import run_with_progress
 
 __all__ = ["VerifyActions"]
 
@@ -65,23 +65,20 @@ class VerifyActions(QObject):
         db, quarter = self.host.db(), self.host.quarter()
 
         def work(progress, cancelled):
-            try:
-                return verify_all_valid(db, quarter, progress=progress, cancelled=cancelled)
-            except VerifyCancelled as stopped:
-                raise TaskCancelled(str(stopped)) from stopped
+            return verify_all_valid(db, quarter, progress=progress, cancelled=cancelled)
 
         self.verify_button.setEnabled(False)
         self.task, self.progress_dialog = run_with_progress(
             self.host.widget, f"Verifying {quarter.label}", work, on_success=self._on_verified,
             on_error=self._on_verify_failed,
-            on_cancelled=lambda: self._on_verify_failed(VerifyCancelled(
+            on_cancelled=lambda: self._on_verify_failed(Cancelled(
                 f"Verifying {quarter.label} was cancelled; no return was verified.")),
         )
 
     def _on_verify_failed(self, error: BaseException) -> None:
         self.task = None
         self.verify_button.setEnabled(True)
-        problem = not isinstance(error, VerifyCancelled)
+        problem = not isinstance(error, Cancelled)
         self.host.say(str(error) if isinstance(error, (ServiceError, *REFUSALS)) else
                       f"Nothing was verified: {error}", problem=problem)
 
