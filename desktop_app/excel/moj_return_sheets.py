@@ -102,7 +102,8 @@ def _outcome_rows(data: MojReturnData) -> list[tuple]:
         return []
     rows: list[tuple] = [(
         Styled("Cope and recover outcomes (victims leaving the services)", heading=True),
-        Styled("Measured", heading=True), Styled("Improved", heading=True), Styled("Improved (%)", heading=True),
+        Styled("Measured", heading=True, right=True), Styled("Improved", heading=True, right=True),
+        Styled("Improved (%)", heading=True, right=True),
     )]
     for outcome in data.outcomes:
         # The rate is worked out here, from the two counts beside it; it is never stored.
@@ -119,7 +120,7 @@ def _breakdown_rows(data: MojReturnData) -> list[tuple]:
     for table in data.breakdown_tables:
         if rows:
             rows.append(())
-        rows.append((Styled(table.title, heading=True), *(Styled(c, heading=True) for c in table.columns)))
+        rows.append((Styled(table.title, heading=True), *(Styled(c, heading=True, right=True) for c in table.columns)))
         for row in table.rows:
             label = Styled(row.label, bold=row.group, wrap=True, indent=1 if row.indented else 0)
             rows.append((label, *(Styled(v, COUNT, bold=row.group) for v in row.values)))

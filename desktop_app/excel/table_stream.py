@@ -42,11 +42,13 @@ class _Looks:
     def style(self, look: tuple):
         found = self._made.get(look)
         if found is None:
-            number_format, bold, fill, font_rgb, wrap, top, quote, header, indent, title = look
+            number_format, bold, fill, font_rgb, wrap, top, quote, header, indent, title, right = look
             cell = WriteOnlyCell(self._worksheet)
             if header:
                 cell.font, cell.fill = w.HEADER_FONT, w.HEADER_FILL
                 cell.alignment, cell.border = w.HEADER_ALIGNMENT, w.HEADER_BORDER
+                if right:
+                    cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="right")
             elif title:
                 cell.font = w.TITLE_FONT
             elif bold or font_rgb:
@@ -141,7 +143,9 @@ def stream_table_sheet(
             fill = font_rgb = None
             indent = 0
             heading = header
+            right = False
             if isinstance(raw, w.Styled):
+                right = raw.right
                 number_format = raw.number_format or number_format
                 bold, fill, font_rgb, wrap, indent = raw.bold, raw.fill, raw.font_rgb, raw.wrap, raw.indent
                 heading = heading or raw.heading
@@ -164,16 +168,16 @@ def stream_table_sheet(
                     room = (width - 1) * (1.0 if (bold or heading) else 1.15) * 11 / size
                     tallest = max(tallest, wrapped_lines(text, room) * size * _POINTS_PER_LINE)
             prepared.append((stored, number_format, bold, fill, font_rgb, wrap, indent,
-                             isinstance(stored, CellRichText), heading))
+                             isinstance(stored, CellRichText), heading, right))
         if tallest:
             worksheet.row_dimensions[row_number].height = round(tallest, 1)
         cells = []
-        for stored, number_format, bold, fill, font_rgb, wrap, indent, quote, heading in prepared:
+        for stored, number_format, bold, fill, font_rgb, wrap, indent, quote, heading, right in prepared:
             top = bool(tallest) and stored is not None and not heading
-            look = (number_format, bold, fill, font_rgb, wrap, top, quote, heading, indent, title_line)
+            look = (number_format, bold, fill, font_rgb, wrap, top, quote, heading, indent, title_line, right)
             if stored is None and not fill:
                 cells.append(None)
-            elif look == (None, False, None, None, False, False, False, False, 0, False):
+            elif look == (None, False, None, None, False, False, False, False, 0, False, False):
                 cells.append(stored)
             else:
                 cell = WriteOnlyCell(worksheet, stored)

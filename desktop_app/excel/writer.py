@@ -101,6 +101,7 @@ class Styled:
     wrap: bool = False
     indent: int = 0
     heading: bool = False
+    right: bool = False  # a heading over a column of figures lines up with them
 
 
 def new_workbook(*, write_only: bool = False) -> Workbook:
@@ -200,6 +201,8 @@ def write_cell(
         if styled.heading:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             cell.alignment, cell.border = HEADER_ALIGNMENT, HEADER_BORDER
+            if styled.right:
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="right")
         elif styled.bold or styled.font_rgb:
             cell.font = Font(name=BODY_FONT_NAME, bold=styled.bold, color=styled.font_rgb)
         if styled.fill:
