@@ -185,6 +185,38 @@ def stream_table_sheet(
                 cells.append(cell)
         worksheet.append(cells)
 
+    quote_style = looks.style((None, False, None, None, False, False, True, False, 0, False, False))
+    format_styles = [
+        looks.style((f, False, None, None, False, False, False, False, 0, False, False)) if f else None
+        for f in column_formats
+    ]
+
+    def put_quick(values: Sequence[object]) -> bool:
+        """A row of plain values where nothing can wrap (most of a Data sheet): each value's
+        look comes from its column, with no per-cell decisions. False: the row needs `put`."""
+        cells = []
+        for index, raw in enumerate(values):
+            if isinstance(raw, (w.Styled, w.Formatted)):
+                return False
+            stored = plain(raw)
+            if stored is None or isinstance(stored, str):
+                cells.append(stored)
+            elif isinstance(stored, CellRichText):
+                cell = WriteOnlyCell(worksheet, stored)
+                cell._style = quote_style
+                cells.append(cell)
+            elif index < len(format_styles) and format_styles[index] is not None:
+                cell = WriteOnlyCell(worksheet, stored)
+                cell._style = format_styles[index]
+                cells.append(cell)
+            elif w._default_format(stored):
+                return False
+            else:
+                cells.append(stored)
+        worksheet.append(cells)
+        return True
+
+    quick = not wrap_rows or not narrowed
     row_number = 1
     for line_number, line in enumerate(intro, start=1):
         put(line_number, [line], title_line=line_number == 1, may_wrap=False)
@@ -195,7 +227,8 @@ def stream_table_sheet(
     put(row_number, headers, header=True)
     row_number += 1
     for row in rows:
-        put(row_number, row, formats_of=column_formats, may_wrap=wrap_rows)
+        if not (quick and put_quick(row)):
+            put(row_number, row, formats_of=column_formats, may_wrap=wrap_rows)
         row_number += 1
     if after:
         worksheet.append([])
