@@ -238,7 +238,7 @@ def write_moj_return_workbook(
     be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
     """
     from desktop_app.excel import moj_return_sheets as sheets
-    from desktop_app.excel.writer import new_workbook, save_atomically, set_properties
+    from desktop_app.excel.writer import discard, new_workbook, save_atomically, set_properties
 
     def step(fraction: float, text: str) -> None:
         # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
@@ -249,19 +249,23 @@ def write_moj_return_workbook(
 
     # Streamed (write-only): every sheet is a table written whole, laid out for print as it goes.
     workbook = new_workbook(write_only=True)
-    # The Finance sheets belong to six-monthly returns only.
-    builders = [b for b in sheets.BUILDERS if b[0] != "Finance" or data.finance]
-    for number, (name, build) in enumerate(builders):
-        step(number / (len(builders) + 1), f"Writing the {name} sheet")
-        build(workbook, data)
-    step(len(builders) / (len(builders) + 1), "Saving the workbook")
-    set_properties(
-        workbook,
-        data.title,
-        f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
-        description=DEMO_WORDS if data.is_demo else None,
-    )
-    written = save_atomically(workbook, target)
+    try:
+        # The Finance sheets belong to six-monthly returns only.
+        builders = [b for b in sheets.BUILDERS if b[0] != "Finance" or data.finance]
+        for number, (name, build) in enumerate(builders):
+            step(number / (len(builders) + 1), f"Writing the {name} sheet")
+            build(workbook, data)
+        step(len(builders) / (len(builders) + 1), "Saving the workbook")
+        set_properties(
+            workbook,
+            data.title,
+            f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
+            description=DEMO_WORDS if data.is_demo else None,
+        )
+        written = save_atomically(workbook, target)
+    except BaseException:
+        discard(workbook)
+        raise
     if progress is not None:
         progress(1.0, "Saved")
     return written

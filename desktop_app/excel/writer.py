@@ -42,7 +42,7 @@ from desktop_app.excel.print_setup import prepare_for_print, set_up_page
 __all__ = [
     "COUNT", "DATE", "DATE_TIME", "DECIMAL", "MONEY", "ONE_DECIMAL", "PERCENT",
     "Formatted", "Styled", "WorkbookWriteError", "add_details_sheet", "add_table_sheet", "highlight",
-    "looks_like_formula", "new_workbook", "prepare_for_print", "safe_text", "save_atomically", "set_properties",
+    "discard", "looks_like_formula", "new_workbook", "prepare_for_print", "safe_text", "save_atomically", "set_properties",
     "sheet_title", "write_cell",
 ]
 
@@ -453,6 +453,28 @@ def save_atomically(workbook: Workbook, target: Path | str) -> Path:
         raise
     _sync_folder(target.parent)
     return target
+
+
+def discard(workbook: Workbook) -> None:
+    """Let go of a workbook that will not be saved (refused, cancelled). A write-only sheet is
+    half-streamed into a temporary file: close it and remove the file now, or Python complains
+    on the terminal when it tidies up later."""
+    if not getattr(workbook, "write_only", False):
+        return
+    for worksheet in workbook.worksheets:
+        rows, writer = getattr(worksheet, "_rows", None), getattr(worksheet, "_writer", None)
+        for step in (
+            rows.close if rows is not None else None,
+            writer.close if writer is not None else None,
+            writer.cleanup if writer is not None else None,
+        ):
+            if step is None:
+                continue
+            try:
+                step()
+            except Exception:  # already closed or removed: nothing left to tidy
+                pass
+        worksheet._rows = worksheet._writer = None
 
 
 def _remove_quietly(path: Path) -> None:
