@@ -8,13 +8,13 @@ entries, no code. The rate improved/measured is worked out each time it is shown
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from desktop_app.core.catalogue import MeasureDefinition
 from desktop_app.core.numbers import format_count, format_percent
 
-__all__ = ["OutcomePair", "outcome_pairs", "rate_words"]
+__all__ = ["OutcomePair", "OutcomeRate", "outcome_pairs", "outcome_rates", "rate_words"]
 
 MEASURED, IMPROVED = "_measured", "_improved"
 
@@ -23,6 +23,11 @@ MEASURED, IMPROVED = "_measured", "_improved"
 class OutcomePair:
     measured: MeasureDefinition
     improved: MeasureDefinition
+
+    @property
+    def key(self) -> str:
+        """The outcome's stem ("feel_safer"), as the report's json names it."""
+        return self.improved.key[: -len(IMPROVED)]
 
     @property
     def name(self) -> str:
@@ -49,3 +54,30 @@ def rate_words(improved: int | None, measured: int | None) -> str:
     if improved is None or measured is None or measured <= 0:
         return ""
     return f"{format_percent(100 * improved / measured)} improved ({format_count(improved)} of {format_count(measured)})"
+
+
+@dataclass(frozen=True)
+class OutcomeRate:
+    """An outcome's two totals over a period (a report, the MoJ workbook), and so its rate."""
+
+    outcome: OutcomePair
+    measured: int
+    improved: int
+
+    @property
+    def rate(self) -> float | None:
+        """improved / measured (0.78), or None when the outcome was measured for nobody."""
+        return self.improved / self.measured if self.measured else None
+
+    @property
+    def percent(self) -> str:
+        """"78.0%", or "" when there is no rate to give."""
+        return "" if self.rate is None else format_percent(100 * self.rate)
+
+
+def outcome_rates(measures: Iterable[MeasureDefinition], totals: Mapping[str, int]) -> tuple[OutcomeRate, ...]:
+    """Each outcome's two totals (from `totals`, measure key -> total) and so its rate."""
+    return tuple(
+        OutcomeRate(pair, int(totals.get(pair.measured.key) or 0), int(totals.get(pair.improved.key) or 0))
+        for pair in outcome_pairs(measures)
+    )

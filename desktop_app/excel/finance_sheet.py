@@ -16,7 +16,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from desktop_app.core.wording import date_and_time
-from desktop_app.excel.writer import LABEL_FONT, MONEY, add_table_sheet, highlight, sheet_title, write_cell
+from desktop_app.excel.writer import MONEY, Formatted, Styled, add_table_sheet, sheet_title
 
 __all__ = [
     "FINANCE_HEADERS",
@@ -97,32 +97,30 @@ def add_finance_sheets(
         ]
         if demo_words:
             intro.append(demo_words)
-        rows = [
-            (
-                r.kind, r.key, r.name, _pounds(r.budget_pence), _pounds(r.allocated_pence), _pounds(r.claimed_pence),
-                _pounds(r.paid_pence), _pounds(r.forecast_pence), _pounds(r.variance_pence), r.flags or None,
-            )
-            for r in data.rows
-        ]
-        sheet = add_table_sheet(
+        rows = [_finance_row(r) for r in data.rows]
+        # The half's spend by category, under the table (one cell per value, so a streamed
+        # workbook can take it too).
+        after = [(Styled("Expenditure by category", bold=True), None, None, Styled("Claimed", bold=True))]
+        after += [(name, None, None, Formatted(_pounds(pence), MONEY)) for name, pence in data.categories]
+        after.append((
+            Styled("Total claimed", bold=True), None, None,
+            Styled(_pounds(sum(p for _, p in data.categories)), MONEY, bold=True),
+        ))
+        add_table_sheet(
             workbook, finance_sheet_name(data.stream_key), FINANCE_HEADERS, rows,
             {h: MONEY for h in _MONEY_HEADERS}, intro=intro,
-            widths={"Name": 44, "Flags": 60, "Key": 12},
+            widths={"Name": 44, "Flags": 60, "Key": 12}, after=after,
         )
-        header_row = len(intro) + 2
-        for offset, row in enumerate(data.rows, start=1):
-            if row.kind != "Strand":
-                for column in range(1, len(FINANCE_HEADERS) + 1):
-                    sheet.cell(row=header_row + offset, column=column).font = LABEL_FONT
-            if "underspend" in row.flags:
-                highlight(sheet.cell(row=header_row + offset, column=len(FINANCE_HEADERS)), _UNDERSPEND[0], font_rgb=_UNDERSPEND[1])
-        # The half's spend by category, two rows under the table.
-        top = header_row + len(data.rows) + 2
-        write_cell(sheet, top, 1, "Expenditure by category", font=LABEL_FONT)
-        write_cell(sheet, top, 4, "Claimed", font=LABEL_FONT)
-        for offset, (name, pence) in enumerate(data.categories, start=1):
-            write_cell(sheet, top + offset, 1, name)
-            write_cell(sheet, top + offset, 4, _pounds(pence), MONEY)
-        total_row = top + len(data.categories) + 1
-        write_cell(sheet, total_row, 1, "Total claimed", font=LABEL_FONT)
-        write_cell(sheet, total_row, 4, _pounds(sum(p for _, p in data.categories)), MONEY, font=LABEL_FONT)
+
+
+def _finance_row(r: FinanceRow) -> tuple:
+    # Streams and lines in bold above their strands; an underspend flagged in amber.
+    values = (
+        r.kind, r.key, r.name, _pounds(r.budget_pence), _pounds(r.allocated_pence), _pounds(r.claimed_pence),
+        _pounds(r.paid_pence), _pounds(r.forecast_pence), _pounds(r.variance_pence), r.flags or None,
+    )
+    bold = r.kind != "Strand"
+    cells = [Styled(v, MONEY if i in range(3, 9) else None, bold=True) if bold else v for i, v in enumerate(values)]
+    if "underspend" in r.flags:
+        cells[-1] = Styled(values[-1], bold=bold, fill=_UNDERSPEND[0], font_rgb=_UNDERSPEND[1])
+    return tuple(cells)

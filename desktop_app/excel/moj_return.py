@@ -1,7 +1,9 @@
 """The MoJ return workbook: the period's totals, who delivered them, and every figure behind them.
 
 Sheets, in order: **Summary** (one row per measure: label and total, under the period, when it
-was made, what is missing or unverified, and whether the figures are the synthetic demo),
+was made, what is missing or unverified, and whether the figures are the synthetic demo; then
+the cope and recover outcomes, each rate beside its two counts, and a table per breakdown, per
+quarter and for the period),
 **Providers**, **Strands** (with allocations per financial year), **Returns** (strand ×
 quarter, every measure a column, with its status), **Completeness** (strand × quarter states),
 **Indicators** (each Police and Crime Plan indicator: latest, baseline, status), **Data** (tidy,
@@ -27,10 +29,13 @@ __all__ = [
     "DATA_HEADERS",
     "DEMO_WORDS",
     "SHEET_NAMES",
+    "MojBreakdownRow",
+    "MojBreakdownTable",
     "MojCompleteness",
     "MojDataRow",
     "MojMeasure",
     "MojNote",
+    "MojOutcome",
     "MojProvider",
     "MojReturn",
     "MojReturnData",
@@ -135,6 +140,36 @@ class MojDataRow:
 
 
 @dataclass(frozen=True)
+class MojOutcome:
+    """A cope and recover outcome over the period: the two counts; the rate is worked out when written."""
+
+    name: str  # "feel safer"
+    measured: int
+    improved: int
+
+
+@dataclass(frozen=True)
+class MojBreakdownRow:
+    label: str
+    values: tuple[int, ...]  # one per column of the table
+    group: bool = False  # a roll-up (ethnicity's five groups) over the indented rows below it
+    indented: bool = False
+
+
+@dataclass(frozen=True)
+class MojBreakdownTable:
+    """A measure's total by one list, per quarter and for the period; the rows add up to the
+    measure's total in every column ("Not known" counts what returns left unbroken-down)."""
+
+    title: str  # "Victims supported by sex"
+    columns: tuple[str, ...]  # "Q1" ... "Q4", "2023/24"
+    rows: tuple[MojBreakdownRow, ...]
+    totals: tuple[int, ...]  # the measure's total per column
+    not_broken_down: tuple[int, ...]  # of "Not known", per column, victims given no category
+    over: tuple[int, ...] = ()  # categories beyond their returns' totals, per column
+
+
+@dataclass(frozen=True)
 class MojNote:
     provider: str
     strand_ref: str
@@ -173,6 +208,10 @@ class MojReturnData:
     # A six-monthly return adds a Finance sheet per funding stream, and a final one the CFO's sign-off.
     finance: tuple[FinanceSheetData, ...] = ()
     sign_off: SignOff | None = None
+    outcomes: tuple[MojOutcome, ...] = ()
+    breakdown_tables: tuple[MojBreakdownTable, ...] = ()
+    # Titles of the measures' breakdowns no return of the period gave ("Victims supported by sex").
+    breakdowns_not_given: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -194,7 +233,7 @@ def write_moj_return_workbook(
     be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
     """
     from desktop_app.excel import moj_return_sheets as sheets
-    from desktop_app.excel.writer import new_workbook, prepare_for_print, save_atomically, set_properties
+    from desktop_app.excel.writer import discard, new_workbook, save_atomically, set_properties
 
     def step(fraction: float, text: str) -> None:
         # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
@@ -203,21 +242,25 @@ def write_moj_return_workbook(
         if progress is not None:
             progress(fraction, text)
 
-    workbook = new_workbook()
-    # The Finance sheets belong to six-monthly returns only.
-    builders = [b for b in sheets.BUILDERS if b[0] != "Finance" or data.finance]
-    for number, (name, build) in enumerate(builders):
-        step(number / (len(builders) + 1), f"Writing the {name} sheet")
-        build(workbook, data)
-    step(len(builders) / (len(builders) + 1), "Saving the workbook")
-    set_properties(
-        workbook,
-        data.title,
-        f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
-        description=DEMO_WORDS if data.is_demo else None,
-    )
-    prepare_for_print(workbook)
-    written = save_atomically(workbook, target)
+    # Streamed (write-only): every sheet is a table written whole, laid out for print as it goes.
+    workbook = new_workbook(write_only=True)
+    try:
+        # The Finance sheets belong to six-monthly returns only.
+        builders = [b for b in sheets.BUILDERS if b[0] != "Finance" or data.finance]
+        for number, (name, build) in enumerate(builders):
+            step(number / (len(builders) + 1), f"Writing the {name} sheet")
+            build(workbook, data)
+        step(len(builders) / (len(builders) + 1), "Saving the workbook")
+        set_properties(
+            workbook,
+            data.title,
+            f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
+            description=DEMO_WORDS if data.is_demo else None,
+        )
+        written = save_atomically(workbook, target)
+    except BaseException:
+        discard(workbook)
+        raise
     if progress is not None:
         progress(1.0, "Saved")
     return written

@@ -23,7 +23,7 @@ from desktop_app.excel.moj_return import (
     DEMO_WORDS,
     MojReturnData,
 )
-from desktop_app.excel.writer import COUNT, DATE, MONEY, add_table_sheet, highlight
+from desktop_app.excel.writer import COUNT, DATE, MONEY, PERCENT, Formatted, Styled, add_table_sheet
 
 __all__ = ["BUILDERS", "summary_intro"]
 
@@ -89,15 +89,73 @@ def _demo_intro(data: MojReturnData, title: str) -> list[str]:
     return lines
 
 
+# Summary prints portrait on A4: a label column and five of figures (a year's four quarters and
+# the year) fit 716 of the 717 pixels across at 100%; long labels wrap in the first column.
+_SUMMARY_WIDTHS = {"Measure": 40, "Total": 14, 3: 11, 4: 11, 5: 11, 6: 11}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _outcome_rows(data: MojReturnData) -> list[tuple]:
+    if not data.outcomes:
+        return []
+    rows: list[tuple] = [(
+        Styled("Cope and recover outcomes (victims leaving the services)", heading=True),
+        Styled("Measured", heading=True, right=True), Styled("Improved", heading=True, right=True),
+        Styled("Improved (%)", heading=True, right=True),
+    )]
+    for outcome in data.outcomes:
+        # The rate is worked out here, from the two counts beside it; it is never stored.
+        rate = Formatted(outcome.improved / outcome.measured, PERCENT) if outcome.measured else "not measured"
+        rows.append((
+            Styled(_capital(outcome.name), wrap=True),
+            Formatted(outcome.measured, COUNT), Formatted(outcome.improved, COUNT), rate,
+        ))
+    return rows
+
+
+def _breakdown_rows(data: MojReturnData) -> list[tuple]:
+    rows: list[tuple] = []
+    for table in data.breakdown_tables:
+        if rows:
+            rows.append(())
+        rows.append((Styled(table.title, heading=True), *(Styled(c, heading=True, right=True) for c in table.columns)))
+        for row in table.rows:
+            label = Styled(row.label, bold=row.group, wrap=True, indent=1 if row.indented else 0)
+            rows.append((label, *(Styled(v, COUNT, bold=row.group) for v in row.values)))
+        rows.append((Styled("Total", bold=True), *(Styled(v, COUNT, bold=True) for v in table.totals)))
+        if any(table.not_broken_down):
+            rows.append((Styled(
+                f"Not known includes {format_count(table.not_broken_down[-1])} victims of returns that gave "
+                "no breakdown, or one short of their total.", wrap=True,
+            ),))
+        if any(table.over):
+            rows.append((Styled(
+                f"The categories add up to {format_count(table.over[-1])} more than the total: "
+                "run check to list the returns, and correct them before sending.", wrap=True, bold=True,
+            ),))
+    if data.breakdowns_not_given:
+        if rows:
+            rows.append(())
+        titles = "; ".join(data.breakdowns_not_given)
+        rows.append((Styled(f"No return of the period gave these breakdowns: {titles}.", wrap=True),))
+    return rows
+
+
 def summary_sheet(workbook: Workbook, data: MojReturnData) -> None:
+    outcomes = _outcome_rows(data)
+    breakdowns = _breakdown_rows(data)
     add_table_sheet(
         workbook,
         "Summary",
         ("Measure", "Total"),
-        ((m.label, m.total) for m in data.measures),
+        ((Styled(m.label, wrap=True), m.total) for m in data.measures),
         {"Total": COUNT},
         intro=summary_intro(data),
-        widths={"Measure": 48, "Total": 14},
+        widths=_SUMMARY_WIDTHS,
+        after=outcomes + ([()] if outcomes and breakdowns else []) + breakdowns,
     )
 
 
@@ -167,36 +225,34 @@ def returns_sheet(workbook: Workbook, data: MojReturnData) -> None:
 
 def completeness_sheet(workbook: Workbook, data: MojReturnData) -> None:
     headers = ("Provider", "Strand ref", "Strand", *data.quarter_labels)
-    rows = [
-        (c.provider, c.strand_ref, c.strand, *(COMPLETENESS_STATES[s] for s in c.states))
-        for c in data.completeness
-    ]
+    def state(key: str) -> Styled:
+        fill, font = _STATE_COLOURS[key]
+        return Styled(COMPLETENESS_STATES[key], fill=fill, font_rgb=font)
+
+    rows = [(c.provider, c.strand_ref, c.strand, *(state(s) for s in c.states)) for c in data.completeness]
     intro = _demo_intro(data, "Which returns have arrived, strand by quarter")
-    sheet = add_table_sheet(
+    add_table_sheet(
         workbook, "Completeness", headers, rows, intro=intro,
         widths=_WIDE | {q: 14 for q in data.quarter_labels},
     )
-    header_row = len(intro) + 2
-    for offset, item in enumerate(data.completeness, start=1):
-        for column, state in enumerate(item.states, start=4):
-            fill, font = _STATE_COLOURS[state]
-            highlight(sheet.cell(row=header_row + offset, column=column), fill, font_rgb=font)
 
 
 def indicators_sheet(workbook: Workbook, data: MojReturnData) -> None:
     intro = [f"Police and Crime Plan indicators: latest reading against baseline, as at {format_date(data.generated_at)}"]
     if data.is_demo:
         intro.append(DEMO_WORDS)
-    sheet = add_table_sheet(
-        workbook, "Indicators", INDICATOR_HEADERS, (indicator_row(i) for i in data.indicators),
-        intro=intro, widths=_WIDE,
-    )
-    header_row = len(intro) + 2
-    status_column = INDICATOR_HEADERS.index("Status") + 1
-    for offset, item in enumerate(data.indicators, start=1):
+    status_column = INDICATOR_HEADERS.index("Status")
+
+    def row(item) -> tuple:
+        cells = list(indicator_row(item))
         colours = INDICATOR_COLOURS.get(item.status)
         if colours is not None:
-            highlight(sheet.cell(row=header_row + offset, column=status_column), colours[0], font_rgb=colours[1], bold=True)
+            cells[status_column] = Styled(cells[status_column], fill=colours[0], font_rgb=colours[1], bold=True)
+        return tuple(cells)
+
+    add_table_sheet(
+        workbook, "Indicators", INDICATOR_HEADERS, (row(i) for i in data.indicators), intro=intro, widths=_WIDE,
+    )
 
 
 def data_sheet(workbook: Workbook, data: MojReturnData) -> None:

@@ -41,8 +41,8 @@ from desktop_app.excel.print_setup import prepare_for_print, set_up_page
 
 __all__ = [
     "COUNT", "DATE", "DATE_TIME", "DECIMAL", "MONEY", "ONE_DECIMAL", "PERCENT",
-    "Formatted", "WorkbookWriteError", "add_details_sheet", "add_table_sheet", "highlight",
-    "looks_like_formula", "new_workbook", "prepare_for_print", "safe_text", "save_atomically", "set_properties",
+    "Formatted", "Styled", "WorkbookWriteError", "add_details_sheet", "add_table_sheet", "highlight",
+    "discard", "looks_like_formula", "new_workbook", "prepare_for_print", "safe_text", "save_atomically", "set_properties",
     "sheet_title", "write_cell",
 ]
 
@@ -87,8 +87,30 @@ class Formatted:
     number_format: str
 
 
-def new_workbook() -> Workbook:
-    """An empty workbook with no sheets yet (sheets are added in the order they should appear)."""
+@dataclass(frozen=True)
+class Styled:
+    """A value with a look of its own: a status in its colour (`fill`, `font_rgb` as RRGGBB),
+    a total in bold, a long label wrapped, a category indented under its group, or a `heading`
+    cell styled like a table's header (a second table on the same sheet)."""
+
+    value: object
+    number_format: str | None = None
+    bold: bool = False
+    fill: str | None = None
+    font_rgb: str | None = None
+    wrap: bool = False
+    indent: int = 0
+    heading: bool = False
+    right: bool = False  # a heading over a column of figures lines up with them
+
+
+def new_workbook(*, write_only: bool = False) -> Workbook:
+    """An empty workbook with no sheets yet (sheets are added in the order they should appear).
+
+    `write_only` streams each sheet as it is added (see excel/table_stream.py): far quicker for
+    big tables, but every sheet must then be written whole by `add_table_sheet`."""
+    if write_only:
+        return Workbook(write_only=True)
     workbook = Workbook()
     workbook.remove(workbook.active)
     return workbook
@@ -156,9 +178,12 @@ def write_cell(
 ) -> Cell:
     """Write one value safely: text through `safe_text`, numbers and dates with a format.
 
-    `value` may be a `Formatted`, whose format wins over `number_format`. Dates default to
-    `dd mmm yyyy`. Returns the cell for any further styling.
+    `value` may be a `Formatted`, whose format wins over `number_format`, or a `Styled`. Dates
+    default to `dd mmm yyyy`. Returns the cell for any further styling.
     """
+    styled = value if isinstance(value, Styled) else None
+    if styled is not None:
+        value, number_format = styled.value, styled.number_format or number_format
     if isinstance(value, Formatted):
         value, number_format = value.value, value.number_format
     stored = _plain_value(value)
@@ -172,6 +197,18 @@ def write_cell(
         cell.number_format = chosen
     if font is not None:
         cell.font = font
+    if styled is not None:
+        if styled.heading:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell.alignment, cell.border = HEADER_ALIGNMENT, HEADER_BORDER
+            if styled.right:
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="right")
+        elif styled.bold or styled.font_rgb:
+            cell.font = Font(name=BODY_FONT_NAME, bold=styled.bold, color=styled.font_rgb)
+        if styled.fill:
+            cell.fill = PatternFill("solid", fgColor=styled.fill)
+        if not styled.heading and (styled.wrap or styled.indent):
+            cell.alignment = Alignment(wrap_text=styled.wrap or None, indent=styled.indent)
     return cell
 
 
@@ -183,6 +220,8 @@ def sheet_title(text: str) -> str:
 
 def _shown_length(value: object, number_format: str | None) -> int:
     """About how many characters a value takes on screen, to size its column."""
+    if isinstance(value, Styled):
+        value, number_format = value.value, value.number_format or number_format
     if isinstance(value, Formatted):
         value, number_format = value.value, value.number_format
     if value is None:
@@ -238,16 +277,29 @@ def add_table_sheet(
     formats: Mapping[str | int, str] | None = None,
     *,
     intro: Sequence[object] = (),
-    widths: Mapping[str, float] | None = None,
+    widths: Mapping[str | int, float] | None = None,
+    after: Sequence[Sequence[object]] = (),
 ) -> Worksheet:
     """Add a sheet holding one table: styled frozen header, auto filter, formats, widths.
 
     `formats` maps a column (its header text, or its 1-based number) to a number format such
     as `COUNT` (`#,##0`), `MONEY`, `ONE_DECIMAL`, `PERCENT` (of a fraction) or `DATE`; a single
     cell can override it with `Formatted`. `intro` lines (the first one as a title) go above the
-    table, e.g. the period and "synthetic demo data". `widths` overrides sizes by header text.
+    table, e.g. the period and "synthetic demo data". `widths` overrides sizes by header text (or
+    by 1-based column number, for columns only `after` uses). `after` rows go below the table,
+    one blank row down, outside its filter: smaller tables or a total, with `Styled` cells.
+
+    In a write-only workbook (`new_workbook(write_only=True)`) the sheet is streamed, laid out
+    for print as it goes (excel/table_stream.py); otherwise `prepare_for_print` finishes it.
     """
     rows = [tuple(row) for row in rows]
+    if getattr(workbook, "write_only", False):
+        from desktop_app.excel.table_stream import stream_table_sheet
+
+        return stream_table_sheet(
+            workbook, title, headers, rows, formats, intro=intro, widths=widths,
+            after=[tuple(row) for row in after],
+        )
     header_row = len(intro) + 2 if intro else 1
     if header_row + len(rows) > MAX_ROWS:
         raise WorkbookWriteError(
@@ -273,6 +325,12 @@ def add_table_sheet(
     chosen = [(widths or {}).get(header, sizes[column - 1]) for column, header in enumerate(headers, start=1)]
     for column, width in enumerate(chosen, start=1):
         worksheet.column_dimensions[get_column_letter(column)].width = width
+    for offset, row in enumerate(after, start=header_row + len(rows) + 2):
+        for column, value in enumerate(row, start=1):
+            write_cell(worksheet, offset, column, value)
+    for column, width in (widths or {}).items():
+        if isinstance(column, int) and column > len(headers):
+            worksheet.column_dimensions[get_column_letter(column)].width = width
 
     last_column = get_column_letter(max(1, len(headers)))
     worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1).coordinate
@@ -395,6 +453,28 @@ def save_atomically(workbook: Workbook, target: Path | str) -> Path:
         raise
     _sync_folder(target.parent)
     return target
+
+
+def discard(workbook: Workbook) -> None:
+    """Let go of a workbook that will not be saved (refused, cancelled). A write-only sheet is
+    half-streamed into a temporary file: close it and remove the file now, or Python complains
+    on the terminal when it tidies up later."""
+    if not getattr(workbook, "write_only", False):
+        return
+    for worksheet in workbook.worksheets:
+        rows, writer = getattr(worksheet, "_rows", None), getattr(worksheet, "_writer", None)
+        for step in (
+            rows.close if rows is not None else None,
+            writer.close if writer is not None else None,
+            writer.cleanup if writer is not None else None,
+        ):
+            if step is None:
+                continue
+            try:
+                step()
+            except Exception:  # already closed or removed: nothing left to tidy
+                pass
+        worksheet._rows = worksheet._writer = None
 
 
 def _remove_quietly(path: Path) -> None:

@@ -76,31 +76,53 @@ def _missing(first: int, last: int, which: str = "") -> str:
 
 
 def _id_and_time_findings(connection: Connection, is_sqlite: bool) -> list[Finding]:
+    # Worked out by the database (window functions over the id order), so only the rows that
+    # are wrong come back, not the whole trail.
+    odd_ids: list[Finding] = [
+        (TRAIL, f"row {event_id} has an id the program never hands out: it was written outside the program.")
+        for event_id in connection.execute(
+            select(AuditEvent.id).where(AuditEvent.id < 1).order_by(AuditEvent.id)
+        ).scalars().all()
+    ]
+    previous = connection.execute(select(func.max(AuditEvent.id)).where(AuditEvent.id >= 1)).scalar() or 0
     gaps: list[Finding] = []
-    odd_ids: list[Finding] = []
+    if is_sqlite:
+        ordered = select(
+            AuditEvent.id.label("id"), func.lag(AuditEvent.id).over(order_by=AuditEvent.id).label("before")
+        ).where(AuditEvent.id >= 1).subquery()
+        for before, event_id in connection.execute(
+            select(ordered.c.before, ordered.c.id)
+            .where(ordered.c.id > func.coalesce(ordered.c.before, 0) + 1)
+            .order_by(ordered.c.id)
+        ).all():
+            gaps.append((TRAIL, f"{_missing((before or 0) + 1, event_id - 1)} (a cancelled save leaves no gap)."))
+    # A row dated before the latest of the rows written ahead of it, by more than clocks drift.
+    running = select(
+        AuditEvent.id.label("id"), AuditEvent.at.label("at"),
+        func.max(AuditEvent.at).over(order_by=AuditEvent.id, rows=(None, -1)).label("latest"),
+    ).where(AuditEvent.id >= 1).subquery()
+    candidates = connection.execute(
+        select(running.c.id, running.c.at, running.c.latest)
+        .where(running.c.at < running.c.latest)
+        .order_by(running.c.id)
+    ).all()
     backwards: list[Finding] = []
-    previous = 0
-    latest_at: tuple[dt.datetime, int] | None = None
-    rows = connection.execute(select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id))
-    for event_id, at in rows:
-        if event_id < 1:
-            odd_ids.append(
-                (TRAIL, f"row {event_id} has an id the program never hands out: it was written outside the program.")
-            )
+    for event_id, at, latest in candidates:
+        if not at < latest - CLOCK_NOISE:
             continue
-        if is_sqlite and event_id > previous + 1:
-            gaps.append((TRAIL, f"{_missing(previous + 1, event_id - 1)} (a cancelled save leaves no gap)."))
-        previous = event_id
-        if latest_at is not None and at < latest_at[0] - CLOCK_NOISE:
-            backwards.append(
-                (
-                    TRAIL,
-                    f"row {event_id} is dated {at:%Y-%m-%d %H:%M}, earlier than row {latest_at[1]} "
-                    f"written before it ({latest_at[0]:%Y-%m-%d %H:%M}): it was backdated or slipped in.",
-                )
+        if len(backwards) >= EXAMPLES:
+            backwards.append((TRAIL, ""))  # counted, not worded: only the first few are shown
+            continue
+        latest_id = connection.execute(
+            select(func.min(AuditEvent.id)).where(AuditEvent.id >= 1, AuditEvent.id < event_id, AuditEvent.at == latest)
+        ).scalar()
+        backwards.append(
+            (
+                TRAIL,
+                f"row {event_id} is dated {at:%Y-%m-%d %H:%M}, earlier than row {latest_id} "
+                f"written before it ({latest:%Y-%m-%d %H:%M}): it was backdated or slipped in.",
             )
-        if latest_at is None or at > latest_at[0]:
-            latest_at = (at, event_id)
+        )
     findings = _limited(odd_ids, "rows with impossible ids") + _limited(gaps, "gaps")
     handed_out = highest_audit_id_handed_out(connection)
     if handed_out is None:
@@ -146,7 +168,7 @@ def _latest_lines(connection: Connection) -> dict[tuple[str, int, str], tuple[in
             AuditEvent.action,
             AuditEvent.new_value,
         ).where(AuditEvent.id.in_(newest))
-    )
+    ).all()
     return {(e, i, f): (row_id, action, value) for e, i, f, row_id, action, value in rows}
 
 
@@ -178,6 +200,10 @@ class _TrailIndex:
     ending: dict[tuple[str, int], tuple[int, AuditAction]]
     # records whose creation is in the trail
     created: set[tuple[str, int]]
+    # entity -> ids whose newest line is not a deletion, so the record should be there
+    expected: dict[str, set[int]]
+    # setting key -> (row id, action, new value) of its newest line
+    settings: dict[str, tuple[int, AuditAction, str | None]]
 
 
 def _trail_index(connection: Connection) -> _TrailIndex:
@@ -188,8 +214,13 @@ def _trail_index(connection: Connection) -> _TrailIndex:
         if key not in ending or row_id > ending[key][0]:
             ending[key] = (row_id, action)
     inserts = select(AuditEvent.entity, AuditEvent.entity_id).where(AuditEvent.action == AuditAction.INSERT)
-    created = {(entity, entity_id) for entity, entity_id in connection.execute(inserts.distinct())}
-    return _TrailIndex(latest=latest, ending=ending, created=created)
+    created = {(entity, entity_id) for entity, entity_id in connection.execute(inserts.distinct()).all()}
+    expected: dict[str, set[int]] = {}
+    for (entity, entity_id), (_row, action) in ending.items():
+        if action != AuditAction.DELETE:
+            expected.setdefault(entity, set()).add(entity_id)
+    settings = {key: line for (entity, _id, key), line in latest.items() if entity == SETTING_ENTITY}
+    return _TrailIndex(latest=latest, ending=ending, created=created, expected=expected, settings=settings)
 
 
 def _changed_outside(where: str, what: str, current: str | None, line: tuple) -> Finding:
@@ -224,7 +255,7 @@ def _table_findings(
     present: set[int] = set()
     uncreated: list[int] = []
     put_back: list[Finding] = []
-    rows = connection.execute(select(table.c.id, *(column for _key, column in fields)).order_by(table.c.id))
+    rows = connection.execute(select(table.c.id, *(column for _key, column in fields)).order_by(table.c.id)).all()
     for record_id, *values in rows:
         present.add(record_id)
         where = f"{name} {record_id}"
@@ -257,11 +288,7 @@ def _table_findings(
                 f"(ids {_id_list(uncreated)}): written outside the program.",
             )
         )
-    vanished = sorted(
-        record_id
-        for (e, record_id), (_row, action) in trail.ending.items()
-        if e == entity and record_id not in present and action != AuditAction.DELETE
-    )
+    vanished = sorted(trail.expected.get(entity, set()) - present)
     if vanished:
         plural = "records in the audit trail are" if len(vanished) > 1 else "record in the audit trail is"
         findings.append(
@@ -275,11 +302,9 @@ def _table_findings(
 
 
 def _setting_findings(connection: Connection, trail: _TrailIndex, changed: list[Finding]) -> list[Finding]:
-    stored = {key: value for key, value in connection.execute(select(Setting.key, Setting.value))}
+    stored = {key: value for key, value in connection.execute(select(Setting.key, Setting.value)).all()}
     findings: list[Finding] = []
-    for (entity, _id, key), line in sorted(trail.latest.items(), key=lambda item: item[0]):
-        if entity != SETTING_ENTITY:
-            continue
+    for key, line in sorted(trail.settings.items()):
         where, (row_id, action, _value) = f"setting {key}", line
         if action == AuditAction.DELETE:
             if key in stored:

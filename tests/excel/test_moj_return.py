@@ -47,9 +47,12 @@ def _labels(db_path) -> dict[str, str]:
 
 
 def _summary_totals(book: CalamineWorkbook, db_path) -> dict[str, int]:
-    _, rows = _table(book, "Summary", "Measure")
+    # The measures' table is the first on the sheet; the outcomes and breakdowns follow a blank row.
+    rows = book.get_sheet_by_name("Summary").to_python()
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Measure")
+    end = next((i for i in range(start + 1, len(rows)) if not any(cell != "" for cell in rows[i])), len(rows))
     keys = _labels(db_path)
-    return {keys[label]: int(total) for label, total in rows}
+    return {keys[row[0]]: int(row[1]) for row in rows[start + 1 : end]}
 
 
 def test_the_workbook_has_its_eight_sheets_in_order(year_workbook):
@@ -212,7 +215,8 @@ def test_libreoffice_reads_the_same_summary(year_workbook, tmp_path):
         rows = list(csv.reader(handle))
     start = next(i for i, row in enumerate(rows) if row and row[0] == "Measure")
     keys = _labels(db_path)
-    totals = {keys[row[0]]: int(row[1].replace(",", "")) for row in rows[start + 1 :] if row and row[0]}
+    end = next((i for i in range(start + 1, len(rows)) if not any(rows[i])), len(rows))
+    totals = {keys[row[0]]: int(row[1].replace(",", "")) for row in rows[start + 1 : end]}
     assert {key: totals[key] for key in PUBLISHED_2022_23} == PUBLISHED_2022_23
 
 

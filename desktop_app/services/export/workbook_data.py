@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from desktop_app.core.breakdown_totals import BreakdownSum, add_up_breakdown, categories_in_order
 from desktop_app.core.completeness import return_state
+from desktop_app.core.outcomes import outcome_rates
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import AgreementType, OrganisationType, Scope
 from desktop_app.services.export.preview import RULE_BREACH, ExportPreview
@@ -92,10 +94,13 @@ def workbook_data(
 ) -> MojReturnData:
     """Everything the workbook shows, as excel's plain dataclasses."""
     from desktop_app.excel.moj_return import (
+        MojBreakdownRow,
+        MojBreakdownTable,
         MojCompleteness,
         MojDataRow,
         MojMeasure,
         MojNote,
+        MojOutcome,
         MojProvider,
         MojReturn,
         MojReturnData,
@@ -186,7 +191,24 @@ def workbook_data(
         for key in sorted(r.value_notes, key=lambda k: order.get(k, len(order))):
             notes.append(MojNote(**where, measure=labels.get(key, key), value=r.values.get(key), note=r.value_notes[key]))
 
+    outcomes = tuple(
+        MojOutcome(rate.outcome.name, rate.measured, rate.improved)
+        for rate in outcome_rates(measures, preview.totals)
+    )
+    sums = _breakdown_sums(snapshot)
+    column_labels = tuple(f"Q{q.number}" for q in period.quarters)
+    if len(column_labels) > 1:
+        column_labels += (period.label,)
+    tables = tuple(
+        replace(_breakdown_table(title, columns, MojBreakdownTable, MojBreakdownRow), columns=column_labels)
+        for title, columns in sums if any(c.returns_broken_down for c in columns)
+    )
+    not_given = tuple(title for title, columns in sums if not any(c.returns_broken_down for c in columns))
+
     return MojReturnData(
+        outcomes=outcomes,
+        breakdown_tables=tables,
+        breakdowns_not_given=not_given,
         period_label=period.label,
         period_start=period.start,
         period_end=period.end,
@@ -208,6 +230,55 @@ def workbook_data(
         indicators=indicators,
         data_rows=data_rows,
         notes=tuple(notes),
+    )
+
+
+def _breakdown_sums(snapshot: PeriodSnapshot) -> list[tuple[str, list[BreakdownSum]]]:
+    """Per breakdown of each measure of the period: its sums per quarter, then for the period."""
+    catalogue = snapshot.catalogue
+    quarters = [q.number for q in snapshot.period.quarters]
+    found = []
+    for measure in snapshot.measures:
+        for breakdown in catalogue.breakdowns_of(measure.key):
+            figures: dict[int, list] = {number: [] for number in quarters}
+            for r in snapshot.counted:
+                given = {
+                    category: value for (m, b, category), value in r.breakdowns.items()
+                    if m == measure.key and b == breakdown.key
+                }
+                if measure.key in r.values or given:
+                    figures[r.quarter.number].append((r.values.get(measure.key), given))
+            columns = [add_up_breakdown(breakdown, figures[number]) for number in quarters]
+            if len(quarters) > 1:
+                columns.append(add_up_breakdown(breakdown, [f for number in quarters for f in figures[number]]))
+            found.append((f"{measure.label} by {breakdown.label.lower()}", columns))
+    return found
+
+
+def _breakdown_table(title: str, columns: list[BreakdownSum], table_type, row_type):
+    """The rows of one table: each category in the catalogue's order ("not known" last), and
+    for a list in groups (ethnicity) each group's subtotal above its categories."""
+    breakdown = columns[0].breakdown
+    order = categories_in_order(breakdown)
+
+    def values(keys) -> tuple[int, ...]:
+        return tuple(sum(c.by_category.get(k, 0) for k in keys) for c in columns)
+
+    rows = []
+    seen_groups: set[str] = set()
+    for category in order:
+        if category.group and category.group not in seen_groups:
+            seen_groups.add(category.group)
+            members = [c.key for c in order if c.group == category.group]
+            rows.append(row_type(category.group, values(members), group=True))
+        rows.append(row_type(category.label, values([category.key]), indented=bool(category.group)))
+    return table_type(
+        title=title,
+        columns=(),  # filled in by the caller's period labels
+        rows=tuple(rows),
+        totals=tuple(c.total for c in columns),
+        not_broken_down=tuple(c.not_broken_down for c in columns),
+        over=tuple(c.over for c in columns),
     )
 
 
