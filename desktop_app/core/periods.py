@@ -11,8 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-# format_date is kept importable here while ui/pages/returns/ is being split; its home is core.wording.
-from desktop_app.core.wording import as_date, format_date  # noqa: F401
+from desktop_app.core.wording import as_date
 
 __all__ = [
     "FinancialYear",

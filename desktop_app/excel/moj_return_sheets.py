@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from desktop_app.core.numbers import format_count
 from desktop_app.core.wording import date_and_time, format_date, noun, plural
 from desktop_app.excel.finance_sheet import add_finance_sheets, sign_off_words
 from desktop_app.excel.indicator_pack import STATUS_COLOURS as INDICATOR_COLOURS

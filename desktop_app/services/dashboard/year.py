@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.indicator_status import Status
-from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
-from desktop_app.services.dashboard.first_look import DEMO_STORY_YEAR, choose_default_year
+from desktop_app.services.dashboard.first_look import choose_default_year
 from desktop_app.services.dashboard.headlines import (
     Change,
     Headline,

@@ -19,7 +19,7 @@ from desktop_app.core.return_checks import ReturnChecker, blocking
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import RETURNS, Changed
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.progress import CancelCheck, Cancelled, Progress, stop_if_cancelled, tell
+from desktop_app.services.progress import CancelCheck, Progress, stop_if_cancelled, tell
 from desktop_app.services.stale_edits import EditedRecord, refused_when_raced, return_record
 from desktop_app.services.returns.errors import (
     ReturnRefused,

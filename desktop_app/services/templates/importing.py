@@ -43,7 +43,7 @@ from desktop_app.core.periods import PeriodError, Quarter
 from desktop_app.core.return_checks import Problem, ReturnCheck, ReturnChecker, StrandHistory
 from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.progress import CancelCheck, Cancelled, Progress, stop_if_cancelled, tell
+from desktop_app.services.progress import CancelCheck, Progress, stop_if_cancelled, tell
 from desktop_app.services.returns.figures import plan_return, stored_breakdowns, stored_values
 from desktop_app.services.returns.lookups import (
     checker_for,
