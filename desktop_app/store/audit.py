@@ -120,8 +120,13 @@ def _write_pending(session: Session, _flush_context: Any) -> None:
 
 
 def _tell_the_server(session: Session, _flush_context: Any, _instances: Any) -> None:
+    tell_the_server(session)
+
+
+def tell_the_server(session: Session) -> None:
     """Hand the reason (and the reference load's pause) to the server's audit triggers, as
-    transaction-local settings; set again only when they change within the transaction."""
+    transaction-local settings; set again only when they change within the transaction. (Done
+    before every flush; a bulk insert outside the ORM calls it itself.)"""
     if session.get_bind().dialect.name != "postgresql":
         return
     wanted = (session.info.get(AUDIT_INFO_REASON) or "", "off" if session.info.get(AUDIT_INFO_OFF) else "on")

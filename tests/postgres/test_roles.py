@@ -435,3 +435,17 @@ def test_only_the_administrators_return_form_offers_reopen(role_window, qtbot, t
     assert _refused(dialog.step_buttons["Reopen…"]) == refused
     dialog.grab().save(f"/tmp/w-roles-{person}-locked-return.png")
     dialog.close()
+
+
+def test_the_demo_built_on_the_server_is_audited_once_for_each_figure(team):
+    # The demo writes its figures in bulk; on a server the triggers audit them, so the program
+    # must not also write its own lines (every figure would then show twice in its History).
+    owner_url, _urls = team
+    with psycopg.connect(_psycopg_url(owner_url)) as connection:
+        figures = connection.execute("SELECT count(*) FROM return_value").fetchone()[0]
+        lines = connection.execute(
+            "SELECT count(*), count(DISTINCT entity_id) FROM audit_event "
+            "WHERE entity = 'return_value' AND action = 'insert' AND field = 'value'"
+        ).fetchone()
+    assert figures > 1000
+    assert lines == (figures, figures)
