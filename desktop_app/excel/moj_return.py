@@ -9,9 +9,9 @@ quarter, every measure a column, with its status), **Completeness** (strand × q
 **Indicators** (each Police and Crime Plan indicator: latest, baseline, status), **Data** (tidy,
 one row per strand × quarter × reported measure, for pivoting) and **Notes** (officers' notes).
 
-Written through `excel.writer`: formula-safe text, styled frozen headers, filters, number
-formats, widths, properties, atomic save. This module gets plain data (`MojReturnData`) from
-the services and imports only `core` (and the sibling indicator pack for its row shape).
+This module holds the plain data (`MojReturnData`) the services hand over; `moj_return_sheets`
+writes it through `excel.writer` (formula-safe text, styled frozen headers, filters, number
+formats, widths, properties, atomic save).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from desktop_app.excel.finance_sheet import FinanceSheetData, SignOff
 from desktop_app.excel.indicator_pack import PackIndicator
@@ -40,7 +39,7 @@ __all__ = [
     "MojReturn",
     "MojReturnData",
     "MojStrand",
-    "write_moj_return_workbook",
+    "Progress",
 ]
 
 SHEET_NAMES = ("Summary", "Providers", "Strands", "Returns", "Completeness", "Indicators", "Data", "Notes")
@@ -216,51 +215,3 @@ class MojReturnData:
     @property
     def title(self) -> str:
         return f"MoJ victims' services return {self.period_label}"
-
-
-def write_moj_return_workbook(
-    data: MojReturnData,
-    target: Path | str,
-    *,
-    progress: Progress | None = None,
-    checkpoint: Callable[[], None] | None = None,
-) -> Path:
-    """Write the workbook to `target` (.xlsx) atomically; returns the path written.
-
-    `progress(fraction, text)` is told before each sheet and before saving, just after
-    `checkpoint()`, which stops the work by raising (the services raise their `Cancelled`
-    there when the officer cancels); nothing is saved then. A target that cannot
-    be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
-    """
-    from desktop_app.excel import moj_return_sheets as sheets
-    from desktop_app.excel.writer import discard, new_workbook, save_atomically, set_properties
-
-    def step(fraction: float, text: str) -> None:
-        # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
-        if checkpoint is not None:
-            checkpoint()
-        if progress is not None:
-            progress(fraction, text)
-
-    # Streamed (write-only): every sheet is a table written whole, laid out for print as it goes.
-    workbook = new_workbook(write_only=True)
-    try:
-        # The Finance sheets belong to six-monthly returns only.
-        builders = [b for b in sheets.BUILDERS if b[0] != "Finance" or data.finance]
-        for number, (name, build) in enumerate(builders):
-            step(number / (len(builders) + 1), f"Writing the {name} sheet")
-            build(workbook, data)
-        step(len(builders) / (len(builders) + 1), "Saving the workbook")
-        set_properties(
-            workbook,
-            data.title,
-            f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
-            description=DEMO_WORDS if data.is_demo else None,
-        )
-        written = save_atomically(workbook, target)
-    except BaseException:
-        discard(workbook)
-        raise
-    if progress is not None:
-        progress(1.0, "Saved")
-    return written

@@ -1,7 +1,8 @@
-"""The sheets of the MoJ return workbook, one function each, in the order they appear.
+"""The sheets of the MoJ return workbook, one function each, in the order they appear, and the
+writer that builds them (`write_moj_return_workbook`).
 
-Each takes the workbook and the plain `MojReturnData`; `BUILDERS` lists them so the writer can
-report progress and honour a cancel between sheets. The Indicators sheet borrows the indicator
+Each takes the workbook and the plain `MojReturnData` (`excel.moj_return`); `BUILDERS` lists
+them so the writer can report progress and honour a cancel between sheets. The Indicators sheet borrows the indicator
 pack's row and status colours, so an indicator reads the same in both workbooks.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -23,10 +25,23 @@ from desktop_app.excel.moj_return import (
     DATA_HEADERS,
     DEMO_WORDS,
     MojReturnData,
+    Progress,
 )
-from desktop_app.excel.writer import COUNT, DATE, MONEY, PERCENT, Formatted, Styled, add_table_sheet
+from desktop_app.excel.writer import (
+    COUNT,
+    DATE,
+    MONEY,
+    PERCENT,
+    Formatted,
+    Styled,
+    add_table_sheet,
+    discard,
+    new_workbook,
+    save_atomically,
+    set_properties,
+)
 
-__all__ = ["BUILDERS", "summary_intro"]
+__all__ = ["BUILDERS", "summary_intro", "write_moj_return_workbook"]
 
 # Excel's own Good / Neutral / Bad cell colours (fill, font), which readers of council papers know.
 _GOOD, _NEUTRAL, _BAD = ("C6EFCE", "006100"), ("FFEB9C", "9C5700"), ("FFC7CE", "9C0006")
@@ -293,3 +308,48 @@ BUILDERS: tuple[tuple[str, Callable[[Workbook, MojReturnData], None]], ...] = (
     ("Notes", notes_sheet),
     ("Finance", finance_sheets),
 )
+
+
+def write_moj_return_workbook(
+    data: MojReturnData,
+    target: Path | str,
+    *,
+    progress: Progress | None = None,
+    checkpoint: Callable[[], None] | None = None,
+) -> Path:
+    """Write the workbook to `target` (.xlsx) atomically; returns the path written.
+
+    `progress(fraction, text)` is told before each sheet and before saving, just after
+    `checkpoint()`, which stops the work by raising (the services raise their `Cancelled`
+    there when the officer cancels); nothing is saved then. A target that cannot
+    be written raises `excel.writer.WorkbookWriteError`, leaving any existing file as it was.
+    """
+    def step(fraction: float, text: str) -> None:
+        # Checked between sheets: each takes a moment, so a cancel is honoured quickly.
+        if checkpoint is not None:
+            checkpoint()
+        if progress is not None:
+            progress(fraction, text)
+
+    # Streamed (write-only): every sheet is a table written whole, laid out for print as it goes.
+    workbook = new_workbook(write_only=True)
+    try:
+        # The Finance sheets belong to six-monthly returns only.
+        builders = [b for b in BUILDERS if b[0] != "Finance" or data.finance]
+        for number, (name, build) in enumerate(builders):
+            step(number / (len(builders) + 1), f"Writing the {name} sheet")
+            build(workbook, data)
+        step(len(builders) / (len(builders) + 1), "Saving the workbook")
+        set_properties(
+            workbook,
+            data.title,
+            f"Victims' services outputs for {data.period_label}: totals per measure and every figure behind them",
+            description=DEMO_WORDS if data.is_demo else None,
+        )
+        written = save_atomically(workbook, target)
+    except BaseException:
+        discard(workbook)
+        raise
+    if progress is not None:
+        progress(1.0, "Saved")
+    return written

@@ -230,8 +230,8 @@ def test_real_data_has_no_demo_words_and_an_empty_notes_sheet_says_so(tmp_path):
         MojReturn,
         MojReturnData,
         MojStrand,
-        write_moj_return_workbook,
     )
+    from desktop_app.excel.moj_return_sheets import write_moj_return_workbook
 
     data = MojReturnData(
         period_label="2030/31 Q1", period_start=dt.date(2030, 4, 1), period_end=dt.date(2030, 6, 30),

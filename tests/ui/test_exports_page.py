@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
 from desktop_app.core.periods import FinancialYear, Quarter
+from desktop_app.paths import resources_dir
 from desktop_app.services.export import FINAL_EXPORT_CHANGED, list_submissions
 from desktop_app.services.returns import completeness_matrix, reopen
 from desktop_app.services.strands import list_strands
@@ -21,7 +22,24 @@ from desktop_app.ui.pages.exports import export_run
 from desktop_app.ui.pages.exports.compare_dialog import NO_CHANGES, CompareDialog
 from desktop_app.ui.pages.exports.page import CONFIRM_FINAL
 
+STYLE_SHEET = (resources_dir() / "style.qss").read_text(encoding="utf-8")
+
 PANEL_SENTENCE = "A total of 90,793 victims were supported directly from this funding."
+
+
+# The message line's backgrounds in resources/style.qss: amber for a notice, red for a problem.
+TINTS = {"#fff4ce": "amber", "#fdecee": "red"}
+
+
+def _tint(label: QLabel) -> str | None:
+    """The colour the officer sees behind the message, drawn with the program's style sheet (the
+    test application has none of its own): sampled at the far end of the line, past the text."""
+    label.setStyleSheet(STYLE_SHEET)
+    try:
+        image = label.grab().toImage()
+        return TINTS.get(image.pixelColor(image.width() - 4, image.height() // 2).name())
+    finally:
+        label.setStyleSheet("")
 
 
 @pytest.fixture
@@ -124,7 +142,7 @@ def test_saving_writes_the_workbook_off_the_ui_thread_and_shows_the_path(qtbot, 
     assert target.is_file()
     assert _summary_totals(target)["Victims supported"] == 90793
     assert str(target) in page.message_label.text()
-    assert page.message_label.objectName() == "formNotice"
+    assert _tint(page.message_label) == "amber"
     assert list_submissions(demo_window.workspace.db) == []  # a plain save records nothing
 
 
@@ -226,7 +244,7 @@ def test_a_folder_as_the_target_shows_the_error_and_changes_nothing(qtbot, demo_
     folder.mkdir()
     page.export_to(folder)
     _wait_for_export(qtbot, page)
-    assert page.message_label.objectName() == "formProblem"
+    assert _tint(page.message_label) == "red"
     assert "The workbook was not saved" in page.message_label.text()
     assert "it is a folder" in page.message_label.text()
     assert folder.is_dir() and list(folder.iterdir()) == []
@@ -250,7 +268,7 @@ def test_a_workbook_open_in_excel_is_reported_and_the_old_file_stays_intact(qtbo
     page.export_to(target)
     _wait_for_export(qtbot, page)
     assert "open in another program" in page.message_label.text()
-    assert page.message_label.objectName() == "formProblem"
+    assert _tint(page.message_label) == "red"
     assert target.read_bytes() == b"the workbook sent last week"
     assert sorted(p.name for p in out.iterdir()) == [target.name]  # no temporary file left
 
@@ -273,7 +291,7 @@ def test_a_final_half_year_return_needs_the_cfos_name_which_the_submission_and_w
     page.final_button.click()
     assert page.active_dialog is None  # no confirmation without the sign-off
     assert "must be signed off by the Chief Finance Officer" in page.message_label.text()
-    assert page.message_label.objectName() == "formProblem"
+    assert _tint(page.message_label) == "red"
     assert list_submissions(db) == []
     qtbot.keyClicks(page.signed_off_edit, "Sam Okafor")
     page.final_button.click()

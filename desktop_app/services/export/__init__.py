@@ -37,9 +37,9 @@ from desktop_app.services.export.submissions import (
 )
 from desktop_app.services.export.workbook import (
     ExportResult,
-    sha256_of,
     write_moj_return,
 )
+from desktop_app.services.file_digest import sha256_of
 
 __all__ = [
     "FINAL_EXPORT_CHANGED", "DataProblem", "ExportPeriod", "ExportPreview",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop_app.services.export.workbook import sha256_of
+from desktop_app.services.file_digest import sha256_of
 from desktop_app.services.temporary_files import remove_stale_temporaries
 from desktop_app.store.database import Database
 from desktop_app.store.models import Submission

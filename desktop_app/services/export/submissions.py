@@ -40,8 +40,8 @@ from desktop_app.services.export.submission_files import tidy_export_folder
 from desktop_app.services.export.workbook import (
     prepare,
     save_workbook,
-    sha256_of,
 )
+from desktop_app.services.file_digest import sha256_of
 from desktop_app.services.output_paths import check_output_file
 from desktop_app.services.validation import RecordNotFound
 from desktop_app.store.audit import current_user

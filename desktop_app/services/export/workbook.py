@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,7 +12,9 @@ from desktop_app.services.progress import CancelCheck, Progress, stop_if_cancell
 from desktop_app.services.export.period import ExportPeriod
 from desktop_app.services.export.preview import ExportPreview, preview_of
 from desktop_app.services.export.snapshot import PeriodSnapshot, read_snapshot
+from desktop_app.services.export.submission_files import tidy_export_folder
 from desktop_app.services.export.workbook_data import read_details, workbook_data
+from desktop_app.services.file_digest import sha256_of
 from desktop_app.services.output_paths import check_output_file
 from desktop_app.services.report import MeasureTotal
 from desktop_app.services.returns.completeness import due_days
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from desktop_app.excel.finance_sheet import SignOff
     from desktop_app.excel.moj_return import MojReturnData
 
-__all__ = ["ExportResult", "sha256_of", "write_moj_return"]
+__all__ = ["ExportResult", "write_moj_return"]
 
 # The share of the progress bar spent reading the database; the sheets and the save take the rest.
 _READING_SHARE = 0.2
@@ -51,15 +52,6 @@ class ExportResult:
     def totals_line(self) -> str:
         """One line for a terminal: `Victims supported 90,793 · ...`."""
         return " · ".join(f"{m.label} {format_count(m.total)}" for m in self.measures)
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of the file's bytes, as 64 hex digits."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 _CANCELLED = "The export was cancelled; no file was written."
@@ -115,7 +107,7 @@ def save_workbook(
     cancelled: CancelCheck | None = None,
 ) -> Path:
     """Write `data` to `target` atomically, with progress after the reading share."""
-    from desktop_app.excel.moj_return import write_moj_return_workbook
+    from desktop_app.excel.moj_return_sheets import write_moj_return_workbook
 
     def scaled(fraction: float, text: str) -> None:
         tell(progress, _READING_SHARE + (1 - _READING_SHARE) * fraction, text)
@@ -140,8 +132,6 @@ def write_moj_return(
     `NothingToExportError` when no return would be counted, `progress.Cancelled`, and
     `excel.writer.WorkbookWriteError` when the target cannot be written.
     """
-    from desktop_app.services.export.submission_files import tidy_export_folder  # it imports this module
-
     started = time.perf_counter()
     check_output_file(db, target, "the MoJ return")
     tidy_export_folder(db, Path(target).expanduser().absolute().parent)

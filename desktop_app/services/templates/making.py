@@ -18,7 +18,7 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.core.wording import plural
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.progress import CancelCheck, Progress, stop_if_cancelled, tell
-from desktop_app.services.export.workbook import sha256_of
+from desktop_app.services.file_digest import sha256_of
 from desktop_app.services.output_paths import check_output_file, check_output_folder
 from desktop_app.services.returns.completeness import due_days
 from desktop_app.services.returns.figures import stored_breakdowns, stored_values

@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from desktop_app.core.periods import Quarter
-from desktop_app.services.export.workbook import sha256_of
+from desktop_app.services.file_digest import sha256_of
 
 __all__ = ["TemplateRunRecord"]
 
