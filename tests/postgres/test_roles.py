@@ -352,6 +352,9 @@ def test_an_officer_keeps_the_register_but_not_the_money_nor_the_sign_off(role_w
     _choose_first_half(exports, qtbot)
     assert _refused(exports.signed_off_edit) == "Only finance can sign off a final six-monthly return."
     assert exports.signed_off_edit.placeholderText() == "Only finance can sign off a final six-monthly return."
+    # The final half-year return is the six-monthly one: not offered, rather than refused after.
+    assert _refused(exports.final_button) == "Only finance can sign off a final six-monthly return."
+    assert exports.save_button.isEnabled()  # a draft of the same half is the officer's to make
     indicators = window.show_page("indicators")
     assert _refused(indicators.settings_button) == "Only an administrator can change an indicator's baseline and target."
     assert not window.people_action.isEnabled()
@@ -367,6 +370,7 @@ def test_finance_has_the_money_and_the_sign_off_but_not_the_people(role_window, 
     exports = window.show_page("exports")
     _choose_first_half(exports, qtbot)
     assert _refused(exports.signed_off_edit) is None and exports.signed_off_edit.isEnabled()
+    assert exports.final_button.isEnabled()
     indicators = window.show_page("indicators")
     assert _refused(indicators.settings_button) is not None
     assert not window.people_action.isEnabled()

@@ -240,11 +240,14 @@ class ExportsPage(Page):
     def _update_buttons(self) -> None:
         refusal = self.preview.refusal if self.preview is not None else EMPTY_TITLE
         can_export = self.preview is not None and self.preview.can_export and not self._busy
-        for button in (self.save_button, self.final_button):
-            button.setEnabled(can_export)
+        # A final half year is the six-monthly grant return, which only finance may sign off.
+        period = self.picker.period()
+        sign_off = self.workspace.person.refusal(Right.SIGN_OFF) if period is not None and period.half else None
+        self.save_button.setEnabled(can_export)
+        self.final_button.setEnabled(can_export and sign_off is None)
         self.save_button.setToolTip(refusal or "Save the MoJ return for the chosen period as an Excel workbook")
         self.final_button.setToolTip(
-            refusal or "Save the workbook to send, lock the returns it includes and record the submission"
+            refusal or sign_off or "Save the workbook to send, lock the returns it includes and record the submission"
         )
         self.picker.setEnabled(not self._busy)
 
