@@ -23,8 +23,12 @@ if TYPE_CHECKING:
     from desktop_app.store.database import Database
 
 __all__ = [
-    "PasswordNeededError", "Workspace", "ensure_demo_database", "is_demo", "open_for_command", "open_workspace",
+    "PasswordNeededError", "Workspace", "WorkspaceClosedError", "ensure_demo_database", "is_demo", "open_for_command", "open_workspace",
 ]
+
+
+class WorkspaceClosedError(StoreError):
+    """The window's database was closed; nothing more is read or written through it."""
 
 
 class Workspace:
@@ -40,14 +44,19 @@ class Workspace:
         # The figures painted before the full opening (None once opened, or when opened at once).
         self.first = first if db is None else None
         self._person = None
+        self.closed = False
 
     @property
     def opened(self) -> bool:
         """Whether the database is open in full (and `db` costs nothing more)."""
-        return self._db is not None
+        return self._db is not None and not self.closed
 
     @property
     def db(self) -> Database:
+        if self.closed:
+            # A late timer must not open the file again: a closed engine reconnects on demand,
+            # and SQLite would make an empty file where the database has gone (a lost drive).
+            raise WorkspaceClosedError(f"{self.name} is closed in this window.")
         if self._db is None:
             if self._failure is not None:
                 raise self._failure  # refused once: the same sentence, not a second attempt
@@ -113,6 +122,7 @@ class Workspace:
         return database_overview(self.db)
 
     def close(self) -> None:
+        self.closed = True
         if self._db is not None:
             self._db.close()
 

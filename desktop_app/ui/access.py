@@ -11,12 +11,12 @@ any case (store/server_rights.py); the guard only saves the person a refusal.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 
 from desktop_app.core.access import Right
 from desktop_app.services.access import CurrentPerson
-from desktop_app.ui.read_only import changes_database, mark_editing
+from desktop_app.ui.read_only import WidgetGuard, changes_database, mark_editing
 
 RIGHT_PROPERTY = "needsRight"
 DOING_PROPERTY = "needsRightFor"
@@ -39,32 +39,22 @@ def right_needed(widget: QObject) -> Right | None:
     return Right.EDIT_WORK if changes_database(widget) else None
 
 
-class AccessGuard(QObject):
+class AccessGuard(WidgetGuard):
     """Keeps every marked widget the person may not use disabled, with the reason as its tooltip."""
 
     def __init__(self, parent: QObject, person: CurrentPerson) -> None:
-        super().__init__(parent)
         self.person = person
-        QApplication.instance().installEventFilter(self)
+        super().__init__(parent)
 
-    def remove(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() not in (QEvent.Type.Show, QEvent.Type.EnabledChange, QEvent.Type.Polish):
-            return False
-        right = right_needed(watched)
+    def refusal(self, widget: QObject) -> str | None:
+        right = right_needed(widget)
         if right is None or self.person.may(right):
-            return False
-        if watched.isEnabled():
-            watched.setEnabled(False)
-        why = self.person.refusal(right, watched.property(DOING_PROPERTY) or None)
-        watched.setToolTip(why)
-        if isinstance(watched, QLineEdit) and watched.placeholderText() != why:
+            return None
+        return self.person.refusal(right, widget.property(DOING_PROPERTY) or None)
+
+    def switched_off(self, widget: QWidget, why: str) -> None:
+        if isinstance(widget, QLineEdit) and widget.placeholderText() != why:
             # A greyed field says nothing by itself: it says who may fill it in, in full.
-            watched.setPlaceholderText(why)
-            wanted = watched.fontMetrics().horizontalAdvance(why) + 24
-            watched.setMinimumWidth(min(wanted, watched.maximumWidth()))
-        return False
+            widget.setPlaceholderText(why)
+            wanted = widget.fontMetrics().horizontalAdvance(why) + 24
+            widget.setMinimumWidth(min(wanted, widget.maximumWidth()))

@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
                 self.settings.setValue("window/page", current.key)
         for page in self._pages.values():
             page.save_state()
+        # Closed for real: the opening's timers still queued must find nothing to do.
+        self._painted_from_first_look = False
         if self.read_only_guard is not None:
             self.read_only_guard.remove()
         if self.access_guard is not None:
@@ -331,8 +333,8 @@ class MainWindow(QMainWindow):
 
         Copied on a pool thread: a whole-file copy of a large database must not hold up the
         window's first seconds. Returns the running task."""
-        if not self.workspace.opened:
-            return None  # the full opening refused the file: there is nothing to copy
+        if not self.workspace.opened or not self.isVisible():
+            return None  # refused by the full opening, or closed since: there is nothing to copy
         # Imported here: the first paint does not need the thread-pool helper.
         from desktop_app.ui.tasks import run_task
 

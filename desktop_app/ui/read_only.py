@@ -10,7 +10,7 @@ write to a read-only file in any case; the guard only saves the officer a refusa
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 EDITS_PROPERTY = "changesDatabase"
 READ_ONLY_BANNER_TEXT = (
@@ -30,8 +30,12 @@ def changes_database(widget: QObject) -> bool:
     return isinstance(widget, QAbstractButton) and bool(widget.property(EDITS_PROPERTY))
 
 
-class ReadOnlyGuard(QObject):
-    """Keeps every marked button of the application disabled while it is installed."""
+class WidgetGuard(QObject):
+    """Watches every widget of the application while installed, and keeps those `refusal`
+    names switched off with its words as their tooltip: whenever one is shown, polished or
+    enabled again by its page, so no page has to know about the guard."""
+
+    _WATCHED = (QEvent.Type.Show, QEvent.Type.EnabledChange, QEvent.Type.Polish)
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
@@ -42,10 +46,26 @@ class ReadOnlyGuard(QObject):
         if app is not None:
             app.removeEventFilter(self)
 
+    def refusal(self, widget: QObject) -> str | None:
+        """Why `widget` must stay off (its tooltip), or None to leave it alone."""
+        raise NotImplementedError
+
+    def switched_off(self, widget: QWidget, why: str) -> None:
+        """Called after `widget` is switched off (a subclass may say more than the tooltip)."""
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        kind = event.type()
-        if kind in (QEvent.Type.Show, QEvent.Type.EnabledChange, QEvent.Type.Polish) and changes_database(watched):
-            if watched.isEnabled():
-                watched.setEnabled(False)
-            watched.setToolTip(READ_ONLY_TIP)
+        if event.type() in self._WATCHED and isinstance(watched, QWidget):
+            why = self.refusal(watched)
+            if why is not None:
+                if watched.isEnabled():
+                    watched.setEnabled(False)
+                watched.setToolTip(why)
+                self.switched_off(watched, why)
         return False
+
+
+class ReadOnlyGuard(WidgetGuard):
+    """Keeps every marked button of the application disabled while it is installed."""
+
+    def refusal(self, widget: QObject) -> str | None:
+        return READ_ONLY_TIP if changes_database(widget) else None
