@@ -123,15 +123,12 @@ def year_report(
     for the same years after every save, and only a change to the data changes the answer.
     Given a `session`, everything (the check that the data has not changed included) is read in
     it, so a caller reading more sees one state of the data."""
-    if session is not None:
-        return cached(
-            db, ("year_report", year.start_year, include_unverified),
-            lambda: year_report_in(session, year, include_unverified=include_unverified), session=session,
-        )
-    return cached(
-        db, ("year_report", year.start_year, include_unverified),
-        lambda: _compute_year_report(db, year, include_unverified=include_unverified),
-    )
+    def compute() -> YearReport:
+        if session is not None:
+            return year_report_in(session, year, include_unverified=include_unverified)
+        return _compute_year_report(db, year, include_unverified=include_unverified)
+
+    return cached(db, ("year_report", year.start_year, include_unverified), compute, session=session)
 
 
 def _compute_year_report(db: Database, year: FinancialYear, *, include_unverified: bool) -> YearReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,9 @@ def old_demo(tmp_path) -> Path:
     with gzip.open(OLD_DEMO, "rb") as packed, open(path, "wb") as unpacked:
         shutil.copyfileobj(packed, unpacked)
     return path
+
+
+def stored_rows(path: Path, queries: dict[str, str]) -> dict[str, list]:
+    """Each query's rows, read with plain sqlite3 (what a migration must leave as it found)."""
+    with sqlite3.connect(path) as connection:
+        return {name: connection.execute(sql).fetchall() for name, sql in queries.items()}

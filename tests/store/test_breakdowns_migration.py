@@ -23,6 +23,7 @@ from desktop_app.store.database import open_database
 from desktop_app.store.migrations import head_revision
 from desktop_app.store.models import ReturnBreakdownValue, Strand
 from tests.published import PUBLISHED_2022_23
+from tests.store.conftest import stored_rows
 
 
 def strand_without_return(db, quarter) -> int:
@@ -45,19 +46,14 @@ _FIGURES = {
 }
 
 
-def _figures(path) -> dict[str, list]:
-    with sqlite3.connect(path) as connection:
-        return {name: connection.execute(sql).fetchall() for name, sql in _FIGURES.items()}
-
-
 def test_upgrading_a_first_release_database_keeps_every_figure_and_brings_the_breakdowns(old_demo):
-    before = _figures(old_demo)
+    before = stored_rows(old_demo, _FIGURES)
     assert len(before["values"]) > 1000 and before["submissions"]
     with open_database(old_demo) as db:
         report = year_report(db, FinancialYear(2022))
         with db.reading() as session:
             catalogue = load_catalogue(session)
-    assert _figures(old_demo) == before
+    assert stored_rows(old_demo, _FIGURES) == before
     assert list(backups_dir_for(old_demo).glob("*before-upgrade.sqlite"))
     assert {k: report.totals[k] for k in PUBLISHED_2022_23} == PUBLISHED_2022_23
     with sqlite3.connect(old_demo) as connection:
@@ -71,7 +67,7 @@ def test_upgrading_a_first_release_database_keeps_every_figure_and_brings_the_br
 
 
 def test_after_the_upgrade_a_breakdown_is_saved_and_the_audit_trail_keeps_growing(old_demo):
-    before = _figures(old_demo)["audit"][0]
+    before = stored_rows(old_demo, _FIGURES)["audit"][0]
     with open_database(old_demo) as db:
         quarter = Quarter.parse("2024/25 Q4")
         result = save_return(
@@ -83,5 +79,5 @@ def test_after_the_upgrade_a_breakdown_is_saved_and_the_audit_trail_keeps_growin
                 select(ReturnBreakdownValue).where(ReturnBreakdownValue.return_id == result.return_id)
             ).all()
             assert [(r.category.key, r.value) for r in rows] == [("age_18_24", 12)]
-    count, last = _figures(old_demo)["audit"][0]
+    count, last = stored_rows(old_demo, _FIGURES)["audit"][0]
     assert count > before[0] and last > before[1]

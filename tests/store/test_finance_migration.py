@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Claim, ExpenditureCategory, FundingLine, FundingStream, Strand, Submission
+from tests.store.conftest import stored_rows
 
 
 _FIGURES = {
@@ -27,13 +28,8 @@ _FIGURES = {
 }
 
 
-def _figures(path) -> dict[str, list]:
-    with sqlite3.connect(path) as connection:
-        return {name: connection.execute(sql).fetchall() for name, sql in _FIGURES.items()}
-
-
 def test_upgrading_a_first_release_database_keeps_every_figure_and_adds_the_money_tables(old_demo):
-    before = _figures(old_demo)
+    before = stored_rows(old_demo, _FIGURES)
     assert before["allocations"] and before["submissions"]
     with open_database(old_demo) as db, db.reading() as session:
         keys = list(session.scalars(select(FundingStream.key)))
@@ -42,7 +38,7 @@ def test_upgrading_a_first_release_database_keeps_every_figure_and_adds_the_mone
         categories = list(session.scalars(select(ExpenditureCategory.key).order_by(ExpenditureCategory.sort_order)))
         unlined = session.scalars(select(Strand).where(Strand.funding_line_id.is_(None))).all()
         submission = session.scalars(select(Submission)).one()
-    after = _figures(old_demo)
+    after = stored_rows(old_demo, _FIGURES)
     # Every figure as it was; the upgrade itself writes no audit rows.
     assert after == before
     assert keys == ["moj-victims-services-grant-2022-25"]
