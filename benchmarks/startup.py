@@ -1,9 +1,10 @@
 """Start-up budget: Commissioning Desk's window against a bare PySide6 window, in one run.
 
 Each measurement is a fresh process (a cold start as an officer sees it), timed from the first
-line of the script — before any import — to the window shown and painted. The Desk's window is
-opened on a copy of the demo database, so its first page (the dashboard) is filled with the
-year's figures; its charts (pyqtgraph) are drawn just after the first paint, timed separately.
+line of the script — before any import — to the window's first paint in a running event loop.
+The Desk's window is opened on a copy of the demo database, so its first page (the dashboard)
+is filled with the year's figures; its charts (pyqtgraph) are drawn just after the first paint,
+timed to their first paint.
 Prints the medians and the ratio of first paints; the goal is at most 3x.
 
     .venv/bin/python benchmarks/startup.py [--runs 7] [--large FILE]
@@ -25,26 +26,53 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from databases import benchmark_databases  # noqa: E402
 
-BARE = r"""
+# Both are timed in a running event loop, as an officer's window is: a forced `repaint()` right
+# after `show()` would paint before anything queued runs, and so hide work that a real start-up
+# does before the window system's first expose. The same event filter watches both.
+WATCH = r"""
 import time; start = time.perf_counter()
-from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
-app = QApplication([])
-window = QMainWindow(); window.setCentralWidget(QLabel("Hello")); window.resize(1280, 800)
-window.show(); window.repaint()
-print(time.perf_counter() - start)
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+times = {}
+
+class Watch(QObject):
+    def __init__(self, window, done):
+        super().__init__()
+        self.window, self.done = window, done
+
+    def eventFilter(self, watched, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            if watched is self.window and "painted" not in times:
+                times["painted"] = time.perf_counter() - start
+            elif type(watched).__name__.endswith("Chart") and "charts" not in times:
+                times["charts"] = time.perf_counter() - start
+            if all(key in times for key in self.done):
+                QTimer.singleShot(0, QApplication.instance().quit)
+        return False
 """
 
-DESK = r"""
-import time; start = time.perf_counter()
+BARE = WATCH + r"""
+from PySide6.QtWidgets import QLabel, QMainWindow
+app = QApplication([])
+window = QMainWindow(); window.setCentralWidget(QLabel("Hello")); window.resize(1280, 800)
+watch = Watch(window, ("painted",)); app.installEventFilter(watch)
+window.show()
+QTimer.singleShot(60_000, app.quit)
+app.exec()
+print(times["painted"])
+"""
+
+DESK = WATCH + r"""
 import sys
 from PySide6.QtCore import QSettings
 from desktop_app.app import build_main_window, dispose_window
 window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
-window.show(); window.repaint()
-first_paint = time.perf_counter() - start
-from PySide6.QtWidgets import QApplication
-QApplication.processEvents(); window.repaint()  # the dashboard's charts, drawn just after
-print(first_paint, time.perf_counter() - start)
+window.resize(1280, 800)
+watch = Watch(window, ("painted", "charts")); QApplication.instance().installEventFilter(watch)
+window.show()
+QTimer.singleShot(60_000, QApplication.instance().quit)
+QApplication.instance().exec()
+print(times["painted"], times["charts"])
 dispose_window(window)
 """
 

@@ -88,8 +88,7 @@ class Launcher:
         _LIVE_WINDOWS.add(window)
         # Just after the first paint: the full opening (painted from a first look), then the
         # copy; each dropped if the window goes first.
-        QTimer.singleShot(0, window, window.finish_opening)
-        QTimer.singleShot(0, window, window.take_opening_backup)
+        window.after_first_paint(window.finish_opening)
         old, self.window = self.window, window
         if old is not None:
             dispose_window(old)

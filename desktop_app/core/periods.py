@@ -20,6 +20,7 @@ __all__ = [
     "Quarter",
     "parse_period",
     "quarters_between",
+    "span_years",
 ]
 
 # The financial year starts in April; every period boundary is computed from this.
@@ -372,3 +373,11 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     while quarters[-1] != last:
         quarters.append(quarters[-1].next())
     return quarters
+
+
+def span_years(start: dt.date, end: dt.date) -> list[int]:
+    """The financial years (by start year) that a span of dates touches, in order."""
+    if end < start:
+        return []
+    first, last = FinancialYear.containing(start).start_year, FinancialYear.containing(end).start_year
+    return list(range(first, last + 1))

@@ -17,7 +17,7 @@ from desktop_app.core.ceilings import MONEY_CEILING_PENCE, money_ceiling_message
 from desktop_app.core.field_errors import FieldError
 from desktop_app.core.names import lookalike, lookalike_warning, name_errors
 from desktop_app.core.money import format_pence
-from desktop_app.core.periods import FinancialYear
+from desktop_app.core.periods import FinancialYear, span_years
 from desktop_app.core.wording import format_date
 from desktop_app.services.changes import FUNDING, Changed
 from desktop_app.services.validation import RecordNotFound, refuse_if_any
@@ -39,14 +39,6 @@ __all__ = [
 ]
 
 _MAX_TEXT = 200
-
-
-def span_years(start: dt.date, end: dt.date) -> list[int]:
-    """The financial years (by start year) that a span of dates touches, in order."""
-    if end < start:
-        return []
-    first, last = FinancialYear.containing(start).start_year, FinancialYear.containing(end).start_year
-    return list(range(first, last + 1))
 
 
 @dataclass(frozen=True)

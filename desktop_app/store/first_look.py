@@ -129,19 +129,56 @@ class FirstLookReader:
             StrandDates(sid, _date(s), _date(e)) for sid, s, e in self._db.execute(query, (end.isoformat(), start.isoformat()))
         ]
 
-    def money(self, year: int) -> tuple[int, int, bool]:
-        """(allocated, budget, whether the year has any of either) over the funding streams."""
-        budget = self._db.execute(
-            "SELECT sum(b.amount_pence), count(*) FROM budget b JOIN funding_stream f ON f.id = b.funding_stream_id "
-            "WHERE b.financial_year = ?",
-            (year,),
-        ).fetchone()
-        allocated = self._db.execute(
-            "SELECT sum(a.amount_pence), count(*) FROM allocation a JOIN strand s ON s.id = a.strand_id "
-            "JOIN funding_stream f ON f.id = s.funding_stream_id WHERE a.financial_year = ?",
-            (year,),
-        ).fetchone()
-        return int(allocated[0] or 0), int(budget[0] or 0), bool(budget[1] or allocated[1])
+    def _charted(self, columns: str, join: str, group: str, year: int) -> list[tuple]:
+        # The charted measure's figures (victims supported) over the year's counted returns,
+        # below their ceilings, as `services.dashboard.series` sums them.
+        query = (
+            f"SELECT {columns}, sum(v.value) FROM return_period p CROSS JOIN return r ON r.period_id = p.id "  # noqa: S608 - our names
+            "CROSS JOIN return_value v ON v.return_id = r.id JOIN measure m ON m.id = v.measure_id "
+            f"JOIN strand s ON s.id = r.strand_id {join} "
+            "WHERE p.financial_year = ? AND r.status IN (?, ?) AND m.charted = 1 AND v.value <= m.ceiling "
+            f"GROUP BY {group}"
+        )
+        return self._db.execute(query, (year, *COUNTED)).fetchall()
+
+    def victims_by_category(self, year: int) -> list[tuple[str, str, int, int]]:
+        """(service category key, name, quarter number, victims) over the year's counted returns."""
+        return self._charted(
+            "c.key, c.name, p.quarter", "JOIN service_category c ON c.id = s.service_category_id",
+            "c.key, c.name, p.quarter", year,
+        )
+
+    def victims_by_provider(self, year: int) -> list[tuple[int, str, int]]:
+        """(provider id, name, victims) over the year's counted returns."""
+        return self._charted("o.id, o.name", "JOIN provider o ON o.id = s.provider_id", "o.id, o.name", year)
+
+    def funding_streams(self) -> list[tuple[int, str | None, str, dt.date, dt.date]]:
+        """(id, key, name, start, end) of every funding stream, by name."""
+        query = "SELECT id, key, name, start_date, end_date FROM funding_stream ORDER BY name"
+        return [(sid, key, name, _date(s), _date(e)) for sid, key, name, s, e in self._db.execute(query)]
+
+    def money_by_stream(self) -> tuple[dict, dict, dict]:
+        """Budget, allocated and claimed pence keyed by (funding stream id, financial year)."""
+        budgets = {
+            (stream, int(y)): int(p or 0)
+            for stream, y, p in self._db.execute("SELECT funding_stream_id, financial_year, amount_pence FROM budget")
+        }
+        allocated = {
+            (stream, int(y)): int(p or 0)
+            for stream, y, p in self._db.execute(
+                "SELECT s.funding_stream_id, a.financial_year, sum(a.amount_pence) FROM allocation a "
+                "JOIN strand s ON s.id = a.strand_id GROUP BY s.funding_stream_id, a.financial_year"
+            )
+        }
+        claimed = {
+            (stream, int(y)): int(p or 0)
+            for stream, y, p in self._db.execute(
+                "SELECT s.funding_stream_id, p.financial_year, sum(c.amount_pence) FROM claim c "
+                "JOIN strand s ON s.id = c.strand_id JOIN return_period p ON p.id = c.period_id "
+                "GROUP BY s.funding_stream_id, p.financial_year"
+            )
+        }
+        return budgets, allocated, claimed
 
 
 def _reference_hash() -> str:

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.context.current_period = workspace.first.period if first_look else current_reporting_period(workspace.db)
         self._pages: dict[str, Page] = {}
         self._backup_task = None
+        self._after_first_paint: list = []  # the opening's next steps (`after_first_paint`)
         self.disposed = False  # set by `desktop_app.app.dispose_window`
         self._close_confirmed = False
         # The first page shows a first look at the file until `finish_opening` (even if something
@@ -306,23 +307,48 @@ class MainWindow(QMainWindow):
             self.access_guard.remove()
         super().closeEvent(event)
 
-    def finish_opening(self) -> None:
-        """Open the database in full, once the window has painted from its first look.
+    def after_first_paint(self, step) -> None:
+        """Run `step` just after the window's first paint (the full opening, the backup).
 
-        The pages built so far (the first page) then hear of a change of everything and read
-        it all; a refusal found only now (damage SQLite's check sees) goes to the launcher."""
-        if not self._painted_from_first_look or self.disposed:
+        Not on a zero timer from the start: Qt hands queued calls out before the window system's
+        first expose, so the officer would wait for them to see anything at all."""
+        self._after_first_paint.append(step)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        steps, self._after_first_paint = self._after_first_paint, []
+        for step in steps:
+            QTimer.singleShot(0, self, step)
+
+    def finish_opening(self) -> None:
+        """The opening's steps after the first paint: open the database in full when the window
+        painted from its first look, then take the opening's backup copy.
+
+        The first page may first draw more from the look (the dashboard draws its charts). The
+        pages built so far then hear of a change of everything and read it all; a refusal found
+        only now (damage SQLite's check sees) goes to the launcher."""
+        if self.disposed:
             return
-        self._painted_from_first_look = False
-        try:
-            self.workspace.db
-        except REFUSALS as error:
-            self.statusBar().showMessage(f"{self.workspace.name} could not be opened: {error}")
-            if self.actions is not None and hasattr(self.actions, "opening_failed"):
-                self.actions.opening_failed(self, error)
-            return
-        self.context.publish(Changed(ALL_KINDS))
-        QTimer.singleShot(0, self, self._finish_interrupted_exports)
+        if self._painted_from_first_look:
+            page = self.current_page()
+            if page is not None and not self.workspace.opened and page.finish_first_look():
+                # The page drew more from the first look (the dashboard's charts): those are put
+                # on screen now (a queued repaint would come after the next step), then the file
+                # is opened in full.
+                self.repaint()
+                QTimer.singleShot(0, self, self.finish_opening)
+                return
+            self._painted_from_first_look = False
+            try:
+                self.workspace.db
+            except REFUSALS as error:
+                self.statusBar().showMessage(f"{self.workspace.name} could not be opened: {error}")
+                if self.actions is not None and hasattr(self.actions, "opening_failed"):
+                    self.actions.opening_failed(self, error)
+                return
+            self.context.publish(Changed(ALL_KINDS))
+            QTimer.singleShot(0, self, self._finish_interrupted_exports)
+        QTimer.singleShot(0, self, self.take_opening_backup)
 
     def _finish_interrupted_exports(self) -> None:
         if not self.disposed and self.workspace.opened:

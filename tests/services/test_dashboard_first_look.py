@@ -1,7 +1,8 @@
-"""The figures the window paints first (sqlite3 only) are the full dashboard's, card for card.
+"""The figures and charts the window paints first (sqlite3 only) are the full dashboard's,
+card for card and bar for bar.
 
 The window replaces them with `dashboard()`'s a moment later: any difference would show as a
-figure that changes by itself just after the window opens.
+figure or a bar that changes by itself just after the window opens.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def _full(path, today):
         db.close()
 
 
+def _same_charts(first, board) -> None:
+    """Every bar of the four charts drawn from the first look is the full dashboard's."""
+    assert first.charts is not None
+    assert first.charts.victims == board.victims
+    assert first.charts.providers == board.providers
+    assert first.charts.money == board.money
+    assert first.charts.completeness == board.completeness
+
+
 def test_the_first_paint_shows_the_demo_dashboard_figures_and_the_published_ones(demo_path):
     years, year, board = _full(demo_path, SPRING_2023)
     first = first_figures(demo_path, today=SPRING_2023)
@@ -43,6 +53,8 @@ def test_the_first_paint_shows_the_demo_dashboard_figures_and_the_published_ones
     assert list(first.years) == years and first.year == year == FinancialYear(2022)
     assert first.headlines == board.headlines
     assert first.basis_words == board.basis_words
+    _same_charts(first, board)
+    assert first.charts.victims.total == PUBLISHED_2022_23["victims_supported"]
     shown = {h.key: h.value for h in first.headlines}
     assert shown["victims_supported"] == PUBLISHED_2022_23["victims_supported"]
     for key, published in PUBLISHED_2022_23.items():
@@ -69,11 +81,16 @@ def test_a_real_database_mid_year_opens_on_the_same_year_with_the_same_figures(d
         assert first.year == year == FinancialYear(2024) and list(first.years) == years
         assert first.headlines == board.headlines
         assert first.basis_words == board.basis_words
+        _same_charts(first, board)
+        states = {state for q in first.charts.completeness for state, n in q.counts.items() if n}
+        if today == LATER:
+            assert {"draft", "submitted", "verified", "overdue"} <= states
 
 
 def test_an_empty_database_paints_no_year(db_path):
     first = first_figures(db_path)
     assert first is not None and first.is_empty and first.year is None and first.headlines == ()
+    assert first.charts is None
 
 
 def test_a_file_that_is_not_plainly_a_current_database_is_left_to_the_full_opening(demo_path, tmp_path):
@@ -106,3 +123,4 @@ def test_the_first_paint_opens_on_the_current_reporting_period_as_the_full_windo
             db.close()
         assert first.period == period and first.year == year == period.year
         assert first.headlines == board.headlines
+        _same_charts(first, board)

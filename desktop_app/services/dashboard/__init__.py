@@ -15,7 +15,8 @@ frozen dataclasses, so the page holds no SQL and a test can check every figure w
 `dashboard_years` lists the years there is something to show; `default_dashboard_year` picks
 the one the page opens on (see its docstring for the rule).
 
-`first_look` reads the headline figures the window paints first without SQLAlchemy (see there);
+`first_look` reads the headline figures and the charts' series the window paints first without
+SQLAlchemy (see there); `charts` holds what the charts draw and the folds both readings share;
 the rest is in `year`, imported on first use so that importing this package stays cheap.
 """
 
@@ -42,10 +43,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if not name.startswith("__") and name != "year":
+    if not name.startswith("__") and name not in ("charts", "year"):
         import importlib
 
-        year = importlib.import_module(f"{__name__}.year")
-        if hasattr(year, name):
-            return getattr(year, name)
+        # The charts' dataclasses need no ORM: only the rest loads `year` (and SQLAlchemy).
+        for module in ("charts", "year"):
+            found = importlib.import_module(f"{__name__}.{module}")
+            if hasattr(found, name):
+                return getattr(found, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,10 @@
-"""The dashboard's headline figures as the window paints them first, read without SQLAlchemy.
+"""The dashboard's headline figures and charts as the window paints them first, without SQLAlchemy.
 
-The same cards `dashboard()` gives (the same headline functions, the same completeness rule
-from `core.completeness`, the same default year), from a handful of sqlite3 reads
-(`store.first_look`): the window is on screen with its figures while the ORM, the full
-dashboard and the charts load just after. tests/services/test_dashboard_first_look.py holds
-the two to the same figures.
+The same cards and series `dashboard()` gives (the same headline functions, the same folds of
+`charts`, the same completeness rule from `core.completeness`, the same default year), from a
+handful of sqlite3 reads (`store.first_look`): the window is on screen with its figures, and
+its charts just after, while the ORM and the full dashboard load after that.
+tests/services/test_dashboard_first_look.py holds the two to the same figures.
 """
 
 from __future__ import annotations
@@ -13,9 +13,19 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.completeness import DONE_STATES, NOT_DUE, NOT_RUNNING, return_state, runs_in
+from desktop_app.core.completeness import return_state, runs_in
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.reporting_period import reporting_quarter
+from desktop_app.core.suppression import DEFAULT_THRESHOLD, parse_threshold
+from desktop_app.core.suppression import SETTING_KEY as THRESHOLD_KEY
+from desktop_app.services.dashboard.charts import (
+    ChartSeries,
+    CompletenessQuarter,
+    count_completeness,
+    fold_money,
+    fold_providers,
+    fold_victims,
+)
 from desktop_app.services.dashboard.headlines import (
     Headline,
     basis_words,
@@ -47,6 +57,8 @@ class FirstFigures:
     year: FinancialYear | None
     headlines: tuple[Headline, ...]
     basis_words: str
+    charts: ChartSeries | None  # what the four charts draw, for `year` (None without a year)
+    small_number_threshold: int = DEFAULT_THRESHOLD  # the charts' labels suppress below it
 
 
 @dataclass(frozen=True)
@@ -82,13 +94,15 @@ def choose_default_year(
     return years[0]
 
 
-def _completeness(reader: FirstLookReader, year: FinancialYear, days: int, today: dt.date) -> tuple[int, int]:
-    """(done, expected) over the year's quarters, as the completeness matrix counts its cells."""
+def _completeness(
+    reader: FirstLookReader, year: FinancialYear, days: int, today: dt.date
+) -> tuple[CompletenessQuarter, ...]:
+    """The year's returns per quarter by state, as the completeness matrix counts its cells."""
     received = reader.returns_by_quarter(year.start_year)
     strands = {s.id: s for s in reader.strands_running(year.start, year.end)}
     # A strand that sent a return but no longer runs in the year still has that return counted.
     sent = {strand_id for strand_id, _quarter in received}
-    done = expected = 0
+    states = []
     for quarter in year.quarters():
         due = quarter.due_date(days)
         for strand_id in strands.keys() | sent:
@@ -96,11 +110,8 @@ def _completeness(reader: FirstLookReader, year: FinancialYear, days: int, today
             runs = strand is not None and runs_in(strand.start, strand.end, quarter)
             state = return_state(received.get((strand_id, quarter.number)), runs=runs, quarter=quarter, due=due,
                                  today=today)
-            if state in (NOT_RUNNING, NOT_DUE):
-                continue
-            expected += 1
-            done += state in DONE_STATES
-    return done, expected
+            states.append((quarter.number, state))
+    return count_completeness(year, states)
 
 
 def _year_totals(reader: FirstLookReader, year: FinancialYear, measures) -> tuple[_Totals, int]:
@@ -115,6 +126,7 @@ def _year_totals(reader: FirstLookReader, year: FinancialYear, measures) -> tupl
 def _figures(reader: FirstLookReader, today: dt.date) -> FirstFigures:
     settings = reader.settings()
     demo = settings.get("is_demo") == "yes"
+    threshold = parse_threshold(settings.get(THRESHOLD_KEY))
     empty = not (reader.count("provider") or reader.count("strand") or reader.count("return"))
     years = sorted(
         (FinancialYear(y) for y in reader.years_with_returns() | reader.years_with_budgets()),
@@ -126,31 +138,43 @@ def _figures(reader: FirstLookReader, today: dt.date) -> FirstFigures:
     else:
         year = choose_default_year(years, demo=demo, statuses=reader.statuses_by_year())
     if year is None:
-        return FirstFigures(demo, empty, (), period, None, (), "")
+        return FirstFigures(demo, empty, (), period, None, (), "", None, threshold)
     previous_year = year.previous()
     measures = reader.headline_measures()
     report, unverified = _year_totals(reader, year, measures)
     previous, _unverified = _year_totals(reader, previous_year, measures)
     headlines = [count_headline(m.key, m.title, m.detail, report, previous) for m in measures]
     days = _due_days(settings)
-    done, expected = _completeness(reader, year, days, today)
-    before_done, before_expected = _completeness(reader, previous_year, days, today)
+    completeness = _completeness(reader, year, days, today)
+    done, expected = sum(q.done for q in completeness), sum(q.expected for q in completeness)
+    before = _completeness(reader, previous_year, days, today)
+    before_done, before_expected = sum(q.done for q in before), sum(q.expected for q in before)
     headlines.append(
         percent_headline(
             "returns_complete", "Returns complete", year, done, expected,
             (before_done, before_expected) if before_expected else None,
         )
     )
-    allocated, budget, _any = reader.money(year.start_year)
-    last_allocated, last_budget, _last_any = reader.money(previous_year.start_year)
+    money = fold_money(reader.funding_streams(), *reader.money_by_stream(), year)
+    by_year = {m.financial_year: m for m in money}
+    this, last = by_year.get(year.start_year), by_year.get(previous_year.start_year)
+    allocated, budget = (this.allocated_pence, this.budget_pence) if this else (0, 0)
+    last_allocated, last_budget = (last.allocated_pence, last.budget_pence) if last else (0, 0)
     headlines.append(
         money_headline(
             "allocated", "Allocated", year, allocated, budget,
             last_allocated if (last_allocated or last_budget) else None,
         )
     )
+    charts = ChartSeries(
+        victims=fold_victims(reader.victims_by_category(year.start_year), year),
+        providers=fold_providers(reader.victims_by_provider(year.start_year)),
+        money=money,
+        completeness=completeness,
+    )
     return FirstFigures(
-        demo, empty, tuple(years), period, year, tuple(headlines), basis_words(report.returns_counted, unverified)
+        demo, empty, tuple(years), period, year, tuple(headlines), basis_words(report.returns_counted, unverified),
+        charts, threshold,
     )
 
 

@@ -23,7 +23,7 @@ from desktop_app.services.dashboard.headlines import (
     money_headline,
     percent_headline,
 )
-from desktop_app.services.dashboard.series import (
+from desktop_app.services.dashboard.charts import (
     COMPLETENESS_STATES,
     OTHER_PROVIDERS,
     OTHER_SERVICES,
@@ -31,11 +31,11 @@ from desktop_app.services.dashboard.series import (
     CompletenessQuarter,
     ProviderBar,
     QuarterlyVictims,
-    completeness_by_quarter,
-    quarterly_victims,
-    top_providers,
+    StreamMoney,
+    YearMoney,
+    fold_money,
 )
-from desktop_app.services.funding import span_years
+from desktop_app.services.dashboard.series import completeness_by_quarter, quarterly_victims, top_providers
 from desktop_app.services.indicators import list_indicators
 from desktop_app.services.report import year_report
 from desktop_app.store.database import Database, is_demo
@@ -69,35 +69,6 @@ __all__ = [
 ]
 
 _SHORT_TITLE = 64
-
-
-@dataclass(frozen=True)
-class StreamMoney:
-    """One funding stream's year: its budget, what its strands hold and what they have claimed."""
-
-    key: str
-    name: str
-    budget_pence: int
-    allocated_pence: int
-    claimed_pence: int
-
-    @property
-    def short_name(self) -> str:
-        """A name a bar label has room for: the stream's key, e.g. "Core"."""
-        return self.key.replace("_", " ").capitalize() if len(self.key) <= 12 else self.name.split()[0]
-
-
-@dataclass(frozen=True)
-class YearMoney:
-    """One financial year of the funding streams: the budget and what strands hold, in pence."""
-
-    financial_year: int
-    label: str
-    budget_pence: int
-    allocated_pence: int
-    shown: bool  # the year the dashboard is showing
-    claimed_pence: int = 0
-    streams: tuple[StreamMoney, ...] = ()  # the same year, stream by stream
 
 
 @dataclass(frozen=True)
@@ -168,9 +139,6 @@ def _money(session: Session, year: FinancialYear) -> tuple[YearMoney, ...]:
         select(FundingStream.id, FundingStream.key, FundingStream.name, FundingStream.start_date, FundingStream.end_date)
         .order_by(FundingStream.name)
     ).all()
-    years: set[int] = set()
-    for _id, _key, _name, start, end in streams:
-        years.update(span_years(start, end))
     budgets = {
         (stream, y): int(p or 0)
         for stream, y, p in session.execute(select(Budget.funding_stream_id, Budget.financial_year, Budget.amount_pence))
@@ -192,30 +160,7 @@ def _money(session: Session, year: FinancialYear) -> tuple[YearMoney, ...]:
             .group_by(Strand.funding_stream_id, ReturnPeriod.financial_year)
         )
     }
-    years.update(y for _s, y in (*budgets, *allocated, *claimed))
-    result = []
-    for y in sorted(years):
-        parts = tuple(
-            StreamMoney(
-                key=key or f"stream-{sid}", name=name, budget_pence=budgets.get((sid, y), 0),
-                allocated_pence=allocated.get((sid, y), 0), claimed_pence=claimed.get((sid, y), 0),
-            )
-            for sid, key, name, start, end in streams
-            # A stream shows in the years it spans, and in any other year that holds its money.
-            if y in span_years(start, end) or (sid, y) in budgets or (sid, y) in allocated or (sid, y) in claimed
-        )
-        result.append(
-            YearMoney(
-                financial_year=y,
-                label=FinancialYear(y).label,
-                budget_pence=sum(p.budget_pence for p in parts),
-                allocated_pence=sum(p.allocated_pence for p in parts),
-                shown=y == year.start_year,
-                claimed_pence=sum(p.claimed_pence for p in parts),
-                streams=parts,
-            )
-        )
-    return tuple(result)
+    return fold_money(streams, budgets, allocated, claimed, year)
 
 
 def _basis_words(report) -> str:

@@ -84,6 +84,12 @@ class Page(QWidget):
     def on_data_changed(self, changed: Changed) -> None:
         """Refresh what this page shows if `changed` touches it."""
 
+    def finish_first_look(self) -> bool:
+        """Draw what else the window's first look at the file holds for this page, before the
+        file is opened in full; True if something was drawn (the window opens the file after
+        that paint). Most pages have nothing more to draw."""
+        return False
+
     def _on_data_published(self, changed: Changed) -> None:
         # A page the officer cannot see does not refresh on every save (with many years of
         # returns that cost more than the save): it catches up in `catch_up` when shown.

@@ -1,7 +1,7 @@
 """What every dashboard chart shares: a titled card, a white plot, a legend, hover and export.
 
-Only the dashboard's chart modules import pyqtgraph, so the library loads when the dashboard is
-first shown. A chart makes its plot items once; `set_series` feeds them new data with
+Only the chart modules import pyqtgraph (through `ui.charting`), so the library loads just after
+the dashboard's first paint. A chart makes its plot items once; `set_series` feeds them new data with
 `setOpts` (pyqtgraph's `setData` for bars), so a refresh never rebuilds a widget.
 
 Hovering a bar shows its exact figures in a label on the plot; clicking it emits `bar_clicked`
@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import (
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.suppression import DEFAULT_THRESHOLD
+from desktop_app.ui.charting import ImageExporter, pg
 from desktop_app.ui.pages.dashboard.chart_parts import (
     AXIS,
     MUTED,
@@ -114,8 +113,10 @@ class BarChart(QFrame):
         self.view.setBackground("w")
         self.view.setAccessibleName(self.title)
         self.view.ci.layout.setContentsMargins(4, 2, 10, 4)
-        self.plot: pg.PlotItem = self.view.addPlot(row=0, col=0, axisItems={"left": left, "bottom": bottom})
-        self.plot.setMenuEnabled(False)
+        # No context menus (the charts do not zoom or pan): made without them, not made and hidden.
+        self.plot: pg.PlotItem = self.view.addPlot(
+            row=0, col=0, axisItems={"left": left, "bottom": bottom}, enableMenu=False
+        )
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.vb.setDefaultPadding(0)

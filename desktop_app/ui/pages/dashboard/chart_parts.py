@@ -1,15 +1,14 @@
 """The dashboard charts' palette and parts: axes that read as officers write numbers, names on
-an axis, and legend swatches. Only the dashboard's chart modules import pyqtgraph."""
+an axis, and legend swatches. Only the chart modules import pyqtgraph (through `ui.charting`)."""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.money import format_pence_short
+from desktop_app.ui.charting import ItemSample, pg
 
 # Okabe & Ito's palette: told apart by readers with any common colour-vision deficiency.
 BLUE = "#0072B2"

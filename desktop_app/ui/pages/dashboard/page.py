@@ -39,6 +39,7 @@ from desktop_app.ui.widgets.page_header import PageHeader
 
 if TYPE_CHECKING:  # the first paint comes before the ORM: the full dashboard is imported after
     from desktop_app.services.dashboard import Dashboard
+    from desktop_app.services.dashboard.charts import ChartSeries
 
 # Tall enough for eleven provider names and a two-row legend, short enough that both rows of
 # charts fit under the figures on a 1366 × 768 laptop.
@@ -54,6 +55,7 @@ class DashboardPage(Page):
     def __init__(self, context: PageContext, parent=None) -> None:
         super().__init__(context, parent)
         self.data: Dashboard | None = None
+        self._first: FirstFigures | None = None  # the first look's figures, until the full ones
         self._stale = False
         self._build()
         self._connect_signals()
@@ -154,8 +156,15 @@ class DashboardPage(Page):
 
     def _build_charts(self) -> None:
         from desktop_app.ui.pages.dashboard.progress_charts import AllocationChart, CompletenessChart
-        from desktop_app.services.small_numbers import small_number_threshold
         from desktop_app.ui.pages.dashboard.victims_charts import QuarterlyVictimsChart, TopProvidersChart
+
+        first = self._first if self.data is None else None  # still showing the first look
+        if first is not None:
+            threshold = first.small_number_threshold
+        else:
+            from desktop_app.services.small_numbers import small_number_threshold
+
+            threshold = small_number_threshold(self.workspace.db)
 
         content = self._content
         charts = (
@@ -164,19 +173,23 @@ class DashboardPage(Page):
             AllocationChart(content),
             CompletenessChart(content),
         )
-        threshold = small_number_threshold(self.workspace.db)
         for index, (frame, chart) in enumerate(zip(self._chart_frames, charts)):
             chart.small_number_threshold = threshold
             chart.settings = self.context.settings  # where "Save PNG…" last saved
             chart.setMinimumHeight(CHART_HEIGHT)
             self.chart_grid.replaceWidget(frame, chart)
             frame.deleteLater()
+            # Shown now, not by the layout's queued call: the window paints the charts at once.
+            chart.setVisible(frame.isVisibleTo(content))
+            frame.hide()
             chart.bar_clicked.connect(self._on_chart_bar_clicked)
         self._chart_frames = []
         self._charts = charts
         content.layout().activate()  # lay the charts out now, so they have their size at once
         if self.data is not None:
             self._show_series(self.data, self.current_year())
+        elif first is not None and first.charts is not None:
+            self._show_series(first.charts, first.year)
 
     # ------------------------------------------------------------------ data
 
@@ -200,6 +213,7 @@ class DashboardPage(Page):
 
     def _show_first(self, first: FirstFigures) -> None:
         """The headline figures of the first look, until the full dashboard replaces them."""
+        self._first = first
         self._fill_years(list(first.years), first.year)
         if first.year is None:
             self.year_span_label.setText("")
@@ -236,6 +250,7 @@ class DashboardPage(Page):
 
         data = dashboard(self.workspace.db, year)
         self.data = data
+        self._first = None
         self.year_span_label.setText(f"{long_date(year.start)} to {long_date(year.end)}")
         self.figures.set_headlines(data.headlines)
         self.basis_label.setText(f"{data.basis_words} Changes compare with {year.previous().label}.")
@@ -246,7 +261,16 @@ class DashboardPage(Page):
         # Tiles arriving after the first paint grow the page: lay it out now, not a turn later.
         self._content.layout().activate()
 
-    def _show_series(self, data: Dashboard, year: FinancialYear) -> None:
+    def finish_first_look(self) -> bool:
+        """The charts, drawn from the first look just after the first paint (and pyqtgraph's
+        import), before the file is opened in full; the full dashboard feeds them again then."""
+        first = self._first
+        if self._charts is not None or first is None or first.charts is None or not self.isVisible():
+            return False
+        self._build_charts()
+        return True
+
+    def _show_series(self, data: Dashboard | ChartSeries, year: FinancialYear) -> None:
         victims, providers, money, completeness = self._charts
         victims.set_series(data.victims)
         providers.set_series(data.providers, year)

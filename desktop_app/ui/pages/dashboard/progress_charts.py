@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.money import format_pence, format_pence_short
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear
-from desktop_app.services.dashboard import (
+from desktop_app.services.dashboard.charts import (
     COMPLETENESS_STATES,
     CompletenessQuarter,
     StreamMoney,
     YearMoney,
 )
+from desktop_app.ui.charting import pg
 from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
 from desktop_app.ui.pages.dashboard.targets import CompletenessTarget, YearTarget
 from desktop_app.ui.pages.dashboard.chart_parts import (

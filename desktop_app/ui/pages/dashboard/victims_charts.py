@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.suppression import suppress_count
 from desktop_app.core.periods import FinancialYear
-from desktop_app.services.dashboard import OTHER_SERVICES, ProviderBar, QuarterlyVictims
+from desktop_app.services.dashboard.charts import OTHER_SERVICES, ProviderBar, QuarterlyVictims
+from desktop_app.ui.charting import pg
 from desktop_app.ui.pages.dashboard.chart_base import BarChart, Hit
 from desktop_app.ui.pages.dashboard.targets import ProviderTarget, QuarterTarget
 from desktop_app.ui.pages.dashboard.chart_parts import (

@@ -1,7 +1,7 @@
 """One indicator's trend: its readings over time against the baseline and the target.
 
-The only module that imports pyqtgraph, so the library loads when the Indicators page is first
-shown. The plot items are made once and fed new data with `setData` when the selection changes.
+Only the chart modules import pyqtgraph (through `ui.charting`), so the library loads when the
+Indicators page is first shown, if the dashboard has not loaded it. The plot items are made once and fed new data with `setData` when the selection changes.
 Points are coloured by status (and shaped by it, for readers who cannot tell the colours
 apart); hovering near a point says its period, value and status.
 """
@@ -12,8 +12,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPolygon
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
@@ -22,6 +20,7 @@ from desktop_app.core.indicator_status import Status
 from desktop_app.core.suppression import DEFAULT_THRESHOLD
 from desktop_app.core.vocabulary import IndicatorUnit
 from desktop_app.services.indicators import IndicatorRow, ReadingRow
+from desktop_app.ui.charting import ImageExporter, pg
 from desktop_app.ui.pages.indicators.table import STATUS_COLOURS, UNIT_WORDS, point_colour
 
 
