@@ -29,7 +29,8 @@ def test_backup_now_over_the_live_wal_is_refused_and_keeps_every_edit(demo_windo
 
 def test_saving_the_moj_return_into_the_backups_folder_is_refused(qtbot, demo_window, demo_path):
     backups = demo_path.with_name(f"{demo_path.stem}-backups")
-    backups.mkdir(exist_ok=True)
+    # The window's own copy on opening goes there first (just after the first paint): let it land.
+    qtbot.waitUntil(lambda: "Backup copy kept" in demo_window.statusBar().currentMessage(), timeout=30000)
     before = sorted(p.name for p in backups.iterdir())
     page = demo_window.show_page("exports")
     page.picker.select_year("2022/23")  # a year with verified returns (the window opens on the current quarter)

@@ -118,6 +118,9 @@ class BarChart(QFrame):
             row=0, col=0, axisItems={"left": left, "bottom": bottom}, enableMenu=False
         )
         self.plot.setMouseEnabled(x=False, y=False)
+        # Each chart sets both ranges itself (`set_series`): without this, every item added
+        # recomputes the range and redraws both axes' labels.
+        self.plot.vb.disableAutoRange()
         self.plot.hideButtons()
         self.plot.vb.setDefaultPadding(0)
         tick_font = point_font(self, 9)
