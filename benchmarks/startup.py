@@ -34,6 +34,7 @@ import time; start = time.perf_counter()
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 times = {}
+charts = set()
 
 class Watch(QObject):
     def __init__(self, window, done):
@@ -45,7 +46,9 @@ class Watch(QObject):
             if watched is self.window and "painted" not in times:
                 times["painted"] = time.perf_counter() - start
             elif type(watched).__name__.endswith("Chart") and "charts" not in times:
-                times["charts"] = time.perf_counter() - start
+                charts.add(type(watched).__name__)
+                if len(charts) == 4:  # the dashboard's four, each painted at least once
+                    times["charts"] = time.perf_counter() - start
             if all(key in times for key in self.done):
                 QTimer.singleShot(0, QApplication.instance().quit)
         return False
