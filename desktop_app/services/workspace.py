@@ -121,6 +121,14 @@ class Workspace:
             return DatabaseOverview(self.name, self.first.is_demo, 0, 0, 0, 0, known_empty=self.first.is_empty)
         return database_overview(self.db)
 
+    def check_ahead(self) -> None:
+        """Start SQLite's check of the file on a thread while the window draws from the first
+        look; the full opening takes its verdict (`store.quick_check`)."""
+        if self._db is None and self._path is not None and not self.closed:
+            from desktop_app.store.quick_check import check_ahead
+
+            check_ahead(self._path)
+
     def close(self) -> None:
         self.closed = True
         if self._db is not None:

@@ -39,6 +39,7 @@ from desktop_app.store.lock import DatabaseLock, refuse_second_names
 from desktop_app.store.private_files import create_private
 from desktop_app.store.migrations import head_revision, known_revisions, stored_revision
 from desktop_app.store.models import Setting
+from desktop_app.store.quick_check import checked_ahead, quick_check
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -215,7 +216,8 @@ def _inspect_sqlite_file(path: Path) -> tuple[str | None, set[str]]:
     """
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = [r[0] for r in connection.execute("PRAGMA quick_check")]
+        # The window runs the check ahead while it draws (`store.quick_check`); anyone else, here.
+        rows = checked_ahead(path) or quick_check(connection)
         if rows != ["ok"]:
             raise _damaged(path, "; ".join(rows[:5]))
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
         steps, self._after_first_paint = self._after_first_paint, []
+        if steps and self._painted_from_first_look:
+            self.workspace.check_ahead()  # SQLite reads the file while the charts are drawn
         for step in steps:
             QTimer.singleShot(0, self, step)
 
