@@ -25,14 +25,13 @@ from desktop_app.core.vocabulary import AuditAction
 from desktop_app.store.check_reads import CheckReads
 from desktop_app.store.trail_reads import (
     AUDITED_FIELDS,
-    dated_before_an_earlier_row,
     first_row_dated_latest_before,
-    id_gaps,
     ids_below_one,
     newest_id,
     setting_lines,
     stored_settings,
     table_trail,
+    trail_order,
 )
 
 TRAIL = "audit trail"
@@ -85,13 +84,14 @@ def _id_and_time_findings(reads: CheckReads, is_sqlite: bool) -> list[Finding]:
         for event_id in ids_below_one(reads)
     ]
     previous = newest_id(reads)
+    order = trail_order(reads)
     gaps: list[Finding] = []
     if is_sqlite:
-        for before, event_id in id_gaps(reads):
+        for before, event_id in order.gaps:
             gaps.append((TRAIL, f"{_missing(before + 1, event_id - 1)} (a cancelled save leaves no gap)."))
     # A row dated before the latest of the rows written ahead of it, by more than clocks drift.
     backwards: list[Finding] = []
-    for event_id, at, latest in dated_before_an_earlier_row(reads):
+    for event_id, at, latest in order.dated_back:
         if not at < latest - CLOCK_NOISE:
             continue
         if len(backwards) >= EXAMPLES:
