@@ -87,7 +87,7 @@ def _reference_hash() -> str:
     return hashlib.sha256(reference_data_file().read_bytes()).hexdigest()
 
 
-def _plainly_current(path: Path, connection: sqlite3.Connection) -> bool:
+def _plainly_current(connection: sqlite3.Connection) -> bool:
     tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not {"alembic_version", "setting"} <= tables:
         return False
@@ -121,7 +121,7 @@ def open_file_reads(path: Path) -> Iterator[FileReads | None]:
         return
     try:
         try:
-            current = _plainly_current(path, connection)
+            current = _plainly_current(connection)
         except (sqlite3.Error, UnicodeDecodeError):
             current = False  # damaged, or not ours: the full way says which
         try:

@@ -103,15 +103,31 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _as_trail_text(column: str, kind: str) -> str | None:
-    """SQL giving the column as the trail writes it, or None where only Python can say."""
-    if kind == TEXT:
-        return f"CAST(t.{column} AS TEXT)"
-    if kind == DATE:
-        return f"CAST(t.{column} AS TEXT)"  # SQLite keeps ISO text; PostgreSQL's ISO output
+# A SQLite value of a type the program never stores there, or a date not in the one shape it
+# writes, is always compared in Python (as the loaded value would be): its text could match
+# its line while the value the program would read differs.
+_SQLITE_ODD = {
+    TEXT: "typeof(t.{c}) NOT IN ('integer', 'text', 'null')",
+    DATE: "(typeof(t.{c}) NOT IN ('text', 'null') OR t.{c} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')",
+    BOOL: "typeof(t.{c}) NOT IN ('integer', 'null')",
+}
+
+
+def _may_differ(column: str, kind: str, dialect: str) -> str:
+    """SQL that is true unless the column's value is surely the text of the field's newest line
+    `a.new_value`: only the rows it lets through are compared in Python."""
     if kind == BOOL:
-        return f"CASE WHEN t.{column} IS NULL THEN NULL WHEN t.{column} THEN 'yes' ELSE 'no' END"
-    return None
+        stored = f"CASE WHEN t.{column} IS NULL THEN NULL WHEN t.{column} THEN 'yes' ELSE 'no' END"
+    elif kind == DATE and dialect == "postgresql":
+        stored = f"to_char(t.{column}, 'YYYY-MM-DD')"  # whatever the server's DateStyle
+    elif kind in (TEXT, DATE):
+        stored = f"CAST(t.{column} AS TEXT)"  # our enums are stored as their values
+    else:
+        return "1 = 1"  # floats and date-times: SQL writes them unlike Python
+    differs = f"({stored} <> a.new_value OR ({stored} IS NULL) <> (a.new_value IS NULL))"
+    if dialect == "sqlite":
+        return f"({_SQLITE_ODD[kind].format(c=column)} OR {differs})"
+    return differs
 
 
 def ids_below_one(reads: CheckReads) -> list[int]:
@@ -203,13 +219,7 @@ def table_trail(reads: CheckReads, table: str, *, created_unaudited: bool = Fals
     vanished = [record_id for record_id, _row, _action, present in endings if present is None]
     conditions = []
     for key, kind in fields:
-        stored = _as_trail_text(_quoted(key), kind)
-        if stored is None:
-            conditions.append(f"l.field = {_literal(key)}")
-        else:
-            conditions.append(
-                f"(l.field = {_literal(key)} AND ({stored} <> a.new_value OR ({stored} IS NULL) <> (a.new_value IS NULL)))"
-            )
+        conditions.append(f"(l.field = {_literal(key)} AND {_may_differ(_quoted(key), kind, reads.dialect)})")
     columns = ", ".join(f"t.{_quoted(key)}" for key, _kind in fields)
     position = {key: index for index, (key, _kind) in enumerate(fields)}
     kinds = dict(fields)

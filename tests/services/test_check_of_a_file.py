@@ -22,7 +22,7 @@ def _full_way(path) -> list[str]:
         return [str(p) for p in run_checks(db).problems]
 
 
-def _lines(path, entity: str, entity_id: int, field: str) -> str:
+def _newest_line(path, entity: str, entity_id: int, field: str) -> int:
     with sqlite3.connect(path) as connection:
         return connection.execute(
             "SELECT max(id) FROM audit_event WHERE entity = ? AND entity_id = ? AND field = ?", (entity, entity_id, field)
@@ -43,7 +43,7 @@ def test_a_forged_demo_gets_the_same_findings_read_plainly_as_opened_in_full(dem
     )
     plainly = [str(p) for p in check_target(str(demo_path)).problems]
     assert plainly == _full_way(demo_path)
-    line = _lines(demo_path, "provider", 1, "active")
+    line = _newest_line(demo_path, "provider", 1, "active")
     assert (
         f"provider 1: active is 'no' but the audit trail's latest line for it (row {line}) says 'yes': "
         "it was changed outside the program." in plainly
@@ -97,3 +97,21 @@ def test_an_index_out_of_step_with_its_table_is_reported_as_the_full_way_reports
     assert problems and all(p.startswith("database file: ") for p in problems)
     assert any("ix_audit_event_at" in p for p in problems)
     assert problems == _full_way(demo_path)
+
+
+def test_a_value_whose_sqlite_text_matches_its_line_but_not_as_the_program_reads_it_is_reported(demo_path):
+    # SQLite writes 0.1 + 0.2 as '0.3'; the program reads 0.30000000000000004, and so does check.
+    with sqlite3.connect(demo_path) as connection:
+        value_id = connection.execute("SELECT min(id) FROM return_value").fetchone()[0]
+    line = _newest_line(demo_path, "return_value", value_id, "value")
+    _forge(
+        demo_path,
+        f"UPDATE return_value SET value = 0.1 + 0.2 WHERE id = {value_id}",
+        "REPLACE INTO audit_event (id, at, who, action, entity, entity_id, field, old_value, new_value)"
+        f" SELECT id, at, who, action, entity, entity_id, field, old_value, '0.3' FROM audit_event WHERE id = {line}",
+    )
+    problems = [str(p) for p in check_target(str(demo_path)).problems]
+    assert (
+        f"return value {value_id}: value is '{0.1 + 0.2}' but the audit trail's latest line for it (row {line}) "
+        "says '0.3': it was changed outside the program." in problems
+    )
