@@ -34,7 +34,10 @@ from desktop_app.store.check_reads import (
 if TYPE_CHECKING:
     from desktop_app.store.database import Database
 
+# Where SQLite's own findings of damage are placed. A damaged file is checked the full way, as
+# it always was: opening refuses it with its sentence, or the check goes on past what it can read.
 DAMAGE = "database file"
+
 
 @dataclass(frozen=True)
 class Problem:
