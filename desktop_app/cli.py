@@ -341,10 +341,9 @@ def _run_finance(target: str, args: argparse.Namespace) -> int:
 
 
 def _run_check(target: str) -> int:
-    from desktop_app.services.checks import run_checks
+    from desktop_app.services.checks import check_target
 
-    with _open(target, exclusive=False) as db:
-        result = run_checks(db)
+    result = check_target(target)
     if result.ok:
         print(
             f"No problems: the file is sound and {result.returns_checked:,} returns keep all "

@@ -1,36 +1,42 @@
 """The `check` verb: is the file sound, is the audit trail whole, and does every return keep
 every catalogue rule, and every breakdown add up to its measure's total?
 
-Read as three narrow queries (figures as ids and numbers, breakdowns already summed per return,
-measure and list by SQL, and where each return is), so the time goes on reading the file, not
-on building labels: a return's place ("2022/23 Q1, strand WY-004 (Provider)") is worded only
-when there is something to say about it, and the rules' labels once.
+Read as a few narrow queries (`store.check_reads`: figures by measure key, breakdowns already
+summed per return by SQL, where each return is), so the time goes on reading the file, not on
+building labels: a return's place ("2022/23 Q1, strand WY-004 (Provider)") is worded only when
+there is something to say about it, and the rules' labels once. A file is read through
+Python's own sqlite3 (`check_target`), so a check does not wait for SQLAlchemy and the models
+to import; a server, or a file that must first be upgraded, is opened the full way and read
+with the same SQL.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-
-from sqlalchemy import func, select, text
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.core.numbers import format_count
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.rules import check_rules
 from desktop_app.services.audit_check import audit_trail_problems
-from desktop_app.services.catalogue import load_catalogue
-from desktop_app.store.database import Database
-from desktop_app.store.models import (
-    Breakdown,
-    BreakdownCategory,
-    Measure,
-    Provider,
-    Return,
-    ReturnBreakdownValue,
-    ReturnPeriod,
-    ReturnValue,
-    Strand,
+from desktop_app.store.check_reads import (
+    CheckReads,
+    breakdown_sums,
+    broken_references,
+    integrity_lines,
+    open_file_reads,
+    read_catalogue,
+    return_figures,
+    return_places,
 )
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database
+
+# Where SQLite's own findings of damage are placed. A damaged file is checked the full way, as
+# it always was: opening refuses it with its sentence, or the check goes on past what it can read.
+DAMAGE = "database file"
 
 
 @dataclass(frozen=True)
@@ -53,16 +59,13 @@ class CheckResult:
         return not self.problems
 
 
-def _sqlite_problems(db: Database) -> list[Problem]:
+def _sqlite_problems(reads: CheckReads) -> list[Problem]:
     problems: list[Problem] = []
-    with db.engine.connect() as connection:
-        integrity = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
-        if integrity != ["ok"]:
-            problems += [Problem("database file", line) for line in integrity]
-        for table, rowid, parent, _ in connection.execute(text("PRAGMA foreign_key_check")):
-            problems.append(
-                Problem(f"table {table}, row {rowid}", f"refers to a missing row of {parent}")
-            )
+    integrity = integrity_lines(reads)
+    if integrity != ["ok"]:
+        problems += [Problem(DAMAGE, line) for line in integrity]
+    for table, rowid, parent in broken_references(reads):
+        problems.append(Problem(f"table {table}, row {rowid}", f"refers to a missing row of {parent}"))
     return problems
 
 
@@ -83,41 +86,38 @@ def _breakdown_message(name: str, added: int, total: int | None, in_sentence: st
     return None
 
 
+def check_target(target: str) -> CheckResult:
+    """`check` of a file path or a server URL, for the command line."""
+    if "://" not in target:
+        path = Path(target).expanduser().resolve()
+        with open_file_reads(path) as reads:
+            if reads is not None:
+                problems = _sqlite_problems(reads)
+                if not any(problem.where == DAMAGE for problem in problems):
+                    return _checked(reads, problems)
+    # A server, a file to upgrade or refuse first, or a damaged one: the full way, as it always was.
+    from desktop_app.services.workspace import open_for_command
+
+    with open_for_command(target, exclusive=False) as db:
+        return run_checks(db)
+
+
 def run_checks(db: Database) -> CheckResult:
     """Integrity of the file (SQLite), the audit trail, every measure rule on every return, and
     every breakdown against its total (more is an error; less should be counted as not known)."""
-    problems = _sqlite_problems(db) if db.is_sqlite else []
-    problems += [Problem(where, message) for where, message in audit_trail_problems(db)]
+    from desktop_app.store.check_engine_reads import EngineReads
+
     with db.reading() as session:
-        catalogue = load_catalogue(session)
-        key_of = dict(session.execute(select(Measure.id, Measure.key)).all())
-        places = {
-            return_id: (year, quarter, reference, provider)
-            for return_id, year, quarter, reference, provider in session.execute(
-                select(Return.id, ReturnPeriod.financial_year, ReturnPeriod.quarter, Strand.reference, Provider.name)
-                .join(Return.strand)
-                .join(Strand.provider)
-                .join(Return.period)
-            )
-        }
-        values: dict[int, dict[str, int]] = defaultdict(dict)
-        for return_id, measure_id, value in session.execute(
-            select(ReturnValue.return_id, ReturnValue.measure_id, ReturnValue.value)
-        ):
-            values[return_id][key_of[measure_id]] = value
-        breakdown_sums = session.execute(
-            select(
-                ReturnBreakdownValue.return_id, ReturnBreakdownValue.measure_id, Breakdown.label,
-                func.sum(ReturnBreakdownValue.value),
-            )
-            .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
-            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
-            .group_by(ReturnBreakdownValue.return_id, ReturnBreakdownValue.measure_id, Breakdown.id, Breakdown.label)
-            .order_by(Breakdown.sort_order)
-        ).all()
-    by_return: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
-    for return_id, measure_id, breakdown_label, added in breakdown_sums:
-        by_return[return_id].append((key_of[measure_id], breakdown_label, int(added)))
+        reads = EngineReads(session.connection())
+        return _checked(reads, _sqlite_problems(reads) if db.is_sqlite else [])
+
+
+def _checked(reads: CheckReads, problems: list[Problem]) -> CheckResult:
+    problems = problems + [Problem(where, message) for where, message in audit_trail_problems(reads)]
+    catalogue = read_catalogue(reads)
+    places = return_places(reads)
+    values = return_figures(reads)
+    by_return = breakdown_sums(reads)
 
     rules = [r.rule for r in catalogue.rules]
     in_sentence = catalogue.labels_in_sentence

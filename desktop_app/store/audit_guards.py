@@ -16,23 +16,17 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-REFUSAL = "the audit trail is append-only"
+from desktop_app.store.audit_guard_sql import (
+    REFUSAL,
+    SEQUENCE_SQL,
+    SQLITE_TRIGGERS,
+    TABLE_SQL,
+    TRIGGERS_SQL,
+    sqlite_guards_missing,
+    sqlite_id_handed_out,
+)
 
-# name -> statement; CREATE ... IF NOT EXISTS so installing twice changes nothing.
-SQLITE_TRIGGERS: dict[str, str] = {
-    "audit_event_no_update": f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_update
-        BEFORE UPDATE ON audit_event
-        BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
-    "audit_event_no_delete": f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_delete
-        BEFORE DELETE ON audit_event
-        BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
-    # NEW.id is -1 in a BEFORE INSERT trigger when SQLite is to choose the id itself.
-    "audit_event_no_replace": f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_replace
-        BEFORE INSERT ON audit_event
-        WHEN NEW.id IS NOT NULL AND NEW.id <> -1
-             AND EXISTS (SELECT 1 FROM audit_event WHERE id = NEW.id)
-        BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
-}
+__all__ = ["REFUSAL", "SQLITE_TRIGGERS", "install_audit_guards", "missing_audit_guards", "highest_audit_id_handed_out"]
 
 _POSTGRESQL_FUNCTION = f"""CREATE OR REPLACE FUNCTION audit_event_refuse() RETURNS trigger
     LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$"""
@@ -85,12 +79,7 @@ def missing_audit_guards(connection: Connection) -> list[str]:
     protected). A trigger of the right name that does nothing counts as missing."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        present = dict(
-            connection.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
-            ).all()
-        )
-        return [name for name in SQLITE_TRIGGERS if REFUSAL not in (present.get(name) or "")]
+        return sqlite_guards_missing(dict(connection.execute(text(TRIGGERS_SQL)).all()))
     if dialect == "postgresql":
         body = connection.execute(
             text("SELECT prosrc FROM pg_proc WHERE proname = 'audit_event_refuse'")
@@ -111,15 +100,8 @@ def highest_audit_id_handed_out(connection: Connection) -> int | None:
     may not read."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        table_sql = connection.execute(
-            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_event'")
-        ).scalar()
-        if "AUTOINCREMENT" not in (table_sql or "").upper():
-            return None
-        last = connection.execute(
-            text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_event'")
-        ).scalar()
-        return last or 0  # no row: nothing handed out yet (or the row was removed)
+        table_sql = connection.execute(text(TABLE_SQL)).scalar()
+        return sqlite_id_handed_out(table_sql, lambda: connection.execute(text(SEQUENCE_SQL)).scalar())
     if dialect == "postgresql":
         # A login without rights on the sequence cannot read it; the savepoint keeps the rest of
         # the caller's transaction usable.

@@ -556,7 +556,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
     # AUTOINCREMENT: sqlite_sequence keeps the highest id ever used, so `check` sees deleted rows.
     __table_args__ = (
-        Index("ix_audit_event_entity", "entity", "entity_id"),
+        # By record and field, newest last: `check` reads each field's newest line from it (0010).
+        Index("ix_audit_event_entity", "entity", "entity_id", "field", "id"),
         {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(primary_key=True)

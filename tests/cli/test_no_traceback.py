@@ -107,9 +107,9 @@ def test_no_verb_shows_a_traceback_on_a_hostile_database(case, verb, demo_path, 
 PLANTED_FAULT = """
 import sys
 import desktop_app.services.checks as checks
-def broken(db):
+def broken(target):
     return {}["returns_checked"]
-checks.run_checks = broken
+checks.check_target = broken  # what the command line calls
 from desktop_app.cli import main
 sys.exit(main(sys.argv[1:]))
 """

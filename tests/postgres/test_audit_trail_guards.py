@@ -132,3 +132,43 @@ def test_check_reports_a_trail_forged_with_the_guards_switched_off(pg_db):
     assert any(p.startswith(f"provider {provider_id}: name is 'Renamed Quietly' but the audit trail's latest line") for p in problems)
     assert any("it holds rows up to id 9000 but the server has handed out ids only up to" in p for p in problems)
     assert any(p.startswith("setting return_due_days: it is gone though the audit trail never recorded its removal") for p in problems)
+
+
+def test_check_compares_the_servers_booleans_and_dates_with_their_lines(pg_db):
+    import datetime as dt
+
+    from desktop_app.store.models import FundingStream
+
+    provider_id = _add_provider(pg_db)
+    with pg_db.transaction(who="officer.a") as session:
+        stream = FundingStream(
+            name="Victims Fund", funder="MoJ", start_date=dt.date(2024, 4, 1), end_date=dt.date(2027, 3, 31),
+            total_pence=100_000_00, key="victims-fund",
+        )
+        session.add(stream)
+        session.flush()
+        stream_id = stream.id
+    with pg_db.engine.begin() as connection:
+        # Dates shown the British way on this database (this test's own): still the trail's dates.
+        name = connection.execute(text("SELECT current_database()")).scalar()
+        connection.execute(text(f'ALTER DATABASE "{name}" SET DateStyle = \'SQL, DMY\''))
+    pg_db.engine.dispose()  # the next connections take the database's DateStyle
+    with pg_db.engine.begin() as connection:
+        shown = connection.execute(text(f"SELECT CAST(start_date AS TEXT) FROM funding_stream WHERE id = {stream_id}"))
+        assert shown.scalar() == "01/04/2024"
+    assert run_checks(pg_db).ok  # the server's own lines ("yes", ISO dates) match as they are
+    with pg_db.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE provider DISABLE TRIGGER USER"))
+        connection.execute(text("ALTER TABLE funding_stream DISABLE TRIGGER USER"))
+        connection.execute(text(f"UPDATE provider SET active = false WHERE id = {provider_id}"))
+        connection.execute(text(f"UPDATE funding_stream SET end_date = '2028-03-31' WHERE id = {stream_id}"))
+    problems = [str(p) for p in run_checks(pg_db).problems]
+    assert len(problems) == 2, problems
+    assert any(
+        p.startswith(f"funding stream {stream_id}: end_date is '2028-03-31' but the audit trail's latest line")
+        and p.endswith("says '2027-03-31': it was changed outside the program.") for p in problems
+    )
+    assert any(
+        p.startswith(f"provider {provider_id}: active is 'no' but the audit trail's latest line")
+        and p.endswith("says 'yes': it was changed outside the program.") for p in problems
+    )
