@@ -83,6 +83,15 @@ def _core_period(period: ExportPeriod | None) -> object | None:
     return period.year
 
 
+def _part_of(period: object) -> str:
+    """The picker's part ("year", "H1", "Q3"...) for a year, half or quarter."""
+    if isinstance(period, Quarter):
+        return f"Q{period.number}"
+    if isinstance(period, HalfYear):
+        return f"H{period.number}"
+    return "year"
+
+
 def final_return_sentences(preview: ExportPreview) -> str:
     """What the final return locks and what it leaves out, said before anything is locked."""
     text = (
@@ -210,7 +219,15 @@ class ExportsPage(Page):
         if has_returns:
             offered = [y.year for y in years]
             followed = year_of(self.context.current_period)
+            opening = self.picker.year() is None
             self.picker.set_years(offered, followed if followed in offered else default_year(years))
+            if opening and followed in offered:
+                # Open on the window's quarter or half too: one preview, not the year's then the part's.
+                self.picker.blockSignals(True)
+                try:
+                    self.picker.select_part(_part_of(self.context.current_period))
+                finally:
+                    self.picker.blockSignals(False)
         self.count_label.setText(
             "The MoJ return, what was submitted, and the Panel report" if has_returns else ""
         )
@@ -399,7 +416,7 @@ class ExportsPage(Page):
         wanted = period if isinstance(period, (Quarter, HalfYear)) else year
         if _core_period(self.picker.period()) == wanted:
             return
-        part = f"{'Q' if isinstance(wanted, Quarter) else 'H'}{wanted.number}" if wanted is not year else "year"
+        part = _part_of(wanted)
         # One refresh for the pair, not one for the year and another for the part.
         self.picker.blockSignals(True)
         try:
