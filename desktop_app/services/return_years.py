@@ -59,13 +59,13 @@ def _read(db: Database, this_year: int) -> list[YearWithReturns]:
         returns = counts.get(start_year, 0)
         if not returns:
             continue
-        year = FinancialYear(start_year)
+        quarters = [(q.number, q.start, q.end) for q in FinancialYear(start_year).quarters()]
         # A return is expected for each quarter a strand runs in, part-quarters included.
         expected = {
-            (strand_id, quarter.number)
+            (strand_id, number)
             for strand_id, start, end in strands
-            for quarter in year.quarters()
-            if start <= quarter.end and (end is None or end >= quarter.start)
+            for number, first_day, last_day in quarters
+            if start <= last_day and (end is None or end >= first_day)
         }
-        found.append(YearWithReturns(year, returns, len(expected - received[start_year])))
+        found.append(YearWithReturns(FinancialYear(start_year), returns, len(expected - received[start_year])))
     return found
