@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -157,8 +157,8 @@ class _Stored:
     notes: dict[int, str]
 
 
-def _stored_readings(session: Session) -> dict[int, _Stored]:
-    # Every indicator with its readings in one query: series run across plans.
+def _stored_readings(session: Session, only: Collection[int] | None = None) -> dict[int, _Stored]:
+    # Every indicator (or `only` those) with its readings in one query: series run across plans.
     found: dict[int, _Stored] = {}
     query = (
         select(
@@ -171,6 +171,8 @@ def _stored_readings(session: Session) -> dict[int, _Stored]:
         .outerjoin(IndicatorReading, IndicatorReading.indicator_id == Indicator.id)
         .order_by(Indicator.id, IndicatorReading.period_start)
     )
+    if only is not None:
+        query = query.where(Indicator.id.in_(list(only)))
     for indicator_id, code, plan_key, continues_id, reading_id, *fields, note in session.execute(query):
         stored = found.setdefault(indicator_id, _Stored(code, plan_key, continues_id, [], {}))
         if reading_id is not None:
@@ -313,6 +315,17 @@ def get_indicator(db: Database, indicator_id: int, *, today: dt.date | None = No
     return rows[0]
 
 
+def _carried_on(session: Session, indicator_id: int) -> set[int]:
+    """The indicator and those of earlier plans it carries on: the only readings its series needs."""
+    continues = dict(session.execute(select(Indicator.id, Indicator.continues_id)).all())
+    chain: set[int] = set()
+    current: int | None = indicator_id
+    while current is not None and current not in chain:
+        chain.add(current)
+        current = continues.get(current)
+    return chain
+
+
 def readings(db: Database, indicator_id: int) -> list[ReadingRow]:
     """An indicator's whole history, oldest first: its readings after those of the earlier
     plans' indicators it carries on, each with its status against this indicator's baseline."""
@@ -320,7 +333,7 @@ def readings(db: Database, indicator_id: int) -> list[ReadingRow]:
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:
             raise RecordNotFound(f"Indicator {indicator_id} is not in this database.")
-        stored = _stored_readings(session)
+        stored = _stored_readings(session, _carried_on(session, indicator_id))
         series = _series(stored, indicator_id)
         rows = []
         for reading_id, reading, entry in series:
