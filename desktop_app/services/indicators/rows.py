@@ -277,9 +277,10 @@ def _indicator_rows(
             query = query.where(Indicator.id.in_(tagged))
     # Four queries in all (five with a theme), whatever the number of indicators or plans.
     themes = _themes_by_indicator(session)
-    stored = _stored_readings(session)
+    found = session.execute(query).all()
+    stored = _stored_series(session, [indicator for indicator, _p, _k in found])
     rows = []
-    for indicator, priority, key in session.execute(query):
+    for indicator, priority, key in found:
         series = [r for _, r, _ in _series(stored, indicator.id) if up_to is None or r.period_end <= up_to]
         before = stored.get(indicator.continues_id) if indicator.continues_id else None
         continues = None
@@ -315,15 +316,17 @@ def get_indicator(db: Database, indicator_id: int, *, today: dt.date | None = No
     return rows[0]
 
 
-def _carried_on(session: Session, indicator_id: int) -> set[int]:
-    """The indicator and those of earlier plans it carries on: the only readings its series needs."""
-    continues = dict(session.execute(select(Indicator.id, Indicator.continues_id)).all())
-    chain: set[int] = set()
-    current: int | None = indicator_id
-    while current is not None and current not in chain:
-        chain.add(current)
-        current = continues.get(current)
-    return chain
+def _stored_series(session: Session, indicators: Sequence[Indicator]) -> dict[int, _Stored]:
+    """The readings of these indicators and of those of earlier plans they carry on: all their
+    series need, not every plan's readings (one query, another for each plan further back)."""
+    stored: dict[int, _Stored] = {}
+    wanted = {i.id for i in indicators} | {i.continues_id for i in indicators if i.continues_id is not None}
+    asked: set[int] = set()
+    while wanted:
+        asked |= wanted
+        stored.update(_stored_readings(session, wanted))
+        wanted = {entry.continues_id for entry in stored.values() if entry.continues_id is not None} - asked
+    return stored
 
 
 def readings(db: Database, indicator_id: int) -> list[ReadingRow]:
@@ -333,7 +336,7 @@ def readings(db: Database, indicator_id: int) -> list[ReadingRow]:
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:
             raise RecordNotFound(f"Indicator {indicator_id} is not in this database.")
-        stored = _stored_readings(session, _carried_on(session, indicator_id))
+        stored = _stored_series(session, [indicator])
         series = _series(stored, indicator_id)
         rows = []
         for reading_id, reading, entry in series:
