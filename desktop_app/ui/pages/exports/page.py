@@ -35,6 +35,7 @@ from desktop_app.services.changes import (
     SUBMISSIONS,
     Changed,
 )
+from desktop_app.services.data_cache import cached
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export import (
     FINAL_EXPORT_CHANGED,
@@ -242,7 +243,11 @@ class ExportsPage(Page):
             self._update_buttons()
             return
         include = self.picker.include_unverified()
-        self.preview = export_preview(self.workspace.db, period, include_unverified=include)
+        db = self.workspace.db
+        # Kept until the data changes: going back to a period (or to the page) reads it once.
+        self.preview = cached(
+            db, ("export_preview", period, include), lambda: export_preview(db, period, include_unverified=include)
+        )
         self.preview_panel.show_preview(self.preview)
         report = year_report(self.workspace.db, period.year, include_unverified=include)
         self.report_panel.show_report(period.year.label, report_text(report), include_unverified=include)
