@@ -174,6 +174,11 @@ def _window(unit: IndicatorUnit, series: Sequence[SeriesReading], last_month: in
     return Window(start, end, round(average, 2))
 
 
+# Below this share of the largest term, the rest of a tail (smaller still, shrinking faster than
+# geometrically) cannot move the sum in its sixteenth significant figure.
+_NEGLIGIBLE = 2.0**-64
+
+
 def count_change_p_value(current: int, reference: int) -> float:
     """Two-sided exact p-value that counts over two equal spans come from one Poisson rate."""
     if current + reference == 0:
@@ -187,10 +192,16 @@ def count_change_p_value(current: int, reference: int) -> float:
         return 1.0
     log_half = n * math.log(2)
     whole = math.lgamma(n + 1)
-    tail = math.fsum(
-        math.exp(whole - math.lgamma(i + 1) - math.lgamma(n - i + 1) - log_half) for i in range(low + 1)
-    )
-    return min(1.0, 2 * tail)
+    # The terms grow towards `low` (below the middle), so summed from there down they soon
+    # fall below what a double can add: stop there rather than at zero, which for counts in
+    # the thousands is thousands of terms each too small to change the sum.
+    terms: list[float] = []
+    for i in range(low, -1, -1):
+        term = math.exp(whole - math.lgamma(i + 1) - math.lgamma(n - i + 1) - log_half)
+        terms.append(term)
+        if term < terms[0] * _NEGLIGIBLE:
+            break
+    return min(1.0, 2 * math.fsum(terms))
 
 
 def proportion_change_p_value(x1: int, n1: int, x0: int, n0: int) -> float:

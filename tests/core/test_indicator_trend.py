@@ -124,3 +124,15 @@ def test_no_previous_year_is_not_testable():
     assert trend.rolling.value == 14
     assert trend.previous.reference is None
     assert trend.previous.significance is Significance.NOT_TESTABLE
+
+
+@pytest.mark.parametrize("current, reference", [(10_000, 10_290), (25_000, 24_100), (4_000, 9_000), (3, 0)])
+def test_the_count_test_on_a_big_force_area_equals_the_whole_binomial_tail(current, reference):
+    # The exact two-sided test, every term of the smaller tail added up (what scipy's binomtest does).
+    import math
+
+    n, low = current + reference, min(current, reference)
+    whole = math.fsum(math.comb(n, i) / 2**n for i in range(low + 1)) if n < 1_000 else math.fsum(
+        math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2)) for i in range(low + 1)
+    )
+    assert count_change_p_value(current, reference) == pytest.approx(min(1.0, 2 * whole), rel=1e-12, abs=1e-300)

@@ -340,3 +340,21 @@ def test_the_final_return_question_lists_nothing_when_every_return_is_in(demo_wi
     assert "Not included" not in box.informativeText()
     assert box.detailedText() == ""
     box.button(QMessageBox.StandardButton.Cancel).click()
+
+
+def test_on_a_laptop_the_totals_scroll_rather_than_the_counts_line_covering_them(qtbot, demo_window):
+    page = demo_window.show_page("exports")  # the window is laptop-sized (1366 by 768)
+    panel = page.preview_panel
+    table = panel.totals_table
+    qtbot.waitUntil(lambda: table.viewport().height() > 100)
+
+    def laid_out_whole() -> bool:
+        header = table.horizontalHeader()
+        total_column_shown = header.sectionViewportPosition(1) + header.sectionSize(1) <= table.viewport().width()
+        return total_column_shown and panel.counts_label.geometry().top() >= table.geometry().bottom()
+
+    qtbot.waitUntil(laid_out_whole)
+    assert table.verticalScrollBar().maximum() > 0  # not every total fits on a laptop: they scroll
+    demo_window.resize(1600, 1150)
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() == 0)  # where there is room, all at once
+    qtbot.waitUntil(laid_out_whole)

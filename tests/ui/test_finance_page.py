@@ -198,3 +198,20 @@ def test_the_claims_grid_clears_cells_and_undoes_the_last_paste_as_a_whole(demo_
     assert model.index(0, 5).data() == "" and model.index(0, 4).data() == "100"
     model.undo()
     assert model.index(0, 5).data() == "200"
+
+
+def test_the_claims_tabs_show_the_year_chosen_while_another_tab_was_in_front(qtbot, demo_window):
+    page = demo_window.show_page("finance")
+    db = demo_window.workspace.db
+    assert page.tabs.currentIndex() == 0  # the strands' figures in front
+    for start_year in (2022, 2024):
+        page.year_combo.setCurrentIndex(page.year_combo.findData(start_year))
+        expected = sorted(c.id for c in list_claims(db, FinancialYear(start_year)))
+        page.tabs.setCurrentIndex(1)
+        assert sorted(page.claims_table.source_model.row_at(r).id for r in range(page.claims_table.source_model.rowCount())) == expected
+        page.tabs.setCurrentWidget(page.grid_tab)
+        tab = page.grid_tab
+        assert tab.quarter().year == FinancialYear(start_year)
+        assert tab.model.grid is not None and tab.model.grid.quarter == tab.quarter()
+        page.tabs.setCurrentIndex(0)
+    assert expected  # the demo's claims of 2024/25 are there to be shown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
+
 from desktop_app.services.funding import budget_position
 from desktop_app.services.history import strand_history
 from desktop_app.services.strands import list_strands
@@ -101,3 +103,25 @@ def test_the_strand_search_narrows_the_table(qtbot, demo_window):
     shown = page.table.visible_records()
     assert 0 < len(shown) < 72
     assert page.count_label.text() == f"{len(shown)} of 72 strands"
+
+
+def _resize_to_contents_heights(table) -> list[int]:
+    """What Qt's own ResizeToContents would make each row: its cells' hints, at least the header's."""
+    vertical = table.verticalHeader()
+    return [
+        min(max(table.sizeHintForRow(row), vertical.sectionSizeHint(row), vertical.minimumSectionSize()), vertical.maximumSectionSize())
+        for row in range(table.model().rowCount())
+    ]
+
+
+def test_each_strand_row_is_as_tall_as_its_wrapped_names_after_a_resize_sort_and_search(qtbot, demo_window):
+    demo_window.resize(1100, 700)  # narrow enough that long names wrap onto a second line
+    page = demo_window.show_page("strands")
+    table = page.table
+    qtbot.waitUntil(lambda: table.viewport().width() > 500)
+    qtbot.waitUntil(lambda: [table.rowHeight(r) for r in range(table.model().rowCount())] == _resize_to_contents_heights(table))
+    assert len({table.rowHeight(r) for r in range(table.model().rowCount())}) > 1  # some names do wrap
+    table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # the rows move: their heights follow
+    qtbot.keyClicks(page.search_edit, "victim")
+    demo_window.resize(1366, 768)
+    qtbot.waitUntil(lambda: [table.rowHeight(r) for r in range(table.model().rowCount())] == _resize_to_contents_heights(table))

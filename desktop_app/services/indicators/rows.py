@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -157,8 +157,8 @@ class _Stored:
     notes: dict[int, str]
 
 
-def _stored_readings(session: Session) -> dict[int, _Stored]:
-    # Every indicator with its readings in one query: series run across plans.
+def _stored_readings(session: Session, only: Collection[int] | None = None) -> dict[int, _Stored]:
+    # Every indicator (or `only` those) with its readings in one query: series run across plans.
     found: dict[int, _Stored] = {}
     query = (
         select(
@@ -171,6 +171,8 @@ def _stored_readings(session: Session) -> dict[int, _Stored]:
         .outerjoin(IndicatorReading, IndicatorReading.indicator_id == Indicator.id)
         .order_by(Indicator.id, IndicatorReading.period_start)
     )
+    if only is not None:
+        query = query.where(Indicator.id.in_(list(only)))
     for indicator_id, code, plan_key, continues_id, reading_id, *fields, note in session.execute(query):
         stored = found.setdefault(indicator_id, _Stored(code, plan_key, continues_id, [], {}))
         if reading_id is not None:
@@ -275,9 +277,10 @@ def _indicator_rows(
             query = query.where(Indicator.id.in_(tagged))
     # Four queries in all (five with a theme), whatever the number of indicators or plans.
     themes = _themes_by_indicator(session)
-    stored = _stored_readings(session)
+    found = session.execute(query).all()
+    stored = _stored_series(session, [indicator for indicator, _p, _k in found])
     rows = []
-    for indicator, priority, key in session.execute(query):
+    for indicator, priority, key in found:
         series = [r for _, r, _ in _series(stored, indicator.id) if up_to is None or r.period_end <= up_to]
         before = stored.get(indicator.continues_id) if indicator.continues_id else None
         continues = None
@@ -313,6 +316,19 @@ def get_indicator(db: Database, indicator_id: int, *, today: dt.date | None = No
     return rows[0]
 
 
+def _stored_series(session: Session, indicators: Sequence[Indicator]) -> dict[int, _Stored]:
+    """The readings of these indicators and of those of earlier plans they carry on: all their
+    series need, not every plan's readings (one query, another for each plan further back)."""
+    stored: dict[int, _Stored] = {}
+    wanted = {i.id for i in indicators} | {i.continues_id for i in indicators if i.continues_id is not None}
+    asked: set[int] = set()
+    while wanted:
+        asked |= wanted
+        stored.update(_stored_readings(session, wanted))
+        wanted = {entry.continues_id for entry in stored.values() if entry.continues_id is not None} - asked
+    return stored
+
+
 def readings(db: Database, indicator_id: int) -> list[ReadingRow]:
     """An indicator's whole history, oldest first: its readings after those of the earlier
     plans' indicators it carries on, each with its status against this indicator's baseline."""
@@ -320,7 +336,7 @@ def readings(db: Database, indicator_id: int) -> list[ReadingRow]:
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:
             raise RecordNotFound(f"Indicator {indicator_id} is not in this database.")
-        stored = _stored_readings(session)
+        stored = _stored_series(session, [indicator])
         series = _series(stored, indicator_id)
         rows = []
         for reading_id, reading, entry in series:

@@ -35,6 +35,7 @@ from desktop_app.services.changes import (
     SUBMISSIONS,
     Changed,
 )
+from desktop_app.services.data_cache import cached
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.export import (
     FINAL_EXPORT_CHANGED,
@@ -81,6 +82,15 @@ def _core_period(period: ExportPeriod | None) -> object | None:
     if period.half is not None:
         return HalfYear(period.year, period.half)
     return period.year
+
+
+def _part_of(period: object) -> str:
+    """The picker's part ("year", "H1", "Q3"...) for a year, half or quarter."""
+    if isinstance(period, Quarter):
+        return f"Q{period.number}"
+    if isinstance(period, HalfYear):
+        return f"H{period.number}"
+    return "year"
 
 
 def final_return_sentences(preview: ExportPreview) -> str:
@@ -210,7 +220,15 @@ class ExportsPage(Page):
         if has_returns:
             offered = [y.year for y in years]
             followed = year_of(self.context.current_period)
+            opening = self.picker.year() is None
             self.picker.set_years(offered, followed if followed in offered else default_year(years))
+            if opening and followed in offered:
+                # Open on the window's quarter or half too: one preview, not the year's then the part's.
+                self.picker.blockSignals(True)
+                try:
+                    self.picker.select_part(_part_of(self.context.current_period))
+                finally:
+                    self.picker.blockSignals(False)
         self.count_label.setText(
             "The MoJ return, what was submitted, and the Panel report" if has_returns else ""
         )
@@ -225,7 +243,11 @@ class ExportsPage(Page):
             self._update_buttons()
             return
         include = self.picker.include_unverified()
-        self.preview = export_preview(self.workspace.db, period, include_unverified=include)
+        db = self.workspace.db
+        # Kept until the data changes: going back to a period (or to the page) reads it once.
+        self.preview = cached(
+            db, ("export_preview", period, include), lambda: export_preview(db, period, include_unverified=include)
+        )
         self.preview_panel.show_preview(self.preview)
         report = year_report(self.workspace.db, period.year, include_unverified=include)
         self.report_panel.show_report(period.year.label, report_text(report), include_unverified=include)
@@ -399,7 +421,7 @@ class ExportsPage(Page):
         wanted = period if isinstance(period, (Quarter, HalfYear)) else year
         if _core_period(self.picker.period()) == wanted:
             return
-        part = f"{'Q' if isinstance(wanted, Quarter) else 'H'}{wanted.number}" if wanted is not year else "year"
+        part = _part_of(wanted)
         # One refresh for the pair, not one for the year and another for the part.
         self.picker.blockSignals(True)
         try:

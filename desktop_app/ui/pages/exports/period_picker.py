@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.export import ExportPeriod
-from desktop_app.services.report import year_report
-from desktop_app.services.strands import list_strands
+from desktop_app.services.return_years import YearWithReturns
+from desktop_app.services.return_years import years_with_returns as years_with_returns_of
 from desktop_app.services.workspace import Workspace
 
 # (what the officer reads, ExportPeriod's half, quarter)
@@ -28,36 +27,9 @@ PARTS: tuple[tuple[str, int | None, int | None], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class YearWithReturns:
-    year: FinancialYear
-    returns: int  # any status
-    missing: int
-
-
 def years_with_returns(workspace: Workspace) -> list[YearWithReturns]:
-    """The financial years that have at least one return, newest first.
-
-    No service lists them yet, so the candidates are the years the strands run in (a return
-    can only be entered for a quarter its strand runs in), each counted by `year_report`.
-    """
-    db = workspace.db
-    strands = list_strands(db)
-    if not strands:
-        return []
-    this_year = FinancialYear.containing(dt.date.today()).start_year
-    first = min(FinancialYear.containing(s.start_date).start_year for s in strands)
-    last = max(
-        this_year if s.end_date is None else FinancialYear.containing(s.end_date).start_year
-        for s in strands
-    )
-    found = []
-    for start_year in range(max(last, this_year), first - 1, -1):
-        report = year_report(db, FinancialYear(start_year))
-        returns = report.returns_counted + report.returns_unverified
-        if returns:
-            found.append(YearWithReturns(FinancialYear(start_year), returns, report.returns_missing))
-    return found
+    """The financial years that have at least one return, newest first."""
+    return years_with_returns_of(workspace.db)
 
 
 def default_year(years: Sequence[YearWithReturns], today: dt.date | None = None) -> FinancialYear | None:

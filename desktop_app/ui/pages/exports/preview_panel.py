@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -32,6 +34,8 @@ PROBLEM_COLUMNS: list[Column[DataProblem]] = [
 ]
 
 TOTALS_WIDTH = 470
+# The fewest totals shown at once when the window is short (the rest scroll).
+SHORTEST_ROWS = 6
 
 
 def counts_text(preview: ExportPreview) -> str:
@@ -57,8 +61,9 @@ class PreviewPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.preview: ExportPreview | None = None
-        # Never squeezed: the totals are the point of the page; the tabs below give way instead.
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # As tall as the totals where the screen has room (the tabs below give way first); on a
+        # laptop the totals scroll rather than the counts line landing on their last rows.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -84,9 +89,10 @@ class PreviewPanel(QWidget):
         self.totals_table.proxy.sort(-1)  # the measures' own order, as the MoJ form lists them
         self.totals_table.setFixedWidth(TOTALS_WIDTH)
         self.totals_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.totals_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals_table.horizontalHeader().setStretchLastSection(False)
-        columns.addWidget(self.totals_table, 0, Qt.AlignmentFlag.AlignTop)
+        # It asks for the height of all its rows; the layout gives it that where it can.
+        self.totals_table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        columns.addWidget(self.totals_table, 0)
 
         self.problems_stack = QStackedWidget(self)
         self.problems_model = RecordTableModel(PROBLEM_COLUMNS, self)
@@ -132,9 +138,15 @@ class PreviewPanel(QWidget):
         header = self.totals_table.horizontalHeader()
         number_width = max(110, self.totals_table.fontMetrics().horizontalAdvance("0,000,000") + 36)
         header.resizeSection(1, number_width)
-        header.resizeSection(0, TOTALS_WIDTH - number_width - 2 * self.totals_table.frameWidth())
+        # The measure takes what is left, with or without the scroll bar of a short window.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.totals_table.fit_height_to_rows()
-        self.problems_stack.setFixedHeight(self.totals_table.height())
+        whole = self.totals_table.height()
+        least = min(whole, whole - self.totals_model.rowCount() * self.totals_table.verticalHeader().defaultSectionSize()
+                    + SHORTEST_ROWS * self.totals_table.verticalHeader().defaultSectionSize())
+        for widget in (self.totals_table, self.problems_stack):
+            widget.setMinimumHeight(least)
+            widget.setMaximumHeight(whole)
 
     def showEvent(self, event) -> None:
         # The header's real height is known only once shown; size the tables again then.

@@ -270,6 +270,7 @@ class ClaimsGridTab(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.year: FinancialYear | None = None
+        self._stale = False  # a year was set while the tab was not the one shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         tools = QHBoxLayout()
@@ -313,13 +314,24 @@ class ClaimsGridTab(QWidget):
             self.quarter_combo.addItem(f"{quarter.label} ({quarter.months_label})", quarter.number)
         self.quarter_combo.setCurrentIndex(max(0, chosen - 1))
         self.quarter_combo.blockSignals(False)
-        self.reload()
+        # Behind another tab the grid waits until it is shown: a page of many strands opens
+        # without reading claims nobody is looking at.
+        if self.isHidden():
+            self._stale = True
+        else:
+            self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
 
     def quarter(self) -> Quarter | None:
         number = self.quarter_combo.currentData()
         return Quarter(self.year, number) if self.year and number else None
 
     def reload(self) -> None:
+        self._stale = False
         quarter = self.quarter()
         if quarter is not None:
             self.model.load(claims_grid(self.workspace.db, quarter))

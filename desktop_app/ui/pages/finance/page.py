@@ -65,6 +65,7 @@ class FinancePage(Page):
         super().__init__(context, parent)
         self.active_dialog = None
         self.report = None
+        self._claims_stale = False  # the claims tab shows another year's (read when it is shown)
         self._build()
         self._connect_signals()
         self._fill_years()
@@ -132,7 +133,7 @@ class FinancePage(Page):
         self.strands_table = RecordTable(RecordTableModel(strand_columns((1, 2, 3, 4)), strands_tab), "Strand finance", strands_tab)
         strands_layout.addWidget(self.strands_table, 1)
         self.tabs.addTab(strands_tab, "Strands")
-        claims_tab = QWidget(self.tabs)
+        claims_tab = self.claims_tab = QWidget(self.tabs)
         claims_layout = QVBoxLayout(claims_tab)
         claims_layout.setContentsMargins(0, 6, 0, 0)
         self.claims_table = RecordTable(RecordTableModel(CLAIM_COLUMNS, claims_tab), "Claims", claims_tab)
@@ -156,6 +157,7 @@ class FinancePage(Page):
         self.claims_table.record_activated.connect(self._on_claims_table_record_activated)
         self.claims_table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.grid_tab.saved.connect(self.context.publish)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.lines_button.clicked.connect(self._on_lines_clicked)
         self.extend_button.clicked.connect(self._on_extend_clicked)
         self.strand_line_button.clicked.connect(self._on_strand_line_clicked)
@@ -188,6 +190,7 @@ class FinancePage(Page):
         year = self.year()
         if year is None:
             self.report = None
+            self._claims_stale = False
             for table in (self.funds_table, self.strands_table, self.claims_table):
                 table.source_model.set_rows([])
             self.summary_label.setText("No funding stream yet: set one up on the Strands & funding page.")
@@ -199,19 +202,35 @@ class FinancePage(Page):
         self.funds_model.set_rows(funds_rows(self.report))
         self.funds_table.fit_columns(maximum=320)
         self.funds_table.fit_height_to_rows()
-        current = self.claims_table.current_record()
         self.strands_table.source_model.set_rows(list(self.report.strands))
-        claims = list_claims(db, year)
-        if half is not None:
-            claims = [c for c in claims if c.quarter.number <= 2]
-        self.claims_table.source_model.set_rows(claims)
         self.strands_table.fit_columns(maximum=230)
-        self.claims_table.fit_columns(maximum=260)
-        if current is not None:
-            self.claims_table.select_where(lambda c: c.id == current.id)
+        # The claims are read when their tab is shown (or a claim is selected, for the buttons
+        # above that act on it): opening the page reads only what is on screen.
+        self._claims_stale = True
+        if not self.claims_tab.isHidden() or self.claims_table.current_record() is not None:
+            self._load_claims()
         self.summary_label.setText(self._summary())
         self.grid_tab.set_year(year)
         self._update_buttons()
+
+    def _load_claims(self) -> None:
+        self._claims_stale = False
+        year = self.year()
+        if year is None:
+            return
+        current = self.claims_table.current_record()
+        claims = list_claims(self.workspace.db, year)
+        if self.part_combo.currentData() == FIRST_HALF:
+            claims = [c for c in claims if c.quarter.number <= 2]
+        self.claims_table.source_model.set_rows(claims)
+        self.claims_table.fit_columns(maximum=260)
+        if current is not None:
+            self.claims_table.select_where(lambda c: c.id == current.id)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.claims_tab and self._claims_stale:
+            self._load_claims()
+            self._update_buttons()
 
     def _summary(self) -> str:
         report = self.report

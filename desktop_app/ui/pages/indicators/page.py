@@ -345,7 +345,10 @@ class IndicatorsPage(Page):
         facts["Target"].setText(f"{target} ({note})" if note and len(note) <= 30 else target)
         facts["Target"].setToolTip(note)
         facts["Source"].setText(f"{indicator.source}, {indicator.frequency.label.lower()}")
-        self.chart.set_series(indicator, readings(self.workspace.db, indicator.id))
+        # Selecting, filtering and showing the page each ask for the same row: its readings are
+        # read and drawn once (a refresh reads new rows, so a changed indicator is drawn again).
+        if self.chart.indicator is not indicator:
+            self.chart.set_series(indicator, readings(self.workspace.db, indicator.id))
         self.save_chart_button.setEnabled(self.chart.has_chart())
 
     def show_message(self, text: str, *, problem: bool = False) -> None:

@@ -34,7 +34,6 @@ from desktop_app.ui.pages.page import Page, PageContext, year_of
 from desktop_app.ui.pages.targets import Go
 from desktop_app.ui.pages.strands.allocation_dialog import AllocationDialog
 from desktop_app.ui.pages.strands.funding_form import FundingStreamForm
-from desktop_app.ui.pages.strands.strand_form import StrandForm
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.pages.strands.table import BUDGET_COLUMNS, lay_out_strand_table, strand_table_model
 from desktop_app.ui.table_model import RecordTableModel
@@ -44,6 +43,14 @@ from desktop_app.ui.widgets.record_table import RecordTable
 
 HEADER_STATE_KEY = "strands/columns"  # not "strands/header": that held one column per year
 SPLITTER_STATE_KEY = "strands/splitter"
+
+
+def _strand_form():
+    """The strand form's class, loaded when first opened: it brings the finance services, which
+    a visit to the page does not need."""
+    from desktop_app.ui.pages.strands.strand_form import StrandForm
+
+    return StrandForm
 
 
 class StrandsPage(Page):
@@ -271,7 +278,7 @@ class StrandsPage(Page):
         if not self._streams:
             self._on_new_stream_clicked()
         else:
-            self.open_dialog(StrandForm(self.workspace, None, self))
+            self.open_dialog(_strand_form()(self.workspace, None, self))
         return True
 
     def focus_search(self) -> bool:
@@ -315,7 +322,7 @@ class StrandsPage(Page):
         self.open_dialog(AllocationDialog(self.workspace, strand, self))
 
     def _on_table_record_activated(self, strand: StrandRow) -> None:
-        self.open_dialog(StrandForm(self.workspace, strand, self))
+        self.open_dialog(_strand_form()(self.workspace, strand, self))
 
     def _on_stream_combo_current_index_changed(self, _index: int) -> None:
         self._refresh_budget()

@@ -10,6 +10,7 @@ from desktop_app.core.periods import FinancialYear
 from desktop_app.core.wording import format_date
 from desktop_app.services.funding import YearPosition
 from desktop_app.services.strands import StrandRow
+from desktop_app.ui.pages.strands.row_heights import WrappedRowHeights
 from desktop_app.ui.table_model import Column, RecordTableModel
 from desktop_app.ui.widgets.record_table import RecordTable
 
@@ -65,7 +66,8 @@ def lay_out_strand_table(table: RecordTable) -> None:
     """Long names wrap in their cell (two lines, never cut by "…"); only the first columns show."""
     table.setWordWrap(True)
     table.setTextElideMode(Qt.TextElideMode.ElideNone)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if getattr(table, "row_heights", None) is None:
+        table.row_heights = WrappedRowHeights(table)
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
     model = table.source_model
