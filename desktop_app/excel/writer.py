@@ -241,15 +241,26 @@ def _shown_length(value: object, number_format: str | None) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
+# Types a set can hold without mixing cells that merely compare equal (1, 1.0 and True measure
+# differently, but a set keeps only one of them: so numbers are measured one by one).
+_MEASURED_ONCE = frozenset({str, type(None), dt.date, dt.datetime})
+
+
 def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]], formats: list) -> list[float]:
     widths = []
+    sample = rows[:_WIDTH_SAMPLE_ROWS]
     for index, header in enumerate(headers):
         # Headers wrap, so their longest word matters more than their whole length.
         longest = max((len(word) for word in str(header).split()), default=0)
         wanted = max(longest, min(len(str(header)), 20))
-        for row in rows[:_WIDTH_SAMPLE_ROWS]:
-            if index < len(row):
-                wanted = max(wanted, _shown_length(row[index], formats[index]))
+        number_format = formats[index]
+        # A column repeats its values (a provider on every row of its strands): measure each once.
+        distinct = {row[index] for row in sample if index < len(row) and type(row[index]) in _MEASURED_ONCE}
+        for value in distinct:
+            wanted = max(wanted, _shown_length(value, number_format))
+        for row in sample:
+            if index < len(row) and type(row[index]) not in _MEASURED_ONCE:
+                wanted = max(wanted, _shown_length(row[index], number_format))
         widths.append(float(min(_MAX_WIDTH, max(_MIN_WIDTH, wanted + 2))))
     return widths
 

@@ -85,7 +85,7 @@ def prepare(
     _check(cancelled)
     tell(progress, _READING_SHARE / 2, "Reading the indicators")
     # The plan in force then, exact figures: the MoJ is not a publication.
-    indicators = indicator_pack(db, today=period.end, suppress=False).indicators
+    indicators = indicator_pack(db, today=period.end, suppress=False, significance=False).indicators
     data = workbook_data(
         snapshot, preview, details, indicators, is_demo=is_demo(db), due_days=due_days(db)
     )

@@ -24,14 +24,16 @@ __all__ = ["export_indicator_pack", "indicator_pack", "indicators_json", "indica
 
 
 def indicator_pack(
-    db: Database, plan_key: str | None = None, *, today: dt.date | None = None, suppress: bool = True
+    db: Database, plan_key: str | None = None, *, today: dt.date | None = None, suppress: bool = True,
+    significance: bool = True,
 ) -> IndicatorPackData:
     """A plan's indicators (the one in force `today` unless `plan_key` names another) with their
     status, rolling 12 months and whole series across plans, ready for the Excel pack.
 
     The pack is published, so counts below the small-number threshold are suppressed (with the
     change from the baseline, which would give them away); `suppress=False` keeps exact figures
-    for the MoJ workbook."""
+    for the MoJ workbook, whose Indicators sheet shows no significance test: `significance=False`
+    skips it (most of the pack's time), leaving its words empty."""
     from desktop_app.excel.indicator_pack import IndicatorPackData, PackIndicator, PackReading
 
     threshold = small_number_threshold(db) if suppress else 0
@@ -75,7 +77,7 @@ def indicator_pack(
             rolling_period=_window_label(row.trend.rolling),
             previous_12m=row.previous_12m,
             change_12m=_rounded(row.trend.previous.change),
-            significance_words=row.significance.words,
+            significance_words=row.significance.words if significance else "",
             continues=row.continues or "",
         )
         for row in rows
