@@ -95,10 +95,15 @@ def plan_return(
     notes: Mapping[str, str] | None = None,
     return_notes: str | None = None,
     breakdowns: Mapping[BreakdownCell, object] | None = None,
+    *,
+    stored_cells: Mapping[BreakdownCell, int] | None = None,
 ) -> ReturnPlan:
-    """Lay `entered`, `breakdowns` and `notes` over what is stored and check the result."""
+    """Lay `entered`, `breakdowns` and `notes` over what is stored and check the result.
+
+    `stored_cells`: the return's breakdown figures when the caller read them without loading
+    `return_.breakdown_values` (see `lookups.breakdown_cells`)."""
     before_values = stored_values(return_, checker.keys)
-    before_breakdowns = stored_breakdowns(return_, checker.keys)
+    before_breakdowns = dict(stored_cells) if stored_cells is not None else stored_breakdowns(return_, checker.keys)
     merged_breakdowns: dict[BreakdownCell, object] = dict(before_breakdowns)
     merged_breakdowns.update(breakdowns or {})
     before_notes = stored_notes(return_)

@@ -8,8 +8,8 @@ again and writes all of them in one transaction, or none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +26,7 @@ from desktop_app.core.return_checks import (
 )
 from desktop_app.core.return_workflow import is_editable, status_words
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.changes import RETURNS, Changed
+from desktop_app.services.changes import Changed
 from desktop_app.services.returns.errors import GridRefused, ReturnLocked, StatusRefused
 from desktop_app.services.returns.figures import (
     apply_plan,
@@ -34,6 +34,7 @@ from desktop_app.services.returns.figures import (
     plan_return,
 )
 from desktop_app.services.returns.lookups import (
+    breakdown_cells,
     checker_for,
     measure_ids,
     past_figures,
@@ -52,19 +53,16 @@ from desktop_app.services.stale_edits import (
 )
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
-    Breakdown,
-    BreakdownCategory,
     Measure,
     Provider,
     Return,
-    ReturnBreakdownValue,
     ReturnPeriod,
     ReturnValue,
     ServiceCategory,
     Strand,
 )
 
-__all__ = ["GridRow", "QuarterGrid", "quarter_grid", "save_grid", "write_edits"]
+__all__ = ["GridRow", "QuarterGrid", "quarter_grid", "reread_rows", "save_grid", "write_edits"]
 
 
 @dataclass(frozen=True)
@@ -132,11 +130,14 @@ def quarter_grid(
     *,
     provider_id: int | None = None,
     service_category_key: str | None = None,
+    strand_ids: Collection[int] | None = None,
+    checker: ReturnChecker | None = None,
 ) -> QuarterGrid:
-    """Every strand running in `quarter` (optionally one provider's, or one category's) with its
-    figures, status and history; five queries whatever the number of strands."""
+    """Every strand running in `quarter` (optionally one provider's, one category's, or only
+    `strand_ids`) with its figures, status and history; five queries whatever the number of
+    strands. `checker`: the period's engine when the caller has it already (see `reread_rows`)."""
     with db.reading() as session:
-        checker = checker_for(session, quarter)
+        checker = checker or checker_for(session, quarter)
         query = (
             select(Strand, Provider.name, ServiceCategory.key, ServiceCategory.name)
             .join(Provider, Provider.id == Strand.provider_id)
@@ -148,6 +149,8 @@ def quarter_grid(
             query = query.where(Strand.provider_id == provider_id)
         if service_category_key is not None:
             query = query.where(ServiceCategory.key == service_category_key)
+        if strand_ids is not None:
+            query = query.where(Strand.id.in_(list(strand_ids)))
         strands = session.execute(query).all()
         ids = [s.id for s, *_ in strands]
         stored = _stored_figures(session, quarter, ids, checker.keys)
@@ -176,6 +179,18 @@ def quarter_grid(
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
+
+
+def reread_rows(db: Database, grid: QuarterGrid, strand_ids: Collection[int]) -> QuarterGrid:
+    """`grid` with the rows of `strand_ids` read again (what a save of their returns changed:
+    figures, status, version, notes, and the history of the quarters after a changed one); the
+    other rows as they were. A strand that no longer runs in the quarter keeps its old row: a
+    change to strands is a change of the whole grid (`quarter_grid`)."""
+    wanted = {row.strand_id for row in grid.rows} & set(strand_ids)
+    if not wanted:
+        return grid
+    fresh = {r.strand_id: r for r in quarter_grid(db, grid.quarter, strand_ids=wanted, checker=grid.checker).rows}
+    return replace(grid, rows=tuple(fresh.get(row.strand_id, row) for row in grid.rows))
 
 
 @dataclass(frozen=True)
@@ -221,16 +236,7 @@ def _stored_figures(
                 notes[return_id][key] = note
         # The grid marks a total whose breakdown falls short or exceeds it, so it needs the
         # categories too: one more plain query, whatever the number of returns.
-        categories = session.execute(
-            select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
-                   ReturnBreakdownValue.value)
-            .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
-            .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
-            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
-            .where(ReturnBreakdownValue.return_id.in_(list(values)), Measure.key.in_(wanted))
-        )
-        for return_id, measure_key, breakdown_key, category_key, value in categories:
-            breakdowns[return_id][(measure_key, breakdown_key, category_key)] = value
+        breakdowns.update(breakdown_cells(session, list(values), wanted))
     return {
         r.strand_id: _StoredFigures(
             r.id, r.status, bool(r.copied_from_previous), r.version, values[r.id],
@@ -287,7 +293,7 @@ def save_grid(
             if record is None:
                 raise
             raise stale_error(session, record, holder="grid") from None
-    return Changed.of(RETURNS) if written else Changed.of()
+    return Changed.returns_of(written)
 
 
 def _first_return(quarter: Quarter, strand_ids: list[int]):
@@ -316,12 +322,15 @@ def write_edits(
 ) -> int:
     """`save_grid`'s work inside the caller's transaction (the template import writes several
     quarters in one): check every edited row, raise `GridRefused` before writing anything if
-    one is refused, otherwise write them all. Returns how many returns were written."""
+    one is refused, otherwise write them all. Returns the strands whose returns were written."""
     notes = notes or {}
     edited = sorted(set(edits) | set(notes))
     strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(edited)))}
     checker = checker_for(session, quarter)
-    returns = stored_returns(session, quarter, edited)
+    # The grid writes no breakdown figure, so their rows are read plainly for the checks and
+    # never built as objects (they outnumber a quarter's returns many times over).
+    returns = stored_returns(session, quarter, edited, breakdowns=False)
+    stored_cells = breakdown_cells(session, [r.id for r in returns.values()], checker.keys)
     past = past_figures(session, quarter, list(strands))
     refused: dict[str, list] = {}
     checks: dict[int, ReturnCheck] = {}
@@ -359,6 +368,7 @@ def write_edits(
             row_edits,
             {k: v for k, v in row_notes.items() if k != RETURN_NOTE},
             row_notes.get(RETURN_NOTE),
+            stored_cells=stored_cells.get(return_.id, {}) if return_ is not None else {},
         )
         checks[strand_id] = plan.check
         if return_ is not None and return_.status == ReturnStatus.LOCKED:
@@ -392,4 +402,4 @@ def write_edits(
             today=today,
         )
     session.flush()
-    return len(work)
+    return [strand.id for strand, *_rest in work]

@@ -8,6 +8,7 @@ fetches many strands at once, so the grid costs a handful of queries, not one pe
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import (
     HISTORY_QUARTERS,
+    BreakdownCell,
     ReturnChecker,
     StrandHistory,
 )
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.validation import RecordNotFound
+from desktop_app.store.database import REFERENCE_HASH_KEY
 from desktop_app.store.models import (
     Breakdown,
     BreakdownCategory,
@@ -31,11 +34,13 @@ from desktop_app.store.models import (
     ReturnBreakdownValue,
     ReturnPeriod,
     ReturnValue,
+    Setting,
     Strand,
 )
 
 __all__ = [
     "PastFigures",
+    "breakdown_cells",
     "category_ids",
     "checker_for",
     "measure_ids",
@@ -49,9 +54,27 @@ __all__ = [
 ]
 
 
+# Each database's checkers, by the digest of the catalogue it holds and the period. The catalogue
+# is only written when a database is opened with another reference file, which stores that
+# file's digest: reading the digest (one row) tells whether a checker still holds, where
+# loading the catalogue again cost half of a one-return save on a large database.
+_CHECKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def checker_for(session: Session, quarter: Quarter) -> ReturnChecker:
     """The validation engine prepared for `quarter`'s measures and the catalogue's rules."""
-    return ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    digest = session.get(Setting, REFERENCE_HASH_KEY)
+    if digest is None:  # a database not opened through `open_database`: nothing to go by
+        return ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    checkers = _CHECKERS.setdefault(engine, {})
+    key = (digest.value, quarter.start, quarter.end)
+    if key not in checkers:
+        if any(k[0] != digest.value for k in checkers):
+            checkers.clear()
+        checkers[key] = ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    return checkers[key]
 
 
 def running(start: dt.date, end: dt.date):
@@ -122,6 +145,27 @@ def stored_returns(
     if strand_ids is not None:
         query = query.where(Return.strand_id.in_(list(strand_ids)))
     return {r.strand_id: r for r in session.scalars(query)}
+
+
+def breakdown_cells(
+    session: Session, return_ids: Collection[int], measure_keys: Collection[str]
+) -> dict[int, dict[BreakdownCell, int]]:
+    """Return id → its breakdown figures for `measure_keys`, by (measure, breakdown, category),
+    read as plain rows in one query (`stored_breakdowns` gives the same from loaded objects)."""
+    found: dict[int, dict[BreakdownCell, int]] = defaultdict(dict)
+    if not return_ids:
+        return found
+    rows = session.execute(
+        select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
+               ReturnBreakdownValue.value)
+        .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
+        .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
+        .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
+        .where(ReturnBreakdownValue.return_id.in_(list(return_ids)), Measure.key.in_(list(measure_keys)))
+    )
+    for return_id, measure_key, breakdown_key, category_key, value in rows:
+        found[return_id][(measure_key, breakdown_key, category_key)] = value
+    return found
 
 
 @dataclass(frozen=True)

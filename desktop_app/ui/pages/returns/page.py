@@ -37,6 +37,7 @@ from desktop_app.services.returns import (
     copy_last_quarter,
     due_days,
     quarter_grid,
+    reread_rows,
     save_grid,
     set_due_days,
 )
@@ -75,6 +76,7 @@ class ReturnsPage(Page):
         self._strands = []
         self._quarters: dict[str, Quarter] = {}
         self._banner = ""  # what the message line says now: "paste", "refused" or "" (other)
+        self._completeness_stale = False  # a save changed returns while the tab was not shown
         self._build()
         self._connect_signals()
         self.refresh()
@@ -197,6 +199,7 @@ class ReturnsPage(Page):
         self.grid_model.edits_changed.connect(self._on_grid_edits_changed)
         self.grid_view.selectionModel().currentChanged.connect(self._update_copy_button)
         self.grid_panel.problems_table.record_activated.connect(self._on_problem_activated)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.completeness.open_requested.connect(self.open_return)
         self.completeness.due_days_changed.connect(self._on_due_days_changed)
         self.completeness.chasers_requested.connect(self.draft_chasers)
@@ -237,7 +240,24 @@ class ReturnsPage(Page):
         }
         everything = provider is None and category is None
         self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today), None if everything else ids)
+        self._completeness_stale = False
         self._update_copy_button()
+
+    def _refresh_rows(self, strand_ids) -> None:
+        """After a save of some strands' returns: re-read and re-check their rows only; the
+        completeness matrix follows now if shown, otherwise when its tab is."""
+        grid = self.grid_model.grid
+        if self.quarter is None or grid is None or grid.quarter != self.quarter:
+            self.refresh()
+            return
+        self.grid_model.reload_rows(reread_rows(self.workspace.db, grid, strand_ids), strand_ids)
+        self._completeness_stale = True
+        self._on_tab_changed()
+        self._update_copy_button()
+
+    def _on_tab_changed(self, _index: int = 0) -> None:
+        if self._completeness_stale and self.tabs.currentWidget() is self.completeness:
+            self._apply_filters()
 
     def _update_copy_button(self, *_args) -> None:
         row = self._current_row()
@@ -270,8 +290,10 @@ class ReturnsPage(Page):
         return row is not None
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.touches(RETURNS, STRANDS, PROVIDERS):
+        if changed.touches(STRANDS, PROVIDERS) or (changed.touches(RETURNS) and changed.return_strands is None):
             self.refresh()
+        elif changed.touches(RETURNS):
+            self._refresh_rows(changed.return_strands)
 
     def has_unsaved_changes(self) -> bool:
         return self.grid_model.has_changes()
