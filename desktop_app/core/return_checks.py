@@ -260,6 +260,8 @@ class ReturnChecker:
 
     def _read(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
         measure = self._by_key[key]
+        if type(raw) is int and 0 <= raw <= measure.ceiling:
+            return raw, None  # a stored figure, or one already read
         try:
             value, problem = self._read_number(key, raw)
         except CountTooLarge as error:
@@ -380,7 +382,11 @@ class ReturnChecker:
                 name = f"{measure.label} by {breakdown.label.lower()}"
                 readable = True
                 for cell, category in zip(cells, breakdown.categories):
-                    value, problem = self._read_category(measure, f"{name}, {category.label}", entered.get(cell))
+                    raw = entered.get(cell)
+                    if type(raw) is int and 0 <= raw <= measure.ceiling:
+                        read[cell] = raw  # a stored figure: the usual case, thousands a quarter
+                        continue
+                    value, problem = self._read_category(measure, f"{name}, {category.label}", raw)
                     read[cell] = value
                     if problem is not None:
                         errors.append(Problem(

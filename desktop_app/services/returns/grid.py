@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.changes import Changed
 from desktop_app.services.returns.errors import GridRefused, ReturnLocked, StatusRefused
 from desktop_app.services.returns.figures import (
+    StoredFigures,
     apply_plan,
     next_status,
     plan_return,
@@ -225,11 +226,11 @@ def _stored_figures(
     notes: dict[int, dict[str, str]] = {r.id: {} for r in returns}
     breakdowns: dict[int, dict[BreakdownCell, int]] = {r.id: {} for r in returns}
     if returns:
-        figures = session.execute(
+        figures = session.connection().execute(
             select(ReturnValue.return_id, Measure.key, ReturnValue.value, ReturnValue.note)
             .join(Measure, Measure.id == ReturnValue.measure_id)
             .where(ReturnValue.return_id.in_(list(values)))
-        )
+        ).all()
         for return_id, key, value, note in figures:
             values[return_id][key] = value
             if note:
@@ -296,6 +297,27 @@ def save_grid(
     return Changed.returns_of(written)
 
 
+_NOTHING_STORED = StoredFigures({}, {RETURN_NOTE: ""}, {})
+
+
+def _rows_to_write(session: Session, work, ids: Mapping[str, int]):
+    """The returns `work` changes (id → object, figures not loaded) and, of their figure rows,
+    those that change (return id → measure id → object): two queries."""
+    return_ids = [found.return_id for _strand, found, _plan, _status in work if found is not None]
+    returns = {r.id: r for r in session.scalars(select(Return).where(Return.id.in_(return_ids)))} if return_ids else {}
+    pairs = [
+        (found.return_id, ids[key])
+        for _strand, found, plan, _status in work if found is not None
+        for key in plan.changed_keys() if key in found.values
+    ]
+    rows: dict[int, dict[int, ReturnValue]] = {}
+    if pairs:
+        query = select(ReturnValue).where(tuple_(ReturnValue.return_id, ReturnValue.measure_id).in_(pairs))
+        for row in session.scalars(query):
+            rows.setdefault(row.return_id, {})[row.measure_id] = row
+    return returns, rows
+
+
 def _first_return(quarter: Quarter, strand_ids: list[int]):
     """Names, for a refusal, the most recently changed of the edited rows' returns."""
 
@@ -327,10 +349,9 @@ def write_edits(
     edited = sorted(set(edits) | set(notes))
     strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(edited)))}
     checker = checker_for(session, quarter)
-    # The grid writes no breakdown figure, so their rows are read plainly for the checks and
-    # never built as objects (they outnumber a quarter's returns many times over).
-    returns = stored_returns(session, quarter, edited, breakdowns=False)
-    stored_cells = breakdown_cells(session, [r.id for r in returns.values()], checker.keys)
+    # What is stored is read as plain rows: building every figure (and breakdown figure) of a
+    # quarter as an object cost more than the save; only the rows that change are loaded below.
+    stored = _stored_figures(session, quarter, edited, checker.keys)
     past = past_figures(session, quarter, list(strands))
     refused: dict[str, list] = {}
     checks: dict[int, ReturnCheck] = {}
@@ -340,56 +361,58 @@ def write_edits(
         if strand is None:
             refused[f"strand {strand_id}"] = ["This strand is not in the database; it may have been deleted."]
             continue
-        return_ = returns.get(strand_id)
+        found = stored.get(strand_id)
         if versions is not None and strand_id in versions:
             # Any save by someone else since the grid loaded refuses the batch (all or nothing).
             loaded = versions[strand_id]
-            if return_ is None and loaded:
+            if found is None and loaded:
                 raise StaleRecordError(
                     f"Return {strand.reference} {quarter.label} was deleted after you opened the grid; "
                     "nothing was saved. Reload the grid; what you typed is still in it."
                 )
-            if return_ is not None:
-                refuse_if_stale(session, return_.version, loaded,
-                                return_record(strand.reference, quarter.label, return_.id), holder="grid")
+            if found is not None:
+                refuse_if_stale(session, found.version, loaded,
+                                return_record(strand.reference, quarter.label, found.return_id), holder="grid")
         row_edits = edits.get(strand_id, {})
         row_notes = notes.get(strand_id, {})
-        if return_ is None and all(_blank(v) for v in row_edits.values()) and not any(
+        if found is None and all(_blank(v) for v in row_edits.values()) and not any(
             (n or "").strip() for n in row_notes.values()
         ):
             continue  # nothing typed for a strand with no return: no return to make
-        if return_ is None and not strand_runs_in(strand, quarter):
+        if found is None and not strand_runs_in(strand, quarter):
             refused[strand.reference] = [not_running_message(strand.reference, quarter)]
             continue
         plan = plan_return(
             checker,
             past[strand_id].history(),
-            return_,
+            None,
             row_edits,
             {k: v for k, v in row_notes.items() if k != RETURN_NOTE},
             row_notes.get(RETURN_NOTE),
-            stored_cells=stored_cells.get(return_.id, {}) if return_ is not None else {},
+            stored=StoredFigures(found.values, found.notes, found.breakdowns) if found is not None else _NOTHING_STORED,
         )
         checks[strand_id] = plan.check
-        if return_ is not None and return_.status == ReturnStatus.LOCKED:
+        if found is not None and found.status == ReturnStatus.LOCKED:
             if plan.changed:
                 refused[strand.reference] = [str(ReturnLocked())]
             continue  # the same figures pasted over a locked row change nothing
         if plan.blocked:
             refused[strand.reference] = list(plan.problems)
             continue
-        current = return_.status if return_ is not None else None
+        current = found.status if found is not None else None
         try:
             status = next_status(current, None, plan, new_return_status=new_status, where=strand.reference)
         except StatusRefused as error:
             refused[strand.reference] = [str(error)]
             continue
-        if return_ is None or plan.changed or status != current:
-            work.append((strand, return_, plan, status))
+        if found is None or plan.changed or status != current:
+            work.append((strand, found, plan, status))
     if refused:
         raise GridRefused(refused, checks)
     ids = measure_ids(session)
-    for strand, return_, plan, status in work:
+    returns, rows = _rows_to_write(session, work, ids)
+    for strand, found, plan, status in work:
+        return_ = returns[found.return_id] if found is not None else None
         apply_plan(
             session,
             strand=strand,
@@ -400,6 +423,7 @@ def write_edits(
             received_date=received_date if return_ is None else None,
             measure_ids=ids,
             today=today,
+            value_rows=rows.get(return_.id, {}) if return_ is not None else {},
         )
     session.flush()
     return [strand.id for strand, *_rest in work]

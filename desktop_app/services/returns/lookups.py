@@ -155,14 +155,14 @@ def breakdown_cells(
     found: dict[int, dict[BreakdownCell, int]] = defaultdict(dict)
     if not return_ids:
         return found
-    rows = session.execute(
+    rows = session.connection().execute(
         select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
                ReturnBreakdownValue.value)
         .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
         .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
         .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
         .where(ReturnBreakdownValue.return_id.in_(list(return_ids)), Measure.key.in_(list(measure_keys)))
-    )
+    ).all()
     for return_id, measure_key, breakdown_key, category_key, value in rows:
         found[return_id][(measure_key, breakdown_key, category_key)] = value
     return found
@@ -205,18 +205,24 @@ def past_figures(session: Session, quarter: Quarter, strand_ids: Collection[int]
     ids = list(strand_ids)
     figures: dict[int, dict[Quarter, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     if ids:
-        rows = session.execute(
-            select(Return.strand_id, ReturnPeriod.financial_year, ReturnPeriod.quarter, Measure.key, ReturnValue.value)
-            .join(Return.period)
-            .join(ReturnValue, ReturnValue.return_id == Return.id)
-            .join(Measure, Measure.id == ReturnValue.measure_id)
-            .where(
-                Return.strand_id.in_(ids),
-                tuple_(ReturnPeriod.financial_year, ReturnPeriod.quarter).in_(list(by_key)),
+        periods = {
+            period_id: by_key[(year, number)]
+            for period_id, year, number in session.execute(
+                select(ReturnPeriod.id, ReturnPeriod.financial_year, ReturnPeriod.quarter).where(
+                    tuple_(ReturnPeriod.financial_year, ReturnPeriod.quarter).in_(list(by_key))
+                )
             )
-        )
-        for strand_id, year, number, key, value in rows:
-            figures[strand_id][by_key[(year, number)]][key] = value
+        }
+        keys = dict(session.execute(select(Measure.id, Measure.key)).all())
+        # A whole quarter's history is thousands of figures: read as plain rows on the session's
+        # connection (no ORM result processing), periods and measures by id.
+        rows = session.connection().execute(
+            select(Return.strand_id, Return.period_id, ReturnValue.measure_id, ReturnValue.value)
+            .join(ReturnValue, ReturnValue.return_id == Return.id)
+            .where(Return.strand_id.in_(ids), Return.period_id.in_(list(periods)))
+        ).all() if periods else ()
+        for strand_id, period_id, measure_id, value in rows:
+            figures[strand_id][periods[period_id]][keys[measure_id]] = value
     return {
         strand_id: PastFigures(quarters, {q: dict(v) for q, v in figures[strand_id].items()})
         for strand_id in ids
