@@ -39,6 +39,7 @@ from desktop_app.services.returns.lookups import (
     checker_for,
     measure_ids,
     past_figures,
+    previous_quarters,
     running,
     stored_returns,
     strand_runs_in,
@@ -133,10 +134,12 @@ def quarter_grid(
     service_category_key: str | None = None,
     strand_ids: Collection[int] | None = None,
     checker: ReturnChecker | None = None,
+    histories: Mapping[int, StrandHistory] | None = None,
 ) -> QuarterGrid:
     """Every strand running in `quarter` (optionally one provider's, one category's, or only
     `strand_ids`) with its figures, status and history; five queries whatever the number of
-    strands. `checker`: the period's engine when the caller has it already (see `reread_rows`)."""
+    strands. `checker`, `histories` (strand id → history): what the caller has already and knows
+    to hold (see `reread_rows`)."""
     with db.reading() as session:
         checker = checker or checker_for(session, quarter)
         query = (
@@ -155,7 +158,8 @@ def quarter_grid(
         strands = session.execute(query).all()
         ids = [s.id for s, *_ in strands]
         stored = _stored_figures(session, quarter, ids, checker.keys)
-        past = past_figures(session, quarter, ids)
+        known = histories or {}
+        past = past_figures(session, quarter, [i for i in ids if i not in known])
         rows = []
         for strand, provider, category_key, category in strands:
             found = stored.get(strand.id)
@@ -174,7 +178,7 @@ def quarter_grid(
                     copied_from_previous=bool(found and found.copied_from_previous),
                     values={key: figures.get(key) for key in checker.keys},
                     notes=found.notes if found is not None else {RETURN_NOTE: ""},
-                    history=past[strand.id].history(),
+                    history=known[strand.id] if strand.id in known else past[strand.id].history(),
                     version=found.version if found is not None else 0,
                     breakdowns=found.breakdowns if found is not None else {},
                 )
@@ -182,15 +186,25 @@ def quarter_grid(
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
 
 
-def reread_rows(db: Database, grid: QuarterGrid, strand_ids: Collection[int]) -> QuarterGrid:
-    """`grid` with the rows of `strand_ids` read again (what a save of their returns changed:
-    figures, status, version, notes, and the history of the quarters after a changed one); the
-    other rows as they were. A strand that no longer runs in the quarter keeps its old row: a
-    change to strands is a change of the whole grid (`quarter_grid`)."""
-    wanted = {row.strand_id for row in grid.rows} & set(strand_ids)
+def reread_rows(db: Database, grid: QuarterGrid, returns: Collection[tuple[int, Quarter]]) -> QuarterGrid:
+    """`grid` with the rows of the strands of `returns` ((strand id, quarter) pairs a save
+    changed) read again: figures, status, version, notes, and their history when a changed
+    quarter is one the grid's warnings compare with; the other rows as they were. A strand that
+    no longer runs in the quarter keeps its old row: a change to strands is a change of the
+    whole grid (`quarter_grid`)."""
+    wanted = {row.strand_id for row in grid.rows} & {strand for strand, _quarter in returns}
     if not wanted:
         return grid
-    fresh = {r.strand_id: r for r in quarter_grid(db, grid.quarter, strand_ids=wanted, checker=grid.checker).rows}
+    looked_back = set(previous_quarters(grid.quarter))
+    # Saving this quarter (the grid's own save) leaves the quarters before it as they were.
+    looked_back_changed = {strand for strand, quarter in returns if quarter in looked_back}
+    histories = {
+        row.strand_id: row.history for row in grid.rows
+        if row.strand_id in wanted and row.strand_id not in looked_back_changed
+    }
+    fresh = {r.strand_id: r for r in quarter_grid(
+        db, grid.quarter, strand_ids=wanted, checker=grid.checker, histories=histories
+    ).rows}
     return replace(grid, rows=tuple(fresh.get(row.strand_id, row) for row in grid.rows))
 
 
@@ -294,7 +308,7 @@ def save_grid(
             if record is None:
                 raise
             raise stale_error(session, record, holder="grid") from None
-    return Changed.returns_of(written)
+    return Changed.returns_of(written, quarter)
 
 
 _NOTHING_STORED = StoredFigures({}, {RETURN_NOTE: ""}, {})

@@ -155,6 +155,22 @@ def breakdown_cells(
     found: dict[int, dict[BreakdownCell, int]] = defaultdict(dict)
     if not return_ids:
         return found
+    # Keys by id from the (small) catalogue tables, so the many figure rows need no joins.
+    measures = {i: k for i, k in session.execute(select(Measure.id, Measure.key).where(Measure.key.in_(list(measure_keys))))}
+    categories = {
+        i: (b, c) for i, b, c in session.execute(
+            select(BreakdownCategory.id, Breakdown.key, BreakdownCategory.key)
+            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
+        )
+    }
+    rows = session.connection().execute(
+        select(ReturnBreakdownValue.return_id, ReturnBreakdownValue.measure_id, ReturnBreakdownValue.category_id,
+               ReturnBreakdownValue.value)
+        .where(ReturnBreakdownValue.return_id.in_(list(return_ids)), ReturnBreakdownValue.measure_id.in_(list(measures)))
+    ).all()
+    for return_id, measure_id, category_id, value in rows:
+        found[return_id][(measures[measure_id], *categories[category_id])] = value
+    return found
     rows = session.connection().execute(
         select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
                ReturnBreakdownValue.value)
@@ -203,7 +219,10 @@ def past_figures(session: Session, quarter: Quarter, strand_ids: Collection[int]
     quarters = previous_quarters(quarter)
     by_key = {(q.year.start_year, q.number): q for q in quarters}
     ids = list(strand_ids)
-    figures: dict[int, dict[Quarter, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    # By period id while reading: hashing a Quarter for each of thousands of figures cost more
+    # than reading them.
+    figures: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    periods: dict[int, Quarter] = {}
     if ids:
         periods = {
             period_id: by_key[(year, number)]
@@ -222,8 +241,8 @@ def past_figures(session: Session, quarter: Quarter, strand_ids: Collection[int]
             .where(Return.strand_id.in_(ids), Return.period_id.in_(list(periods)))
         ).all() if periods else ()
         for strand_id, period_id, measure_id, value in rows:
-            figures[strand_id][periods[period_id]][keys[measure_id]] = value
+            figures[strand_id][period_id][keys[measure_id]] = value
     return {
-        strand_id: PastFigures(quarters, {q: dict(v) for q, v in figures[strand_id].items()})
+        strand_id: PastFigures(quarters, {periods[p]: dict(v) for p, v in figures[strand_id].items()})
         for strand_id in ids
     }

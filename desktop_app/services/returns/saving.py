@@ -170,5 +170,5 @@ def _save(db, strand_id, quarter, values, notes, *, received_date, status, retur
             status=written.status,
             created=return_ is None,
             check=plan.check,
-            changed=Changed.returns_of([strand_id]) if changed else Changed.of(),
+            changed=Changed.returns_of([strand_id], quarter) if changed else Changed.of(),
         )

@@ -243,14 +243,15 @@ class ReturnsPage(Page):
         self._completeness_stale = False
         self._update_copy_button()
 
-    def _refresh_rows(self, strand_ids) -> None:
+    def _refresh_rows(self, returns) -> None:
         """After a save of some strands' returns: re-read and re-check their rows only; the
         completeness matrix follows now if shown, otherwise when its tab is."""
         grid = self.grid_model.grid
         if self.quarter is None or grid is None or grid.quarter != self.quarter:
             self.refresh()
             return
-        self.grid_model.reload_rows(reread_rows(self.workspace.db, grid, strand_ids), strand_ids)
+        strand_ids = {strand for strand, _quarter in returns}
+        self.grid_model.reload_rows(reread_rows(self.workspace.db, grid, returns), strand_ids)
         self._completeness_stale = True
         self._on_tab_changed()
         self._update_copy_button()
@@ -290,10 +291,10 @@ class ReturnsPage(Page):
         return row is not None
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.touches(STRANDS, PROVIDERS) or (changed.touches(RETURNS) and changed.return_strands is None):
+        if changed.touches(STRANDS, PROVIDERS) or (changed.touches(RETURNS) and changed.returns is None):
             self.refresh()
         elif changed.touches(RETURNS):
-            self._refresh_rows(changed.return_strands)
+            self._refresh_rows(changed.returns)
 
     def has_unsaved_changes(self) -> bool:
         return self.grid_model.has_changes()
