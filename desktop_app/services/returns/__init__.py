@@ -48,6 +48,7 @@ from desktop_app.services.returns.saving import (
     StrandNotRunning,
     save_return,
 )
+from desktop_app.services.returns.spans import StrandSpan, strand_spans
 from desktop_app.services.returns.workflow import (
     CopyRefused,
     UndoVerifyResult,
@@ -68,5 +69,5 @@ __all__ = [
     "StatusRefused", "StrandNotRunning", "VerifyResult", "completeness_matrix", "copy_last_quarter",
     "due_days", "quarter_grid", "reopen", "reread_rows", "return_form", "save_grid", "save_return", "set_due_days",
     "set_status", "verify_all_valid", "write_edits",
-    "UndoVerifyResult", "submitted_count", "undo_verify_all", "verify_reason",
+    "StrandSpan", "UndoVerifyResult", "strand_spans", "submitted_count", "undo_verify_all", "verify_reason",
 ]

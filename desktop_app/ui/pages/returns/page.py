@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -40,13 +42,10 @@ from desktop_app.services.returns import (
     reread_rows,
     save_grid,
     set_due_days,
+    strand_spans,
 )
-from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
-from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
-from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
 from desktop_app.ui.pages.returns.completeness import CompletenessTab
-from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
 from desktop_app.ui.pages.returns.grid_view import GridPanel
 from desktop_app.ui.pages.returns.host import ReturnsHost
@@ -59,6 +58,12 @@ from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader
+
+# The dialogs load when first opened: the page's first visit should not wait for them.
+if TYPE_CHECKING:
+    from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
+    from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
+    from desktop_app.ui.pages.returns.form import ReturnDialog
 
 ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
 
@@ -208,7 +213,7 @@ class ReturnsPage(Page):
 
     def refresh(self, *, keep_edits: bool = True) -> None:
         db = self.workspace.db
-        self._strands = list_strands(db)
+        self._strands = strand_spans(db)
         quarters, default = quarters_to_offer(self._strands, self.today)
         self.stack.setCurrentWidget(self.tabs if quarters else self.empty_state)
         self.filters_bar.setVisible(bool(quarters))  # empty boxes would only look broken
@@ -389,6 +394,8 @@ class ReturnsPage(Page):
 
     def draft_chasers(self) -> ChasersDialog:
         """Who is owed a reminder up to the quarter shown, then the .eml files, written and shown."""
+        from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
+
         dialog = ChasersDialog(self.workspace, self.quarter, self, today=self.today)
         dialog.finished.connect(lambda _r: self._on_chasers_finished(dialog))
         self.active_dialog = dialog
@@ -423,6 +430,8 @@ class ReturnsPage(Page):
         self.open_return(row.strand_id, self.quarter)
 
     def open_return(self, strand_id: int, quarter: Quarter) -> ReturnDialog:
+        from desktop_app.ui.pages.returns.form import ReturnDialog
+
         here = quarter == self.quarter
         notes = self.grid_model.notes().get(strand_id, {}) if here else {}
         edited = here and (self.grid_model.row_edits(strand_id) or notes)
@@ -437,9 +446,9 @@ class ReturnsPage(Page):
 
     def _on_return_finished(self, dialog: ReturnDialog, strand_id: int, here: bool, result: int) -> None:
         self.active_dialog = None
-        if here and result == ReturnDialog.DialogCode.Accepted:
+        if here and result == QDialog.DialogCode.Accepted:
             self.grid_model.discard(strand_id)  # the form saved what the grid held for it
-        if result == ReturnDialog.DialogCode.Accepted and dialog.changed:
+        if result == QDialog.DialogCode.Accepted and dialog.changed:
             # A correct save: an old refusal on the line under the grid no longer holds.
             self._say(f"Saved {dialog.data.strand_reference} {dialog.data.period_label}.")
         if dialog.changed:
@@ -511,6 +520,8 @@ class ReturnsPage(Page):
 
     def open_breakdowns(self, strand_id: int, measure_key: str) -> BreakdownDialog:
         """The breakdowns of one return's measure, saved on their own through the same service."""
+        from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
+
         version = self.grid_model.row_at(self.grid_model.row_of(strand_id)).version
         dialog = BreakdownDialog(self.workspace, strand_id, self.quarter, measure_key, self, version=version)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -521,7 +532,7 @@ class ReturnsPage(Page):
 
     def _on_breakdowns_finished(self, dialog: BreakdownDialog, result: int) -> None:
         self.active_dialog = None
-        if result == BreakdownDialog.DialogCode.Accepted and dialog.changed:
+        if result == QDialog.DialogCode.Accepted and dialog.changed:
             label = dialog.data.checker.label(dialog.measure_key)
             self._say(f"Saved the breakdowns of {label} for {dialog.data.strand_reference} {dialog.data.period_label}.")
             self._publish(dialog.changed)
