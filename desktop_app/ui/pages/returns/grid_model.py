@@ -110,6 +110,8 @@ class ReturnsGridModel(QAbstractTableModel):
         self.edits_changed.emit()
 
     def set_filter(self, provider_id: int | None = None, service_category_key: str | None = None) -> None:
+        if (provider_id, service_category_key) == self._filter and self.grid is not None:
+            return  # the rows in view already are these (a refresh re-applies the filters)
         self.beginResetModel()
         self._filter = (provider_id, service_category_key)
         self._apply_filter()
