@@ -84,7 +84,9 @@ class ReturnsPage(Page):
         self._completeness_stale = False  # a save changed returns while the tab was not shown
         self._build()
         self._connect_signals()
-        self.refresh()
+        # The first visit shows the grid; the matrix is read when its tab is first shown (or
+        # the next full refresh), so the officer does not wait for what is not on screen.
+        self.refresh(completeness=False)
 
     # ------------------------------------------------------------------ building
 
@@ -211,7 +213,7 @@ class ReturnsPage(Page):
 
     # ------------------------------------------------------------------ data
 
-    def refresh(self, *, keep_edits: bool = True) -> None:
+    def refresh(self, *, keep_edits: bool = True, completeness: bool = True) -> None:
         db = self.workspace.db
         self._strands = strand_spans(db)
         quarters, default = quarters_to_offer(self._strands, self.today)
@@ -232,11 +234,11 @@ class ReturnsPage(Page):
         categories = sorted({(r.service_category, r.service_category_key) for r in grid.rows})
         _fill(self.provider_combo, [(ALL_PROVIDERS, None), *providers], self.provider_combo.currentData())
         _fill(self.category_combo, [(ALL_CATEGORIES, None), *categories], self.category_combo.currentData())
-        self._apply_filters()
+        self._apply_filters(completeness=completeness)
         due = self.quarter.due_date(due_days(db))
         self.count_label.setText(f"{self.quarter.label} · {plural(len(grid.rows), 'strand')} · due {format_date(due)}")
 
-    def _apply_filters(self) -> None:
+    def _apply_filters(self, *, completeness: bool = True) -> None:
         provider, category = self.provider_combo.currentData(), self.category_combo.currentData()
         self.grid_model.set_filter(provider, category)
         ids = {
@@ -244,8 +246,12 @@ class ReturnsPage(Page):
             if (provider is None or s.provider_id == provider) and (category is None or s.service_category_key == category)
         }
         everything = provider is None and category is None
-        self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today), None if everything else ids)
-        self._completeness_stale = False
+        if completeness or self.tabs.currentWidget() is self.completeness:
+            self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today),
+                                   None if everything else ids)
+            self._completeness_stale = False
+        else:
+            self._completeness_stale = True
         self._update_copy_button()
 
     def _refresh_rows(self, returns) -> None:
