@@ -68,13 +68,17 @@ def checker_for(session: Session, quarter: Quarter) -> ReturnChecker:
         return ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
     engine = session.get_bind()
     engine = getattr(engine, "engine", engine)
-    checkers = _CHECKERS.setdefault(engine, {})
-    key = (digest.value, quarter.start, quarter.end)
-    if key not in checkers:
-        if any(k[0] != digest.value for k in checkers):
-            checkers.clear()
-        checkers[key] = ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
-    return checkers[key]
+    # Replaced, never cleared, when the digest moves: a worker thread may be reading the old one.
+    entry = _CHECKERS.get(engine)
+    if entry is None or entry[0] != digest.value:
+        entry = (digest.value, {})
+        _CHECKERS[engine] = entry
+    checkers = entry[1]
+    key = (quarter.start, quarter.end)
+    checker = checkers.get(key)
+    if checker is None:
+        checker = checkers[key] = ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    return checker
 
 
 def running(start: dt.date, end: dt.date):
