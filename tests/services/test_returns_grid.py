@@ -192,3 +192,20 @@ def test_a_grid_save_adds_a_figure_to_a_return_that_did_not_collect_it(demo_db):
     assert quarter_grid(demo_db, Q4).row_for(row.strand_id).values[free] == 4
     assert count(demo_db, ReturnValue) == before + 1
     assert run_checks(demo_db).ok
+
+
+def test_a_catalogue_loaded_by_another_copy_while_the_grid_is_open_is_used_from_the_next_read(demo_db):
+    """The period's checker is kept between saves, but not past a change of catalogue: on a
+    server another (newer) copy may load one while this copy has the grid open."""
+    from desktop_app.store.database import REFERENCE_HASH_KEY
+    from desktop_app.store.models import Measure, Setting
+
+    assert quarter_grid(demo_db, Q4).checker.label("victims_supported") == "Victims supported"
+    with demo_db.transaction() as session:
+        session.scalars(select(Measure).where(Measure.key == "victims_supported")).one().label = "Victims helped"
+        session.get(Setting, REFERENCE_HASH_KEY).value = "another catalogue"
+    grid = quarter_grid(demo_db, Q4)
+    assert grid.checker.label("victims_supported") == "Victims helped"
+    row = next(r for r in grid.rows if r.status is ReturnStatus.SUBMITTED)
+    with pytest.raises(GridRefused, match="Victims helped"):
+        save_grid(demo_db, Q4, {row.strand_id: {"victims_supported": "-1"}})
