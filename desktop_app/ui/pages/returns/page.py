@@ -369,12 +369,14 @@ class ReturnsPage(Page):
         except (GridRefused, ValueError, *REFUSALS) as refused:  # REFUSALS: a full disk or read-only file too
             self._say(str(refused), problem=True, banner="refused")
             return False
-        model.discard()
         self.grid_panel.reload_button.setVisible(False)
         explain = (f" {plural(warnings, 'warning')} {'needs a note' if warnings == 1 else 'need notes'} before verifying."
                    if warnings else "")
         self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.{explain}")
+        # The saved rows are read again first: their typing, now what is stored, is then no
+        # edit, so each row is checked once rather than once without it and once re-read.
         self._publish(changed)
+        model.discard()
         return True
 
     def reload_changed_rows(self) -> None:
