@@ -216,7 +216,8 @@ class ReturnChecker:
     """
 
     __slots__ = (
-        "_by_key", "_in_sentence", "_keys", "_labels", "_rule_keys", "breakdown_lists", "measures", "rules",
+        "_breakdown_of", "_breakdowns", "_by_key", "_categories", "_in_sentence", "_keys", "_labels", "_rule_keys",
+        "breakdown_lists", "measures", "rules",
     )
 
     def __init__(
@@ -234,6 +235,14 @@ class ReturnChecker:
         # Rule messages read labels mid-sentence ("... is more than victims supported (100)").
         self._in_sentence = Catalogue(measures=self.measures, rules=()).labels_in_sentence
         self._rule_keys = {r.key: _rule_order(r) for r in self.rules}
+        # Each measure's breakdowns and their categories, looked up once here rather than for
+        # every category of every return checked (a grid checks a whole quarter at a time).
+        self._breakdowns = {
+            m.key: tuple(self.breakdown_lists[k] for k in m.breakdowns if k in self.breakdown_lists)
+            for m in self.measures
+        }
+        self._breakdown_of = {(m, b.key): b for m, found in self._breakdowns.items() for b in found}
+        self._categories = {cell: frozenset(c.key for c in b.categories) for cell, b in self._breakdown_of.items()}
 
     @classmethod
     def for_period(cls, catalogue: Catalogue, start: dt.date, end: dt.date) -> ReturnChecker:
@@ -251,6 +260,8 @@ class ReturnChecker:
 
     def _read(self, key: str, raw: object) -> tuple[int | None, Problem | None]:
         measure = self._by_key[key]
+        if type(raw) is int and 0 <= raw <= measure.ceiling:
+            return raw, None  # a stored figure, or one already read
         try:
             value, problem = self._read_number(key, raw)
         except CountTooLarge as error:
@@ -299,10 +310,7 @@ class ReturnChecker:
 
     def breakdowns_of(self, measure_key: str) -> tuple[BreakdownDefinition, ...]:
         """The breakdowns a measure of this period carries, in display order."""
-        measure = self._by_key.get(measure_key)
-        if measure is None:
-            return ()
-        return tuple(self.breakdown_lists[k] for k in measure.breakdowns if k in self.breakdown_lists)
+        return self._breakdowns.get(measure_key, ())
 
     def check(
         self,
@@ -356,9 +364,8 @@ class ReturnChecker:
         for (measure_key, breakdown_key, category_key), raw in entered.items():
             if _blank(raw):
                 continue
-            lists = {b.key: b for b in self.breakdowns_of(measure_key)}
-            breakdown = lists.get(breakdown_key)
-            if breakdown is None or category_key not in {c.key for c in breakdown.categories}:
+            breakdown = self._breakdown_of.get((measure_key, breakdown_key))
+            if breakdown is None or category_key not in self._categories[(measure_key, breakdown_key)]:
                 what = f"{self.label(measure_key)} by {breakdown.label.lower()}" if breakdown else (
                     f"a breakdown '{breakdown_key}' of {self.label(measure_key)}"
                 )
@@ -368,14 +375,18 @@ class ReturnChecker:
                     (measure_key,), breakdown_key, category_key,
                 ))
         for measure in self.measures:
-            for breakdown in self.breakdowns_of(measure.key):
+            for breakdown in self._breakdowns[measure.key]:
                 cells = [(measure.key, breakdown.key, c.key) for c in breakdown.categories]
                 if all(_blank(entered.get(cell)) for cell in cells):
                     continue
                 name = f"{measure.label} by {breakdown.label.lower()}"
                 readable = True
                 for cell, category in zip(cells, breakdown.categories):
-                    value, problem = self._read_category(measure, f"{name}, {category.label}", entered.get(cell))
+                    raw = entered.get(cell)
+                    if type(raw) is int and 0 <= raw <= measure.ceiling:
+                        read[cell] = raw  # a stored figure: the usual case, thousands a quarter
+                        continue
+                    value, problem = self._read_category(measure, f"{name}, {category.label}", raw)
                     read[cell] = value
                     if problem is not None:
                         errors.append(Problem(

@@ -8,7 +8,7 @@ from sqlalchemy import event, func, select
 from desktop_app.core.paste import parse_paste
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import NOT_WHOLE, RETURN_NOTE, UNUSUAL_VALUE
-from desktop_app.core.vocabulary import ReturnStatus
+from desktop_app.core.vocabulary import AuditAction, ReturnStatus
 from desktop_app.services.changes import RETURNS
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.checks import run_checks
@@ -141,3 +141,71 @@ def test_a_pasted_block_with_thousands_separators_lands_as_numbers(db):
     assert [r.status for r in rows] == [ReturnStatus.SUBMITTED] * 3
     # Blank rows for strands with no return make no return.
     assert not save_grid(db, Quarter.parse("2024/25 Q3"), {ids[0]: {"victims_supported": ""}})
+
+
+def test_a_grid_save_clears_adds_and_changes_figures_and_notes_and_names_the_returns_it_wrote(demo_db):
+    grid = quarter_grid(demo_db, Q4)
+    rows = [r for r in grid.rows if r.status is ReturnStatus.SUBMITTED][:3]
+    checker = grid.checker
+    free = [k for k in checker.keys if not checker.breakdowns_of(k) and not any(k in r.rule.keys for r in checker.rules)]
+    cleared = next(k for k in free if rows[0].values[k] is not None)
+    changed_row, noted_row, untouched = rows
+    with demo_db.reading() as session:
+        trail_before = session.scalar(select(func.max(AuditEvent.id)))
+    changed = save_grid(
+        demo_db, Q4,
+        {changed_row.strand_id: {cleared: "", "victims_supported": str(changed_row.values["victims_supported"] + 1)},
+         untouched.strand_id: {"victims_supported": str(untouched.values["victims_supported"])}},  # the same figure
+        {noted_row.strand_id: {"victims_supported": "Checked with the provider."}},
+        versions={r.strand_id: r.version for r in rows},
+    )
+    assert changed.touches(RETURNS) and changed.returns == {(changed_row.strand_id, Q4), (noted_row.strand_id, Q4)}
+    after = {r.strand_id: r for r in quarter_grid(demo_db, Q4).rows}
+    assert after[changed_row.strand_id].values[cleared] is None
+    assert after[changed_row.strand_id].values["victims_supported"] == changed_row.values["victims_supported"] + 1
+    assert after[noted_row.strand_id].notes["victims_supported"] == "Checked with the provider."
+    assert after[noted_row.strand_id].values == noted_row.values
+    assert after[untouched.strand_id].version == untouched.version
+    assert {after[r.strand_id].version for r in (changed_row, noted_row)} == {changed_row.version + 1, noted_row.version + 1}
+    with demo_db.reading() as session:
+        trail = session.execute(
+            select(AuditEvent.entity, AuditEvent.action, AuditEvent.field, AuditEvent.new_value)
+            .where(AuditEvent.id > trail_before, AuditEvent.entity == "return_value")
+        ).all()
+    # A figure row deleted (not collected), one changed, one note given: each in the trail.
+    assert {(a, f) for _e, a, f, _n in trail} >= {
+        (AuditAction.DELETE, "value"), (AuditAction.UPDATE, "value"), (AuditAction.UPDATE, "note"),
+    }
+    assert "Checked with the provider." in {n for _e, _a, f, n in trail if f == "note"}
+    assert run_checks(demo_db).ok
+
+
+def test_a_grid_save_adds_a_figure_to_a_return_that_did_not_collect_it(demo_db):
+    grid = quarter_grid(demo_db, Q4)
+    row = next(r for r in grid.rows if r.status is ReturnStatus.SUBMITTED)
+    checker = grid.checker
+    free = next(k for k in checker.keys if row.values[k] is not None and not checker.breakdowns_of(k)
+                and not any(k in r.rule.keys for r in checker.rules))
+    save_grid(demo_db, Q4, {row.strand_id: {free: ""}})
+    before = count(demo_db, ReturnValue)
+    save_grid(demo_db, Q4, {row.strand_id: {free: "4"}})
+    assert quarter_grid(demo_db, Q4).row_for(row.strand_id).values[free] == 4
+    assert count(demo_db, ReturnValue) == before + 1
+    assert run_checks(demo_db).ok
+
+
+def test_a_catalogue_loaded_by_another_copy_while_the_grid_is_open_is_used_from_the_next_read(demo_db):
+    """The period's checker is kept between saves, but not past a change of catalogue: on a
+    server another (newer) copy may load one while this copy has the grid open."""
+    from desktop_app.store.database import REFERENCE_HASH_KEY
+    from desktop_app.store.models import Measure, Setting
+
+    assert quarter_grid(demo_db, Q4).checker.label("victims_supported") == "Victims supported"
+    with demo_db.transaction() as session:
+        session.scalars(select(Measure).where(Measure.key == "victims_supported")).one().label = "Victims helped"
+        session.get(Setting, REFERENCE_HASH_KEY).value = "another catalogue"
+    grid = quarter_grid(demo_db, Q4)
+    assert grid.checker.label("victims_supported") == "Victims helped"
+    row = next(r for r in grid.rows if r.status is ReturnStatus.SUBMITTED)
+    with pytest.raises(GridRefused, match="Victims helped"):
+        save_grid(demo_db, Q4, {row.strand_id: {"victims_supported": "-1"}})

@@ -38,6 +38,7 @@ from desktop_app.services.returns.grid import (
     GridRow,
     QuarterGrid,
     quarter_grid,
+    reread_rows,
     save_grid,
     write_edits,
 )
@@ -47,6 +48,7 @@ from desktop_app.services.returns.saving import (
     StrandNotRunning,
     save_return,
 )
+from desktop_app.services.returns.spans import StrandSpan, strand_spans
 from desktop_app.services.returns.workflow import (
     CopyRefused,
     UndoVerifyResult,
@@ -65,7 +67,7 @@ __all__ = [
     "CompletenessColumn", "CompletenessRow", "CopyRefused", "DueDaysRefused", "GridRefused", "GridRow",
     "MeasureField", "QuarterGrid", "ReturnForm", "ReturnLocked", "ReturnRefused", "SaveResult",
     "StatusRefused", "StrandNotRunning", "VerifyResult", "completeness_matrix", "copy_last_quarter",
-    "due_days", "quarter_grid", "reopen", "return_form", "save_grid", "save_return", "set_due_days",
+    "due_days", "quarter_grid", "reopen", "reread_rows", "return_form", "save_grid", "save_return", "set_due_days",
     "set_status", "verify_all_valid", "write_edits",
-    "UndoVerifyResult", "submitted_count", "undo_verify_all", "verify_reason",
+    "StrandSpan", "UndoVerifyResult", "strand_spans", "submitted_count", "undo_verify_all", "verify_reason",
 ]

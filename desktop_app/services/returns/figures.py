@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from desktop_app.services.returns.lookups import period_row
 from desktop_app.store.models import Return, ReturnBreakdownValue, ReturnValue, Strand
 
 __all__ = [
-    "ReturnPlan", "apply_plan", "next_status", "plan_return", "stored_breakdowns", "stored_notes", "stored_values",
+    "ReturnPlan", "StoredFigures", "apply_plan", "next_status", "plan_return", "stored_breakdowns", "stored_notes", "stored_values",
 ]
 
 
@@ -64,6 +64,16 @@ def stored_notes(return_: Return | None) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class StoredFigures:
+    """A return's figures, notes (its own under `RETURN_NOTE`) and breakdown figures as stored,
+    read as plain rows (the grid reads a whole quarter of them) rather than from its objects."""
+
+    values: Mapping[str, int]
+    notes: Mapping[str, str]
+    cells: Mapping[BreakdownCell, int]
+
+
+@dataclass(frozen=True)
 class ReturnPlan:
     """What saving would do to one return, worked out before anything is written."""
 
@@ -73,6 +83,17 @@ class ReturnPlan:
     unexplained: tuple[Problem, ...]  # warnings with no note: saved, but they block verifying
     values_changed: bool
     notes_changed: bool
+    # What was stored before: `changed_keys` compares with it.
+    stored_values: Mapping[str, int] = field(default_factory=dict)
+    stored_notes: Mapping[str, str] = field(default_factory=dict)
+
+    def changed_keys(self) -> list[str]:
+        """The measures whose figure row apply_plan would add, change or delete."""
+        return [
+            key for key, value in self.check.values.items()
+            if value != self.stored_values.get(key)
+            or (value is not None and (_clean(self.notes.get(key)) or None) != (self.stored_notes.get(key) or None))
+        ]
 
     @property
     def blocked(self) -> bool:
@@ -95,13 +116,23 @@ def plan_return(
     notes: Mapping[str, str] | None = None,
     return_notes: str | None = None,
     breakdowns: Mapping[BreakdownCell, object] | None = None,
+    *,
+    stored: StoredFigures | None = None,
 ) -> ReturnPlan:
-    """Lay `entered`, `breakdowns` and `notes` over what is stored and check the result."""
-    before_values = stored_values(return_, checker.keys)
-    before_breakdowns = stored_breakdowns(return_, checker.keys)
+    """Lay `entered`, `breakdowns` and `notes` over what is stored and check the result.
+
+    `stored`: what the return holds, when the caller read it as plain rows (`return_` is then
+    not looked into, and may be None for a return not made yet)."""
+    if stored is not None:
+        wanted = set(checker.keys)
+        before_values = {k: v for k, v in stored.values.items() if k in wanted}
+        before_breakdowns = {c: v for c, v in stored.cells.items() if c[0] in wanted}
+    else:
+        before_values = stored_values(return_, checker.keys)
+        before_breakdowns = stored_breakdowns(return_, checker.keys)
     merged_breakdowns: dict[BreakdownCell, object] = dict(before_breakdowns)
     merged_breakdowns.update(breakdowns or {})
-    before_notes = stored_notes(return_)
+    before_notes = dict(stored.notes) if stored is not None else stored_notes(return_)
     merged: dict[str, object] = dict(before_values)
     merged.update(entered)
     after_notes = dict(before_notes)
@@ -119,7 +150,8 @@ def plan_return(
     notes_changed = {k: _clean(v) for k, v in after_notes.items() if k in kept and _clean(v)} != {
         k: _clean(v) for k, v in before_notes.items() if k in kept and _clean(v)
     }
-    return ReturnPlan(check, after_notes, tuple(problems), tuple(unexplained), values_changed, notes_changed)
+    return ReturnPlan(check, after_notes, tuple(problems), tuple(unexplained), values_changed, notes_changed,
+                      before_values, before_notes)
 
 
 def next_status(
@@ -163,10 +195,15 @@ def apply_plan(
     measure_ids: Mapping[str, int],
     today: dt.date,
     category_ids: Mapping[tuple[str, str], int] | None = None,
+    value_rows: Mapping[int, ReturnValue] | None = None,
 ) -> Return:
     """Write the plan: create the period and return when missing, add, change or delete figure
-    rows, notes, status and received date. The caller has checked `plan.blocked` is False."""
+    rows, notes, status and received date. The caller has checked `plan.blocked` is False.
+
+    `value_rows`: the stored figure rows of `plan.changed_keys()` by measure id, when the caller
+    loaded only those (a grid writing a quarter); the return's `values` are then not loaded."""
     created = return_ is None
+    partial = value_rows is not None and not created
     if return_ is None:
         return_ = Return(
             strand=strand,
@@ -177,13 +214,19 @@ def apply_plan(
         )
         session.add(return_)
     status_changed = return_.status != status
-    rows = {v.measure_id: v for v in return_.values}
-    for key, value in plan.check.values.items():
+    rows = value_rows if partial else {v.measure_id: v for v in return_.values}
+    keys = plan.changed_keys() if partial else plan.check.values
+    for key in keys:
+        value = plan.check.values[key]
         row = rows.get(measure_ids[key])
         note = _clean(plan.notes.get(key)) or None
         if value is None:
-            if row is not None:
+            if row is not None and partial:
+                session.delete(row)
+            elif row is not None:
                 return_.values.remove(row)  # delete-orphan: no row means "not collected"
+        elif row is None and partial:
+            session.add(ReturnValue(return_id=return_.id, measure_id=measure_ids[key], value=value, note=note))
         elif row is None:
             return_.values.append(ReturnValue(measure_id=measure_ids[key], value=value, note=note))
         else:

@@ -8,10 +8,10 @@ again and writes all of them in one transaction, or none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,17 +26,20 @@ from desktop_app.core.return_checks import (
 )
 from desktop_app.core.return_workflow import is_editable, status_words
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.changes import RETURNS, Changed
+from desktop_app.services.changes import Changed
 from desktop_app.services.returns.errors import GridRefused, ReturnLocked, StatusRefused
 from desktop_app.services.returns.figures import (
+    StoredFigures,
     apply_plan,
     next_status,
     plan_return,
 )
 from desktop_app.services.returns.lookups import (
+    breakdown_cells,
     checker_for,
     measure_ids,
     past_figures,
+    previous_quarters,
     running,
     stored_returns,
     strand_runs_in,
@@ -52,19 +55,16 @@ from desktop_app.services.stale_edits import (
 )
 from desktop_app.store.database import Database
 from desktop_app.store.models import (
-    Breakdown,
-    BreakdownCategory,
     Measure,
     Provider,
     Return,
-    ReturnBreakdownValue,
     ReturnPeriod,
     ReturnValue,
     ServiceCategory,
     Strand,
 )
 
-__all__ = ["GridRow", "QuarterGrid", "quarter_grid", "save_grid", "write_edits"]
+__all__ = ["GridRow", "QuarterGrid", "quarter_grid", "reread_rows", "save_grid", "write_edits"]
 
 
 @dataclass(frozen=True)
@@ -132,11 +132,16 @@ def quarter_grid(
     *,
     provider_id: int | None = None,
     service_category_key: str | None = None,
+    strand_ids: Collection[int] | None = None,
+    checker: ReturnChecker | None = None,
+    histories: Mapping[int, StrandHistory] | None = None,
 ) -> QuarterGrid:
-    """Every strand running in `quarter` (optionally one provider's, or one category's) with its
-    figures, status and history; five queries whatever the number of strands."""
+    """Every strand running in `quarter` (optionally one provider's, one category's, or only
+    `strand_ids`) with its figures, status and history; five queries whatever the number of
+    strands. `checker`, `histories` (strand id → history): what the caller has already and knows
+    to hold (see `reread_rows`)."""
     with db.reading() as session:
-        checker = checker_for(session, quarter)
+        checker = checker or checker_for(session, quarter)
         query = (
             select(Strand, Provider.name, ServiceCategory.key, ServiceCategory.name)
             .join(Provider, Provider.id == Strand.provider_id)
@@ -148,10 +153,13 @@ def quarter_grid(
             query = query.where(Strand.provider_id == provider_id)
         if service_category_key is not None:
             query = query.where(ServiceCategory.key == service_category_key)
+        if strand_ids is not None:
+            query = query.where(Strand.id.in_(list(strand_ids)))
         strands = session.execute(query).all()
         ids = [s.id for s, *_ in strands]
         stored = _stored_figures(session, quarter, ids, checker.keys)
-        past = past_figures(session, quarter, ids)
+        known = histories or {}
+        past = past_figures(session, quarter, [i for i in ids if i not in known])
         rows = []
         for strand, provider, category_key, category in strands:
             found = stored.get(strand.id)
@@ -170,12 +178,34 @@ def quarter_grid(
                     copied_from_previous=bool(found and found.copied_from_previous),
                     values={key: figures.get(key) for key in checker.keys},
                     notes=found.notes if found is not None else {RETURN_NOTE: ""},
-                    history=past[strand.id].history(),
+                    history=known[strand.id] if strand.id in known else past[strand.id].history(),
                     version=found.version if found is not None else 0,
                     breakdowns=found.breakdowns if found is not None else {},
                 )
             )
     return QuarterGrid(quarter=quarter, columns=checker.measures, rows=tuple(rows), checker=checker)
+
+
+def reread_rows(db: Database, grid: QuarterGrid, returns: Collection[tuple[int, Quarter]]) -> QuarterGrid:
+    """`grid` with the rows of the strands of `returns` ((strand id, quarter) pairs a save
+    changed) read again: figures, status, version, notes, and their history when a changed
+    quarter is one the grid's warnings compare with; the other rows as they were. A strand that
+    no longer runs in the quarter keeps its old row: a change to strands is a change of the
+    whole grid (`quarter_grid`)."""
+    wanted = {row.strand_id for row in grid.rows} & {strand for strand, _quarter in returns}
+    if not wanted:
+        return grid
+    looked_back = set(previous_quarters(grid.quarter))
+    # Saving this quarter (the grid's own save) leaves the quarters before it as they were.
+    looked_back_changed = {strand for strand, quarter in returns if quarter in looked_back}
+    histories = {
+        row.strand_id: row.history for row in grid.rows
+        if row.strand_id in wanted and row.strand_id not in looked_back_changed
+    }
+    fresh = {r.strand_id: r for r in quarter_grid(
+        db, grid.quarter, strand_ids=wanted, checker=grid.checker, histories=histories
+    ).rows}
+    return replace(grid, rows=tuple(fresh.get(row.strand_id, row) for row in grid.rows))
 
 
 @dataclass(frozen=True)
@@ -210,27 +240,18 @@ def _stored_figures(
     notes: dict[int, dict[str, str]] = {r.id: {} for r in returns}
     breakdowns: dict[int, dict[BreakdownCell, int]] = {r.id: {} for r in returns}
     if returns:
-        figures = session.execute(
+        figures = session.connection().execute(
             select(ReturnValue.return_id, Measure.key, ReturnValue.value, ReturnValue.note)
             .join(Measure, Measure.id == ReturnValue.measure_id)
             .where(ReturnValue.return_id.in_(list(values)))
-        )
+        ).all()
         for return_id, key, value, note in figures:
             values[return_id][key] = value
             if note:
                 notes[return_id][key] = note
         # The grid marks a total whose breakdown falls short or exceeds it, so it needs the
         # categories too: one more plain query, whatever the number of returns.
-        categories = session.execute(
-            select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
-                   ReturnBreakdownValue.value)
-            .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
-            .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
-            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
-            .where(ReturnBreakdownValue.return_id.in_(list(values)), Measure.key.in_(wanted))
-        )
-        for return_id, measure_key, breakdown_key, category_key, value in categories:
-            breakdowns[return_id][(measure_key, breakdown_key, category_key)] = value
+        breakdowns.update(breakdown_cells(session, list(values), wanted))
     return {
         r.strand_id: _StoredFigures(
             r.id, r.status, bool(r.copied_from_previous), r.version, values[r.id],
@@ -287,7 +308,28 @@ def save_grid(
             if record is None:
                 raise
             raise stale_error(session, record, holder="grid") from None
-    return Changed.of(RETURNS) if written else Changed.of()
+    return Changed.returns_of(written, quarter)
+
+
+_NOTHING_STORED = StoredFigures({}, {RETURN_NOTE: ""}, {})
+
+
+def _rows_to_write(session: Session, work, ids: Mapping[str, int]):
+    """The returns `work` changes (id → object, figures not loaded) and, of their figure rows,
+    those that change (return id → measure id → object): two queries."""
+    return_ids = [found.return_id for _strand, found, _plan, _status in work if found is not None]
+    returns = {r.id: r for r in session.scalars(select(Return).where(Return.id.in_(return_ids)))} if return_ids else {}
+    pairs = [
+        (found.return_id, ids[key])
+        for _strand, found, plan, _status in work if found is not None
+        for key in plan.changed_keys() if key in found.values
+    ]
+    rows: dict[int, dict[int, ReturnValue]] = {}
+    if pairs:
+        query = select(ReturnValue).where(tuple_(ReturnValue.return_id, ReturnValue.measure_id).in_(pairs))
+        for row in session.scalars(query):
+            rows.setdefault(row.return_id, {})[row.measure_id] = row
+    return returns, rows
 
 
 def _first_return(quarter: Quarter, strand_ids: list[int]):
@@ -316,12 +358,14 @@ def write_edits(
 ) -> int:
     """`save_grid`'s work inside the caller's transaction (the template import writes several
     quarters in one): check every edited row, raise `GridRefused` before writing anything if
-    one is refused, otherwise write them all. Returns how many returns were written."""
+    one is refused, otherwise write them all. Returns the strands whose returns were written."""
     notes = notes or {}
     edited = sorted(set(edits) | set(notes))
     strands = {s.id: s for s in session.scalars(select(Strand).where(Strand.id.in_(edited)))}
     checker = checker_for(session, quarter)
-    returns = stored_returns(session, quarter, edited)
+    # What is stored is read as plain rows: building every figure (and breakdown figure) of a
+    # quarter as an object cost more than the save; only the rows that change are loaded below.
+    stored = _stored_figures(session, quarter, edited, checker.keys)
     past = past_figures(session, quarter, list(strands))
     refused: dict[str, list] = {}
     checks: dict[int, ReturnCheck] = {}
@@ -331,55 +375,58 @@ def write_edits(
         if strand is None:
             refused[f"strand {strand_id}"] = ["This strand is not in the database; it may have been deleted."]
             continue
-        return_ = returns.get(strand_id)
+        found = stored.get(strand_id)
         if versions is not None and strand_id in versions:
             # Any save by someone else since the grid loaded refuses the batch (all or nothing).
             loaded = versions[strand_id]
-            if return_ is None and loaded:
+            if found is None and loaded:
                 raise StaleRecordError(
                     f"Return {strand.reference} {quarter.label} was deleted after you opened the grid; "
                     "nothing was saved. Reload the grid; what you typed is still in it."
                 )
-            if return_ is not None:
-                refuse_if_stale(session, return_.version, loaded,
-                                return_record(strand.reference, quarter.label, return_.id), holder="grid")
+            if found is not None:
+                refuse_if_stale(session, found.version, loaded,
+                                return_record(strand.reference, quarter.label, found.return_id), holder="grid")
         row_edits = edits.get(strand_id, {})
         row_notes = notes.get(strand_id, {})
-        if return_ is None and all(_blank(v) for v in row_edits.values()) and not any(
+        if found is None and all(_blank(v) for v in row_edits.values()) and not any(
             (n or "").strip() for n in row_notes.values()
         ):
             continue  # nothing typed for a strand with no return: no return to make
-        if return_ is None and not strand_runs_in(strand, quarter):
+        if found is None and not strand_runs_in(strand, quarter):
             refused[strand.reference] = [not_running_message(strand.reference, quarter)]
             continue
         plan = plan_return(
             checker,
             past[strand_id].history(),
-            return_,
+            None,
             row_edits,
             {k: v for k, v in row_notes.items() if k != RETURN_NOTE},
             row_notes.get(RETURN_NOTE),
+            stored=StoredFigures(found.values, found.notes, found.breakdowns) if found is not None else _NOTHING_STORED,
         )
         checks[strand_id] = plan.check
-        if return_ is not None and return_.status == ReturnStatus.LOCKED:
+        if found is not None and found.status == ReturnStatus.LOCKED:
             if plan.changed:
                 refused[strand.reference] = [str(ReturnLocked())]
             continue  # the same figures pasted over a locked row change nothing
         if plan.blocked:
             refused[strand.reference] = list(plan.problems)
             continue
-        current = return_.status if return_ is not None else None
+        current = found.status if found is not None else None
         try:
             status = next_status(current, None, plan, new_return_status=new_status, where=strand.reference)
         except StatusRefused as error:
             refused[strand.reference] = [str(error)]
             continue
-        if return_ is None or plan.changed or status != current:
-            work.append((strand, return_, plan, status))
+        if found is None or plan.changed or status != current:
+            work.append((strand, found, plan, status))
     if refused:
         raise GridRefused(refused, checks)
     ids = measure_ids(session)
-    for strand, return_, plan, status in work:
+    returns, rows = _rows_to_write(session, work, ids)
+    for strand, found, plan, status in work:
+        return_ = returns[found.return_id] if found is not None else None
         apply_plan(
             session,
             strand=strand,
@@ -390,6 +437,7 @@ def write_edits(
             received_date=received_date if return_ is None else None,
             measure_ids=ids,
             today=today,
+            value_rows=rows.get(return_.id, {}) if return_ is not None else {},
         )
     session.flush()
-    return len(work)
+    return [strand.id for strand, *_rest in work]

@@ -8,6 +8,7 @@ fetches many strands at once, so the grid costs a handful of queries, not one pe
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import (
     HISTORY_QUARTERS,
+    BreakdownCell,
     ReturnChecker,
     StrandHistory,
 )
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.validation import RecordNotFound
+from desktop_app.store.database import REFERENCE_HASH_KEY
 from desktop_app.store.models import (
     Breakdown,
     BreakdownCategory,
@@ -31,11 +34,13 @@ from desktop_app.store.models import (
     ReturnBreakdownValue,
     ReturnPeriod,
     ReturnValue,
+    Setting,
     Strand,
 )
 
 __all__ = [
     "PastFigures",
+    "breakdown_cells",
     "category_ids",
     "checker_for",
     "measure_ids",
@@ -49,9 +54,31 @@ __all__ = [
 ]
 
 
+# Each database's checkers, by the digest of the catalogue it holds and the period. The catalogue
+# is only written when a database is opened with another reference file, which stores that
+# file's digest: reading the digest (one row) tells whether a checker still holds, where
+# loading the catalogue again cost half of a one-return save on a large database.
+_CHECKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def checker_for(session: Session, quarter: Quarter) -> ReturnChecker:
     """The validation engine prepared for `quarter`'s measures and the catalogue's rules."""
-    return ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    digest = session.get(Setting, REFERENCE_HASH_KEY)
+    if digest is None:  # a database not opened through `open_database`: nothing to go by
+        return ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    # Replaced, never cleared, when the digest moves: a worker thread may be reading the old one.
+    entry = _CHECKERS.get(engine)
+    if entry is None or entry[0] != digest.value:
+        entry = (digest.value, {})
+        _CHECKERS[engine] = entry
+    checkers = entry[1]
+    key = (quarter.start, quarter.end)
+    checker = checkers.get(key)
+    if checker is None:
+        checker = checkers[key] = ReturnChecker.for_period(load_catalogue(session), quarter.start, quarter.end)
+    return checker
 
 
 def running(start: dt.date, end: dt.date):
@@ -124,6 +151,43 @@ def stored_returns(
     return {r.strand_id: r for r in session.scalars(query)}
 
 
+def breakdown_cells(
+    session: Session, return_ids: Collection[int], measure_keys: Collection[str]
+) -> dict[int, dict[BreakdownCell, int]]:
+    """Return id → its breakdown figures for `measure_keys`, by (measure, breakdown, category),
+    read as plain rows in one query (`stored_breakdowns` gives the same from loaded objects)."""
+    found: dict[int, dict[BreakdownCell, int]] = defaultdict(dict)
+    if not return_ids:
+        return found
+    # Keys by id from the (small) catalogue tables, so the many figure rows need no joins.
+    measures = {i: k for i, k in session.execute(select(Measure.id, Measure.key).where(Measure.key.in_(list(measure_keys))))}
+    categories = {
+        i: (b, c) for i, b, c in session.execute(
+            select(BreakdownCategory.id, Breakdown.key, BreakdownCategory.key)
+            .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
+        )
+    }
+    rows = session.connection().execute(
+        select(ReturnBreakdownValue.return_id, ReturnBreakdownValue.measure_id, ReturnBreakdownValue.category_id,
+               ReturnBreakdownValue.value)
+        .where(ReturnBreakdownValue.return_id.in_(list(return_ids)), ReturnBreakdownValue.measure_id.in_(list(measures)))
+    ).all()
+    for return_id, measure_id, category_id, value in rows:
+        found[return_id][(measures[measure_id], *categories[category_id])] = value
+    return found
+    rows = session.connection().execute(
+        select(ReturnBreakdownValue.return_id, Measure.key, Breakdown.key, BreakdownCategory.key,
+               ReturnBreakdownValue.value)
+        .join(Measure, Measure.id == ReturnBreakdownValue.measure_id)
+        .join(BreakdownCategory, BreakdownCategory.id == ReturnBreakdownValue.category_id)
+        .join(Breakdown, Breakdown.id == BreakdownCategory.breakdown_id)
+        .where(ReturnBreakdownValue.return_id.in_(list(return_ids)), Measure.key.in_(list(measure_keys)))
+    ).all()
+    for return_id, measure_key, breakdown_key, category_key, value in rows:
+        found[return_id][(measure_key, breakdown_key, category_key)] = value
+    return found
+
+
 @dataclass(frozen=True)
 class PastFigures:
     """One strand's figures in the quarters before the one in hand, oldest quarter first."""
@@ -159,21 +223,30 @@ def past_figures(session: Session, quarter: Quarter, strand_ids: Collection[int]
     quarters = previous_quarters(quarter)
     by_key = {(q.year.start_year, q.number): q for q in quarters}
     ids = list(strand_ids)
-    figures: dict[int, dict[Quarter, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    # By period id while reading: hashing a Quarter for each of thousands of figures cost more
+    # than reading them.
+    figures: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    periods: dict[int, Quarter] = {}
     if ids:
-        rows = session.execute(
-            select(Return.strand_id, ReturnPeriod.financial_year, ReturnPeriod.quarter, Measure.key, ReturnValue.value)
-            .join(Return.period)
-            .join(ReturnValue, ReturnValue.return_id == Return.id)
-            .join(Measure, Measure.id == ReturnValue.measure_id)
-            .where(
-                Return.strand_id.in_(ids),
-                tuple_(ReturnPeriod.financial_year, ReturnPeriod.quarter).in_(list(by_key)),
+        periods = {
+            period_id: by_key[(year, number)]
+            for period_id, year, number in session.execute(
+                select(ReturnPeriod.id, ReturnPeriod.financial_year, ReturnPeriod.quarter).where(
+                    tuple_(ReturnPeriod.financial_year, ReturnPeriod.quarter).in_(list(by_key))
+                )
             )
-        )
-        for strand_id, year, number, key, value in rows:
-            figures[strand_id][by_key[(year, number)]][key] = value
+        }
+        keys = dict(session.execute(select(Measure.id, Measure.key)).all())
+        # A whole quarter's history is thousands of figures: read as plain rows on the session's
+        # connection (no ORM result processing), periods and measures by id.
+        rows = session.connection().execute(
+            select(Return.strand_id, Return.period_id, ReturnValue.measure_id, ReturnValue.value)
+            .join(ReturnValue, ReturnValue.return_id == Return.id)
+            .where(Return.strand_id.in_(ids), Return.period_id.in_(list(periods)))
+        ).all() if periods else ()
+        for strand_id, period_id, measure_id, value in rows:
+            figures[strand_id][period_id][keys[measure_id]] = value
     return {
-        strand_id: PastFigures(quarters, {q: dict(v) for q, v in figures[strand_id].items()})
+        strand_id: PastFigures(quarters, {periods[p]: dict(v) for p, v in figures[strand_id].items()})
         for strand_id in ids
     }

@@ -23,8 +23,8 @@ from desktop_app.core.return_workflow import (
     status_words,
 )
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.returns.figures import stored_breakdowns
 from desktop_app.services.returns.lookups import (
+    breakdown_cells,
     checker_for,
     past_figures,
     stored_returns,
@@ -131,7 +131,9 @@ def return_form(db: Database, strand_id: int, quarter: Quarter) -> ReturnForm:
     with db.reading() as session:
         strand = strand_or_refuse(session, strand_id)
         checker = checker_for(session, quarter)
-        return_ = stored_returns(session, quarter, [strand_id]).get(strand_id)
+        # Breakdown figures as plain rows: a return holds a few hundred of them.
+        return_ = stored_returns(session, quarter, [strand_id], breakdowns=False).get(strand_id)
+        cells = breakdown_cells(session, [return_.id], checker.keys).get(return_.id, {}) if return_ is not None else {}
         past = past_figures(session, quarter, [strand_id])[strand_id]
         stored = {v.measure.key: v for v in return_.values} if return_ is not None else {}
         fields = tuple(
@@ -167,5 +169,5 @@ def return_form(db: Database, strand_id: int, quarter: Quarter) -> ReturnForm:
             history=past.history(),
             checker=checker,
             version=return_.version if return_ is not None else 0,
-            breakdown_values=stored_breakdowns(return_, checker.keys),
+            breakdown_values=dict(cells),
         )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from desktop_app.core.periods import Quarter
 from desktop_app.core.return_checks import BreakdownCell, ReturnCheck
 from desktop_app.core.vocabulary import ReturnStatus
-from desktop_app.services.changes import RETURNS, Changed
+from desktop_app.services.changes import Changed
 from desktop_app.services.errors import ServiceError, StaleRecordError
 from desktop_app.services.returns.errors import ReturnLocked, ReturnRefused
 from desktop_app.services.returns.figures import apply_plan, next_status, plan_return
@@ -170,5 +170,5 @@ def _save(db, strand_id, quarter, values, notes, *, received_date, status, retur
             status=written.status,
             created=return_ is None,
             check=plan.check,
-            changed=Changed.of(RETURNS) if changed else Changed.of(),
+            changed=Changed.returns_of([strand_id], quarter) if changed else Changed.of(),
         )

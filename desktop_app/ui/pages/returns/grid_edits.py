@@ -42,6 +42,24 @@ class GridEdits:
         kept = {s: v for s, v in self._versions.items() if self.is_edited(s)}
         self._versions = {r.strand_id: kept.get(r.strand_id, r.version) for r in rows}
 
+    def reload(self, rows: Iterable[GridRow]) -> None:
+        """Some rows read again (the rest unchanged): as `load` with `keep` for those rows, and
+        typing that now says what is stored (it was just saved) is no longer an edit."""
+        for row in rows:
+            if not row.editable:
+                self._edits.pop(row.strand_id, None)
+                self._notes.pop(row.strand_id, None)
+            edits = {k: t for k, t in self._edits.get(row.strand_id, {}).items() if not _same(t, row.values.get(k))}
+            notes = {k: t for k, t in self._notes.get(row.strand_id, {}).items()
+                     if t.strip() != row.notes.get(k, "").strip()}
+            for held, kept in ((self._edits, edits), (self._notes, notes)):
+                if kept:
+                    held[row.strand_id] = kept
+                else:
+                    held.pop(row.strand_id, None)
+            if not self.is_edited(row.strand_id):
+                self._versions[row.strand_id] = row.version
+
     # ------------------------------------------------------------------ cells
 
     def text(self, strand_id: int, key: str) -> str | None:
@@ -89,6 +107,10 @@ class GridEdits:
             del self._notes[row.strand_id]
 
     # ------------------------------------------------------------------ what is unsaved
+
+    def edited_strands(self) -> set[int]:
+        """The strands with typed figures or notes."""
+        return set(self._edits) | set(self._notes)
 
     def is_edited(self, strand_id: int) -> bool:
         return strand_id in self._edits or strand_id in self._notes

@@ -90,7 +90,28 @@ class ReturnsGridModel(QAbstractTableModel):
         self.endResetModel()
         self.edits_changed.emit()
 
+    def reload_rows(self, grid: QuarterGrid, strand_ids) -> None:
+        """Show `grid`, the same quarter with the rows of `strand_ids` read again after a save
+        (see `reread_rows`): only those rows are checked and redrawn; unsaved edits stay, in
+        those rows too unless they became locked."""
+        if self.grid is None or grid.quarter != self.grid.quarter or len(grid.rows) != len(self._all):
+            self.load(grid, keep_edits=True)
+            return
+        changed = [r for r in grid.rows if r.strand_id in strand_ids and r.strand_id in self._by_strand]
+        self.grid = grid
+        self._all = grid.rows
+        for row in changed:
+            self._by_strand[row.strand_id] = row
+        self.typed.reload(changed)
+        self._apply_filter()
+        for row in changed:
+            self._checks[row.strand_id] = self._check(row)
+            self._row_changed(row.strand_id)
+        self.edits_changed.emit()
+
     def set_filter(self, provider_id: int | None = None, service_category_key: str | None = None) -> None:
+        if (provider_id, service_category_key) == self._filter and self.grid is not None:
+            return  # the rows in view already are these (a refresh re-applies the filters)
         self.beginResetModel()
         self._filter = (provider_id, service_category_key)
         self._apply_filter()
@@ -386,11 +407,12 @@ class ReturnsGridModel(QAbstractTableModel):
 
     def discard(self, strand_id: int | None = None) -> None:
         """Forget unsaved edits and notes: one strand's, or all of them."""
+        edited = [s for s in (self.typed.edited_strands() if strand_id is None else {strand_id}) if s in self._by_strand]
         self.typed.discard(self._all, strand_id)
-        self.beginResetModel()
-        self._checks = {r.strand_id: self._check(r) for r in self._all}
-        self._marks = {}
-        self.endResetModel()
+        # Only the rows that held edits can read differently now.
+        for edited_id in edited:
+            self._checks[edited_id] = self._check(self._by_strand[edited_id])
+            self._row_changed(edited_id)
         self.edits_changed.emit()
 
     def problems(self) -> list[GridProblem]:

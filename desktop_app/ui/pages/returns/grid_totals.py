@@ -25,9 +25,17 @@ class GridTotalsModel(QAbstractTableModel):
         self._totals: dict[str, int] = {}
         self._counted: dict[str, int] = {}  # how many rows have a figure for each measure
         self._rates: dict[str, str] = {}
+        # Added up when next shown, not on every change: a refresh or a paste changes the grid
+        # several times before the row is painted once.
+        self._stale = True
         grid_model.modelAboutToBeReset.connect(self.beginResetModel)
         grid_model.modelReset.connect(self._on_grid_reset)
         grid_model.edits_changed.connect(self._on_edits_changed)
+
+    def _counted_now(self) -> None:
+        if self._stale:
+            self._stale = False
+            self._recount()
 
     def _recount(self) -> None:
         model = self.grid_model
@@ -47,15 +55,16 @@ class GridTotalsModel(QAbstractTableModel):
         }
 
     def _on_grid_reset(self) -> None:
-        self._recount()
+        self._stale = True
         self.endResetModel()
 
     def _on_edits_changed(self) -> None:
-        self._recount()
+        self._stale = True
         if self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(0, self.columnCount() - 1))
 
     def total(self, key: str) -> int | None:
+        self._counted_now()
         return self._totals.get(key) if self._counted.get(key) else None
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
@@ -79,7 +88,7 @@ class GridTotalsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"Each measure added up over the {plural(shown, 'strand')} shown, unsaved figures included"
             return None
-        total = self.total(measure.key)
+        total = self.total(measure.key)  # counts first, if anything changed
         rate = self._rates.get(measure.key, "")
         if role == Qt.ItemDataRole.DisplayRole:
             return format_count(total)

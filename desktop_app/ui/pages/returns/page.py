@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -37,15 +39,13 @@ from desktop_app.services.returns import (
     copy_last_quarter,
     due_days,
     quarter_grid,
+    reread_rows,
     save_grid,
     set_due_days,
+    strand_spans,
 )
-from desktop_app.services.strands import list_strands
 from desktop_app.ui.pages.page import Page, PageContext
-from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
-from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
 from desktop_app.ui.pages.returns.completeness import CompletenessTab
-from desktop_app.ui.pages.returns.form import ReturnDialog
 from desktop_app.ui.pages.returns.grid_model import ReturnsGridModel
 from desktop_app.ui.pages.returns.grid_view import GridPanel
 from desktop_app.ui.pages.returns.host import ReturnsHost
@@ -58,6 +58,12 @@ from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.message_line import message_line, show_message
 from desktop_app.ui.widgets.page_header import PageHeader
+
+# The dialogs load when first opened: the page's first visit should not wait for them.
+if TYPE_CHECKING:
+    from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
+    from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
+    from desktop_app.ui.pages.returns.form import ReturnDialog
 
 ALL_PROVIDERS, ALL_CATEGORIES = "All providers", "All service categories"
 
@@ -75,9 +81,12 @@ class ReturnsPage(Page):
         self._strands = []
         self._quarters: dict[str, Quarter] = {}
         self._banner = ""  # what the message line says now: "paste", "refused" or "" (other)
+        self._completeness_stale = False  # a save changed returns while the tab was not shown
         self._build()
         self._connect_signals()
-        self.refresh()
+        # The first visit shows the grid; the matrix is read when its tab is first shown (or
+        # the next full refresh), so the officer does not wait for what is not on screen.
+        self.refresh(completeness=False)
 
     # ------------------------------------------------------------------ building
 
@@ -197,15 +206,16 @@ class ReturnsPage(Page):
         self.grid_model.edits_changed.connect(self._on_grid_edits_changed)
         self.grid_view.selectionModel().currentChanged.connect(self._update_copy_button)
         self.grid_panel.problems_table.record_activated.connect(self._on_problem_activated)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.completeness.open_requested.connect(self.open_return)
         self.completeness.due_days_changed.connect(self._on_due_days_changed)
         self.completeness.chasers_requested.connect(self.draft_chasers)
 
     # ------------------------------------------------------------------ data
 
-    def refresh(self, *, keep_edits: bool = True) -> None:
+    def refresh(self, *, keep_edits: bool = True, completeness: bool = True) -> None:
         db = self.workspace.db
-        self._strands = list_strands(db)
+        self._strands = strand_spans(db)
         quarters, default = quarters_to_offer(self._strands, self.today)
         self.stack.setCurrentWidget(self.tabs if quarters else self.empty_state)
         self.filters_bar.setVisible(bool(quarters))  # empty boxes would only look broken
@@ -224,11 +234,11 @@ class ReturnsPage(Page):
         categories = sorted({(r.service_category, r.service_category_key) for r in grid.rows})
         _fill(self.provider_combo, [(ALL_PROVIDERS, None), *providers], self.provider_combo.currentData())
         _fill(self.category_combo, [(ALL_CATEGORIES, None), *categories], self.category_combo.currentData())
-        self._apply_filters()
+        self._apply_filters(completeness=completeness)
         due = self.quarter.due_date(due_days(db))
         self.count_label.setText(f"{self.quarter.label} · {plural(len(grid.rows), 'strand')} · due {format_date(due)}")
 
-    def _apply_filters(self) -> None:
+    def _apply_filters(self, *, completeness: bool = True) -> None:
         provider, category = self.provider_combo.currentData(), self.category_combo.currentData()
         self.grid_model.set_filter(provider, category)
         ids = {
@@ -236,8 +246,30 @@ class ReturnsPage(Page):
             if (provider is None or s.provider_id == provider) and (category is None or s.service_category_key == category)
         }
         everything = provider is None and category is None
-        self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today), None if everything else ids)
+        if completeness or self.tabs.currentWidget() is self.completeness:
+            self.completeness.load(completeness_matrix(self.workspace.db, self.quarter.year, today=self.today),
+                                   None if everything else ids)
+            self._completeness_stale = False
+        else:
+            self._completeness_stale = True
         self._update_copy_button()
+
+    def _refresh_rows(self, returns) -> None:
+        """After a save of some strands' returns: re-read and re-check their rows only; the
+        completeness matrix follows now if shown, otherwise when its tab is."""
+        grid = self.grid_model.grid
+        if self.quarter is None or grid is None or grid.quarter != self.quarter:
+            self.refresh()
+            return
+        strand_ids = {strand for strand, _quarter in returns}
+        self.grid_model.reload_rows(reread_rows(self.workspace.db, grid, returns), strand_ids)
+        self._completeness_stale = True
+        self._on_tab_changed()
+        self._update_copy_button()
+
+    def _on_tab_changed(self, _index: int = 0) -> None:
+        if self._completeness_stale and self.tabs.currentWidget() is self.completeness:
+            self._apply_filters()
 
     def _update_copy_button(self, *_args) -> None:
         row = self._current_row()
@@ -270,8 +302,10 @@ class ReturnsPage(Page):
         return row is not None
 
     def on_data_changed(self, changed: Changed) -> None:
-        if changed.touches(RETURNS, STRANDS, PROVIDERS):
+        if changed.touches(STRANDS, PROVIDERS) or (changed.touches(RETURNS) and changed.returns is None):
             self.refresh()
+        elif changed.touches(RETURNS):
+            self._refresh_rows(changed.returns)
 
     def has_unsaved_changes(self) -> bool:
         return self.grid_model.has_changes()
@@ -335,12 +369,14 @@ class ReturnsPage(Page):
         except (GridRefused, ValueError, *REFUSALS) as refused:  # REFUSALS: a full disk or read-only file too
             self._say(str(refused), problem=True, banner="refused")
             return False
-        model.discard()
         self.grid_panel.reload_button.setVisible(False)
         explain = (f" {plural(warnings, 'warning')} {'needs a note' if warnings == 1 else 'need notes'} before verifying."
                    if warnings else "")
         self._say(f"Saved {plural(cells, 'changed cell')} in {plural(rows, 'return')} for {self.quarter.label}.{explain}")
+        # The saved rows are read again first: their typing, now what is stored, is then no
+        # edit, so each row is checked once rather than once without it and once re-read.
         self._publish(changed)
+        model.discard()
         return True
 
     def reload_changed_rows(self) -> None:
@@ -366,6 +402,8 @@ class ReturnsPage(Page):
 
     def draft_chasers(self) -> ChasersDialog:
         """Who is owed a reminder up to the quarter shown, then the .eml files, written and shown."""
+        from desktop_app.ui.pages.returns.chasers_dialog import ChasersDialog
+
         dialog = ChasersDialog(self.workspace, self.quarter, self, today=self.today)
         dialog.finished.connect(lambda _r: self._on_chasers_finished(dialog))
         self.active_dialog = dialog
@@ -400,6 +438,8 @@ class ReturnsPage(Page):
         self.open_return(row.strand_id, self.quarter)
 
     def open_return(self, strand_id: int, quarter: Quarter) -> ReturnDialog:
+        from desktop_app.ui.pages.returns.form import ReturnDialog
+
         here = quarter == self.quarter
         notes = self.grid_model.notes().get(strand_id, {}) if here else {}
         edited = here and (self.grid_model.row_edits(strand_id) or notes)
@@ -414,9 +454,9 @@ class ReturnsPage(Page):
 
     def _on_return_finished(self, dialog: ReturnDialog, strand_id: int, here: bool, result: int) -> None:
         self.active_dialog = None
-        if here and result == ReturnDialog.DialogCode.Accepted:
+        if here and result == QDialog.DialogCode.Accepted:
             self.grid_model.discard(strand_id)  # the form saved what the grid held for it
-        if result == ReturnDialog.DialogCode.Accepted and dialog.changed:
+        if result == QDialog.DialogCode.Accepted and dialog.changed:
             # A correct save: an old refusal on the line under the grid no longer holds.
             self._say(f"Saved {dialog.data.strand_reference} {dialog.data.period_label}.")
         if dialog.changed:
@@ -488,6 +528,8 @@ class ReturnsPage(Page):
 
     def open_breakdowns(self, strand_id: int, measure_key: str) -> BreakdownDialog:
         """The breakdowns of one return's measure, saved on their own through the same service."""
+        from desktop_app.ui.pages.returns.breakdown_dialog import BreakdownDialog
+
         version = self.grid_model.row_at(self.grid_model.row_of(strand_id)).version
         dialog = BreakdownDialog(self.workspace, strand_id, self.quarter, measure_key, self, version=version)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -498,7 +540,7 @@ class ReturnsPage(Page):
 
     def _on_breakdowns_finished(self, dialog: BreakdownDialog, result: int) -> None:
         self.active_dialog = None
-        if result == BreakdownDialog.DialogCode.Accepted and dialog.changed:
+        if result == QDialog.DialogCode.Accepted and dialog.changed:
             label = dialog.data.checker.label(dialog.measure_key)
             self._say(f"Saved the breakdowns of {label} for {dialog.data.strand_reference} {dialog.data.period_label}.")
             self._publish(dialog.changed)

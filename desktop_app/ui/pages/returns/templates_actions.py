@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -20,21 +20,37 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from desktop_app.core.periods import Quarter
 from desktop_app.core.wording import format_date, plural
 from desktop_app.services.errors import ServiceError
-from desktop_app.services.templates import (
-    ImportPreview,
-    TemplatesMade,
-    commit_import,
-    make_templates,
-    preview_import,
-)
 from desktop_app.ui.pages.returns.host import ReturnsHost
-from desktop_app.ui.pages.returns.import_dialog import ImportDialog
 from desktop_app.ui.pages.targets import ACCEPTED, ImportFiles
 from desktop_app.ui.read_only import mark_editing
 from desktop_app.ui.save_folders import FolderDialog, remember_folder, start_folder
 from desktop_app.ui.tasks import run_task, run_with_progress
 
+# The template services (workbooks, the import) load only when an officer first uses them: the
+# Returns page's first visit should not wait for them.
+if TYPE_CHECKING:
+    from desktop_app.services.templates import ImportPreview, TemplatesMade
+    from desktop_app.ui.pages.returns.import_dialog import ImportDialog
+
 __all__ = ["ImportFiles", "TemplateActions"]
+
+
+def make_templates(*args, **kwargs) -> TemplatesMade:
+    from desktop_app.services.templates import make_templates as make
+
+    return make(*args, **kwargs)
+
+
+def preview_import(*args, **kwargs) -> ImportPreview:
+    from desktop_app.services.templates import preview_import as preview
+
+    return preview(*args, **kwargs)
+
+
+def commit_import(*args, **kwargs):
+    from desktop_app.services.templates import commit_import as commit
+
+    return commit(*args, **kwargs)
 
 WORKBOOK_FILTER = "Filled return templates (*.xlsx);;All files (*)"
 TEMPLATES_FOLDER_KEY = "returns/templatesFolder"
@@ -214,6 +230,8 @@ class TemplateActions(QObject):
             self.host.say(f"No workbook was found in {where}, so nothing was imported. {ACCEPTED}", problem=True)
             return
         self.host.say("")
+        from desktop_app.ui.pages.returns.import_dialog import ImportDialog
+
         dialog = ImportDialog(preview, self.host.quarter(), self.host.today, self.host.widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.remove_requested.connect(lambda left: self._preview(tuple(left), dialog))
