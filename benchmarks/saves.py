@@ -36,7 +36,13 @@ from desktop_app.ui.pages.registry import PAGES
 
 runs = int(sys.argv[3])
 window = build_main_window(sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
-window.show(); QApplication.processEvents()
+window.show()
+# The window opens in steps after its first paint (charts from a first look, then the file in
+# full, then its backup copy): the visits are timed once it is open, as an officer clicks then.
+deadline = time.perf_counter() + 120
+while not (window.workspace.opened and window.current_page().charts_drawn) and time.perf_counter() < deadline:
+    QApplication.processEvents(); time.sleep(0.005)
+QApplication.processEvents(); window.wait_for_opening_backup(); QApplication.processEvents()
 visits = {}
 for key in (entry.key for entry in PAGES):
     start = time.perf_counter()

@@ -143,6 +143,11 @@ class DashboardPage(Page):
     def _connect_signals(self) -> None:
         self.year_combo.currentIndexChanged.connect(self._on_year_combo_current_index_changed)
 
+    @property
+    def charts_drawn(self) -> bool:
+        """Whether the four charts are on the page yet (just after the first paint)."""
+        return self._charts is not None
+
     def charts(self) -> tuple:
         """The four charts, in reading order (built now if they are not yet)."""
         if self._charts is None:
