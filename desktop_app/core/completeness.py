@@ -15,7 +15,8 @@ from desktop_app.core.vocabulary import ReturnStatus
 
 __all__ = [
     "DONE_STATES", "DRAFT", "LOCKED", "MISSING", "NOT_DUE", "NOT_RUNNING", "OVERDUE", "STATES", "STATE_WORDS",
-    "SUBMITTED", "VERIFIED", "return_state", "runs_in",
+    "SUBMITTED", "VERIFIED", "DEFAULT_DUE_DAYS", "DUE_DAYS_SETTING", "MAX_DUE_DAYS", "due_days_from",
+    "return_state", "runs_in",
 ]
 
 NOT_RUNNING = "not_running"
@@ -40,6 +41,21 @@ STATE_WORDS = {
     LOCKED: "Locked",
 }
 DONE_STATES = frozenset({VERIFIED, LOCKED})
+
+# The setting saying how many days after its quarter ends a return is due, and its bounds.
+DUE_DAYS_SETTING = "return_due_days"
+DEFAULT_DUE_DAYS = 30
+MAX_DUE_DAYS = 366
+
+
+def due_days_from(text: str | None) -> int:
+    """The days a return is due after its quarter, from the stored setting (30 when it is
+    missing, or is not a whole number from 0 to 366)."""
+    try:
+        days = int(text) if text is not None else DEFAULT_DUE_DAYS
+    except ValueError:
+        return DEFAULT_DUE_DAYS
+    return days if 0 <= days <= MAX_DUE_DAYS else DEFAULT_DUE_DAYS
 
 
 def runs_in(start: dt.date, end: dt.date | None, quarter: Quarter) -> bool:

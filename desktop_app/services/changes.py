@@ -68,11 +68,6 @@ class Changed:
         pairs = frozenset((strand_id, quarter) for strand_id in strand_ids)
         return cls(frozenset({RETURNS}), pairs) if pairs else cls(frozenset())
 
-    @property
-    def return_strands(self) -> frozenset[int] | None:
-        """The strands whose returns changed, when known."""
-        return None if self.returns is None else frozenset(strand for strand, _quarter in self.returns)
-
     def touches(self, *kinds: str) -> bool:
         """Whether any of `kinds` changed: `if changed.touches(PROVIDERS, STRANDS): refresh()`."""
         return not self.kinds.isdisjoint(kinds)

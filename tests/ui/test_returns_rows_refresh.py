@@ -85,7 +85,7 @@ def test_a_change_names_the_returns_it_touched_and_unknown_wins_when_joined():
     q3 = Q4.previous()
     one, other = Changed.returns_of([1], Q4), Changed.returns_of([2, 3], q3)
     assert (one | other).returns == {(1, Q4), (2, q3), (3, q3)}
-    assert (one | other).return_strands == {1, 2, 3}
+    assert {strand for strand, _quarter in (one | other).returns} == {1, 2, 3}
     # Anything about returns that does not say which means "any return".
     assert (one | Changed.of(RETURNS)).returns is None
     assert Changed.returns_of([], Q4).kinds == frozenset()

@@ -43,11 +43,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if not name.startswith("__") and name not in ("charts", "year"):
+    if not name.startswith("__") and name not in ("charts", "headlines", "year"):
         import importlib
 
-        # The charts' dataclasses need no ORM: only the rest loads `year` (and SQLAlchemy).
-        for module in ("charts", "year"):
+        # The charts' and headlines' dataclasses need no ORM: only the rest loads `year` (and
+        # SQLAlchemy).
+        for module in ("charts", "headlines", "year"):
             found = importlib.import_module(f"{__name__}.{module}")
             if hasattr(found, name):
                 return getattr(found, name)

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.completeness import return_state, runs_in
+from desktop_app.core.completeness import DUE_DAYS_SETTING, due_days_from, return_state, runs_in
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.reporting_period import reporting_quarter
 from desktop_app.core.suppression import DEFAULT_THRESHOLD, parse_threshold
@@ -35,10 +35,6 @@ from desktop_app.services.dashboard.headlines import (
 )
 from desktop_app.store.first_look import COUNTED, LOOK_FAILURES, FirstLookReader, first_look
 
-# The same setting (and default, and bounds) `services.returns.completeness` reads.
-DUE_DAYS_SETTING = "return_due_days"
-DEFAULT_DUE_DAYS = 30
-_MAX_DUE_DAYS = 366
 # The demo reproduces the Police and Crime Panel report of July 2023, whose published figures
 # are 2022/23's, so that is the year it opens on (later demo years are locked too).
 DEMO_STORY_YEAR = FinancialYear(2022)
@@ -66,14 +62,6 @@ class _Totals:
     year: FinancialYear
     totals: dict[str, int]
     returns_counted: int
-
-
-def _due_days(settings: dict[str, str]) -> int:
-    try:
-        days = int(settings.get(DUE_DAYS_SETTING, DEFAULT_DUE_DAYS))
-    except ValueError:
-        return DEFAULT_DUE_DAYS
-    return days if 0 <= days <= _MAX_DUE_DAYS else DEFAULT_DUE_DAYS
 
 
 def choose_default_year(
@@ -144,7 +132,7 @@ def _figures(reader: FirstLookReader, today: dt.date) -> FirstFigures:
     report, unverified = _year_totals(reader, year, measures)
     previous, _unverified = _year_totals(reader, previous_year, measures)
     headlines = [count_headline(m.key, m.title, m.detail, report, previous) for m in measures]
-    days = _due_days(settings)
+    days = due_days_from(settings.get(DUE_DAYS_SETTING))
     completeness = _completeness(reader, year, days, today)
     done, expected = sum(q.done for q in completeness), sum(q.expected for q in completeness)
     before = _completeness(reader, previous_year, days, today)

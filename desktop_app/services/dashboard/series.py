@@ -1,9 +1,8 @@
-"""The series behind the dashboard's charts, read from the store as plain frozen dataclasses.
+"""The series behind the dashboard's charts, read through the ORM and folded by `charts`.
 
 Victims are counted over verified and locked returns, as `year_report` counts them, so every
-chart adds up to the headline figure. Completeness is worked out here from the returns and the
-strands running in each quarter (the returns package has its own matrix; the dashboard only
-needs the counts, and keeps to the store so the two can change apart).
+chart adds up to the headline figure. Completeness counts the returns engine's own cells
+(`services.returns.completeness`).
 """
 
 from __future__ import annotations
@@ -13,12 +12,9 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from desktop_app.core.completeness import DUE_DAYS_SETTING, due_days_from
 from desktop_app.core.periods import FinancialYear
 from desktop_app.services.dashboard.charts import (
-    COMPLETENESS_STATES,
-    OTHER_PROVIDERS,
-    OTHER_SERVICES,
-    CategorySeries,
     CompletenessQuarter,
     ProviderBar,
     QuarterlyVictims,
@@ -39,23 +35,7 @@ from desktop_app.store.models import (
     Strand,
 )
 
-__all__ = [
-    "COMPLETENESS_STATES",
-    "OTHER_PROVIDERS",
-    "OTHER_SERVICES",
-    "CategorySeries",
-    "CompletenessQuarter",
-    "ProviderBar",
-    "QuarterlyVictims",
-    "completeness_by_quarter",
-    "quarterly_victims",
-    "top_providers",
-]
-
-# The same setting (and default) the returns pages and the MoJ workbook use.
-DUE_DAYS_SETTING = "return_due_days"
-DEFAULT_DUE_DAYS = 30
-
+__all__ = ["completeness_by_quarter", "due_days", "quarterly_victims", "top_providers"]
 
 def _year_return_ids(year: FinancialYear):
     """The ids of the year's returns, as a subquery of its own (not correlated with the query)."""
@@ -106,12 +86,7 @@ def top_providers(session: Session, year: FinancialYear) -> tuple[ProviderBar, .
 
 def due_days(session: Session) -> int:
     """Days after a quarter ends that its returns are due (the database's setting, or 30)."""
-    text = session.scalar(select(Setting.value).where(Setting.key == DUE_DAYS_SETTING))
-    try:
-        days = int(text) if text is not None else DEFAULT_DUE_DAYS
-    except ValueError:
-        return DEFAULT_DUE_DAYS
-    return days if 0 <= days <= 366 else DEFAULT_DUE_DAYS
+    return due_days_from(session.scalar(select(Setting.value).where(Setting.key == DUE_DAYS_SETTING)))
 
 
 def completeness_by_quarter(

@@ -16,25 +16,13 @@ from desktop_app.core.vocabulary import ReturnStatus
 from desktop_app.services.catalogue import load_catalogue
 from desktop_app.services.dashboard.first_look import choose_default_year
 from desktop_app.services.dashboard.headlines import (
-    Change,
     Headline,
     basis_words,
     count_headline,
     money_headline,
     percent_headline,
 )
-from desktop_app.services.dashboard.charts import (
-    COMPLETENESS_STATES,
-    OTHER_PROVIDERS,
-    OTHER_SERVICES,
-    CategorySeries,
-    CompletenessQuarter,
-    ProviderBar,
-    QuarterlyVictims,
-    StreamMoney,
-    YearMoney,
-    fold_money,
-)
+from desktop_app.services.dashboard.charts import CompletenessQuarter, ProviderBar, QuarterlyVictims, YearMoney, fold_money
 from desktop_app.services.dashboard.series import completeness_by_quarter, quarterly_victims, top_providers
 from desktop_app.services.indicators import list_indicators
 from desktop_app.services.report import year_report
@@ -49,24 +37,7 @@ from desktop_app.store.models import (
     Strand,
 )
 
-__all__ = [
-    "COMPLETENESS_STATES",
-    "OTHER_PROVIDERS",
-    "OTHER_SERVICES",
-    "CategorySeries",
-    "Change",
-    "CompletenessQuarter",
-    "Dashboard",
-    "Headline",
-    "IndicatorTile",
-    "ProviderBar",
-    "QuarterlyVictims",
-    "StreamMoney",
-    "YearMoney",
-    "dashboard",
-    "dashboard_years",
-    "default_dashboard_year",
-]
+__all__ = ["Dashboard", "IndicatorTile", "dashboard", "dashboard_years", "default_dashboard_year"]
 
 _SHORT_TITLE = 64
 

@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.completeness import NOT_DUE, NOT_RUNNING, STATE_WORDS, STATES, return_state, runs_in
+from desktop_app.core.completeness import (
+    DEFAULT_DUE_DAYS,
+    DUE_DAYS_SETTING,
+    MAX_DUE_DAYS,
+    NOT_DUE,
+    NOT_RUNNING,
+    STATE_WORDS,
+    STATES,
+    due_days_from,
+    return_state,
+    runs_in,
+)
 from desktop_app.core.periods import FinancialYear, Quarter
 from desktop_app.core.wording import format_date
 from desktop_app.services.changes import RETURNS, Changed
@@ -38,10 +49,6 @@ __all__ = [
     "set_due_days",
 ]
 
-# The same setting the MoJ return workbook's Completeness sheet reads.
-DUE_DAYS_SETTING = "return_due_days"
-DEFAULT_DUE_DAYS = 30
-_MAX_DUE_DAYS = 366
 
 # Cells where nothing is expected show a dash rather than words.
 _BLANK_STATES = frozenset({NOT_RUNNING, NOT_DUE})
@@ -112,19 +119,14 @@ def due_days(db: Database) -> int:
 
 def _stored_due_days(db: Database) -> int:
     # A separate name: completeness_matrix has a `due_days` argument that hides `due_days()`.
-    text = db.setting(DUE_DAYS_SETTING)
-    try:
-        days = int(text) if text is not None else DEFAULT_DUE_DAYS
-    except ValueError:
-        return DEFAULT_DUE_DAYS
-    return days if 0 <= days <= _MAX_DUE_DAYS else DEFAULT_DUE_DAYS
+    return due_days_from(db.setting(DUE_DAYS_SETTING))
 
 
 def set_due_days(db: Database, days: int, *, who: str | None = None) -> Changed:
     """Set how many days after a quarter ends its returns are due (0 to 366)."""
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= _MAX_DUE_DAYS:
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DUE_DAYS:
         raise DueDaysRefused(
-            f"{days!r} is not a number of days a return can be due after its quarter ends: use 0 to {_MAX_DUE_DAYS}, e.g. 30."
+            f"{days!r} is not a number of days a return can be due after its quarter ends: use 0 to {MAX_DUE_DAYS}, e.g. 30."
         )
     with db.transaction(who=who) as session:
         session.merge(Setting(key=DUE_DAYS_SETTING, value=str(days)))

@@ -5,7 +5,9 @@ under them four charts (victims per quarter by service, the top providers, alloc
 budget, completeness of returns) and a strip of Police and Crime Plan indicator tiles. The page
 scrolls when the window is small, so nothing is squeezed until it cannot be read.
 
-Everything comes from `services.dashboard` in one call. On a data change the charts are fed
+The window's first look at the file (plain sqlite3) gives the figures and the charts' series
+first, so both are on screen before the file is opened in full; then everything comes from
+`services.dashboard` in one call, the same figures again. On a data change the charts are fed
 the new series (their plot items are kept); while the page is hidden it only notes that it is
 out of date and catches up when it is next shown. Clicking a bar asks the window, through
 its page context, to show the page behind it on what was clicked.
@@ -163,7 +165,7 @@ class DashboardPage(Page):
         from desktop_app.ui.pages.dashboard.progress_charts import AllocationChart, CompletenessChart
         from desktop_app.ui.pages.dashboard.victims_charts import QuarterlyVictimsChart, TopProvidersChart
 
-        first = self._first if self.data is None else None  # still showing the first look
+        first = self._first  # set while the page still shows the first look
         if first is not None:
             threshold = first.small_number_threshold
         else:
