@@ -121,3 +121,24 @@ def test_a_window_whose_file_is_opened_early_still_reads_the_full_dashboard(qtbo
     finally:
         window.close()
         window.workspace.close()
+
+
+def test_the_charts_drawn_from_the_first_look_are_laid_out_as_they_stay(qtbot, demo_path, settings):
+    """What is on screen while the file opens in full is the finished chart (names on the axis,
+    legend beside the plot), not a first pass that rearranges itself a second later."""
+    window = _open(qtbot, demo_path, settings)
+    try:
+        qtbot.waitExposed(window)
+        window.finish_opening()  # the step the first paint posts: the charts, from the first look
+        page = window.current_page()
+        assert page.charts_drawn and not window.workspace.opened
+        at_once = [chart.grab().toImage() for chart in page.charts()]
+        qtbot.waitUntil(lambda: window.workspace.opened and page.data is not None)
+        for _ in range(3):
+            QApplication.processEvents()
+        settled = [chart.grab().toImage() for chart in page.charts()]
+        for chart, before, after in zip(page.charts(), at_once, settled):
+            assert before == after, f"{chart.title} moved after the file was opened in full"
+    finally:
+        window.close()
+        window.workspace.close()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -275,6 +275,12 @@ class DashboardPage(Page):
         if self._charts is not None or first is None or first.charts is None or not self.isVisible():
             return False
         self._build_charts()
+        # Laid out now as they will stay, not a turn later: each chart's first paint measures
+        # its tick labels and widens its axes, whose layout is otherwise queued behind the
+        # file's full opening (a second of half-laid-out charts on a big file).
+        for chart in self._charts:
+            chart.grab()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
         return True
 
     def _show_series(self, data: Dashboard | ChartSeries, year: FinancialYear) -> None:
